@@ -1,0 +1,129 @@
+"""Engine and session factory: SQLite by default (WAL, busy_timeout, FKs, BEGIN IMMEDIATE for
+writes), PostgreSQL by one setting. Never imports streamlit: the URL comes from the
+`DATABASE_URL` environment variable or `.streamlit/secrets.toml` `[connections.study] url`."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import AppError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = ROOT / "data" / "study.db"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseConfigError(AppError):
+    """DATABASE_URL / [connections.study] url is malformed or names an unknown driver."""
+
+    key = "common.error.db_url"
+
+
+def resolve_url(root: Path = ROOT) -> str:
+    """The database URL: $DATABASE_URL, else secrets.toml [connections.study] url, else SQLite."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    secrets = root / ".streamlit" / "secrets.toml"
+    if secrets.is_file():
+        try:
+            data = tomllib.loads(secrets.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DatabaseConfigError(detail=f"{secrets}: {exc}") from exc
+        url = str(data.get("connections", {}).get("study", {}).get("url", "")).strip()
+        if url:
+            return url
+    return f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def _normalise(url: str) -> str:
+    # "postgresql://" means psycopg2 to SQLAlchemy; we ship psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an Engine for `url`, raising DatabaseConfigError for a malformed setting."""
+    try:
+        parsed = make_url(_normalise(url))
+    except ArgumentError as exc:
+        raise DatabaseConfigError(detail=str(exc)) from exc
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    try:
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise DatabaseConfigError(detail=str(exc)) from exc
+
+
+def _sqlite_engine(parsed, **kwargs) -> Engine:
+    db_path = parsed.database
+    if db_path and db_path != ":memory:":
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy (not pysqlite) emit BEGIN, so writes can begin IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A write takes the lock up front, so two writers queue on busy_timeout instead of
+        # failing with "database is locked" when a read transaction tries to upgrade.
+        immediate = conn.get_execution_options().get("begin_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """An engine plus read and write session factories; the caller owns each transaction."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(begin_immediate=True), expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        with self._write.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reads, closed at the end (nothing is committed; loaded objects stay
+        readable afterwards, as close() does not expire them)."""
+        with self._read() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()

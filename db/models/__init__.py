@@ -1,0 +1,10 @@
+"""All ORM models; importing this package registers every table on `Base.metadata`.
+
+Each domain has its own module; add new modules to the import list below.
+"""
+
+from db.base import Base
+from db.models.members import LoginThrottle, Member
+from db.models.meta import AppMeta
+
+__all__ = ["AppMeta", "Base", "LoginThrottle", "Member"]

@@ -1,0 +1,28 @@
+"""Leader page: download a full backup; restore is offered while no account exists."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from core import backup
+from core.errors import AppError
+from ui.frame import frame
+from ui.i18n import show_error, t
+
+ctx = frame()
+st.title(t("backup.title"))
+st.write(t("backup.intro"))
+stamp = datetime.now().strftime("%Y%m%d-%H%M")
+
+try:
+    with ctx.db.read() as s:
+        payload = backup.export_json(session=s, by=ctx.actor)
+    st.download_button(t("backup.download_json"), payload, file_name=f"study-backup-{stamp}.json",
+                       mime="application/json", icon=":material/download:")
+    if ctx.db.dialect == "sqlite":
+        snapshot = backup.sqlite_snapshot(engine=ctx.db.engine, by=ctx.actor)
+        st.download_button(t("backup.download_sqlite"), snapshot, file_name=f"study-backup-{stamp}.sqlite",
+                           mime="application/vnd.sqlite3", icon=":material/database:")
+except AppError as err:
+    show_error(err)
+st.caption(t("backup.restore_hint"))

@@ -1,0 +1,23 @@
+"""Home: what this week holds, and links into the app."""
+
+import streamlit as st
+
+from ui.frame import frame
+from ui.i18n import t
+from ui.nav import PAGES, allowed
+
+ctx = frame()
+st.title(t("app.title"))
+st.caption(t("app.tagline"))
+if ctx.actor is not None:
+    st.write(t("home.welcome", name=ctx.actor.display_name))
+else:
+    st.write(t("home.guest_welcome"))
+
+# Each domain adds its card below (this week's curriculum, next seminar, open assignments, ...).
+
+st.subheader(t("home.links"))
+links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "pages/home.py"]
+cols = st.columns(3)
+for i, spec in enumerate(links):
+    cols[i % 3].page_link(spec.path, label=t(spec.title_key), icon=spec.icon)

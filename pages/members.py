@@ -1,0 +1,91 @@
+"""Leader page: add members, edit name / role / active, reset passwords."""
+
+import pandas as pd
+import streamlit as st
+
+from core import members
+from core.errors import AppError, StaleEdit
+from core.members import ROLES
+from ui.frame import frame
+from ui.i18n import show_error, t
+
+ctx = frame()
+st.title(t("members.title"))
+
+with ctx.db.read() as s:
+    rows = members.list_members(session=s)
+
+st.subheader(t("members.list"))
+st.dataframe(
+    pd.DataFrame([{
+        t("auth.username"): m.username,
+        t("members.display_name"): m.display_name,
+        t("members.role"): t(f"role.{m.role}"),
+        t("members.active"): m.active,
+        t("auth.password"): "✓" if m.password_hash else t("members.no_password"),
+    } for m in rows]),
+    hide_index=True, width="stretch",
+)
+
+with st.expander(t("members.add"), icon=":material/person_add:", expanded=False):
+    with st.form("add_member", clear_on_submit=False):
+        username = st.text_input(t("auth.username"), max_chars=32)
+        display_name = st.text_input(t("members.display_name"), max_chars=50)
+        role = st.selectbox(t("members.role"), ROLES, index=1, format_func=lambda r: t(f"role.{r}"))
+        password = st.text_input(t("auth.password"), type="password", max_chars=256)
+        add = st.form_submit_button(t("members.add"), type="primary")
+    if add:
+        try:
+            with ctx.db.write() as s:
+                m = members.add_member(session=s, by=ctx.actor, username=username,
+                                       display_name=display_name, password=password, role=role)
+        except AppError as err:
+            show_error(err)
+        else:
+            st.success(t("members.added", name=m.display_name))
+            st.rerun()
+
+st.subheader(t("members.edit"))
+by_id = {m.id: m for m in rows}
+picked = st.selectbox(t("members.pick"), list(by_id), key="member_pick",
+                      format_func=lambda i: f"{by_id[i].display_name} ({by_id[i].username})")
+if picked is not None:
+    chosen = by_id[picked]
+    # The version this edit starts from: a later save by someone else makes ours stale.
+    base_key = f"member_base_{picked}"
+    st.session_state.setdefault(base_key, chosen.version)
+    with st.form(f"edit_member_{picked}"):
+        new_name = st.text_input(t("members.display_name"), value=chosen.display_name, max_chars=50,
+                                 key=f"m_name_{picked}")
+        new_role = st.selectbox(t("members.role"), ROLES, index=ROLES.index(chosen.role),
+                                format_func=lambda r: t(f"role.{r}"), key=f"m_role_{picked}")
+        new_active = st.checkbox(t("members.active"), value=chosen.active, key=f"m_active_{picked}")
+        save = st.form_submit_button(t("common.save"), type="primary")
+    if save:
+        try:
+            with ctx.db.write() as s:
+                members.update_member(session=s, by=ctx.actor, member_id=picked,
+                                      expected_version=st.session_state[base_key],
+                                      display_name=new_name, role=new_role, active=new_active)
+        except StaleEdit as err:
+            show_error(err)
+            st.info(f"{chosen.display_name} · {t(f'role.{chosen.role}')} · "
+                    f"{t('members.active')}: {t('common.yes') if chosen.active else t('common.no')}")
+            st.session_state[base_key] = chosen.version  # the next save starts from the newer one
+        except AppError as err:
+            show_error(err)
+        else:
+            st.session_state.pop(base_key, None)
+            st.success(t("members.updated"))
+            st.rerun()
+    with st.form(f"reset_pw_{picked}", clear_on_submit=True):
+        new_pw = st.text_input(t("members.new_password"), type="password", max_chars=256)
+        reset = st.form_submit_button(t("members.reset_password"))
+    if reset:
+        try:
+            with ctx.db.write() as s:
+                members.reset_password(session=s, by=ctx.actor, member_id=picked, new_password=new_pw)
+        except AppError as err:
+            show_error(err)
+        else:
+            st.success(t("members.password_reset_done"))

@@ -1,0 +1,40 @@
+"""First run: create the first leader account (there is no default password), or restore."""
+
+import streamlit as st
+
+from core import members
+from core.errors import AppError
+from ui.auth import sign_in_as
+from ui.frame import frame
+from ui.i18n import current_lang, show_error, t
+from ui.widgets import restore_form
+
+ctx = frame()
+st.title(t("setup.title"))
+st.write(t("setup.intro"))
+
+with st.form("setup"):
+    username = st.text_input(t("auth.username"), max_chars=32)
+    display_name = st.text_input(t("members.display_name"), max_chars=50)
+    password = st.text_input(t("auth.password"), type="password", max_chars=256)
+    password2 = st.text_input(t("auth.password_again"), type="password", max_chars=256)
+    submitted = st.form_submit_button(t("setup.create"), type="primary")
+
+if submitted:
+    if password != password2:
+        st.error(t("members.error.password_mismatch"))
+    else:
+        try:
+            with ctx.db.write() as s:
+                actor = members.create_first_leader(session=s, username=username,
+                                                    display_name=display_name, password=password,
+                                                    language=current_lang())
+        except AppError as err:
+            show_error(err)
+        else:
+            sign_in_as(actor)
+            st.success(t("setup.done"))
+            st.rerun()
+
+st.divider()
+restore_form(ctx.db)

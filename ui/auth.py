@@ -1,0 +1,89 @@
+"""Who is signed in, and the sidebar sign-in box. Checks themselves live in core.members."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import members
+from core.errors import AppError
+from core.members import Actor
+from db.engine import Database
+from ui.i18n import LANG_KEY, show_error, t
+
+ACTOR_KEY = "actor"
+PENDING_LANG_KEY = "_pending_lang"
+
+
+def current_actor() -> Actor | None:
+    """The signed-in member for this browser session, or None for a guest."""
+    return st.session_state.get(ACTOR_KEY)
+
+
+def refresh(db: Database) -> Actor | None:
+    """Re-read the signed-in member each run, so a deactivation or role change applies at once."""
+    actor = current_actor()
+    if actor is None:
+        return None
+    with db.read() as s:
+        fresh = members.refresh_actor(session=s, actor=actor)
+    if fresh is None:
+        st.session_state.pop(ACTOR_KEY, None)
+    else:
+        st.session_state[ACTOR_KEY] = fresh
+    return fresh
+
+
+def sign_in_as(actor: Actor) -> None:
+    """Mark `actor` signed in and switch to their saved language on the next run."""
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[PENDING_LANG_KEY] = actor.language
+
+
+def apply_pending_language() -> None:
+    """Apply a language chosen by sign-in before the language widget is drawn."""
+    lang = st.session_state.pop(PENDING_LANG_KEY, None)
+    if lang:
+        st.session_state[LANG_KEY] = lang
+
+
+def sign_in_box(db: Database) -> None:
+    """Sidebar: the sign-in form for guests, the name and a sign-out button for members."""
+    actor = current_actor()
+    box = st.sidebar.container(border=True)
+    if actor is not None:
+        box.markdown(t("auth.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
+        if box.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:"):
+            st.session_state.pop(ACTOR_KEY, None)
+            st.rerun()
+        return
+    with box.form("sign_in", border=False):
+        username = st.text_input(t("auth.username"), key="sign_in_user", max_chars=64)
+        password = st.text_input(t("auth.password"), type="password", key="sign_in_pw", max_chars=256)
+        submitted = st.form_submit_button(t("auth.sign_in"), icon=":material/login:")
+    if submitted:
+        error = None
+        with db.write() as s:  # commit even on failure: the failed try must be counted
+            try:
+                actor = members.authenticate(session=s, username=username, password=password)
+            except AppError as err:
+                error = err
+        if error is not None:
+            show_error(error, box)
+        else:
+            sign_in_as(actor)
+            st.rerun()
+    box.caption(t("auth.browse_as_guest"))
+
+
+def remember_language(db: Database) -> None:
+    """Store a signed-in member's language choice when the switch changes."""
+    actor = current_actor()
+    lang = st.session_state.get(LANG_KEY)
+    if actor is None or not lang or lang == actor.language:
+        return
+    try:
+        with db.write() as s:
+            members.set_language(session=s, by=actor, language=lang)
+    except AppError:
+        return
+    st.session_state[ACTOR_KEY] = Actor(actor.id, actor.username, actor.display_name, actor.role, lang)

@@ -1,0 +1,62 @@
+"""Which pages exist and who may open them. A page not handed to st.navigation cannot be
+reached by URL, so leaving leader pages out for others is what enforces page access (the core
+services enforce the actions themselves)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core.members import Actor
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCESS_ORDER = {"public": 0, "member": 1, "leader": 2}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page file with its title key, icon, URL path and who may open it."""
+
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+    access: str = "public"  # public | member | leader
+    default: bool = False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("pages/home.py", "nav.home", ":material/home:", "home", default=True),
+    # --- curriculum pages (issue 4) ---
+    # --- review pages (issue 5) ---
+    # --- model lab pages (issue 6) ---
+    PageSpec("pages/members.py", "nav.members", ":material/group:", "members", access="leader"),
+    PageSpec("pages/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
+]
+
+SETUP_PAGE = PageSpec("pages/setup.py", "nav.setup", ":material/rocket_launch:", "setup", default=True)
+
+
+def allowed(spec: PageSpec, actor: Actor | None) -> bool:
+    """May `actor` (None = guest) open this page?"""
+    level = 0 if actor is None else (2 if actor.is_leader else 1)
+    return ACCESS_ORDER[spec.access] <= level
+
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon,
+                   url_path=spec.url_path, default=spec.default)
+
+
+def navigation(actor: Actor | None, *, setup: bool):
+    """Build st.navigation for this actor: sections public / member / leader."""
+    if setup:
+        return st.navigation([_page(SETUP_PAGE)])
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        if allowed(spec, actor):
+            sections.setdefault(t(f"nav.{spec.access}"), []).append(_page(spec))
+    return st.navigation(sections)
