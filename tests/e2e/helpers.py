@@ -1,0 +1,30 @@
+"""Small helpers for browser tests against the running app."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the script run finished (Streamlit marks the app 'notRunning')."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def goto(page: Page, live_app, url_path: str = "", query: str = "") -> None:
+    """Open a page of the app by its url_path (and optional query string) and wait for it."""
+    url = f"{live_app.url}/{url_path}" + (f"?{query}" if query else "")
+    page.goto(url)
+    wait_idle(page)
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the sidebar form and wait for the rerun."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_label("아이디").or_(sidebar.get_by_label("Username")).first.fill(username)
+    sidebar.get_by_label("비밀번호").or_(sidebar.get_by_label("Password")).first.fill(password)
+    sidebar.get_by_role("button", name="로그인").or_(sidebar.get_by_role("button", name="Sign in")).first.click()
+    expect(sidebar.get_by_role("button", name="로그아웃").or_(
+        sidebar.get_by_role("button", name="Sign out")).first).to_be_visible(timeout=15_000)
+    wait_idle(page)

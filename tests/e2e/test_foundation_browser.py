@@ -1,0 +1,43 @@
+"""The app in a real browser: Korean home page with the Hangul font, role-gated pages."""
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import goto, sign_in, wait_idle
+from tests.factories import PASSWORD
+
+
+def test_home_renders_korean_with_hangul_font(page: Page, live_app, tmp_path):
+    goto(page, live_app)
+    expect(page.get_by_role("heading", name="스터디 대시보드").first).to_be_visible()
+    # The served NanumGothic face is loaded and covers Hangul (the default font has none).
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate("document.fonts.check('16px nanum', '스터디')")
+    loaded = page.evaluate("[...document.fonts].filter(f => f.family.replace(/\"/g,'') === 'nanum' "
+                           "&& f.status === 'loaded').length")
+    assert loaded >= 1
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert "nanum" in family
+    page.screenshot(path=str(tmp_path / "home.png"))
+
+
+def test_guest_cannot_open_members_page(page: Page, live_app):
+    goto(page, live_app, "members")
+    # Unknown to a guest's navigation: Streamlit falls back to the default page.
+    expect(page.get_by_role("heading", name="멤버 관리")).to_have_count(0)
+    expect(page.get_by_role("heading", name="스터디 대시보드").first).to_be_visible()
+
+
+def test_leader_can_open_members_page(page: Page, live_app):
+    goto(page, live_app)
+    sign_in(page, live_app.leader, PASSWORD)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="멤버 관리").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="멤버 관리").first).to_be_visible()
+    expect(page.get_by_text("멤버 추가").first).to_be_visible()  # the leader-only add form
+
+
+def test_switch_to_english(page: Page, live_app):
+    goto(page, live_app)
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Study Dashboard").first).to_be_visible()
