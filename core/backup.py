@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Date, DateTime, Integer, LargeBinary, delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Session
 
 import db.models  # noqa: F401  (registers every table)
@@ -45,7 +46,13 @@ def _schema_revision(session: Session) -> list[str]:
         return []
 
 
+def _base(coltype):
+    # TypeDecorators (e.g. UTCDateTime) encode like the type they wrap.
+    return coltype.impl if isinstance(coltype, TypeDecorator) else coltype
+
+
 def _encode(value, coltype):
+    coltype = _base(coltype)
     if value is None:
         return None
     if isinstance(coltype, LargeBinary):
@@ -56,6 +63,7 @@ def _encode(value, coltype):
 
 
 def _decode(value, coltype, where: str):
+    coltype = _base(coltype)
     if value is None:
         return None
     try:

@@ -1,0 +1,45 @@
+"""core/ and db/ stay importable without Streamlit (DESIGN.md layers)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _modules(folder: str) -> list[str]:
+    mods = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("")
+        if "migrations" in rel.parts or rel.name == "__main__":
+            continue
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        mods.append(".".join(parts))
+    return mods
+
+
+def test_core_and_db_never_import_streamlit():
+    mods = _modules("core") + _modules("db")
+    assert "core.members" in mods and "db.engine" in mods
+    code = (
+        "import importlib, sys\n"
+        f"for m in {mods!r}:\n"
+        "    importlib.import_module(m)\n"
+        "bad = sorted(k for k in sys.modules if k == 'streamlit' or k.startswith('streamlit.'))\n"
+        "print('STREAMLIT' if bad else 'CLEAN')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("CLEAN")
+
+
+def test_non_lab_pages_do_not_import_torch():
+    """Home and the other non-Lab screens render without paying torch's import cost."""
+    code = (
+        "import sys\n"
+        "import ui.frame, ui.nav, core.members, core.backup, db.models\n"
+        "print('TORCH' if 'torch' in sys.modules else 'CLEAN')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "CLEAN"
