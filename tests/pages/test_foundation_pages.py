@@ -92,3 +92,47 @@ def test_backup_page_offers_downloads(run_page, db):
     assert not at.exception
     labels = [d.proto.label for d in at.get("download_button")]
     assert "JSON 백업 내려받기" in labels
+
+
+def test_malformed_database_url_stops_with_message(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP
+
+    monkeypatch.setenv("DATABASE_URL", "this is not a url")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "DATABASE_URL" in at.error[0].value
+
+
+def test_language_switch_is_remembered_for_member(run_page, db):
+    leader = make_leader(db)
+    at = run_page("pages/home.py", actor=leader)
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.title[0].value == "Study Dashboard"
+    with db.read() as s:
+        assert members.get_member(session=s, member_id=leader.id).language == "en"
+
+
+def test_restore_from_setup_screen(run_app, db, tmp_path):
+    import json
+
+    from core import backup
+    from db.engine import Database
+    from db.migrate import upgrade
+
+    source = Database(f"sqlite:///{tmp_path / 'src.db'}")
+    upgrade(source.engine)
+    boss = make_leader(source, "boss", "김보스")
+    with source.read() as s:
+        data = backup.export_json(session=s, by=boss)
+    source.dispose()
+    at = run_app()
+    assert len(at.get("file_uploader")) == 1  # the restore form is on the setup screen
+    assert json.loads(data)["format"] == "study-dashboard-backup"
+    with db.write() as s:
+        from db.migrate import current_heads
+
+        backup.restore(session=s, data=data, expected_schema=sorted(current_heads(db.engine)))
+    at = run_app()
+    assert at.title[0].value == "스터디 대시보드"  # setup is over: the restored leader exists
