@@ -7,5 +7,8 @@ from db.base import Base
 from db.models.lab import LabRun  # noqa: F401  (model lab, issue 6)
 from db.models.members import LoginThrottle, Member
 from db.models.meta import AppMeta
+from db.models.reviews import (  # noqa: F401  (paper reviews, issue 5)
+    Assignment, Paper, Review, ReviewComment, ReviewDraft, ReviewRevision, ReviewTemplate,
+    TemplateVersion)
 
 __all__ = ["AppMeta", "Base", "LoginThrottle", "Member"]

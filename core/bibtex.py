@@ -1,0 +1,137 @@
+"""BibTeX to paper records with bibtexparser 2: LaTeX accents and braces become readable text,
+"Last, First" names become "First Last", and arXiv ids / DOIs are pulled out for de-duplication."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import bibtexparser
+from bibtexparser.middlewares import (
+    LatexDecodingMiddleware,
+    MergeNameParts,
+    SeparateCoAuthors,
+    SplitNameParts,
+)
+
+from core.errors import InvalidInput
+
+MAX_BIB_BYTES = 512 * 1024
+ARXIV_RE = re.compile(r"(?:arxiv[:/ ]\s*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+                      re.IGNORECASE)
+DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+
+
+@dataclass
+class PaperData:
+    """The fields of a paper as parsed (or typed by hand), before it is stored."""
+
+    title: str
+    authors: str = ""
+    venue: str = ""
+    year: int | None = None
+    url: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    bibtex: str = ""
+    key: str = ""  # the BibTeX citation key, for messages
+
+
+@dataclass
+class ParseResult:
+    """Entries that parsed, and the citation keys / snippets of blocks that did not."""
+
+    papers: list[PaperData] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def normalise_title(title: str) -> str:
+    """Title for duplicate detection: NFKC, case-folded, punctuation and braces dropped."""
+    title = unicodedata.normalize("NFKC", title or "").casefold().replace("{", "").replace("}", "")
+    title = "".join(ch if ch.isalnum() else " " for ch in title)
+    return " ".join(title.split())[:500]
+
+
+def normalise_arxiv(value: str | None) -> str | None:
+    """'arXiv:1706.03762v5', 'https://arxiv.org/abs/1706.03762' -> '1706.03762'."""
+    if not value:
+        return None
+    m = ARXIV_RE.search(value.strip())
+    return m.group(1).lower() if m else None
+
+
+def normalise_doi(value: str | None) -> str | None:
+    """'https://doi.org/10.1000/XYZ' -> '10.1000/xyz' (DOIs are case-insensitive)."""
+    if not value:
+        return None
+    m = DOI_RE.search(value.strip())
+    return m.group(0).rstrip(".,;").lower() if m else None
+
+
+def _clean(value: object) -> str:
+    # The decoder leaves stray braces of protected words ({BERT}) in a few cases; drop them.
+    text = value if isinstance(value, str) else ""
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    return " ".join(text.split())
+
+
+def _authors(value: object) -> str:
+    names = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
+    return ", ".join(n for n in (_clean(n) for n in names) if n)
+
+
+def _year(value: object) -> int | None:
+    m = re.search(r"\d{4}", value if isinstance(value, str) else "")
+    return int(m.group(0)) if m else None
+
+
+def _entry(entry) -> PaperData:
+    f = {k.lower(): v.value for k, v in entry.fields_dict.items()}
+    arxiv = None
+    if "arxiv" in str(f.get("archiveprefix", "")).lower() or "eprint" in f:
+        arxiv = normalise_arxiv(str(f.get("eprint", "")))
+    for source in ("journal", "url", "note", "howpublished"):
+        if arxiv is None and "arxiv" in str(f.get(source, "")).lower():
+            arxiv = normalise_arxiv(str(f.get(source)))
+    venue = _clean(f.get("booktitle") or f.get("journal") or f.get("publisher") or "")
+    url = _clean(f.get("url", ""))
+    if not url and arxiv:
+        url = f"https://arxiv.org/abs/{arxiv}"
+    return PaperData(
+        title=_clean(f.get("title", "")), authors=_authors(f.get("author")), venue=venue[:200],
+        year=_year(f.get("year")), url=url if url.startswith(("http://", "https://")) else "",
+        arxiv_id=arxiv, doi=normalise_doi(str(f.get("doi", "")) or None),
+        bibtex=entry.raw.strip(), key=entry.key,
+    )
+
+
+def parse(text: str) -> ParseResult:
+    """Parse BibTeX text with several entries; blocks that do not parse are reported."""
+    if len(text.encode("utf-8")) > MAX_BIB_BYTES:
+        raise InvalidInput("common.error.upload_too_large", max_kb=MAX_BIB_BYTES // 1024)
+    # bibtexparser logs every broken block at WARNING; we report them to the user instead.
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        library = bibtexparser.parse_string(text, append_middleware=[
+            LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts(),
+            MergeNameParts(style="first"),
+        ])
+    finally:
+        logger.setLevel(level)
+    result = ParseResult()
+    for entry in library.entries:
+        paper = _entry(entry)
+        if paper.title:
+            result.papers.append(paper)
+        else:
+            result.failed.append(entry.key or "?")
+    for block in library.failed_blocks:
+        raw = (getattr(block, "raw", "") or "").strip()
+        result.failed.append(raw.splitlines()[0][:60] if raw else "?")
+    if not library.entries and not library.failed_blocks and text.strip():
+        result.failed.append(text.strip().splitlines()[0][:60])
+    return result
