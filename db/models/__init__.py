@@ -4,6 +4,8 @@ Each domain has its own module; add new modules to the import list below.
 """
 
 from db.base import Base
+from db.models.curriculum import (  # noqa: F401  (curriculum, issue 4)
+    Answer, Attendance, Material, Note, Question, Retro, Seminar, Week)
 from db.models.lab import LabRun  # noqa: F401  (model lab, issue 6)
 from db.models.members import LoginThrottle, Member
 from db.models.meta import AppMeta
