@@ -113,11 +113,14 @@ def save_draft(*, session: Session, by: Actor | None, review_id: int, answers: d
 
 
 def commit_review(*, session: Session, by: Actor | None, review_id: int, answers: dict,
-                  expected_version: int) -> Review:
+                  expected_version: int, action: str | None = None) -> Review:
     """Save the working copy and send it: submit a draft, resubmit a returned review, or record
-    a new revision of a submitted one. Required fields are checked, every problem listed."""
+    a new revision of a submitted one (`action` defaults to the one the status calls for).
+    Required fields are checked, every problem listed."""
     review = _own_editable(session, by, review_id)
-    action = commit_action(review.status)
+    action = action or commit_action(review.status)
+    if ACTION_ROLE.get(action) != "author":
+        raise InvalidInput("rev.error.transition", action=action, status=review.status)
     target = _check_transition(by, review, action)
     schema = schema_of(review.template_version)
     draft = save_draft(session=session, by=by, review_id=review_id, answers=answers,
@@ -148,9 +151,10 @@ def _comment(session: Session, by: Actor, review: Review, kind: str, body: str, 
 
 def return_review(*, session: Session, by: Actor | None, review_id: int, feedback: str) -> Review:
     """A leader returns a submitted review with feedback (required)."""
-    review = get_review(session=session, by=require_member(by), review_id=review_id)
-    review.status = _check_transition(by, review, "return")
-    _comment(session, by, review, "return", feedback, required=True)
+    review = get_review(session=session, by=require_leader(by), review_id=review_id)
+    target = _check_transition(by, review, "return")
+    _comment(session, by, review, "return", feedback, required=True)  # validates before any change
+    review.status = target
     review.updated_at = utcnow()
     session.flush()
     return review
@@ -158,20 +162,30 @@ def return_review(*, session: Session, by: Actor | None, review_id: int, feedbac
 
 def approve_review(*, session: Session, by: Actor | None, review_id: int, comment: str = "") -> Review:
     """A leader approves a submitted or resubmitted review (optionally with a comment)."""
-    review = get_review(session=session, by=require_member(by), review_id=review_id)
-    review.status = _check_transition(by, review, "approve")
+    review = get_review(session=session, by=require_leader(by), review_id=review_id)
+    target = _check_transition(by, review, "approve")
     _comment(session, by, review, "approve", comment, required=False)
+    review.status = target
     review.updated_at = utcnow()
     session.flush()
     return review
 
 
+def _review_for_author_or_leader(session: Session, by: Actor | None, review_id: int) -> Review:
+    by = require_member(by)
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound()
+    if not (by.is_leader or review.author_id == by.id):
+        raise PermissionDenied("rev.error.not_yours")
+    if review.author_id != by.id and review.status == "draft":
+        raise NotFound()  # drafts stay private, even to leaders
+    return review
+
+
 def add_comment(*, session: Session, by: Actor | None, review_id: int, body: str) -> ReviewComment:
     """Leaders and the review's author discuss a submitted review (Markdown + LaTeX)."""
-    by = require_member(by)
-    review = get_review(session=session, by=by, review_id=review_id)
-    if not (by.is_leader or review.author_id == by.id):
-        raise PermissionDenied()
+    review = _review_for_author_or_leader(session, by, review_id)
     if review.status == "draft":
         raise InvalidInput("rev.error.not_submitted")
     body = check_text(body, "rev.comment", max_len=MAX_COMMENT)
@@ -198,10 +212,7 @@ def rate_helpfulness(*, session: Session, by: Actor | None, review_id: int, scor
 
 def set_lab_run(*, session: Session, by: Actor | None, review_id: int, run_id: int | None) -> Review:
     """The author (or a leader) attaches a Model Lab run id as the paper's reproducible demo."""
-    by = require_member(by)
-    review = get_review(session=session, by=by, review_id=review_id)
-    if not (by.is_leader or review.author_id == by.id):
-        raise PermissionDenied("rev.error.not_yours")
+    review = _review_for_author_or_leader(session, by, review_id)
     if run_id is not None and not 0 < int(run_id) < 2**31:
         raise FieldError("rev.lab_run", "common.error.invalid_choice")
     review.lab_run_id = run_id

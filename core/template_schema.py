@@ -18,10 +18,10 @@ MAX_FIELDS = 60
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 
 
-def _err(key: str, **params: Any) -> PydanticCustomError:
+def _err(i18n_key: str, **params: Any) -> PydanticCustomError:
     # type "rev" + an i18n key in ctx: SchemaError translates it; pydantic's own errors keep
     # their English text (they only happen for hand-written JSON).
-    return PydanticCustomError("rev", key, {"i18n": key, **params})
+    return PydanticCustomError("rev", i18n_key, {"i18n": i18n_key, **params})
 
 
 class Choice(BaseModel):
