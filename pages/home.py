@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.curriculum import next_seminar_card
 from ui.frame import frame
 from ui.i18n import t
 from ui.nav import PAGES, allowed
@@ -15,6 +16,7 @@ else:
     st.write(t("home.guest_welcome"))
 
 # Each domain adds its card below (this week's curriculum, next seminar, open assignments, ...).
+next_seminar_card(ctx)
 
 st.subheader(t("home.links"))
 links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "pages/home.py"]

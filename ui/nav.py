@@ -31,6 +31,10 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home", default=True),
     # --- curriculum pages (issue 4) ---
+    PageSpec("pages/curriculum.py", "cur.nav.weeks", ":material/menu_book:", "curriculum"),
+    PageSpec("pages/seminars.py", "cur.nav.seminars", ":material/co_present:", "seminars"),
+    PageSpec("pages/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
+    PageSpec("pages/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
     # --- review pages (issue 5) ---
     # --- model lab pages (issue 6) ---
     PageSpec("pages/members.py", "nav.members", ":material/group:", "members", access="leader"),

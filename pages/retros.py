@@ -1,0 +1,77 @@
+"""Retrospectives (회고): write one per week and choose who reads it; read what you may.
+Members only; who may read what is decided in core.retros, not here."""
+
+import streamlit as st
+
+from core import curriculum as cur
+from core import retros
+from core.errors import AppError, StaleEdit
+from db.models.curriculum import RETRO_VISIBILITY
+from ui.curriculum import on_stale, week_label, when
+from ui.frame import frame
+from ui.i18n import show_error, t
+
+ctx = frame()
+me = ctx.actor
+st.title(t("cur.retro.title"))
+st.caption(t("cur.retro.intro"))
+
+with ctx.db.read() as s:
+    weeks = cur.list_weeks(session=s)
+if not weeks:
+    st.info(t("cur.week.none"))
+    st.stop()
+by_id = {w.id: w for w in weeks}
+week_labels = {i: week_label(w, ctx.lang) for i, w in by_id.items()}
+week_id = st.selectbox(t("cur.retro.week"), list(by_id), key="cur_retro_week", format_func=week_labels.get)
+
+with ctx.db.read() as s:
+    mine = retros.my_retro(session=s, by=me, week_id=week_id)
+    readable = [r for r in retros.list_retros(session=s, by=me, week_id=week_id) if r.author_id != me.id]
+
+st.subheader(t("cur.retro.mine"), anchor=False)
+# The version this form began from; None means "began with no retrospective".
+base_key = f"cur_retro_base_{week_id}"
+if base_key not in st.session_state:
+    st.session_state[base_key] = mine.version if mine else None
+with st.form(f"cur_retro_{week_id}"):
+    body = st.text_area(t("cur.retro.body"), value=mine.body if mine else "", height=200,
+                        key=f"cur_retro_body_{week_id}")
+    vis_labels = {v: t(f"cur.retro.vis.{v}") for v in RETRO_VISIBILITY}
+    visibility = st.radio(t("cur.retro.visibility"), RETRO_VISIBILITY, horizontal=True,
+                          index=RETRO_VISIBILITY.index(mine.visibility) if mine else 0,
+                          format_func=vis_labels.get, key=f"cur_retro_vis_{week_id}")
+    save = st.form_submit_button(t("cur.retro.save"), type="primary")
+if save:
+    try:
+        with ctx.db.write() as s:
+            retros.save(session=s, by=me, week_id=week_id, body=body, visibility=visibility,
+                        expected_version=st.session_state[base_key])
+    except StaleEdit as err:
+        on_stale(err, base_key, f"{t(f'cur.retro.vis.{err.current.visibility}')}\n\n{err.current.body}")
+    except AppError as err:
+        show_error(err)
+    else:
+        st.session_state.pop(base_key, None)
+        st.toast(t("cur.retro.saved"))
+        st.rerun()
+if mine is not None and st.button(t("cur.retro.delete"), key=f"cur_retro_del_{week_id}",
+                                  icon=":material/delete:"):
+    try:
+        with ctx.db.write() as s:
+            retros.delete(session=s, by=me, retro_id=mine.id)
+    except AppError as err:
+        show_error(err)
+    else:
+        for k in (base_key, f"cur_retro_body_{week_id}", f"cur_retro_vis_{week_id}"):
+            st.session_state.pop(k, None)
+        st.rerun()
+
+st.subheader(t("cur.retro.others"), anchor=False)
+if not readable:
+    st.caption(t("cur.retro.none"))
+for r in readable:
+    with st.container(border=True):
+        st.caption(f"{t('cur.note.by', name=r.author.display_name, when=when(r.updated_at))} · "
+                   f"{t(f'cur.retro.vis.{r.visibility}')}")
+        st.markdown(r.body)

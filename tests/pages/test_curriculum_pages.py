@@ -1,0 +1,219 @@
+"""Curriculum pages in AppTest on both back ends: a leader plans a week and a seminar, a member
+writes a note, imports one, asks and answers, checks in; stale edits keep the user's text."""
+
+from datetime import date, timedelta
+
+from core import attendance, qa, retros, seminars
+from core import curriculum as cur
+from db.base import utcnow
+from tests.factories import make_leader, make_member
+
+
+def button(at, label):
+    """The (form submit) button with this label."""
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r} in {[b.label for b in at.button]}"
+    return found[0]
+
+
+def texts(at):
+    return " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+
+
+def _week(db, leader, **kw):
+    with db.write() as s:
+        return cur.create_week(session=s, by=leader, title_ko=kw.pop("title_ko", "어텐션"), **kw)
+
+
+def test_leader_creates_a_week_with_a_material(run_page, db):
+    leader = make_leader(db)
+    at = run_page("pages/curriculum.py", actor=leader, lang="en")
+    assert not at.exception
+    at.text_input(key="cur_new_title_ko").input("트랜스포머")
+    at.text_input(key="cur_new_title_en").input("The Transformer")
+    at.text_input(key="cur_new_tags").input("attention, transformer")
+    at.selectbox(key="cur_new_preset").set_value("transformer_reverse")
+    button(at, "Add week").click().run()
+    assert not at.exception and not at.error
+    with db.read() as s:
+        [week] = cur.list_weeks(session=s)
+    assert (week.title_en, week.lab_preset, cur.tag_list(week.tags)) == (
+        "The Transformer", "transformer_reverse", ["attention", "transformer"])
+    at.text_input(key="cur_mat_title").input("Attention Is All You Need")
+    at.text_input(key="cur_mat_url").input("file:///etc/passwd")
+    button(at, "Add material").click().run()
+    assert "http" in at.error[0].value
+    assert at.text_input(key="cur_mat_title").value == "Attention Is All You Need"  # kept
+    at.text_input(key="cur_mat_url").set_value("https://arxiv.org/abs/1706.03762")
+    button(at, "Add material").click().run()
+    assert not at.error
+    assert "Attention Is All You Need" in texts(at)
+
+
+def test_week_dates_out_of_order_keep_the_form(run_page, db):
+    leader = make_leader(db)
+    at = run_page("pages/curriculum.py", actor=leader)
+    at.text_input(key="cur_new_title_ko").input("거꾸로 된 주차")
+    at.date_input(key="cur_new_start").set_value(date(2025, 4, 10))
+    at.date_input(key="cur_new_end").set_value(date(2025, 4, 3))
+    button(at, "주차 추가").click().run()
+    assert "종료일이 시작일보다" in at.error[0].value
+    assert at.text_input(key="cur_new_title_ko").value == "거꾸로 된 주차"
+    with db.read() as s:
+        assert cur.list_weeks(session=s) == []
+
+
+def test_guest_reads_week_and_cannot_write(run_page, db):
+    leader = make_leader(db)
+    w = _week(db, leader, goals="Q/K/V 이해하기", lab_preset="transformer_reverse")
+    at = run_page("pages/curriculum.py")
+    assert not at.exception
+    assert "Q/K/V 이해하기" in texts(at)
+    assert "로그인" in at.info[0].value
+    assert not [b for b in at.button if b.label in ("노트 저장", "주차 추가")]
+    assert at.selectbox(key="cur_week").value == w.id
+
+
+def test_member_adds_a_note_and_stale_edit_keeps_their_text(run_page, db):
+    leader = make_leader(db)
+    member = make_member(db, "minjun", "이민준", by=leader)
+    w = _week(db, leader)
+    at = run_page("pages/curriculum.py", actor=member, lang="en")
+    at.text_input(key="cur_note_title").input("Scaled dot-product")
+    at.text_area(key="cur_note_body").input("$$\\mathrm{softmax}(QK^T/\\sqrt{d_k})V$$")
+    button(at, "Save note").click().run()
+    assert not at.exception and not at.error
+    with db.read() as s:
+        [note] = cur.list_notes(session=s, week_id=w.id)
+    assert "Scaled dot-product" in texts(at)
+    # The member opens the edit form; meanwhile another tab saves a newer version.
+    at.text_area(key=f"cur_note_b_{note.id}").input("내가 고친 본문")
+    with db.write() as s:
+        cur.update_note(session=s, by=member, note_id=note.id, expected_version=note.version,
+                        title=note.title, body="다른 탭에서 먼저 저장")
+    button(at, "Save note").click().run()
+    assert "saved first" in at.error[0].value or "newer" in at.error[0].value.lower()
+    assert "다른 탭에서 먼저 저장" in texts(at)
+    assert at.text_area(key=f"cur_note_b_{note.id}").value == "내가 고친 본문"
+    # saving again (now deliberately over the newer version) works
+    button(at, "Save note").click().run()
+    with db.read() as s:
+        assert cur.get_note(session=s, note_id=note.id).body == "내가 고친 본문"
+
+
+def test_member_imports_a_pasted_note_with_preview(run_page, db):
+    leader = make_leader(db)
+    member = make_member(db, "minjun", by=leader)
+    w = _week(db, leader)
+    at = run_page("pages/curriculum.py", actor=member, lang="en")
+    at.text_area(key="cur_import_paste").input("# RNN 정리\n- 점화식 : $\nh_t = \\tanh(W h_{t-1} + U x_t)\n$ 이다<br>끝")
+    button(at, "Clean up and preview").click().run()
+    assert not at.exception
+    assert "split across lines" in at.info[0].value
+    assert at.text_area(key="cur_import").value.startswith("# RNN 정리\n- 점화식 : $h_t = \\tanh")
+    assert at.text_input(key="cur_import_title").value == "RNN 정리"
+    button(at, "Save as a note").click().run()
+    with db.read() as s:
+        [note] = cur.list_notes(session=s, week_id=w.id)
+    assert "<br>" not in note.body and note.title == "RNN 정리"
+
+
+def test_leader_creates_a_seminar_and_unknown_url_is_refused(run_page, db):
+    leader = make_leader(db)
+    presenter = make_member(db, "seoyeon", "박서연", by=leader)
+    w = _week(db, leader)
+    at = run_page("pages/seminars.py", actor=leader, lang="en")
+    assert not at.exception
+    at.text_input(key="cur_sn_title").input("Attention Is All You Need")
+    at.date_input(key="cur_sn_day").set_value(date.today() + timedelta(days=3))
+    at.selectbox(key="cur_sn_presenter").set_value(presenter.id)
+    at.selectbox(key="cur_sn_week").set_value(w.id)
+    at.text_input(key="cur_sn_slides").input("slides.pdf")
+    button(at, "Add seminar").click().run()
+    assert "Slides URL" in at.error[0].value
+    assert at.text_input(key="cur_sn_title").value == "Attention Is All You Need"
+    at.text_input(key="cur_sn_slides").set_value("https://example.org/slides.pdf")
+    button(at, "Add seminar").click().run()
+    assert not at.error
+    with db.read() as s:
+        [sem] = seminars.list_seminars(session=s)
+    assert (sem.presenter_id, sem.week_id, seminars.to_local(sem.starts_at).hour) == (presenter.id, w.id, 19)
+    assert at.header[0].value == "Attention Is All You Need"
+
+
+def test_attendance_check_in_and_leader_marks(run_page, db):
+    leader = make_leader(db)
+    member = make_member(db, "minjun", "이민준", by=leader)
+    with db.write() as s:
+        sem = seminars.create_seminar(session=s, by=leader, title="지금 하는 세미나",
+                                      starts_at=utcnow() - timedelta(minutes=5))
+    at = run_page("pages/seminars.py", actor=member, lang="en")
+    at.button(key="cur_checkin").click().run()
+    assert not at.exception
+    with db.read() as s:
+        assert attendance.for_seminar(session=s, seminar_id=sem.id)[member.id].status == "present"
+    assert "Your attendance: Present" in at.success[0].value
+    at = run_page("pages/seminars.py", actor=leader, lang="en")
+    at.selectbox(key=f"cur_att_{sem.id}_{member.id}").set_value("late")
+    at.selectbox(key=f"cur_att_{sem.id}_{leader.id}").set_value("present")
+    button(at, "Save attendance").click().run()
+    assert not at.exception
+    with db.read() as s:
+        marks = attendance.for_seminar(session=s, seminar_id=sem.id)
+    assert {k: v.status for k, v in marks.items()} == {member.id: "late", leader.id: "present"}
+    assert len(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")) == 2
+    assert [b for b in at.get("download_button")]
+
+
+def test_member_asks_and_another_answers_then_asker_accepts(run_page, db):
+    leader = make_leader(db)
+    asker = make_member(db, "minjun", "이민준", by=leader)
+    helper = make_member(db, "seoyeon", "박서연", by=leader)
+    w = _week(db, leader)
+    at = run_page("pages/qa.py", actor=asker, lang="en")
+    at.text_input(key="cur_ask_title").input("Positional encoding은 더하나요?")
+    button(at, "Ask").click().run()
+    assert not at.exception and not at.error
+    with db.read() as s:
+        [q] = qa.list_questions(session=s, week_id=w.id)
+    at = run_page("pages/qa.py", actor=helper, lang="en")
+    at.text_area(key=f"cur_ans_{q.id}").input("네, 같은 차원의 $PE$ 벡터를 더합니다.")
+    button(at, "Post answer").click().run()
+    assert not at.exception
+    with db.read() as s:
+        [a] = qa.list_answers(session=s, question_id=q.id)
+    assert not [b for b in at.button if b.label == "Accept"]  # only the asker / a leader
+    at = run_page("pages/qa.py", actor=asker, lang="en")
+    at.button(key=f"cur_acc_{a.id}").click().run()
+    with db.read() as s:
+        assert qa.get_question(session=s, question_id=q.id).resolved
+
+
+def test_retros_page_respects_visibility(run_page, db, run_app):
+    leader = make_leader(db)
+    a = make_member(db, "minjun", "이민준", by=leader)
+    b = make_member(db, "seoyeon", "박서연", by=leader)
+    w = _week(db, leader)
+    with db.write() as s:
+        retros.save(session=s, by=b, week_id=w.id, body="비공개 회고", visibility="leaders", expected_version=None)
+    at = run_page("pages/retros.py", actor=a, lang="en")
+    at.text_area(key=f"cur_retro_body_{w.id}").input("공유하는 회고")
+    at.radio(key=f"cur_retro_vis_{w.id}").set_value("group")
+    button(at, "Save retrospective").click().run()
+    assert not at.exception
+    assert "비공개 회고" not in texts(at)
+    at = run_page("pages/retros.py", actor=leader)
+    assert "비공개 회고" in texts(at) and "공유하는 회고" in texts(at)
+    import pytest
+    with pytest.raises(ValueError):  # guests cannot reach the page at all
+        run_app().switch_page("pages/retros.py").run()
+
+
+def test_home_shows_the_next_seminar(run_app, db):
+    leader = make_leader(db)
+    with db.write() as s:
+        seminars.create_seminar(session=s, by=leader, title="다음 주 세미나",
+                                starts_at=utcnow() + timedelta(days=2))
+    at = run_app()  # the real router: Home links to every page registered for a guest
+    assert not at.exception
+    assert "다음 주 세미나" in texts(at)

@@ -1,0 +1,80 @@
+"""Streamlit glue shared by the curriculum pages: labels, the next-seminar card on Home, the
+stale-edit notice, and version bookkeeping for edit forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from core import seminars
+from core.curriculum import week_title
+from core.errors import StaleEdit
+from db.models.curriculum import Seminar, Week
+from ui.i18n import show_error, t
+
+CURRICULUM_PAGE = "pages/curriculum.py"
+SEMINARS_PAGE = "pages/seminars.py"
+
+
+def week_label(week: Week, lang: str) -> str:
+    """'3주차 · 어텐션' / 'Week 3 · Attention'."""
+    return f"{t('cur.week.short', n=week.number)} · {week_title(week, lang)}"
+
+
+def when(moment: datetime) -> str:
+    """A stored UTC time as the group's local 'YYYY-MM-DD HH:MM'."""
+    return seminars.to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def base_version(key: str, version: int) -> int:
+    """The version an edit form started from (kept across reruns until saved)."""
+    return st.session_state.setdefault(key, version)
+
+
+def on_stale(err: StaleEdit, key: str, newer_markdown: str) -> None:
+    """Explain the refusal, show what the other person saved, and let the next save start from
+    it. The form widgets keep their own keys, so the user's text stays where it is."""
+    show_error(err)
+    with st.container(border=True):
+        st.caption(t("cur.week.newer"))
+        st.markdown(newer_markdown)
+    st.session_state[key] = err.current.version
+
+
+def seminar_facts(sem: Seminar, lang: str) -> None:
+    """Date, place / link, presenter, paper and slides of a seminar."""
+    st.markdown(f"**{t('cur.seminar.date')}**: " + t("cur.seminar.when", when=when(sem.starts_at),
+                                                      minutes=sem.duration_min))
+    if sem.place:
+        st.markdown(f"**{t('cur.seminar.place')}**: {sem.place}")
+    if sem.link:
+        st.link_button(t("cur.seminar.join"), sem.link, icon=":material/videocam:")
+    presenter = sem.presenter.display_name if sem.presenter else t("cur.seminar.no_presenter")
+    st.markdown(f"**{t('cur.seminar.presenter')}**: {presenter}")
+    if sem.paper_title:
+        paper = f"[{sem.paper_title}]({sem.paper_url})" if sem.paper_url else sem.paper_title
+        st.markdown(f"**{t('cur.seminar.paper_title')}**: {paper}")
+    if sem.slides_url:
+        st.markdown(f"**{t('cur.seminar.slides')}**: [{sem.slides_url}]({sem.slides_url})")
+    if sem.week is not None:
+        st.markdown(f"**{t('cur.seminar.week')}**: {week_label(sem.week, lang)}")
+
+
+def next_seminar_card(ctx) -> None:
+    """Home card: the seminar on now or coming next, with a link to the seminars page."""
+    with ctx.db.read() as s:
+        sem = seminars.next_seminar(session=s)
+    with st.container(border=True):
+        st.subheader(t("cur.home.next"), anchor=False)
+        if sem is None:
+            st.caption(t("cur.home.none"))
+            return
+        if sem.starts_at <= datetime.now(sem.starts_at.tzinfo):
+            st.badge(t("cur.seminar.now"), color="green")
+        st.markdown(f"**{sem.title}**")
+        seminar_facts(sem, ctx.lang)
+        try:
+            st.page_link(SEMINARS_PAGE, label=t("cur.nav.seminars"), icon=":material/co_present:")
+        except Exception:  # noqa: BLE001  page not registered in this run (e.g. a test harness)
+            pass
