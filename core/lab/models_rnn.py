@@ -35,7 +35,7 @@ def _rnn(kind: str, inp: int, hidden: int, layers: int, dropout: float) -> nn.RN
         with torch.no_grad():
             for name, p in rnn.named_parameters():
                 if name.startswith("bias_ih"):
-                    p[hidden:2 * hidden].fill_(1.0)
+                    p[hidden:2 * hidden].fill_(3.0)
                 elif name.startswith("bias_hh"):
                     p[hidden:2 * hidden].fill_(0.0)
     return rnn
