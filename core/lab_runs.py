@@ -181,6 +181,13 @@ def find_replay(*, session: Session, config_hash: str, seed: int) -> LabRun | No
     return session.scalars(q).first()
 
 
+def find_stored(*, session: Session, config_hash: str, seed: int) -> LabRun | None:
+    """The newest stored run with this config and seed, whatever its outcome (for stale job links)."""
+    q = (select(LabRun).where(LabRun.config_hash == config_hash, LabRun.seed == seed)
+         .order_by(LabRun.created_at.desc(), LabRun.id.desc()).limit(1))
+    return session.scalars(q).first()
+
+
 def _may_change(run: LabRun, by: Actor | None) -> None:
     if by is None or not (by.is_leader or (run.created_by_id is not None and run.created_by_id == by.id)):
         raise PermissionDenied()

@@ -37,6 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
     # --- review pages (issue 5) ---
     # --- model lab pages (issue 6) ---
+    PageSpec("pages/lab.py", "lab.page.title", ":material/science:", "lab"),
     PageSpec("pages/members.py", "nav.members", ":material/group:", "members", access="leader"),
     PageSpec("pages/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
 ]

@@ -1,0 +1,189 @@
+"""After training: try your own input (prediction + attention), the positional encoding chart,
+LSTM / GRU gate activations over the probe, gradient norm per encoder time step, exports and the
+share link. The trained model comes from the job (same process) or the stored checkpoint."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import lab_runs
+from core.errors import AppError
+from core.lab import charts
+from core.lab.config import TrainConfig, to_dict
+from ui.frame import Frame
+from ui.i18n import current_lang, show_error, t
+from ui.lab.draw import export_buttons
+from ui.lab.view import RunView
+
+PE_MAX_LEN = 50
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _model_of_run(_db, db_url: str, run_id: int, version: int):
+    """The stored run's model rebuilt from its checkpoint (None when it kept none)."""
+    from core.lab.checkpoint import load_checkpoint
+
+    with _db.read() as s:
+        data = lab_runs.checkpoint_bytes(session=s, run_id=run_id)
+    if not data:
+        return None
+    model, _ = load_checkpoint(data)
+    return model
+
+
+def model_of(ctx: Frame, view: RunView):
+    """The trained model of the view, if this server can get it."""
+    if view.model is not None:
+        return view.model
+    if view.run_id is not None:
+        try:
+            return _model_of_run(ctx.db, ctx.db.url, view.run_id, view.version)
+        except AppError as err:
+            show_error(err)
+    return None
+
+
+def _task(cfg: TrainConfig):
+    from core.lab.tasks import make_task
+
+    return make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
+
+
+def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
+    """A text box: the model's answer and its attention for the viewer's own input."""
+    from core.lab.train import predict
+
+    cfg = view.config
+    task = _task(cfg)
+    example = " ".join(task.src_tokens(task.probe()[0][0]))
+    with st.form(f"lab_{tab}_try_form", border=False):
+        text = st.text_input(t("lab.page.try_label"), key=f"lab_{tab}_try", placeholder=example,
+                             help=t("lab.page.try_help", example=example), max_chars=400)
+        go = st.form_submit_button(t("lab.page.try_go"), icon=":material/send:")
+    if not (go or st.session_state.get(f"lab_{tab}_try_done")):
+        return
+    if not (text or "").strip():
+        text = example
+    try:
+        out, res = predict(model, task, text)
+    except AppError as err:
+        show_error(err)
+        return
+    st.session_state[f"lab_{tab}_try_done"] = True
+    src = task.src_tokens(task.encode(text))
+    outs = [task.tgt_vocab[i] for i in res.tokens[0].tolist()]
+    if "<eos>" in outs:
+        outs = outs[: outs.index("<eos>") + 1]
+    st.markdown(t("lab.page.try_answer", answer=out or "∅"))
+    lang = current_lang()
+    if not res.attention:
+        return
+    if tab == "transformer":
+        layer = cfg.model.n_layers - 1
+        w = res.attention[f"cross/{layer}"][0][:, : len(outs), :]  # (H, Tq, Tk)
+        chart = charts.attention_grid(w, src, outs, title=t("lab.page.att.cross") + f" · {layer + 1}",
+                                      lang=lang, columns=4)
+    else:
+        w = res.attention["cross"][0][0][: len(outs), :]  # (Tq, Tk)
+        chart = charts.attention_heatmap(w, src, outs, title=t("lab.page.alignment"), lang=lang)
+    st.altair_chart(chart, width="content")
+
+
+def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
+    """The sinusoidal encoding the Transformer adds to its embeddings (needs no training)."""
+    from core.lab.models import positional_encoding as pe
+
+    with st.expander(t("lab.page.pe_title"), expanded=expanded, icon=":material/waves:"):
+        st.caption(t("lab.page.pe_help", d=cfg.model.d_model))
+        if cfg.model.pos_encoding != "sinusoidal":
+            st.caption(t("lab.page.pe_learned"))
+        d = max(2, min(int(cfg.model.d_model or 2), 512))
+        chart = charts.positional_encoding_chart(pe(PE_MAX_LEN, d), lang=current_lang())
+        st.altair_chart(chart, width="content")
+        export_buttons(chart, f"lab_{tab}_pe", "positional_encoding")
+
+
+def gates(tab: str, view: RunView, model) -> None:
+    """LSTM / GRU gate activations over the probe sequence, from the trained weights."""
+    from core.lab.inspect import gate_activations
+
+    task = _task(view.config)
+    src = task.probe()[0]
+    with st.expander(t("lab.page.gates_title"), icon=":material/tune:"):
+        st.caption(t(f"lab.page.gates_help.{tab}"))
+        acts = gate_activations(model, src)
+        g = acts["gates"] if isinstance(acts, dict) and "gates" in acts else acts
+        chart = charts.gates_chart(g, task.src_tokens(src[0]), lang=current_lang())
+        st.altair_chart(chart, width="content")
+        export_buttons(chart, f"lab_{tab}_gates", "gates")
+
+
+def grad_norms(tab: str, view: RunView, model) -> None:
+    """How much gradient reaches each encoder time step (vanishing in the plain RNN)."""
+    from core.lab.inspect import encoder_grad_norms
+
+    task = _task(view.config)
+    src, tgt = task.probe()
+    with st.expander(t("lab.page.grad_title"), icon=":material/show_chart:"):
+        st.caption(t("lab.page.grad_help"))
+        norms = encoder_grad_norms(model, src, tgt)
+        chart = charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=current_lang())
+        st.altair_chart(chart, width="content")
+        export_buttons(chart, f"lab_{tab}_grad", "grad_norms")
+
+
+def exports(ctx: Frame, tab: str, view: RunView, model) -> None:
+    """Config JSON, metrics CSV, checkpoint, and the link to this run."""
+    st.markdown(f"**{t('lab.page.exports')}**")
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("lab.page.export_config"), _config_json(view.config), file_name=f"lab_{tab}_config.json",
+                       mime="application/json", key=f"lab_{tab}_dl_cfg", on_click="ignore",
+                       icon=":material/data_object:")
+    c2.download_button(t("lab.page.export_csv"), lab_runs.metrics_csv(view.curves), file_name=f"lab_{tab}_metrics.csv",
+                       mime="text/csv", key=f"lab_{tab}_dl_csv", on_click="ignore", icon=":material/table:")
+    data = _checkpoint(ctx, view, model)
+    if data:
+        c3.download_button(t("lab.page.export_ckpt"), data, file_name=f"lab_{tab}.pt",
+                           mime="application/octet-stream", key=f"lab_{tab}_dl_ckpt", on_click="ignore",
+                           icon=":material/save:")
+    if view.run_id is not None:
+        base = (st.context.url or "").split("?")[0]
+        st.caption(t("lab.page.share_run", run_id=view.run_id))
+        st.code(f"{base}?run={view.run_id}", language=None)
+
+
+def _config_json(cfg: TrainConfig) -> str:
+    import json
+
+    return json.dumps(to_dict(cfg), indent=2, sort_keys=True)
+
+
+def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
+    if view.run_id is not None:
+        with ctx.db.read() as s:
+            data = lab_runs.checkpoint_bytes(session=s, run_id=view.run_id)
+        if data:
+            return data
+    if model is not None:
+        from core.lab.checkpoint import save_checkpoint
+
+        return save_checkpoint(model, view.config)
+    return None
+
+
+def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
+    """Everything shown once a run has ended (finished or stopped: the weights still teach)."""
+    if view.status not in ("finished", "stopped"):
+        return
+    model = model_of(ctx, view)
+    if model is None:
+        st.caption(t("lab.page.no_model"))
+    else:
+        with st.expander(t("lab.page.try_title"), expanded=True, icon=":material/keyboard:"):
+            try_input(ctx, tab, view, model)
+        if tab in ("lstm", "gru"):
+            gates(tab, view, model)
+        if tab != "transformer":
+            grad_norms(tab, view, model)
+    if not presenter:
+        exports(ctx, tab, view, model)

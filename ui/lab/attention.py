@@ -1,0 +1,91 @@
+"""The attention view: a heatmap of the probe's attention at a chosen probe step (a slider
+replays how attention formed), Transformer map / layer / head choice or all heads as a grid."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.lab import charts
+from ui.i18n import current_lang, t
+from ui.lab.draw import _memo, export_buttons
+from ui.lab.view import Probe, RunView
+from ui.lab.widgets import fmt
+
+KINDS = ("cross", "enc_self", "dec_self")
+ALL = 0  # head choice meaning "every head of the layer, as a grid"
+
+
+def axis_tokens(probe: Probe, kind: str) -> tuple[list[str], list[str]]:
+    """(key tokens across, query tokens down) for a map kind."""
+    if kind == "enc_self":
+        return probe.src, probe.src
+    if kind == "dec_self":
+        return ["<bos>", *probe.out[:-1]], probe.out
+    return probe.src, probe.out
+
+
+def _follow(slider_key: str, steps: list[int]) -> None:
+    """Keep the slider on the newest probe while the viewer has not moved it back."""
+    last_key = f"{slider_key}_latest"
+    cur = st.session_state.get(slider_key)
+    if cur is None or cur not in steps or cur == st.session_state.get(last_key):
+        st.session_state[slider_key] = steps[-1]
+    st.session_state[last_key] = steps[-1]
+
+
+def pick_step(view: RunView, slot: str) -> int | None:
+    """The probe step to show (a select slider when there are several)."""
+    steps = view.probe_steps
+    if not steps:
+        return None
+    sk = f"{slot}_probe_step"
+    _follow(sk, steps)
+    if len(steps) == 1:
+        return steps[0]
+    return st.select_slider(t("lab.page.probe_step"), options=steps, key=sk, help=t("lab.page.probe_step_help"))
+
+
+def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
+    """The probe's attention at the chosen step (controls first, then the map)."""
+    tab = view.config.model.kind
+    if tab != "transformer" and view.config.model.attention == "none":
+        st.info(t("lab.page.no_attention"), icon=":material/info:")
+        return
+    step = pick_step(view, slot)
+    probe = view.probe_at(step) if step is not None else None
+    if probe is None or not probe.attention:
+        st.caption(t("lab.page.no_probe_yet"))
+        return
+    st.caption(t("lab.page.probe_io", src=" ".join(probe.src), out=" ".join(probe.out), step=probe.step))
+    if tab == "transformer":
+        n_layers = view.config.model.n_layers
+        n_heads = view.config.model.n_heads
+        c1, c2, c3 = st.columns([2, 1, 1])
+        kind = c1.segmented_control(t("lab.page.att_kind"), KINDS, key=f"{slot}_att_kind", default="cross",
+                                    format_func=fmt(KINDS, lambda k: t(f"lab.page.att.{k}")), required=True)
+        layer = c2.selectbox(t("lab.page.layer"), list(range(n_layers)), key=f"{slot}_att_layer",
+                             format_func=lambda i: str(i + 1))
+        head = c3.selectbox(t("lab.page.head"), list(range(n_heads + 1)), key=f"{slot}_att_head",
+                            format_func=fmt(range(n_heads + 1), lambda h: t("lab.page.all_heads") if h == ALL else str(h)))
+        name = f"{kind or 'cross'}/{layer or 0}"
+        kind = kind or "cross"
+    else:
+        kind, name, head = "cross", "cross", 1
+    weights = probe.attention.get(name)
+    if weights is None:
+        st.caption(t("lab.page.no_probe_yet"))
+        return
+    xs, ys = axis_tokens(probe, kind)
+    lang = current_lang()
+    title = t(f"lab.page.att.{kind}") if tab == "transformer" else t("lab.page.alignment")
+
+    def build():
+        if head == ALL:
+            return charts.attention_grid(weights, xs, ys, title=title, lang=lang, columns=4)
+        return charts.attention_heatmap(weights[head - 1], xs, ys, title=title, lang=lang,
+                                        cell=40 if compact else 30)
+
+    chart = _memo(f"{slot}:att", (view.job_id, view.run_id, probe.step, name, head, lang, compact), build)
+    st.altair_chart(chart, width="content")
+    if not view.active:
+        export_buttons(chart, f"{slot}_att", "attention")

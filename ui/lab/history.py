@@ -1,0 +1,151 @@
+"""The Compare tab: run history with filters, chosen runs on one chart, configs side by side."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core import lab_runs, members
+from core.errors import AppError
+from core.lab import charts
+from core.lab.config import KINDS, TASK_NAMES
+from db.models.lab import RUN_STATUSES
+from ui.frame import Frame
+from ui.i18n import current_lang, show_error, t
+from ui.lab.draw import export_buttons
+from ui.lab.presets import TAB_LABELS
+from ui.lab.urlstate import MAX_COMPARE, TAB_ID, show_key
+from ui.lab.widgets import fmt
+
+METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
+COMPARE_KEY = "lab_compare_ids"
+
+
+def _filters(ctx: Frame) -> dict:
+    c1, c2, c3, c4, c5 = st.columns(5)
+    kind = c1.selectbox(t("lab.page.f_kind"), (None, *KINDS), key="lab_f_kind",
+                        format_func=fmt((None, *KINDS), lambda k: t("lab.page.f_all") if k is None else TAB_LABELS[k]))
+    task = c2.selectbox(t("lab.page.task"), (None, *TASK_NAMES), key="lab_f_task",
+                        format_func=fmt((None, *TASK_NAMES), lambda k: t("lab.page.f_all") if k is None else k))
+    status = c3.selectbox(t("lab.page.f_status"), (None, *RUN_STATUSES), key="lab_f_status",
+                          format_func=fmt((None, *RUN_STATUSES), lambda k: t("lab.page.f_all") if k is None else t(f"lab.page.status.{k}")))
+    whos = [None, "guest"] + ([ctx.actor.id] if ctx.actor else [])
+    who = c4.selectbox(t("lab.page.f_who"), whos, key="lab_f_who",
+                       format_func=fmt(whos, lambda w: t("lab.page.f_all") if w is None else
+                                       (t("common.guest") if w == "guest" else t("lab.page.f_me"))))
+    days = c5.date_input(t("lab.page.f_dates"), value=(), key="lab_f_dates")
+    since = until = None
+    if isinstance(days, (tuple, list)) and days:
+        since = datetime.combine(days[0], time.min, tzinfo=UTC)
+        until = datetime.combine(days[-1], time.min, tzinfo=UTC) + timedelta(days=1)
+    return {"kind": kind, "task": task, "status": status, "who": who, "since": since, "until": until}
+
+
+def label(run, names: dict[int, str]) -> str:
+    """'#12 LSTM · recall · 김하연' (the title instead of the task when there is one)."""
+    who = names.get(run.created_by_id, t("common.guest"))
+    return f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task} · {who}"
+
+
+def _table(rows, names) -> None:
+    st.dataframe(pd.DataFrame([{
+        "#": r.id,
+        t("lab.page.col_model"): TAB_LABELS.get(r.kind, r.kind),
+        t("lab.page.task"): r.task,
+        t("lab.page.f_status"): t(f"lab.page.status.{r.status}"),
+        t("lab.page.col_steps"): r.steps_done,
+        t("lab.page.col_val_acc"): (r.metrics or {}).get("val_token_acc"),
+        t("lab.page.col_seed"): r.seed,
+        t("lab.page.col_who"): names.get(r.created_by_id, t("common.guest")),
+        t("lab.page.col_when"): r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        t("lab.page.col_device"): r.device,
+    } for r in rows]), hide_index=True, width="stretch",
+        column_config={t("lab.page.col_val_acc"): st.column_config.NumberColumn(format="percent")})
+
+
+def _curve(run, metric: str) -> dict[str, list]:
+    c = run.curves or {}
+    steps = c.get("eval_step" if metric.startswith("val_") else "step", [])
+    return {"step": steps, metric: c.get(metric, [])}
+
+
+def _configs(chosen, names) -> None:
+    flat = {}
+    for r in chosen:
+        cfg = dict(r.config)
+        model = cfg.pop("model", {})
+        flat[label(r, names)] = {**cfg, **{f"model.{k}": v for k, v in model.items()}}
+    df = pd.DataFrame(flat).astype(str)
+    only_diff = st.toggle(t("lab.page.only_diff"), key="lab_only_diff", value=True)
+    if only_diff and len(chosen) > 1:
+        df = df[df.nunique(axis=1) > 1]
+    st.dataframe(df, width="stretch")
+
+
+def _open_run(run) -> None:
+    st.session_state[TAB_ID] = run.kind
+    st.session_state[show_key(run.kind)] = {"run": run.id}
+    from core.lab.config import from_dict
+    from ui.lab.widgets import load_config
+
+    load_config(run.kind, from_dict(run.config))
+
+
+def render(ctx: Frame) -> None:
+    """History with filters, the comparison chart and the configs of the chosen runs."""
+    st.subheader(t("lab.page.history"))
+    f = _filters(ctx)
+    with ctx.db.read() as s:
+        rows = lab_runs.list_runs(session=s, **f)
+        names = {m.id: m.display_name for m in members.list_members(session=s)}
+        picked_ids = [i for i in st.session_state.get(COMPARE_KEY, []) if isinstance(i, int)]
+        extra = lab_runs.list_runs(session=s, ids=picked_ids) if picked_ids else []
+    if not rows:
+        st.info(t("lab.page.no_runs"))
+    else:
+        _table(rows, names)
+    by_id = {r.id: r for r in [*rows, *extra]}
+    st.session_state[COMPARE_KEY] = [i for i in picked_ids if i in by_id]
+    chosen_ids = st.multiselect(t("lab.page.compare_pick"), list(by_id), key=COMPARE_KEY,
+                                max_selections=MAX_COMPARE, format_func=fmt(by_id, lambda i: label(by_id[i], names)),
+                                placeholder=t("lab.page.compare_placeholder"))
+    chosen = [by_id[i] for i in chosen_ids]
+    if not chosen:
+        return
+    c1, c2 = st.columns([1, 3])
+    metric = c1.selectbox(t("lab.page.metric"), METRICS, key="lab_cmp_metric",
+                          format_func=fmt(METRICS, lambda m: t(f"lab.page.metric.{m}")))
+    log_y = c1.toggle(t("lab.page.log_y"), key="lab_cmp_log", value=False)
+    chart = charts.compare_chart([(label(r, names), _curve(r, metric)) for r in chosen], metric=metric,
+                                 lang=current_lang(), log_y=log_y and "loss" in metric)
+    with c2:
+        st.altair_chart(chart, width="stretch")
+        export_buttons(chart, "lab_cmp", f"compare_{metric}")
+    st.markdown(f"**{t('lab.page.configs')}**")
+    _configs(chosen, names)
+    _actions(ctx, chosen, names)
+
+
+def _actions(ctx: Frame, chosen, names) -> None:
+    by_id = {r.id: r for r in chosen}
+    chosen_ids = list(by_id)
+    pick = st.selectbox(t("lab.page.run_actions"), chosen_ids, key="lab_cmp_act",
+                        format_func=fmt(chosen_ids, lambda i: label(by_id[i], names)))
+    run = by_id[pick]
+    c1, c2 = st.columns(2)
+    if c1.button(t("lab.page.open_run"), key="lab_cmp_open", icon=":material/open_in_new:"):
+        _open_run(run)
+        st.rerun()
+    may = ctx.actor is not None and (ctx.actor.is_leader or run.created_by_id == ctx.actor.id)
+    if may and c2.button(t("lab.page.delete_run"), key="lab_cmp_del", icon=":material/delete:"):
+        try:
+            with ctx.db.write() as s:
+                lab_runs.delete_run(session=s, by=ctx.actor, run_id=run.id)
+        except AppError as err:
+            show_error(err)
+        else:
+            st.session_state.pop(COMPARE_KEY, None)
+            st.toast(t("lab.page.deleted", run_id=run.id))
+            st.rerun()

@@ -1,0 +1,105 @@
+"""The process-wide job registry (an `st.cache_resource` singleton) and its bridge to the page.
+
+Training runs in the engine's JobRegistry threads, which never call `st.*`. When a job ends, the
+registry's `on_done` callback stores the run through `core.lab_runs` into the database the job
+was started from; the page finds the stored run id through `stored_run_id(job_id)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from core import lab_runs
+from core.lab.config import TrainConfig, to_dict
+from core.members import Actor
+from db.engine import Database
+from ui.lab.view import RunView
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Meta:
+    cfg: TrainConfig
+    db: Database
+    actor: Actor | None
+    run_id: int | None = None
+    store_error: str | None = None
+
+
+class LabJobs:
+    """JobRegistry plus what the page needs around it: who started a job, where to store it."""
+
+    def __init__(self) -> None:
+        from core.lab.jobs import JobRegistry
+
+        self._meta: dict[str, _Meta] = {}
+        self._lock = threading.Lock()
+        self.registry = JobRegistry(on_done=self._on_done)
+
+    def start(self, cfg: TrainConfig, *, db: Database, actor: Actor | None) -> str:
+        """Queue a training job; returns its id."""
+        job_id = self.registry.start(cfg, owner=actor.username if actor else None)
+        with self._lock:
+            self._meta.setdefault(job_id, _Meta(cfg, db, actor))
+        return job_id
+
+    def stop(self, job_id: str) -> None:
+        """Ask a job to stop (it ends within one training step)."""
+        self.registry.stop(job_id)
+
+    def stored_run_id(self, job_id: str) -> int | None:
+        """The LabRun id the job was stored as, once it ended."""
+        meta = self._meta.get(job_id)
+        return meta.run_id if meta else None
+
+    def view(self, job_id: str) -> RunView | None:
+        """The job as the page draws it, or None when this server does not know the id."""
+        try:
+            snap = self.registry.snapshot(job_id)
+        except KeyError:
+            return None
+        if snap is None:
+            return None
+        from ui.lab.snapshots import view_of_snapshot
+
+        meta = self._meta.get(job_id)
+        v = view_of_snapshot(job_id, snap)
+        v.run_id = meta.run_id if meta else None
+        return v
+
+    def _on_done(self, job_id: str, snap: Any) -> None:
+        # Runs in the training thread: no st.* here. Wait for start() to register the meta
+        # (a tiny job can finish before start() returns).
+        for _ in range(200):
+            with self._lock:
+                meta = self._meta.get(job_id)
+            if meta is not None:
+                break
+            threading.Event().wait(0.01)
+        if meta is None:
+            log.warning("lab job %s ended without page metadata; not stored", job_id)
+            return
+        try:
+            from ui.lab.snapshots import record_of_snapshot
+
+            record = record_of_snapshot(meta.cfg, snap)
+            with meta.db.write() as s:
+                meta.run_id = lab_runs.store_run(session=s, by=meta.actor, record=record).id
+        except Exception as exc:  # noqa: BLE001  a failed save must not kill the worker thread
+            meta.store_error = str(exc)
+            log.exception("storing lab job %s failed", job_id)
+
+
+@st.cache_resource(show_spinner=False)
+def lab_jobs() -> LabJobs:
+    """The one registry of this server process (survives reruns, page switches and reloads)."""
+    return LabJobs()
+
+
+__all__ = ["LabJobs", "lab_jobs", "to_dict"]

@@ -1,0 +1,163 @@
+"""One model tab (RNN | LSTM | GRU | Transformer): preset story, controls with inline validation,
+Train / "Stop training", instant replay of a stored run, the live view and after-training views."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import streamlit as st
+
+from core import lab_runs
+from core.errors import AppError
+from core.lab.config import TrainConfig, config_hash, to_dict
+from ui.frame import Frame
+from ui.i18n import show_error, t
+from ui.lab import after, draw
+from ui.lab.attention import draw_attention
+from ui.lab.jobs import lab_jobs
+from ui.lab.presets import PRESETS
+from ui.lab.urlstate import PRESET, show_key
+from ui.lab.view import RunView, from_stored
+from ui.lab.widgets import controls, current_config, validation_error
+
+POLL_S = 0.5  # the page polls a running job at most twice a second
+
+
+@functools.lru_cache(maxsize=64)
+def _n_params(cfg_json: str) -> int:
+    from core.lab.config import from_dict
+    from core.lab.models import make_model, n_params
+    from core.lab.tasks import make_task
+
+    cfg = from_dict(json.loads(cfg_json))
+    task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
+    return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
+
+
+@functools.lru_cache(maxsize=1)
+def device_badge() -> str:
+    """"GPU · CUDA · <name>" or "CPU · n threads": where runs train on this server."""
+    from core.lab.device import device_label, pick_device
+
+    dev = pick_device("auto")
+    return ("GPU · " if dev.type in ("cuda", "mps") else "") + device_label(dev)
+
+
+def _story(tab: str) -> None:
+    name = st.session_state.get(PRESET)
+    if name in PRESETS and tab in PRESETS[name].configs:
+        with st.container(border=True):
+            st.markdown(f"**{t(f'lab.page.preset.{name}.title')}**")
+            st.markdown(t(f"lab.page.preset.{name}.story"))
+
+
+def _badges(cfg: TrainConfig, valid: bool) -> None:
+    cols = st.columns([1, 1, 2])
+    cols[0].badge(device_badge(), icon=":material/memory:", color="violet")
+    if valid:
+        cols[1].badge(t("lab.page.n_params", n=f"{_n_params(json.dumps(to_dict(cfg))):,}"),
+                      icon=":material/functions:", color="gray")
+
+
+def _stored_match(ctx: Frame, cfg: TrainConfig):
+    with ctx.db.read() as s:
+        return lab_runs.find_replay(session=s, config_hash=config_hash(cfg), seed=cfg.seed)
+
+
+def _start(ctx: Frame, tab: str, cfg: TrainConfig) -> None:
+    try:
+        job_id = lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor)
+    except AppError as err:
+        show_error(err)
+        return
+    st.session_state[show_key(tab)] = {"job": job_id}
+    st.session_state.pop(f"lab_{tab}_offer", None)
+
+
+def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) -> None:
+    active = view is not None and view.active
+    c1, c2, c3 = st.columns([1, 1, 3])
+    if c1.button(t("lab.page.train"), key=f"lab_{tab}_train", type="primary", icon=":material/play_arrow:",
+                 disabled=err is not None or active):
+        stored = _stored_match(ctx, cfg)
+        if stored is not None:
+            st.session_state[f"lab_{tab}_offer"] = stored.id
+        else:
+            _start(ctx, tab, cfg)
+            st.rerun()
+    if active and c2.button(t("lab.page.stop"), key=f"lab_{tab}_stop", icon=":material/stop:"):
+        lab_jobs().stop(view.job_id)
+        st.rerun()
+    offer = st.session_state.get(f"lab_{tab}_offer")
+    if offer is not None and not active:
+        with st.container(border=True):
+            st.info(t("lab.page.replay_offer", run_id=offer), icon=":material/replay:")
+            b1, b2 = st.columns(2)
+            if b1.button(t("lab.page.replay"), key=f"lab_{tab}_replay", type="primary", icon=":material/bolt:"):
+                st.session_state[show_key(tab)] = {"run": offer}
+                st.session_state.pop(f"lab_{tab}_offer", None)
+                st.rerun()
+            if b2.button(t("lab.page.train_anyway"), key=f"lab_{tab}_anyway", icon=":material/refresh:"):
+                _start(ctx, tab, cfg)
+                st.rerun()
+
+
+def _current_view(ctx: Frame, tab: str) -> RunView | None:
+    shown = st.session_state.get(show_key(tab)) or {}
+    if "job" in shown:
+        view = lab_jobs().view(shown["job"])
+        if view is None:
+            st.session_state[show_key(tab)] = None
+            st.session_state["_lab_open_job"] = (shown["job"], tab)
+        return view
+    if "run" in shown:
+        try:
+            with ctx.db.read() as s:
+                return from_stored(lab_runs.get_run(session=s, run_id=shown["run"]))
+        except AppError as err:
+            show_error(err)
+            st.session_state[show_key(tab)] = None
+    return None
+
+
+def _body(view: RunView, tab: str, presenter: bool) -> None:
+    slot = f"lab_{tab}"
+    draw.status_line(view)
+    draw.draw_curves(view, slot, presenter=presenter)
+    draw_attention(view, slot, compact=presenter)
+    return None
+
+
+def _live(tab: str, job_id: str, presenter: bool) -> None:
+    view = lab_jobs().view(job_id)
+    if view is None or not view.active:
+        st.rerun()  # the job ended: one full rerun stops the polling and shows the results
+    _body(view, tab, presenter)
+
+
+_live_fragment = st.fragment(run_every=POLL_S)(_live)
+
+
+def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
+    """Draw a model tab."""
+    _story(tab)
+    view = _current_view(ctx, tab)
+    if not presenter:
+        cfg = controls(tab)
+    else:
+        cfg = current_config(tab)
+    err = validation_error(cfg)
+    if err is not None:
+        show_error(err)
+    _badges(cfg, err is None)
+    _buttons(ctx, tab, cfg, err, view)
+    if view is not None:
+        if view.active:
+            _live_fragment(tab, view.job_id, presenter)
+        else:
+            _body(view, tab, presenter)
+            after.render(ctx, tab, view, presenter=presenter)
+    if presenter:
+        with st.expander(t("lab.page.settings"), icon=":material/tune:"):
+            controls(tab, compact=True)

@@ -1,0 +1,147 @@
+"""The Model Lab page: tabs RNN | LSTM | GRU | Transformer | Compare, presenter mode, URL state.
+
+Only the open tab runs (lazy tabs), so one live fragment polls at a time.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.frame import frame
+from ui.i18n import t
+from ui.lab import history, model_tab
+from ui.lab.jobs import lab_jobs
+from ui.lab.presets import MODEL_TABS, TAB_LABELS, TABS
+from ui.lab.urlstate import PE_OPEN, TAB_ID, apply_url, show_key, show_notices, write_url
+from ui.lab.widgets import keep_widget_state
+
+TAB_KEY = "lab_tab"
+RENDERED = "_lab_tab_rendered"
+PRESENTER = "lab_presenter"
+
+# Our own constant (never user text): larger type and roomier charts for a projector.
+PRESENTER_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 1.5rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
+[data-testid="stAlertContainer"] p { font-size: 1.3rem; }
+[data-testid="stCaptionContainer"] { font-size: 1.1rem; }
+[data-testid="stTab"] p { font-size: 1.35rem; }
+h1 { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def _labels() -> dict[str, str]:
+    return {**TAB_LABELS, "compare": t("lab.page.compare")}
+
+
+def _sync_tab() -> str:
+    """Reconcile the tab the viewer clicked with one chosen by a link or a button."""
+    labels = _labels()
+    from core.i18n import LANGUAGES, translate
+
+    by_label = {v: k for k, v in TAB_LABELS.items()}
+    by_label.update({translate("lab.page.compare", lang): "compare" for lang in LANGUAGES})
+    clicked = by_label.get(st.session_state.get(TAB_KEY))
+    chosen = st.session_state.get(TAB_ID, "rnn")
+    if chosen == st.session_state.get(RENDERED) and clicked is not None:
+        chosen = clicked
+    chosen = chosen if chosen in TABS else "rnn"
+    st.session_state[TAB_ID] = chosen
+    st.session_state[TAB_KEY] = labels[chosen]
+    return chosen
+
+
+def _open_links(ctx) -> None:
+    """Resolve `?run=` and `?job=` from a link (they need the database and the registry)."""
+    rid = st.session_state.pop("_lab_open_run", None)
+    if rid is not None:
+        from core import lab_runs
+        from core.errors import AppError
+        from core.lab.config import from_dict
+        from ui.i18n import show_error
+        from ui.lab.widgets import load_config
+
+        try:
+            with ctx.db.read() as s:
+                run = lab_runs.get_run(session=s, run_id=rid)
+        except AppError as err:
+            show_error(err)
+        else:
+            st.session_state[TAB_ID] = run.kind
+            load_config(run.kind, from_dict(run.config))
+            st.session_state[show_key(run.kind)] = {"run": run.id}
+    job = st.session_state.pop("_lab_open_job", None)
+    if job is not None:
+        job_id, tab = job
+        view = lab_jobs().view(job_id)
+        if view is not None:
+            kind = view.config.model.kind
+            st.session_state[TAB_ID] = kind
+            st.session_state[show_key(kind)] = {"job": job_id}
+        else:
+            st.session_state["_lab_stale"] = (job_id, tab)
+
+
+def _stale(ctx, tab: str) -> None:
+    """A `?job=` this server no longer knows: say so and offer the stored result if there is one."""
+    stale = st.session_state.get("_lab_stale")
+    if not stale or stale[1] != tab:
+        return
+    from core import lab_runs
+    from core.lab.config import config_hash
+    from ui.lab.widgets import current_config
+
+    cfg = current_config(tab)
+    with ctx.db.read() as s:
+        run = lab_runs.find_stored(session=s, config_hash=config_hash(cfg), seed=cfg.seed)
+    with st.container(border=True):
+        st.warning(t("lab.page.stale_job", job=stale[0]), icon=":material/link_off:")
+        if run is not None:
+            if st.button(t("lab.page.show_stored", run_id=run.id), key="lab_stale_show", type="primary",
+                         icon=":material/history:"):
+                st.session_state[show_key(tab)] = {"run": run.id}
+                st.session_state.pop("_lab_stale", None)
+                st.rerun()
+        else:
+            st.caption(t("lab.page.stale_nothing"))
+        if st.button(t("lab.page.dismiss"), key="lab_stale_dismiss"):
+            st.session_state.pop("_lab_stale", None)
+            st.rerun()
+
+
+def render() -> None:
+    """Draw the Lab."""
+    ctx = frame()
+    keep_widget_state()
+    apply_url()
+    _open_links(ctx)
+    presenter = st.session_state.get(PRESENTER, False)
+    if presenter:
+        st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+    head, toggle = st.columns([4, 1], vertical_alignment="bottom")
+    head.title(t("lab.page.title"))
+    toggle.toggle(t("lab.page.presenter"), key=PRESENTER, help=t("lab.page.presenter_help"))
+    if not presenter:
+        st.caption(t("lab.page.tagline"))
+    show_notices()
+    active = _sync_tab()
+    labels = _labels()
+    containers = st.tabs([labels[k] for k in TABS], key=TAB_KEY, on_change="rerun")
+    for tab, box in zip(TABS, containers, strict=True):
+        if not box.open:
+            continue
+        with box:
+            if tab in MODEL_TABS:
+                _stale(ctx, tab)
+                model_tab.render(ctx, tab, presenter=presenter)
+                if tab == "transformer":
+                    from ui.lab.after import positional_encoding
+                    from ui.lab.widgets import current_config
+
+                    positional_encoding(tab, current_config(tab), expanded=st.session_state.get(PE_OPEN, False))
+            else:
+                history.render(ctx)
+    st.session_state[RENDERED] = active
+    write_url(active)
