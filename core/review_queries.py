@@ -16,7 +16,9 @@ from core.errors import NotFound
 from core.members import Actor, require_member
 from core.templates import schema_of
 from db.models.members import Member
-from db.models.reviews import Paper, Review
+from db.models.reviews import REVIEW_STATUSES, Paper, Review
+
+STATUSES = REVIEW_STATUSES
 
 
 def _submitted_papers(by: Actor):

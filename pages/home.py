@@ -6,6 +6,7 @@ from ui.curriculum import next_seminar_card
 from ui.frame import frame
 from ui.i18n import t
 from ui.nav import PAGES, allowed
+from ui.reviews import home_card as review_home_card
 
 ctx = frame()
 st.title(t("app.title"))
@@ -17,6 +18,7 @@ else:
 
 # Each domain adds its card below (this week's curriculum, next seminar, open assignments, ...).
 next_seminar_card(ctx)
+review_home_card(ctx)
 
 st.subheader(t("home.links"))
 links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "pages/home.py"]

@@ -36,6 +36,13 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
     PageSpec("pages/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
     # --- review pages (issue 5) ---
+    PageSpec("pages/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),
+    PageSpec("pages/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"),
+    PageSpec("pages/reviews.py", "rev.nav.reviews", ":material/rate_review:", "reviews", access="member"),
+    PageSpec("pages/templates.py", "rev.nav.templates", ":material/dashboard_customize:", "review-templates",
+             access="leader"),
+    PageSpec("pages/assignments.py", "rev.nav.assignments", ":material/assignment:", "review-assignments",
+             access="leader"),
     # --- model lab pages (issue 6) ---
     PageSpec("pages/lab.py", "lab.page.title", ":material/science:", "lab"),
     PageSpec("pages/members.py", "nav.members", ":material/group:", "members", access="leader"),

@@ -1,0 +1,68 @@
+"""Write a review: pick a paper (or open an assignment), start on a template, and fill the
+form; the draft is saved on the server as you type."""
+
+import streamlit as st
+
+from core import papers, reviews, templates
+from core.errors import AppError
+from core.review_queries import hidden_count, my_reviews
+from ui.frame import frame
+from ui.reviews import page_link
+from ui.i18n import show_error, t
+from ui.review_editor import editor
+
+ctx = frame()
+st.title(t("rev.write.title"))
+if flash := st.session_state.pop("rev_flash", None):
+    st.success(flash)
+
+with ctx.db.read() as s:
+    paper_rows = papers.list_papers(session=s)
+    tpl_rows = templates.list_templates(session=s)
+by_id = {p.id: p for p, _ in paper_rows}
+if not by_id:
+    st.info(t("rev.write.no_papers"))
+    page_link("pages/papers.py", t("rev.nav.papers"), ":material/article:", None)
+    st.stop()
+
+wanted = st.query_params.get("paper")
+ids = list(by_id)
+index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else None
+paper_id = st.selectbox(t("rev.write.paper"), ids, index=index, format_func=lambda i: by_id[i].title,
+                        placeholder=t("rev.form.pick"), key="rev_write_paper")
+if paper_id is None:
+    st.stop()
+if str(paper_id) != wanted:
+    st.query_params["paper"] = str(paper_id)  # a reload reopens the same review
+
+with ctx.db.read() as s:
+    mine = next((row.review for row in my_reviews(session=s, by=ctx.actor) if row.paper.id == paper_id), None)
+    hidden = hidden_count(session=s, by=ctx.actor, paper_id=paper_id)
+
+paper = by_id[paper_id]
+st.caption(" · ".join(x for x in (paper.authors, paper.venue, str(paper.year or "")) if x))
+if hidden and (mine is None or mine.status == "draft"):
+    st.info(t("rev.write.hidden", n=hidden), icon=":material/visibility_off:")
+
+if mine is None:
+    if not tpl_rows:
+        st.warning(t("rev.write.no_templates"))
+        st.stop()
+    tpl_ids = [tp.id for tp in tpl_rows]
+    names = {tp.id: templates.template_name(tp, ctx.lang) for tp in tpl_rows}
+    tpl_id = st.selectbox(t("rev.template"), tpl_ids, format_func=names.get, key="rev_write_tpl")
+    week = st.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1, key="rev_write_week")
+    if st.button(t("rev.write.start"), type="primary", icon=":material/edit:"):
+        try:
+            with ctx.db.write() as s:
+                reviews.start_review(session=s, by=ctx.actor, paper_id=paper_id, template_id=tpl_id,
+                                     week_no=int(week) if week is not None else None)
+        except AppError as err:
+            show_error(err)
+        else:
+            st.rerun()
+    st.stop()
+
+editor(ctx, mine.id)
+if mine.status != "draft":
+    page_link("pages/reviews.py", t("rev.write.open_read"), ":material/visibility:", {"review": str(mine.id)})
