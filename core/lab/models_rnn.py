@@ -26,16 +26,20 @@ from core.lab.models import DecodeResult
 from core.lab.tasks import BOS, EOS, PAD
 
 RNN_CLASSES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+LSTM_FORGET_BIAS = 3.0
 
 
 def _rnn(kind: str, inp: int, hidden: int, layers: int, dropout: float) -> nn.RNNBase:
     rnn = RNN_CLASSES[kind](inp, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
     if kind == "lstm":
-        # Forget-gate bias 1 (Jozefowicz et al. 2015): remember by default; torch orders gates i, f, g, o.
+        # Forget-gate bias (Gers et al. 2000; Jozefowicz et al. 2015): remember by default. With 1.0,
+        # f ~ 0.73 and 0.73^20 ~ 0.002 of the gradient crossed 20 recall distractors, so the LSTM sat on
+        # a plateau for 400+ steps on most seeds; 3.0 (f ~ 0.95) learned recall-21 in ~100 steps on
+        # every seed we tried. torch orders the gates i, f, g, o.
         with torch.no_grad():
             for name, p in rnn.named_parameters():
                 if name.startswith("bias_ih"):
-                    p[hidden:2 * hidden].fill_(3.0)
+                    p[hidden:2 * hidden].fill_(LSTM_FORGET_BIAS)
                 elif name.startswith("bias_hh"):
                     p[hidden:2 * hidden].fill_(0.0)
     return rnn
