@@ -12,7 +12,7 @@ from core.lab import charts
 from core.lab.config import TrainConfig, to_dict
 from ui.frame import Frame
 from ui.i18n import current_lang, show_error, t
-from ui.lab.draw import export_buttons
+from ui.lab.draw import _memo, export_buttons
 from ui.lab.view import RunView
 
 PE_MAX_LEN = 50
@@ -111,9 +111,14 @@ def gates(tab: str, view: RunView, model) -> None:
     src = task.probe()[0]
     with st.expander(t("lab.page.gates_title"), icon=":material/tune:"):
         st.caption(t(f"lab.page.gates_help.{tab}"))
-        acts = gate_activations(model, src)
-        g = acts["gates"] if isinstance(acts, dict) and "gates" in acts else acts
-        chart = charts.gates_chart(g, task.src_tokens(src[0]), lang=current_lang())
+        lang = current_lang()
+
+        def build():
+            acts = gate_activations(model, src)
+            g = acts["gates"] if isinstance(acts, dict) and "gates" in acts else acts
+            return charts.gates_chart(g, task.src_tokens(src[0]), lang=lang)
+
+        chart = _memo(f"lab_{tab}:gates", (view.job_id, view.run_id, view.version, lang), build)
         st.altair_chart(chart, width="content")
         export_buttons(chart, f"lab_{tab}_gates", "gates")
 
@@ -126,8 +131,13 @@ def grad_norms(tab: str, view: RunView, model) -> None:
     src, tgt = task.probe()
     with st.expander(t("lab.page.grad_title"), icon=":material/show_chart:"):
         st.caption(t("lab.page.grad_help"))
-        norms = encoder_grad_norms(model, src, tgt)
-        chart = charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=current_lang())
+        lang = current_lang()
+
+        def build():
+            norms = encoder_grad_norms(model, src, tgt)
+            return charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=lang)
+
+        chart = _memo(f"lab_{tab}:grad", (view.job_id, view.run_id, view.version, lang), build)
         st.altair_chart(chart, width="content")
         export_buttons(chart, f"lab_{tab}_grad", "grad_norms")
 
@@ -171,6 +181,12 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
     return None
 
 
+def _has_inspect() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("core.lab.inspect") is not None
+
+
 def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
     """Everything shown once a run has ended (finished or stopped: the weights still teach)."""
     if view.status not in ("finished", "stopped"):
@@ -181,9 +197,9 @@ def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
     else:
         with st.expander(t("lab.page.try_title"), expanded=True, icon=":material/keyboard:"):
             try_input(ctx, tab, view, model)
-        if tab in ("lstm", "gru"):
+        if tab in ("lstm", "gru") and _has_inspect():
             gates(tab, view, model)
-        if tab != "transformer":
+        if tab != "transformer" and _has_inspect():
             grad_norms(tab, view, model)
     if not presenter:
         exports(ctx, tab, view, model)

@@ -17,7 +17,7 @@ from ui.lab import after, draw
 from ui.lab.attention import draw_attention
 from ui.lab.jobs import lab_jobs
 from ui.lab.presets import PRESETS
-from ui.lab.urlstate import PRESET, show_key
+from ui.lab.urlstate import PE_OPEN, PRESET, show_key
 from ui.lab.view import RunView, from_stored
 from ui.lab.widgets import controls, current_config, validation_error
 
@@ -158,6 +158,8 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
         else:
             _body(view, tab, presenter)
             after.render(ctx, tab, view, presenter=presenter)
+    if tab == "transformer":
+        after.positional_encoding(tab, cfg, expanded=st.session_state.get(PE_OPEN, False))
     if presenter:
         with st.expander(t("lab.page.settings"), icon=":material/tune:"):
             controls(tab, compact=True)

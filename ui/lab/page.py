@@ -12,7 +12,7 @@ from ui.i18n import t
 from ui.lab import history, model_tab
 from ui.lab.jobs import lab_jobs
 from ui.lab.presets import MODEL_TABS, TAB_LABELS, TABS
-from ui.lab.urlstate import PE_OPEN, TAB_ID, apply_url, show_key, show_notices, write_url
+from ui.lab.urlstate import TAB_ID, apply_url, show_key, show_notices, write_url
 from ui.lab.widgets import keep_widget_state
 
 TAB_KEY = "lab_tab"
@@ -136,11 +136,6 @@ def render() -> None:
             if tab in MODEL_TABS:
                 _stale(ctx, tab)
                 model_tab.render(ctx, tab, presenter=presenter)
-                if tab == "transformer":
-                    from ui.lab.after import positional_encoding
-                    from ui.lab.widgets import current_config
-
-                    positional_encoding(tab, current_config(tab), expanded=st.session_state.get(PE_OPEN, False))
             else:
                 history.render(ctx)
     st.session_state[RENDERED] = active

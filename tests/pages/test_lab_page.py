@@ -1,0 +1,202 @@
+"""Model Lab page without live jobs: presets, URL round trip, inline validation, stored-run replay,
+instant replay offer, custom input errors, Compare, presenter mode (AppTest, both back ends)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core import lab_runs
+from core.lab.config import replace
+from ui.lab.presets import tab_default
+
+LAB = "pages/lab.py"
+TINY_RNN = replace(tab_default("rnn"), steps=20, seq_len=5, eval_every=10, probe_every=10)
+
+
+@pytest.fixture(scope="module")
+def tiny_record():
+    """One real tiny training, recorded once for the module (stored again per test)."""
+    from core.lab.train import train
+    from ui.lab.snapshots import record_of_events
+
+    return record_of_events(TINY_RNN, train(TINY_RNN))
+
+
+def store(db, record, by=None) -> int:
+    with db.write() as s:
+        return lab_runs.store_run(session=s, by=by, record=record).id
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def has_heatmap(at) -> bool:
+    """An attention heatmap: rect marks with a 'weight' colour field and token axes."""
+    def walk(spec):
+        yield spec
+        for k in ("layer", "hconcat", "vconcat", "concat"):
+            for sub in spec.get(k, []):
+                yield from walk(sub)
+    for spec in specs(at):
+        for s in walk(spec):
+            enc = s.get("encoding", {})
+            if enc.get("color", {}).get("field") == "weight" and enc.get("x", {}).get("field") == "key":
+                return True
+    return False
+
+
+def has_loss_chart(at) -> bool:
+    return any("loss" in json.dumps(s.get("title", "")).lower() for s in specs(at))
+
+
+def test_preset_link_opens_tab_with_config_and_story(run_page):
+    at = run_page(LAB, lang="en", query={"preset": "long_term_dependency"})
+    assert not at.exception
+    assert at.session_state["lab_tab"] == "RNN"
+    assert at.selectbox(key="lab_rnn_task").value == "recall"
+    assert at.number_input(key="lab_rnn_seq_len").value == 24
+    assert at.selectbox(key="lab_rnn_attention").value == "none"
+    assert any("Long-term dependency" in m.value for m in at.markdown)
+    q = dict(at.query_params)
+    assert q["preset"] == "long_term_dependency" and q["tab"] == "rnn" and q["task"] == "recall"
+    # the same preset filled the LSTM tab: switching shows the same task there
+    at.session_state["lab_tab"] = "LSTM"
+    at.run()
+    assert at.selectbox(key="lab_lstm_task").value == "recall"
+    assert dict(at.query_params)["tab"] == "lstm"
+
+
+def test_every_preset_renders_in_korean(run_page):
+    from ui.links import LAB_PRESETS
+
+    for name in LAB_PRESETS:
+        at = run_page(LAB, query={"preset": name})
+        assert not at.exception, name
+        assert at.title[0].value == "모델 실험실"
+        assert not at.error, (name, [e.value for e in at.error])
+
+
+def test_url_round_trip(run_page):
+    at = run_page(LAB, lang="en", query={"tab": "transformer"})
+    at.number_input(key="lab_transformer_n_heads").set_value(4).run()
+    at.number_input(key="lab_transformer_steps").set_value(50).run()
+    at.selectbox(key="lab_transformer_task").set_value("sort").run()
+    q = dict(at.query_params)
+    assert q == {"tab": "transformer", "n_heads": "4", "steps": "50", "task": "sort"}
+    again = run_page(LAB, lang="en", query=q)
+    assert again.session_state["lab_tab"] == "Transformer"
+    assert again.number_input(key="lab_transformer_n_heads").value == 4
+    assert again.number_input(key="lab_transformer_steps").value == 50
+    assert again.selectbox(key="lab_transformer_task").value == "sort"
+    assert dict(again.query_params) == q
+
+
+def test_tab_values_survive_switching_tabs(run_page):
+    at = run_page(LAB, lang="en")
+    at.number_input(key="lab_rnn_steps").set_value(77).run()
+    at.session_state["lab_tab"] = "GRU"
+    at.run()
+    at.session_state["lab_tab"] = "RNN"
+    at.run()
+    assert at.number_input(key="lab_rnn_steps").value == 77
+
+
+def test_invalid_config_is_explained_inline_and_train_disabled(run_page):
+    at = run_page(LAB, lang="en", query={"tab": "transformer", "n_heads": "3"})
+    assert "d_model (64) must be divisible by the number of heads (3)." in [e.value for e in at.error]
+    assert at.button(key="lab_transformer_train").disabled
+    at.number_input(key="lab_transformer_n_heads").set_value(4).run()
+    assert not at.error and not at.button(key="lab_transformer_train").disabled
+    at.number_input(key="lab_transformer_d_model").set_value(1024).run()
+    assert "d_model must be at most 512." in [e.value for e in at.error]
+
+
+def test_unreadable_link_values_are_named(run_page):
+    at = run_page(LAB, lang="en", query={"tab": "gru", "steps": "many", "task": "dance"})
+    assert not at.exception
+    assert any("steps" in w.value and "task" in w.value for w in at.warning)
+    assert at.number_input(key="lab_gru_steps").value == tab_default("gru").steps
+
+
+def test_stored_run_link_replays_curves_and_attention(run_page, db, tiny_record):
+    rid = store(db, tiny_record)
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    assert not at.exception
+    assert at.session_state["lab_tab"] == "RNN"
+    assert any(s.value.startswith("Finished: 20 steps") for s in at.success)
+    assert has_loss_chart(at) and has_heatmap(at)
+    slider = at.select_slider(key="lab_rnn_probe_step")
+    assert slider.options == ["0", "10", "20"] and slider.value == 20
+    slider.set_value(0).run()
+    assert at.select_slider(key="lab_rnn_probe_step").value == 0 and has_heatmap(at)
+    assert dict(at.query_params)["run"] == str(rid)
+    # exports of a stored run: config JSON, metrics CSV, checkpoint
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert {"Config JSON", "Metrics CSV", "Checkpoint"} <= set(labels)
+
+
+def test_missing_stored_run_says_so(run_page):
+    at = run_page(LAB, lang="en", query={"run": "999"})
+    assert "Stored run #999 was not found." in [e.value for e in at.error]
+
+
+def test_same_config_and_seed_offers_instant_replay(run_page, db, tiny_record):
+    from ui.lab.query import encode
+
+    rid = store(db, tiny_record)
+    at = run_page(LAB, lang="en", query=encode("rnn", TINY_RNN))
+    at.button(key="lab_rnn_train").click().run()
+    assert any(f"Run #{rid} already trained" in i.value for i in at.info)
+    at.button(key="lab_rnn_replay").click().run()
+    assert not at.exception and has_loss_chart(at) and has_heatmap(at)
+    assert dict(at.query_params)["run"] == str(rid)
+    assert at.session_state["lab_rnn_show"] == {"run": rid}
+
+
+def test_custom_input_prediction_and_unknown_tokens(run_page, db, tiny_record):
+    rid = store(db, tiny_record)
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    at.text_input(key="lab_rnn_try").input("1 2 3")
+    at.button(key="FormSubmitter:lab_rnn_try_form-Predict").click().run()
+    assert not at.exception
+    assert any(m.value.startswith("The model answers:") for m in at.markdown)
+    at.text_input(key="lab_rnn_try").input("1 x 3")
+    at.button(key="FormSubmitter:lab_rnn_try_form-Predict").click().run()
+    msg = [e.value for e in at.error]
+    assert msg and "Unknown tokens: x" in msg[0] and "0 1 2 3 4 5 6 7 8 9" in msg[0]
+
+
+def test_compare_tab_plots_chosen_runs_with_configs(run_page, db, tiny_record):
+    from dataclasses import replace as dc_replace
+
+    a = store(db, tiny_record)
+    other = dc_replace(tiny_record, config={**tiny_record.config, "lr": 0.01})
+    b = store(db, other)
+    at = run_page(LAB, lang="en", query={"tab": "compare", "runs": f"{a},{b}"})
+    assert not at.exception
+    assert at.multiselect(key="lab_compare_ids").value == [a, b]
+    chart = json.dumps(specs(at))
+    assert f"#{a} RNN" in chart and f"#{b} RNN" in chart
+    assert dict(at.query_params) == {"tab": "compare", "runs": f"{a},{b}"}
+    # configs side by side: only the differing field (lr) is listed by default
+    frames = at.dataframe
+    assert list(frames[-1].value.index) == ["lr"]
+    # filters: status "diverged" hides both from the table
+    at.selectbox(key="lab_f_status").set_value("diverged").run()
+    assert any("No runs match" in i.value for i in at.info)
+
+
+def test_presenter_mode_moves_settings_below_and_enlarges_type(run_page):
+    at = run_page(LAB, lang="en", query={"preset": "transformer_reverse"})
+    at.toggle(key="lab_presenter").set_value(True).run()
+    assert not at.exception
+    assert any("<style>" in m.value for m in at.markdown)
+    assert [e.label for e in at.expander][-1] == "Settings"
+    # fewer controls: the sequence length box is not shown, but its value is kept
+    keys = {n.key for n in at.number_input}
+    assert "lab_transformer_seq_len" not in keys and "lab_transformer_steps" in keys
+    at.toggle(key="lab_presenter").set_value(False).run()
+    assert at.number_input(key="lab_transformer_seq_len").value == 8
