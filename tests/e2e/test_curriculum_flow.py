@@ -4,8 +4,8 @@ with LaTeX (rendered by KaTeX), then answer the positional-encoding question in 
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import qa
 from core import curriculum as cur
+from core import qa
 from tests.e2e.helpers import goto, sign_in, wait_idle
 from tests.factories import PASSWORD
 
