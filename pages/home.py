@@ -5,6 +5,7 @@ import streamlit as st
 from ui.curriculum import next_seminar_card
 from ui.frame import frame
 from ui.i18n import t
+from ui.lab_home import home_card as lab_home_card
 from ui.nav import PAGES, allowed
 from ui.reviews import home_card as review_home_card
 
@@ -19,6 +20,7 @@ else:
 # Each domain adds its card below (this week's curriculum, next seminar, open assignments, ...).
 next_seminar_card(ctx)
 review_home_card(ctx)
+lab_home_card(ctx)
 
 st.subheader(t("home.links"))
 links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "pages/home.py"]

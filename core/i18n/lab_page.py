@@ -5,6 +5,7 @@ Kept apart from `lab.py` (the engine's strings) so the two can be edited indepen
 
 KO = {
     "lab.page.title": "모델 실험실",
+    "lab.page.home_caption": "세미나 데모를 바로 열거나 최근 실행을 다시 보세요.",
     "lab.page.tagline": "작은 RNN·LSTM·GRU·Transformer를 직접 학습시키고 손실과 어텐션이 변하는 모습을 지켜보세요.",
     "lab.page.compare": "비교",
     "lab.page.presenter": "발표 모드",
@@ -142,9 +143,9 @@ KO = {
     "lab.page.preset.rnn_basics.title": "RNN 기초: 짧은 수열 복사",
     "lab.page.preset.rnn_basics.story": "가장 단순한 순환 신경망이 6개짜리 수열을 그대로 따라 쓰도록 배웁니다. 손실이 떨어지는 동안 정렬 히트맵이 대각선으로 모이는지 보세요: 출력 i번째가 입력 i번째를 보기 시작하면 정확도가 뛰어오릅니다.",
     "lab.page.preset.long_term_dependency.title": "장기 의존성: RNN 대 LSTM·GRU",
-    "lab.page.preset.long_term_dependency.story": "방해 토큰 23개 뒤에서 첫 토큰을 기억해 답해야 합니다(어텐션 없음). 먼저 RNN 탭에서 학습하고, 같은 설정이 들어 있는 LSTM과 GRU 탭에서도 학습한 뒤 '비교' 탭에서 세 곡선을 겹쳐 보세요. 일반 RNN은 우연 수준(1/8)에 머물고, 게이트가 있는 모델은 기억합니다. 학습 뒤 '기울기 크기' 차트에서 RNN의 앞쪽 위치 기울기가 사라지는 것도 확인하세요.",
+    "lab.page.preset.long_term_dependency.story": "방해 토큰 20개 뒤에서 첫 토큰을 기억해 답해야 합니다(어텐션 없음). 먼저 RNN 탭에서 학습하고, 같은 설정이 들어 있는 LSTM과 GRU 탭에서도 학습한 뒤 '비교' 탭에서 세 곡선을 겹쳐 보세요. 일반 RNN은 우연 수준(1/10)에 머물고, 게이트가 있는 모델은 기억합니다. 학습 뒤 '기울기 크기' 차트에서 RNN의 앞쪽 위치 기울기가 사라지는 것도 확인하세요.",
     "lab.page.preset.seq2seq_attention.title": "Seq2seq: 어텐션 없이 vs 어텐션과 함께",
-    "lab.page.preset.seq2seq_attention.story": "LSTM 인코더-디코더가 12개 수열을 뒤집습니다. 먼저 어텐션 '없음'으로 학습하세요: 디코더는 마지막 상태 하나에 모든 정보를 담아야 해서 느리게 배웁니다. 그다음 어텐션을 '내적'으로 바꿔 다시 학습하고 '비교' 탭에서 두 실행을 겹쳐 보세요. 정렬 히트맵에 반대 대각선이 나타납니다.",
+    "lab.page.preset.seq2seq_attention.story": "LSTM 인코더-디코더가 16개 수열을 뒤집습니다. 먼저 어텐션 '없음'으로 학습하세요: 디코더는 마지막 상태 하나에 모든 정보를 담아야 해서 느리게 배웁니다. 그다음 어텐션을 '내적'으로 바꿔 다시 학습하고 '비교' 탭에서 두 실행을 겹쳐 보세요. 정렬 히트맵에 반대 대각선이 나타납니다.",
     "lab.page.preset.transformer_reverse.title": "Transformer로 뒤집기",
     "lab.page.preset.transformer_reverse.story": "인코더-디코더 Transformer가 수열을 뒤집습니다. 교차 어텐션을 골라 헤드별로 보세요: 학습이 진행되면 반대 대각선이 나타납니다. '모든 헤드'로 헤드들이 일을 나누는 모습도 확인해 보세요.",
     "lab.page.preset.positional_encoding.title": "위치 인코딩",
@@ -155,6 +156,7 @@ KO = {
 
 EN = {
     "lab.page.title": "Model Lab",
+    "lab.page.home_caption": "Open a seminar demo or replay a recent run.",
     "lab.page.tagline": "Train tiny RNN, LSTM, GRU and Transformer models yourself and watch loss and attention change.",
     "lab.page.compare": "Compare",
     "lab.page.presenter": "Presenter mode",
@@ -286,9 +288,9 @@ EN = {
     "lab.page.preset.rnn_basics.title": "RNN basics: copying short sequences",
     "lab.page.preset.rnn_basics.story": "The simplest recurrent network learns to copy a sequence of 6 symbols. While the loss falls, watch the alignment heatmap gather on the diagonal: accuracy jumps once output i starts looking at input i.",
     "lab.page.preset.long_term_dependency.title": "Long-term dependency: RNN vs LSTM and GRU",
-    "lab.page.preset.long_term_dependency.story": "The answer is the first token, after 23 distractors (no attention). Train in the RNN tab, then in the LSTM and GRU tabs, which hold the same config, and overlay the three curves in Compare. The plain RNN stays at chance (1/8); the gated models remember. After training, the gradient-norm chart shows the RNN's gradient vanishing at the early positions.",
+    "lab.page.preset.long_term_dependency.story": "The answer is the first token, after 20 distractors (no attention). Train in the RNN tab, then in the LSTM and GRU tabs, which hold the same config, and overlay the three curves in Compare. The plain RNN stays at chance (1/10); the gated models remember. After training, the gradient-norm chart shows the RNN's gradient vanishing at the early positions.",
     "lab.page.preset.seq2seq_attention.title": "Seq2seq without vs with attention",
-    "lab.page.preset.seq2seq_attention.story": "An LSTM encoder-decoder reverses 12 symbols. Train first with attention \"None\": the decoder must squeeze everything into one final state and learns slowly. Then set attention to \"Dot product\", train again, and overlay both runs in Compare. The alignment heatmap shows the anti-diagonal.",
+    "lab.page.preset.seq2seq_attention.story": "An LSTM encoder-decoder reverses 16 symbols. Train first with attention \"None\": the decoder must squeeze everything into one final state and learns slowly. Then set attention to \"Dot product\", train again, and overlay both runs in Compare. The alignment heatmap shows the anti-diagonal.",
     "lab.page.preset.transformer_reverse.title": "Transformer on reverse",
     "lab.page.preset.transformer_reverse.story": "An encoder-decoder Transformer reverses a sequence. Pick cross-attention and look head by head: the anti-diagonal appears as training goes on. Choose \"All heads\" to see how the heads share the work.",
     "lab.page.preset.positional_encoding.title": "Positional encoding",

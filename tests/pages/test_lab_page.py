@@ -57,7 +57,7 @@ def test_preset_link_opens_tab_with_config_and_story(run_page):
     assert not at.exception
     assert at.session_state["lab_tab"] == "RNN"
     assert at.selectbox(key="lab_rnn_task").value == "recall"
-    assert at.number_input(key="lab_rnn_seq_len").value == 24
+    assert at.number_input(key="lab_rnn_seq_len").value == 21
     assert at.selectbox(key="lab_rnn_attention").value == "none"
     assert any("Long-term dependency" in m.value for m in at.markdown)
     q = dict(at.query_params)
@@ -200,3 +200,23 @@ def test_presenter_mode_moves_settings_below_and_enlarges_type(run_page):
     assert "lab_transformer_seq_len" not in keys and "lab_transformer_steps" in keys
     at.toggle(key="lab_presenter").set_value(False).run()
     assert at.number_input(key="lab_transformer_seq_len").value == 8
+
+
+def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny_record):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.factories import make_leader
+
+    make_leader(db)
+    rid = store(db, tiny_record)
+    at = run_app(lang="en")
+    assert not at.exception
+    links = [p.proto.label for p in at.get("page_link")]
+    assert "Transformer on reverse" in links
+    assert any(k.startswith(f"#{rid} RNN · reverse") for k in links), links
+    code = "import sys, ui.lab_home; print('TORCH' if 'torch' in sys.modules else 'CLEAN')"
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "CLEAN", out.stderr

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 
 from core.lab.config import ModelConfig, TrainConfig, replace
 
+try:  # the engine's proven seminar configs
+    from core.lab.config import PRESETS as ENGINE_PRESETS
+except ImportError:  # pragma: no cover
+    ENGINE_PRESETS = {}
+
 MODEL_TABS = ("rnn", "lstm", "gru", "transformer")
 TABS = (*MODEL_TABS, "compare")
 TAB_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "transformer": "Transformer"}
@@ -35,27 +40,33 @@ class Preset:
     view: str | None = None  # "pe": show the positional encoding chart open
 
 
+def _engine(name: str, fallback: TrainConfig) -> TrainConfig:
+    """A config from the engine's PRESETS (proven by tests/core/lab/test_teaching.py), if present."""
+    return ENGINE_PRESETS.get(name, fallback)
+
+
 def _recall(tab: str) -> TrainConfig:
-    # 24 tokens: the answer sits behind 23 distractors; no attention, or it would just look back.
-    return replace(tab_default(tab), task="recall", seq_len=24, vocab_size=8, steps=800, lr=3e-3,
-                   eval_every=40, probe_every=40, **{"model.attention": "none"})
+    # The answer sits behind 20 distractors; no attention, or the decoder would just look back.
+    return _engine(f"recall-{tab}", replace(tab_default(tab), task="recall", seq_len=21, steps=300,
+                                            eval_every=50, probe_every=50, **{"model.attention": "none"}))
 
 
-def _reverse_lstm(attention: str) -> TrainConfig:
-    return replace(tab_default("lstm"), task="reverse", seq_len=12, steps=800, eval_every=40,
-                   probe_every=40, **{"model.attention": attention})
-
+_REVERSE_LSTM = replace(tab_default("lstm"), seq_len=16, steps=200, eval_every=25, probe_every=25,
+                        **{"model.attention": "none"})
+_TRANSFORMER = _engine("reverse10-transformer", replace(tab_default("transformer"), seq_len=10, steps=150,
+                                                        eval_every=25, probe_every=25))
 
 PRESETS: dict[str, Preset] = {
     "rnn_basics": Preset("rnn_basics", {"rnn": replace(tab_default("rnn"), task="copy", seq_len=6,
                                                        vocab_size=8, steps=500)}),
     "long_term_dependency": Preset("long_term_dependency",
                                    {"rnn": _recall("rnn"), "lstm": _recall("lstm"), "gru": _recall("gru")}),
-    "seq2seq_attention": Preset("seq2seq_attention", {"lstm": _reverse_lstm("none")}),
-    "transformer_reverse": Preset("transformer_reverse", {"transformer": tab_default("transformer")}),
-    "positional_encoding": Preset("positional_encoding", {"transformer": tab_default("transformer")}, view="pe"),
-    "translate_en_ko": Preset("translate_en_ko", {"transformer": replace(
-        tab_default("transformer"), task="translate", steps=400, lr=1e-3, eval_every=25, probe_every=25)}),
+    # Without attention first; the story asks to switch to "dot" (the engine's reverse16-lstm-dot).
+    "seq2seq_attention": Preset("seq2seq_attention", {"lstm": _engine("reverse16-lstm-none", _REVERSE_LSTM)}),
+    "transformer_reverse": Preset("transformer_reverse", {"transformer": _TRANSFORMER}),
+    "positional_encoding": Preset("positional_encoding", {"transformer": _TRANSFORMER}, view="pe"),
+    "translate_en_ko": Preset("translate_en_ko", {"transformer": _engine("translate-transformer", replace(
+        tab_default("transformer"), task="translate", steps=300, eval_every=25, probe_every=25))}),
 }
 
 
