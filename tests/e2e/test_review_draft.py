@@ -1,0 +1,57 @@
+"""A member types a review draft in a real browser, reloads, and finds the text still there."""
+
+import time
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import assignments, papers, templates
+from core.bibtex import PaperData
+from db.models.reviews import Review
+from tests.e2e.helpers import goto, sign_in, wait_idle
+from tests.factories import PASSWORD, _any_leader
+
+pytestmark = pytest.mark.e2e
+TEXT = "어텐션만으로 번역한다. Self-attention is all we need"
+
+
+def _arrange(live_app) -> int:
+    leader = _any_leader(live_app.db)
+    with live_app.db.write() as s:
+        member_id = next(m.id for m in __import__("core.members", fromlist=["x"]).list_members(session=s)
+                         if m.username == live_app.member)
+        paper, _ = papers.add_paper(session=s, by=leader, data=PaperData(title="E2E Draft Paper"))
+        tid = templates.list_templates(session=s)[0].id
+        assignments.assign(session=s, by=leader, paper_id=paper.id, member_ids=[member_id],
+                           due_on=date.today() + timedelta(days=3), week_no=2, template_id=tid)
+        return paper.id
+
+
+def _open_from_home(page: Page, live_app) -> None:
+    goto(page, live_app)
+    sign_in(page, live_app.member, PASSWORD)
+    page.get_by_role("link", name="E2E Draft Paper").first.click()  # the Home card's assignment
+    wait_idle(page)
+
+
+def test_draft_survives_a_reload(page: Page, live_app):
+    pid = _arrange(live_app)
+    _open_from_home(page, live_app)
+    page.get_by_role("button", name="리뷰 시작").click()
+    wait_idle(page)
+    box = page.locator("[class*='st-key-revf_'][class*='_tldr'] textarea")
+    box.click()
+    box.press_sequentially(TEXT, delay=20)  # typing, no blur: the autosave must still catch it
+    deadline = time.time() + 15
+    saved = ""
+    while time.time() < deadline and saved != TEXT:
+        time.sleep(0.5)
+        with live_app.db.read() as s:
+            review = s.query(Review).filter_by(paper_id=pid).one()
+            saved = review.draft.answers.get("tldr", "")
+    assert saved == TEXT
+    page.reload()
+    wait_idle(page)
+    _open_from_home(page, live_app)
+    expect(page.locator("[class*='st-key-revf_'][class*='_tldr'] textarea")).to_have_value(TEXT)
