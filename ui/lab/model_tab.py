@@ -104,13 +104,19 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
 
 
 def _current_view(ctx: Frame, tab: str) -> RunView | None:
+    """What the tab shows: its job (live or just ended) or a stored run."""
     shown = st.session_state.get(show_key(tab)) or {}
     if "job" in shown:
         view = lab_jobs().view(shown["job"])
-        if view is None:
+        if view is not None:
+            if not view.active and view.run_id is not None and shown.get("run") != view.run_id:
+                # stored: the address bar now links to the permanent run
+                st.session_state[show_key(tab)] = {**shown, "run": view.run_id}
+            return view
+        if "run" not in shown:
             st.session_state[show_key(tab)] = None
-            st.session_state["_lab_open_job"] = (shown["job"], tab)
-        return view
+            st.session_state["_lab_stale"] = (shown["job"], tab)
+            return None
     if "run" in shown:
         try:
             with ctx.db.read() as s:
@@ -119,6 +125,29 @@ def _current_view(ctx: Frame, tab: str) -> RunView | None:
             show_error(err)
             st.session_state[show_key(tab)] = None
     return None
+
+
+def _stale(ctx, tab: str) -> None:
+    """A `?job=` this server no longer knows: say so and offer the stored result if there is one."""
+    stale = st.session_state.get("_lab_stale")
+    if not stale or stale[1] != tab:
+        return
+    cfg = current_config(tab)
+    with ctx.db.read() as s:
+        run = lab_runs.find_stored(session=s, config_hash=config_hash(cfg), seed=cfg.seed)
+    with st.container(border=True):
+        st.warning(t("lab.page.stale_job", job=stale[0]), icon=":material/link_off:")
+        if run is not None:
+            if st.button(t("lab.page.show_stored", run_id=run.id), key="lab_stale_show", type="primary",
+                         icon=":material/history:"):
+                st.session_state[show_key(tab)] = {"run": run.id}
+                st.session_state.pop("_lab_stale", None)
+                st.rerun()
+        else:
+            st.caption(t("lab.page.stale_nothing"))
+        if st.button(t("lab.page.dismiss"), key="lab_stale_dismiss"):
+            st.session_state.pop("_lab_stale", None)
+            st.rerun()
 
 
 def _body(view: RunView, tab: str, presenter: bool) -> None:
@@ -143,6 +172,7 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
     """Draw a model tab."""
     _story(tab)
     view = _current_view(ctx, tab)
+    _stale(ctx, tab)
     if not presenter:
         cfg = controls(tab)
     else:

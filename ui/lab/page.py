@@ -84,33 +84,6 @@ def _open_links(ctx) -> None:
             st.session_state["_lab_stale"] = (job_id, tab)
 
 
-def _stale(ctx, tab: str) -> None:
-    """A `?job=` this server no longer knows: say so and offer the stored result if there is one."""
-    stale = st.session_state.get("_lab_stale")
-    if not stale or stale[1] != tab:
-        return
-    from core import lab_runs
-    from core.lab.config import config_hash
-    from ui.lab.widgets import current_config
-
-    cfg = current_config(tab)
-    with ctx.db.read() as s:
-        run = lab_runs.find_stored(session=s, config_hash=config_hash(cfg), seed=cfg.seed)
-    with st.container(border=True):
-        st.warning(t("lab.page.stale_job", job=stale[0]), icon=":material/link_off:")
-        if run is not None:
-            if st.button(t("lab.page.show_stored", run_id=run.id), key="lab_stale_show", type="primary",
-                         icon=":material/history:"):
-                st.session_state[show_key(tab)] = {"run": run.id}
-                st.session_state.pop("_lab_stale", None)
-                st.rerun()
-        else:
-            st.caption(t("lab.page.stale_nothing"))
-        if st.button(t("lab.page.dismiss"), key="lab_stale_dismiss"):
-            st.session_state.pop("_lab_stale", None)
-            st.rerun()
-
-
 def render() -> None:
     """Draw the Lab."""
     ctx = frame()
@@ -134,7 +107,6 @@ def render() -> None:
             continue
         with box:
             if tab in MODEL_TABS:
-                _stale(ctx, tab)
                 model_tab.render(ctx, tab, presenter=presenter)
             else:
                 history.render(ctx)

@@ -1,0 +1,55 @@
+"""The Model Lab in a real browser: a guest opens a shared link, trains a tiny model, watches the
+loss chart and an attention heatmap render, then stops a second, long run."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import goto
+
+pytestmark = pytest.mark.e2e
+
+CHART = "[data-testid='stVegaLiteChart']"
+
+
+def _drawn_charts(page: Page) -> int:
+    """Charts whose canvas or svg actually has a size (rendered by vega-embed)."""
+    return page.evaluate(f"""[...document.querySelectorAll("{CHART}")].filter(el => {{
+        const g = el.querySelector('canvas, svg');
+        return g && g.getBoundingClientRect().width > 20 && g.getBoundingClientRect().height > 20;
+    }}).length""")
+
+
+def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live_app, tmp_path):
+    seed = random.randint(1, 10**6)  # a fresh config, so no stored run offers an instant replay
+    goto(page, live_app, "lab", f"tab=rnn&task=copy&seq_len=5&steps=60&eval_every=20&probe_every=20&seed={seed}")
+    expect(page.get_by_role("heading", name="모델 실험실").first).to_be_visible()
+    # the link restored the tab's config (a guest, no sign-in)
+    expect(page.get_by_role("tab", name="RNN", selected=True)).to_be_visible()
+    expect(page.get_by_label("학습 스텝")).to_have_value("60")
+
+    page.get_by_role("button", name="학습 시작").click()
+    expect(page.get_by_text("완료:").first).to_be_visible(timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll(\"{CHART}\").length >= 3", timeout=20_000)
+    page.wait_for_function(f"""[...document.querySelectorAll("{CHART}")].filter(el => {{
+        const g = el.querySelector('canvas, svg'); return g && g.getBoundingClientRect().width > 20;
+    }}).length >= 3""", timeout=20_000)
+    assert _drawn_charts(page) >= 3  # loss, accuracy and the attention heatmap
+    expect(page.get_by_text("프로브 입력:").first).to_be_visible()
+    assert "run=" in page.url  # the finished run is stored and the address bar links to it
+    page.screenshot(path=str(tmp_path / "lab_trained.png"), full_page=True)
+
+    # a second, long run: "Stop training" ends it within a moment
+    steps = page.get_by_label("학습 스텝")
+    steps.fill("20000")
+    steps.press("Enter")
+    page.get_by_role("button", name="학습 시작").click()
+    stop = page.get_by_role("button", name="학습 중지")
+    expect(stop).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("스텝 ").first).to_be_visible(timeout=30_000)
+    stop.click()
+    expect(page.get_by_text("중지했습니다").first).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name="학습 중지")).to_have_count(0)
