@@ -13,7 +13,16 @@ import dataclasses
 import json
 import sys
 
-from core.lab.config import ATTENTIONS, KINDS, NORMS, POS_ENCODINGS, TASK_NAMES, ConfigError, ModelConfig, TrainConfig
+from core.lab.config import (
+    ATTENTIONS,
+    KINDS,
+    NORMS,
+    POS_ENCODINGS,
+    TASK_NAMES,
+    ConfigError,
+    ModelConfig,
+    TrainConfig,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

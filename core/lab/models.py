@@ -70,4 +70,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["DecodeResult", "RNNSeq2Seq", "TransformerSeq2Seq", "make_model", "n_params", "positional_encoding"]
+__all__ = ["DecodeResult", "make_model", "n_params", "positional_encoding"]  # + RNNSeq2Seq, TransformerSeq2Seq (lazy)
