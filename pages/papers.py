@@ -9,8 +9,8 @@ from core.bibtex import MAX_BIB_BYTES, PaperData
 from core.errors import AppError, StaleEdit
 from core.validate import decode_text_upload
 from ui.frame import frame
-from ui.reviews import page_link
 from ui.i18n import show_error, t
+from ui.reviews import page_link
 
 ctx = frame()
 st.title(t("rev.papers.title"))

@@ -7,9 +7,9 @@ from core import papers, reviews, templates
 from core.errors import AppError
 from core.review_queries import hidden_count, my_reviews
 from ui.frame import frame
-from ui.reviews import page_link
 from ui.i18n import show_error, t
 from ui.review_editor import editor
+from ui.reviews import page_link
 
 ctx = frame()
 st.title(t("rev.write.title"))

@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from core import members, papers, review_export
-from core.review_queries import Filters, all_tags, find_reviews, rating_keys
 from core.review_queries import STATUSES as REVIEW_STATUSES
+from core.review_queries import Filters, all_tags, find_reviews, rating_keys
 from ui.frame import frame
-from ui.reviews import page_link
 from ui.i18n import t
 from ui.review_view import review_page
+from ui.reviews import page_link
 
 ctx = frame()
 if flash := st.session_state.pop("rev_flash", None):

@@ -13,7 +13,14 @@ from core.review_queries import get_row
 from core.templates import schema_of
 from db.engine import Database
 from ui.i18n import show_error, t
-from ui.reviews import field_widget, install_autocommit, load_values, problems_box, read_values, render_answers
+from ui.reviews import (
+    field_widget,
+    install_autocommit,
+    load_values,
+    problems_box,
+    read_values,
+    render_answers,
+)
 
 AUTOSAVE_EVERY_S = 3
 

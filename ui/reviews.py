@@ -30,7 +30,7 @@ _AUTOCOMMIT_JS = """
   doc.__revAutocommit = true;
   const timers = new WeakMap();
   let composing = false;
-  const inField = (el) => el && el.closest && el.closest('[class*="st-key-%s"]');
+  const inField = (el) => el && el.closest && el.closest('[class*="st-key-__PREFIX__"]');
   const commit = (el) => {
     if (composing || !el.isConnected) { schedule(el); return; }
     el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13,
@@ -48,7 +48,7 @@ _AUTOCOMMIT_JS = """
   }, true);
 })();
 </script>
-""" % FIELD_PREFIX
+""".replace("__PREFIX__", FIELD_PREFIX)
 
 
 def install_autocommit() -> None:

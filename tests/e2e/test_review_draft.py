@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import assignments, papers, templates
+from core import assignments, members, papers, templates
 from core.bibtex import PaperData
 from db.models.reviews import Review
 from tests.e2e.helpers import goto, sign_in, wait_idle
@@ -19,8 +19,7 @@ TEXT = "어텐션만으로 번역한다. Self-attention is all we need"
 def _arrange(live_app) -> int:
     leader = _any_leader(live_app.db)
     with live_app.db.write() as s:
-        member_id = next(m.id for m in __import__("core.members", fromlist=["x"]).list_members(session=s)
-                         if m.username == live_app.member)
+        member_id = next(m.id for m in members.list_members(session=s) if m.username == live_app.member)
         paper, _ = papers.add_paper(session=s, by=leader, data=PaperData(title="E2E Draft Paper"))
         tid = templates.list_templates(session=s)[0].id
         assignments.assign(session=s, by=leader, paper_id=paper.id, member_ids=[member_id],

@@ -1,13 +1,12 @@
 """Review pages in AppTest: a member writes (autosave, reload, submit listing problems, stale
 save kept), a leader returns / approves, templates, assignments, papers; Korean and English."""
 
-from datetime import date, timedelta
 
 import pytest
 
-from core import assignments, reviews
+from core import reviews
 from db.models.reviews import Paper, Review
-from tests.core.reviews_support import GOOD, make_paper, make_template, start, submitted
+from tests.core.reviews_support import make_paper, make_template, start, submitted
 from tests.factories import make_leader, make_member
 
 
