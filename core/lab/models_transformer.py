@@ -78,17 +78,24 @@ class DecoderLayer(nn.Module):
                 need_weights: bool = False) -> tuple[Tensor, Tensor | None, Tensor | None]:
         """x (B, T, D) -> (B, T, D), self weights (B, H, T, T'), cross weights (B, H, T, S).
 
-        With `cache` (a dict, filled on the first call) x holds only the new positions and the
-        keys/values of earlier ones are reused; then `self_mask` is None (all past is visible).
+        With `cache` (a dict with "max_len", filled on the first call) x holds only the new
+        positions and the keys/values of earlier ones are reused; then `self_mask` is None (all
+        past is visible).
         """
         drop = self.p if self.training else 0.0
         h = self.norm1(x) if self.pre else x
         q, k, v = self.self_attn.project_qkv(h)  # 3 x (B, H, T, dh)
         if cache is not None:
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], dim=2)  # (B, H, T', dh)
-                v = torch.cat([cache["v"], v], dim=2)
-            cache["k"], cache["v"] = k, v
+            # Preallocated (B, H, max_len, dh) buffers: writing in place avoids re-copying the
+            # whole prefix every step (torch.cat made decoding O(L^2) in memory traffic).
+            n, t = cache.get("n", 0), k.shape[2]
+            if "k" not in cache:
+                size = (k.shape[0], k.shape[1], cache["max_len"], k.shape[3])
+                cache["k"], cache["v"] = k.new_empty(size), v.new_empty(size)
+            cache["k"][:, :, n:n + t] = k
+            cache["v"][:, :, n:n + t] = v
+            cache["n"] = n + t
+            k, v = cache["k"][:, :, :n + t], cache["v"][:, :, :n + t]  # (B, H, T', dh) views
         a, w_self = self.self_attn.attend(q, k, v, self_mask, need_weights)
         x = x + _drop(a, drop, True)
         if not self.pre:
@@ -206,10 +213,12 @@ class TransformerSeq2Seq(nn.Module):
         b = src.shape[0]
         mask = self.src_mask(src)
         memory, enc_w = self._encode(self.embed_src(src), mask, need_weights)  # (B, S, D)
-        mem_kv = [layer.cross_attn.project_kv(memory) for layer in self.decoder_layers]
+        # Contiguous once: the head-split views would otherwise be copied by every step's matmul.
+        mem_kv = [tuple(t.contiguous() for t in layer.cross_attn.project_kv(memory))
+                  for layer in self.decoder_layers]
         ys = torch.full((b, 1), BOS, dtype=torch.long, device=src.device)  # (B, 1)
         done = torch.zeros(b, dtype=torch.bool, device=src.device)
-        caches: list[dict] = [{} for _ in self.decoder_layers]
+        caches: list[dict] = [{"max_len": max_len} for _ in self.decoder_layers]
         ws_steps: list[list] = [[] for _ in self.decoder_layers]
         wc_steps: list[list] = [[] for _ in self.decoder_layers]
         ws_full = wc_full = None
