@@ -9,7 +9,7 @@ import pytest
 
 from core import lab_runs
 from core.lab.config import replace
-from ui.lab.presets import tab_default
+from ui.lab.presets import PRESETS, tab_default
 
 LAB = "pages/lab.py"
 TINY_RNN = replace(tab_default("rnn"), steps=20, seq_len=5, eval_every=10, probe_every=10)
@@ -199,7 +199,7 @@ def test_presenter_mode_moves_settings_below_and_enlarges_type(run_page):
     keys = {n.key for n in at.number_input}
     assert "lab_transformer_seq_len" not in keys and "lab_transformer_steps" in keys
     at.toggle(key="lab_presenter").set_value(False).run()
-    assert at.number_input(key="lab_transformer_seq_len").value == 8
+    assert at.number_input(key="lab_transformer_seq_len").value == PRESETS["transformer_reverse"].configs["transformer"].seq_len
 
 
 def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny_record):
