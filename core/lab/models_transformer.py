@@ -96,7 +96,9 @@ class DecoderLayer(nn.Module):
             cache["v"][:, :, n:n + t] = v
             cache["n"] = n + t
             k, v = cache["k"][:, :, :n + t], cache["v"][:, :, :n + t]  # (B, H, T', dh) views
-        a, w_self = self.self_attn.attend(q, k, v, self_mask, need_weights)
+        # Without a cache, a self_mask here is always the square causal mask (see _decode).
+        a, w_self = self.self_attn.attend(q, k, v, self_mask, need_weights,
+                                          is_causal=self_mask is not None and cache is None)
         x = x + _drop(a, drop, True)
         if not self.pre:
             x = self.norm1(x)

@@ -115,3 +115,16 @@ def test_inspection_hooks():
     assert per_step.shape == (2, 6) and (per_step > 0).all()
     tr = make_model(ModelConfig(), V, V)
     assert tr.encode(src, tr.embed_src(src)).shape == (2, 6, 64)
+
+
+def test_training_fast_path_equals_the_weights_path():
+    # With grad on, attention runs SDPA (is_causal for the decoder); without, plain matmul + masks.
+    torch.manual_seed(5)
+    model = make_model(ModelConfig(), V, V)
+    src, tgt = _src(4, 8, 6), _src(4, 9, 7)
+    src[1, -2:] = PAD
+    fast = model(src, tgt)
+    assert fast.requires_grad
+    with torch.no_grad():
+        slow = model(src, tgt)
+    torch.testing.assert_close(fast.detach(), slow, atol=1e-5, rtol=1e-5)
