@@ -20,6 +20,7 @@ def final(cfg):
     return done, [e for e in events if isinstance(e, EvalEvent)]
 
 
+@pytest.mark.slow
 def test_attention_beats_the_fixed_context_bottleneck_on_reverse_16():
     with_attn, _ = final(PRESETS["reverse16-lstm-dot"])
     without, _ = final(PRESETS["reverse16-lstm-none"])
