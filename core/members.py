@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import AuthFailed, InvalidInput, NotFound, PermissionDenied, RateLimited
@@ -21,7 +21,7 @@ from core.i18n import LANGUAGES
 from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from db.base import utcnow
-from db.models.members import ROLES, LoginThrottle, Member
+from db.models.members import ROLES, AuthSession, LoginThrottle, Member
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
 MIN_PASSWORD = 8
@@ -184,6 +184,8 @@ def update_member(*, session: Session, by: Actor | None, member_id: int, expecte
         member.role = _check_role(role)
     if active is not None:
         member.active = active
+        if not active:  # a deactivated member is signed out everywhere
+            session.execute(delete(AuthSession).where(AuthSession.member_id == member.id))
     session.flush()
     return member
 
@@ -196,6 +198,8 @@ def reset_password(*, session: Session, by: Actor | None, member_id: int, new_pa
     throttle = session.get(LoginThrottle, member.username)
     if throttle is not None:
         session.delete(throttle)
+    # whoever knew the old password may hold a remembered sign-in: end them all
+    session.execute(delete(AuthSession).where(AuthSession.member_id == member.id))
     session.flush()
 
 

@@ -32,7 +32,7 @@ if submitted:
         except AppError as err:
             show_error(err)
         else:
-            sign_in_as(actor)
+            sign_in_as(actor, ctx.db)
             st.success(t("setup.done"))
             st.rerun()
 

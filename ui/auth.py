@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import members
+from core import members, sessions
 from core.errors import AppError
 from core.members import Actor
 from db.engine import Database
@@ -12,6 +12,20 @@ from ui.i18n import LANG_KEY, show_error, t
 
 ACTOR_KEY = "actor"
 PENDING_LANG_KEY = "_pending_lang"
+COOKIE = "study_session"
+TOKEN_KEY = "_session_token"
+COOKIE_JS_KEY = "_cookie_js"
+SIGNED_OUT_KEY = "_signed_out"
+
+# Constant script (the token is URL-safe base64 we generated, never user text): stores or clears
+# the remembered sign-in cookie, so a reload keeps the member signed in.
+_COOKIE_JS = """<script>
+(() => {{
+  const doc = (window.parent && window.parent.document) || document;
+  const secure = doc.location.protocol === 'https:' ? '; Secure' : '';
+  doc.cookie = '{name}={value}; path=/; max-age={max_age}; SameSite=Strict' + secure;
+}})();
+</script>"""
 
 
 def current_actor() -> Actor | None:
@@ -33,10 +47,57 @@ def refresh(db: Database) -> Actor | None:
     return fresh
 
 
-def sign_in_as(actor: Actor) -> None:
-    """Mark `actor` signed in and switch to their saved language on the next run."""
+def sign_in_as(actor: Actor, db: Database | None = None) -> None:
+    """Mark `actor` signed in, remember it in a cookie (when a db is given), and switch to
+    their saved language on the next run."""
     st.session_state[ACTOR_KEY] = actor
     st.session_state[PENDING_LANG_KEY] = actor.language
+    st.session_state.pop(SIGNED_OUT_KEY, None)
+    if db is not None:
+        with db.write() as s:
+            token = sessions.create_session(session=s, actor=actor)
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(
+            name=COOKIE, value=token, max_age=sessions.SESSION_DAYS * 86400)
+
+
+def sign_out(db: Database) -> None:
+    """End the remembered sign-in and clear the cookie."""
+    with db.write() as s:
+        sessions.end_session(session=s, token=st.session_state.pop(TOKEN_KEY, None) or _cookie_token())
+    st.session_state.pop(ACTOR_KEY, None)
+    st.session_state[SIGNED_OUT_KEY] = True  # the request's cookie is stale from now on
+    st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(name=COOKIE, value="", max_age=0)
+
+
+def _cookie_token() -> str | None:
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001  no browser request (AppTest, bare mode)
+        return None
+    return token if isinstance(token, str) else None
+
+
+def resume_from_cookie(db: Database) -> None:
+    """A new browser session (e.g. after a reload) picks up a remembered sign-in."""
+    if current_actor() is not None or st.session_state.get(SIGNED_OUT_KEY):
+        return
+    token = _cookie_token()
+    if not token:
+        return
+    with db.read() as s:
+        actor = sessions.resume_session(session=s, token=token)
+    if actor is not None:
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[PENDING_LANG_KEY] = actor.language
+
+
+def flush_cookie_script() -> None:
+    """Send a pending cookie change to the browser (invisible element)."""
+    js = st.session_state.pop(COOKIE_JS_KEY, None)
+    if js:
+        st.sidebar.html(js, unsafe_allow_javascript=True)
 
 
 def apply_pending_language() -> None:
@@ -53,7 +114,7 @@ def sign_in_box(db: Database) -> None:
     if actor is not None:
         box.markdown(t("auth.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
         if box.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:"):
-            st.session_state.pop(ACTOR_KEY, None)
+            sign_out(db)
             st.rerun()
         return
     with box.form("sign_in", border=False):
@@ -70,7 +131,7 @@ def sign_in_box(db: Database) -> None:
         if error is not None:
             show_error(error, box)
         else:
-            sign_in_as(actor)
+            sign_in_as(actor, db)
             st.rerun()
     box.caption(t("auth.browse_as_guest"))
 

@@ -28,6 +28,7 @@ class Frame:
 def render_frame() -> Frame:
     """Draw the sidebar (language, sign-in) and return the context for the page."""
     database = get_db()
+    auth.resume_from_cookie(database)
     auth.apply_pending_language()
     st.sidebar.title(t("app.title"))
     st.sidebar.radio(t("lang.label"), LANGUAGES, key=LANG_KEY, horizontal=True,
@@ -39,6 +40,7 @@ def render_frame() -> Frame:
     if not setup:
         auth.sign_in_box(database)
         actor = auth.current_actor()
+    auth.flush_cookie_script()
     st.session_state["frame"] = Frame(database, actor, current_lang(), setup)
     return st.session_state["frame"]
 

@@ -7,10 +7,10 @@ from db.base import Base
 from db.models.curriculum import (  # noqa: F401  (curriculum, issue 4)
     Answer, Attendance, Material, Note, Question, Retro, Seminar, Week)
 from db.models.lab import LabRun  # noqa: F401  (model lab, issue 6)
-from db.models.members import LoginThrottle, Member
+from db.models.members import AuthSession, LoginThrottle, Member
 from db.models.meta import AppMeta
 from db.models.reviews import (  # noqa: F401  (paper reviews, issue 5)
     Assignment, Paper, Review, ReviewComment, ReviewDraft, ReviewRevision, ReviewTemplate,
     TemplateVersion)
 
-__all__ = ["AppMeta", "Base", "LoginThrottle", "Member"]
+__all__ = ["AppMeta", "AuthSession", "Base", "LoginThrottle", "Member"]
