@@ -80,6 +80,21 @@ def list_weeks(*, session: Session, include_archived: bool = False) -> list[Week
     return list(session.scalars(q))
 
 
+def current_week(*, session: Session, today: date) -> Week | None:
+    """The week whose dates contain `today`; else the next to start; else the latest one."""
+    weeks = [w for w in list_weeks(session=session) if w.start_date is not None]
+    if not weeks:
+        rest = list_weeks(session=session)
+        return rest[0] if rest else None
+    for w in weeks:
+        if w.start_date <= today <= (w.end_date or w.start_date):
+            return w
+    upcoming = [w for w in weeks if w.start_date > today]
+    if upcoming:
+        return min(upcoming, key=lambda w: w.start_date)
+    return max(weeks, key=lambda w: w.start_date)
+
+
 def all_tags(*, session: Session) -> list[str]:
     """Every tag used by a non-archived week, sorted."""
     tags: set[str] = set()

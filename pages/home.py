@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.curriculum import next_seminar_card
+from ui.curriculum import next_seminar_card, this_week_card
 from ui.frame import frame
 from ui.i18n import t
 from ui.lab_home import home_card as lab_home_card
@@ -18,7 +18,11 @@ else:
     st.write(t("home.guest_welcome"))
 
 # Each domain adds its card below (this week's curriculum, next seminar, open assignments, ...).
-next_seminar_card(ctx)
+left, right = st.columns(2)
+with left:
+    this_week_card(ctx)
+with right:
+    next_seminar_card(ctx)
 review_home_card(ctx)
 lab_home_card(ctx)
 

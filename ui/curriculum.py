@@ -15,6 +15,7 @@ from ui.i18n import show_error, t
 
 CURRICULUM_PAGE = "pages/curriculum.py"
 SEMINARS_PAGE = "pages/seminars.py"
+CURRICULUM_PAGE = "pages/curriculum.py"
 
 
 def week_label(week: Week, lang: str) -> str:
@@ -59,6 +60,40 @@ def seminar_facts(sem: Seminar, lang: str) -> None:
         st.markdown(f"**{t('cur.seminar.slides')}**: [{sem.slides_url}]({sem.slides_url})")
     if sem.week is not None:
         st.markdown(f"**{t('cur.seminar.week')}**: {week_label(sem.week, lang)}")
+
+
+def this_week_card(ctx) -> None:
+    """Home card: the week in progress (or next), its goals, tags and Lab demo."""
+    from core import curriculum
+    from ui.links import lab_link
+
+    with ctx.db.read() as s:
+        week = curriculum.current_week(session=s, today=datetime.now(seminars.GROUP_TZ).date())
+        n_notes = len(curriculum.list_notes(session=s, week_id=week.id)) if week else 0
+        n_materials = len(curriculum.list_materials(session=s, week_id=week.id)) if week else 0
+    with st.container(border=True):
+        st.subheader(t("cur.home.week"), anchor=False)
+        if week is None:
+            st.caption(t("home.empty"))
+            return
+        st.markdown(f"**{week_label(week, ctx.lang)}**")
+        if week.start_date:
+            end = f" – {week.end_date:%Y-%m-%d}" if week.end_date else ""
+            st.caption(f"{week.start_date:%Y-%m-%d}{end}")
+        if week.goals:
+            st.markdown(f"**{t('cur.week.goals')}**")
+            st.markdown(week.goals)
+        tags = curriculum.tag_list(week.tags)
+        if tags:
+            st.markdown(" ".join(f":blue-badge[{tag}]" for tag in tags))
+        st.caption(t("cur.home.counts", notes=n_notes, materials=n_materials))
+        cols = st.columns(2)
+        try:
+            cols[0].page_link(CURRICULUM_PAGE, label=t("cur.nav.weeks"), icon=":material/menu_book:")
+        except Exception:  # noqa: BLE001  page not registered in this run (e.g. a test harness)
+            pass
+        if week.lab_preset:
+            lab_link(t("cur.home.demo"), preset=week.lab_preset, where=cols[1])
 
 
 def next_seminar_card(ctx) -> None:

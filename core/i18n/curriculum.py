@@ -183,6 +183,8 @@ KO = {
     "cur.home.next": "다음 세미나",
     "cur.home.none": "예정된 세미나가 없습니다.",
     "cur.home.week": "이번 주 커리큘럼",
+    "cur.home.counts": "노트 {notes}개 · 자료 {materials}개",
+    "cur.home.demo": "이번 주 실험실 데모",
     # errors
     "cur.error.too_many_tags": "태그는 {max}개까지 넣을 수 있습니다.",
     "cur.error.dates_order": "종료일이 시작일보다 앞설 수 없습니다.",
@@ -373,6 +375,8 @@ EN = {
     "cur.home.next": "Next seminar",
     "cur.home.none": "No seminar planned.",
     "cur.home.week": "This week's curriculum",
+    "cur.home.counts": "{notes} notes · {materials} materials",
+    "cur.home.demo": "This week's Lab demo",
     "cur.error.too_many_tags": "At most {max} tags.",
     "cur.error.dates_order": "The end date cannot be before the start date.",
     "cur.error.archived": "This week is archived; it takes no new posts.",
