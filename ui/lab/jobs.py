@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from core import lab_runs
-from core.lab.config import TrainConfig, to_dict
+from core.lab.config import TrainConfig
 from core.members import Actor
 from db.engine import Database
 from ui.lab.view import RunView
@@ -35,18 +35,16 @@ class _Meta:
 class LabJobs:
     """JobRegistry plus what the page needs around it: who started a job, where to store it."""
 
-    def __init__(self) -> None:
-        from core.lab.jobs import JobRegistry
-
+    def __init__(self, registry_cls=None) -> None:
         self._meta: dict[str, _Meta] = {}
         self._lock = threading.Lock()
-        self.registry = JobRegistry(on_done=self._on_done)
+        self.registry = (registry_cls or _registry_class())(on_done=self._on_done)
 
     def start(self, cfg: TrainConfig, *, db: Database, actor: Actor | None) -> str:
         """Queue a training job; returns its id."""
-        job_id = self.registry.start(cfg, owner=actor.username if actor else None)
-        with self._lock:
-            self._meta.setdefault(job_id, _Meta(cfg, db, actor))
+        with self._lock:  # held across start(): on_done of a tiny job waits for the metadata
+            job_id = self.registry.start(cfg, owner=actor.username if actor else None)
+            self._meta[job_id] = _Meta(cfg, db, actor)
         return job_id
 
     def stop(self, job_id: str) -> None:
@@ -74,14 +72,10 @@ class LabJobs:
         return v
 
     def _on_done(self, job_id: str, snap: Any) -> None:
-        # Runs in the training thread: no st.* here. Wait for start() to register the meta
-        # (a tiny job can finish before start() returns).
-        for _ in range(200):
-            with self._lock:
-                meta = self._meta.get(job_id)
-            if meta is not None:
-                break
-            threading.Event().wait(0.01)
+        # Runs in the training thread: no st.* here. start() holds the lock until the metadata
+        # is registered, so even a job that ends at once finds it.
+        with self._lock:
+            meta = self._meta.get(job_id)
         if meta is None:
             log.warning("lab job %s ended without page metadata; not stored", job_id)
             return
@@ -96,10 +90,19 @@ class LabJobs:
             log.exception("storing lab job %s failed", job_id)
 
 
+def _registry_class():
+    """The engine's JobRegistry when it is there, else the page's own runner (same interface)."""
+    try:
+        from core.lab.jobs import JobRegistry
+    except ImportError:
+        from ui.lab.runner import LocalJobRegistry as JobRegistry
+    return JobRegistry
+
+
 @st.cache_resource(show_spinner=False)
 def lab_jobs() -> LabJobs:
     """The one registry of this server process (survives reruns, page switches and reloads)."""
     return LabJobs()
 
 
-__all__ = ["LabJobs", "lab_jobs", "to_dict"]
+__all__ = ["LabJobs", "lab_jobs"]

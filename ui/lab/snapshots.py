@@ -9,7 +9,7 @@ from typing import Any
 
 from core.lab.config import TrainConfig, to_dict
 from core.lab_runs import RunRecord
-from ui.lab.view import decode_probe, probe_json
+from ui.lab.view import RunView, decode_probe, probe_json
 
 
 def _task(cfg: TrainConfig):
@@ -62,3 +62,34 @@ def record_of_events(cfg: TrainConfig, events: Iterable[Any]) -> RunRecord:
                      curves=curves, probes=probes_payload(cfg, probes), device=str(done.device),
                      duration_s=duration if math.isfinite(duration) else 0.0, n_params=done.n_params,
                      checkpoint=checkpoint_of(done.model, cfg))
+
+
+def view_of_snapshot(job_id: str, snap: Any) -> RunView:
+    """The page's view of a job snapshot (probe maps converted lazily, one step at a time)."""
+    cfg = snap.cfg
+    probes = dict(snap.probes or {})
+    cache: dict[int, Any] = {}
+
+    def probe_at(step: int):
+        if step not in probes:
+            return None
+        if step not in cache:
+            cache[step] = decode_probe(step, probes[step], _task(cfg))
+        return cache[step]
+
+    return RunView(status=snap.status, config=cfg, step=snap.step, curves=snap.curves,
+                   probe_steps=sorted(probes), probe_at=probe_at, metrics=dict(snap.metrics or {}),
+                   n_params=snap.n_params, device=snap.device, steps_per_s=snap.steps_per_s,
+                   eta_s=snap.eta_s, queue_pos=snap.queue_position, error=snap.error, model=snap.model,
+                   job_id=job_id, version=snap.version)
+
+
+def record_of_snapshot(cfg: TrainConfig, snap: Any) -> RunRecord:
+    """What the database keeps of an ended job."""
+    metrics = dict(snap.metrics or {})
+    duration = float(metrics.get("duration_s") or 0.0)
+    return RunRecord(config=to_dict(cfg), status=snap.status, step=snap.step, metrics=metrics,
+                     curves=snap.curves, probes=probes_payload(cfg, dict(snap.probes or {})),
+                     device=str(snap.device or ""), duration_s=duration if math.isfinite(duration) else 0.0,
+                     n_params=snap.n_params or 0,
+                     checkpoint=checkpoint_of(snap.model, cfg) if snap.status in ("finished", "stopped") else None)

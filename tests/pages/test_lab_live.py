@@ -1,0 +1,156 @@
+"""Model Lab page with live jobs: train and poll until done, stop, queue place, re-attach by
+`?job=`, stale job links, diverged runs (AppTest; `run_every` never fires here, so tests poll
+with `at.run()`)."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from core import lab_runs
+from tests.factories import make_member
+from tests.pages.test_lab_page import LAB, has_heatmap, has_loss_chart, store
+
+TIMEOUT_S = 30
+
+
+def tiny(tab: str = "rnn", steps: int = 30, **extra) -> dict[str, str]:
+    """Query for a tiny run with a fresh seed (no stored run offers an instant replay)."""
+    q = {"tab": tab, "steps": str(steps), "seq_len": "5", "eval_every": "10", "probe_every": "10",
+         "seed": str(random.randint(1, 10**6))}
+    q.update({k: str(v) for k, v in extra.items()})
+    return q
+
+
+def poll(at, until, timeout: float = TIMEOUT_S):
+    """Rerun (what the 0.5 s fragment does in a browser) until `until(at)` holds."""
+    deadline = time.monotonic() + timeout
+    while not until(at):
+        assert time.monotonic() < deadline, "timed out polling the Lab page"
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
+def progress_texts(at) -> list[str]:
+    return [p.proto.text for p in at.get("progress")]
+
+
+def test_member_trains_a_tiny_run_and_it_is_stored(run_page, db):
+    member = make_member(db)
+    at = run_page(LAB, actor=member, lang="en", query=tiny("lstm"))
+    at.button(key="lab_lstm_train").click().run()
+    assert not at.exception
+    assert "job" in dict(at.query_params)
+    poll(at, lambda a: a.success)
+    assert at.success[0].value.startswith("Finished: 30 steps")
+    assert has_loss_chart(at) and has_heatmap(at)
+    rid = int(dict(at.query_params)["run"])  # the address bar now links to the stored run
+    with db.read() as s:
+        run = lab_runs.get_run(session=s, run_id=rid)
+        assert (run.kind, run.status, run.steps_done, run.created_by_id) == ("lstm", "finished", 30, member.id)
+        assert [p["step"] for p in run.probes["snapshots"]] == [0, 10, 20, 30]
+        assert lab_runs.checkpoint_bytes(session=s, run_id=rid)
+    # after training: custom input works on the in-memory model
+    at.text_input(key="lab_lstm_try").input("3 1 4")
+    at.button(key="FormSubmitter:lab_lstm_try_form-Predict").click().run()
+    assert any(m.value.startswith("The model answers:") for m in at.markdown)
+
+
+def test_guest_run_is_stored_without_owner_and_progress_is_shown(run_page, db):
+    at = run_page(LAB, lang="en", query=tiny("rnn", steps=400, eval_every=100, probe_every=100))
+    at.button(key="lab_rnn_train").click().run()
+    seen = []
+
+    def progressed(a):
+        seen.extend(progress_texts(a))
+        return a.success
+    poll(at, progressed)
+    assert any(t.startswith("Step ") and "steps/s" in t and "left" in t for t in seen), seen
+    with db.read() as s:
+        (run,) = lab_runs.list_runs(session=s)
+    assert run.created_by_id is None and run.status == "finished"
+
+
+def test_stop_training_ends_the_run_within_a_second(run_page, db):
+    at = run_page(LAB, lang="en", query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000))
+    at.button(key="lab_rnn_train").click().run()
+    poll(at, lambda a: any(t.startswith("Step ") and not t.startswith("Step 0/") for t in progress_texts(a)))
+    at.button(key="lab_rnn_stop").click().run()
+    t0 = time.monotonic()
+    poll(at, lambda a: a.warning, timeout=5)
+    assert time.monotonic() - t0 < 2.0
+    assert at.warning[0].value.startswith("Stopped at step")
+    assert not [b for b in at.button if b.key == "lab_rnn_stop"]
+    with db.read() as s:
+        (run,) = lab_runs.list_runs(session=s)
+    assert run.status == "stopped" and 0 < run.steps_done < 20000
+
+
+def test_busy_slots_show_the_place_in_the_queue(run_page):
+    at = run_page(LAB, lang="en", query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000))
+    at.button(key="lab_rnn_train").click().run()
+    at.session_state["lab_tab"] = "GRU"
+    at.run()
+    at.button(key="lab_gru_train").click().run()
+    from ui.lab.jobs import lab_jobs
+
+    slots = getattr(lab_jobs().registry, "slots", 1)
+    if slots == 1:
+        poll(at, lambda a: any("in the queue" in i.value for i in a.info), timeout=5)
+        assert any("number 1 in the queue" in i.value for i in at.info)
+    at.button(key="lab_gru_stop").click().run()
+    at.session_state["lab_tab"] = "RNN"
+    at.run()
+    at.button(key="lab_rnn_stop").click().run()
+    poll(at, lambda a: a.warning, timeout=5)
+
+
+def test_reload_reattaches_through_the_job_id(run_page):
+    at = run_page(LAB, lang="en", query=tiny("gru"))
+    at.button(key="lab_gru_train").click().run()
+    job = dict(at.query_params)["job"]
+    reloaded = run_page(LAB, lang="en", query={**tiny("gru"), "job": job})
+    assert reloaded.session_state["lab_tab"] == "GRU"
+    assert reloaded.session_state["lab_gru_show"]["job"] == job
+    poll(reloaded, lambda a: a.success)
+    assert has_loss_chart(reloaded)
+
+
+def test_stale_job_link_offers_the_stored_result(run_page, db):
+    from core.lab.config import from_dict
+    from ui.lab.query import encode
+
+    at = run_page(LAB, lang="en", query=tiny("rnn", steps=20))
+    at.button(key="lab_rnn_train").click().run()
+    poll(at, lambda a: a.success)
+    q = dict(at.query_params)
+    rid = int(q.pop("run"))
+    with db.read() as s:
+        cfg = from_dict(lab_runs.get_run(session=s, run_id=rid).config)
+    # a server restart forgets every job: the link's job id is unknown now
+    gone = run_page(LAB, lang="en", query={**encode("rnn", cfg), "job": "deadbeef42"})
+    assert any("is gone from this server" in w.value for w in gone.warning)
+    gone.button(key="lab_stale_show").click().run()
+    assert not gone.exception
+    assert has_loss_chart(gone) and dict(gone.query_params)["run"] == str(rid)
+    # unknown config too: no stored result to offer
+    other = run_page(LAB, lang="en", query={**tiny("rnn"), "job": "deadbeef42"})
+    assert any("No stored result has this config" in c.value for c in other.caption)
+
+
+def test_diverged_run_names_the_step_and_suggests_a_lower_rate(run_page, db):
+    from dataclasses import replace
+
+    from core.lab.config import to_dict
+    from core.lab_runs import RunRecord
+    from tests.pages.test_lab_page import TINY_RNN
+
+    cfg = replace(TINY_RNN, lr=0.5)
+    record = RunRecord(config=to_dict(cfg), status="diverged", step=7, metrics={},
+                       curves={"step": list(range(1, 8)), "loss": [2.0, 3.0, 5.0, 9.0, 14.0, 19.0, 25.0]})
+    rid = store(db, record)
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    msg = [e.value for e in at.error]
+    assert msg == ["The loss diverged at step 7. The learning rate (0.5) is too high: try about 0.05."]
