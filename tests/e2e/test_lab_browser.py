@@ -8,7 +8,7 @@ import random
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import goto
+from tests.e2e.helpers import goto, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
     expect(page.get_by_role("heading", name="모델 실험실").first).to_be_visible()
     # the link restored the tab's config (a guest, no sign-in)
     expect(page.get_by_role("tab", name="RNN", selected=True)).to_be_visible()
-    expect(page.get_by_label("학습 스텝")).to_have_value("60")
+    expect(page.get_by_role("spinbutton", name="학습 스텝")).to_have_value("60")
 
     page.get_by_role("button", name="학습 시작").click()
     expect(page.get_by_text("완료:").first).to_be_visible(timeout=60_000)
@@ -43,13 +43,16 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
     page.screenshot(path=str(tmp_path / "lab_trained.png"), full_page=True)
 
     # a second, long run: "Stop training" ends it within a moment
-    steps = page.get_by_label("학습 스텝")
+    wait_idle(page)
+    steps = page.get_by_role("spinbutton", name="학습 스텝")
     steps.fill("20000")
     steps.press("Enter")
+    page.wait_for_url("**steps=20000**", timeout=10_000)  # the config is in the address bar
+    wait_idle(page)
     page.get_by_role("button", name="학습 시작").click()
     stop = page.get_by_role("button", name="학습 중지")
     expect(stop).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("스텝 ").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("초당").first).to_be_visible(timeout=30_000)  # progress: steps/s, time left
     stop.click()
     expect(page.get_by_text("중지했습니다").first).to_be_visible(timeout=10_000)
     expect(page.get_by_role("button", name="학습 중지")).to_have_count(0)
