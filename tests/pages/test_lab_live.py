@@ -52,7 +52,12 @@ def test_member_trains_a_tiny_run_and_it_is_stored(run_page, db):
         assert (run.kind, run.status, run.steps_done, run.created_by_id) == ("lstm", "finished", 30, member.id)
         assert [p["step"] for p in run.probes["snapshots"]] == [0, 10, 20, 30]
         assert lab_runs.checkpoint_bytes(session=s, run_id=rid)
-    # after training: custom input works on the in-memory model
+    # after training: gates of the trained LSTM over the probe and gradient norms per encoder step
+    labels = [e.label for e in at.expander]
+    assert "Gate activations (probe input)" in labels and "Gradient norm per encoder time step" in labels
+    charts = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert '"forget"' in charts and "norm" in charts
+    # custom input works on the in-memory model
     at.text_input(key="lab_lstm_try").input("3 1 4")
     at.button(key="FormSubmitter:lab_lstm_try_form-Predict").click().run()
     assert any(m.value.startswith("The model answers:") for m in at.markdown)

@@ -105,7 +105,7 @@ def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
 
 def gates(tab: str, view: RunView, model) -> None:
     """LSTM / GRU gate activations over the probe sequence, from the trained weights."""
-    from core.lab.inspect import gate_activations
+    gate_activations = _inspect().gate_activations
 
     task = _task(view.config)
     src = task.probe()[0]
@@ -125,7 +125,7 @@ def gates(tab: str, view: RunView, model) -> None:
 
 def grad_norms(tab: str, view: RunView, model) -> None:
     """How much gradient reaches each encoder time step (vanishing in the plain RNN)."""
-    from core.lab.inspect import encoder_grad_norms
+    encoder_grad_norms = _inspect().encoder_grad_norms
 
     task = _task(view.config)
     src, tgt = task.probe()
@@ -181,10 +181,13 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
     return None
 
 
-def _has_inspect() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("core.lab.inspect") is not None
+def _inspect():
+    """The engine's inspect module, or the page's own (same functions) while it is absent."""
+    try:
+        from core.lab import inspect
+    except ImportError:
+        from ui.lab import inspect_local as inspect
+    return inspect
 
 
 def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
@@ -197,9 +200,9 @@ def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
     else:
         with st.expander(t("lab.page.try_title"), expanded=True, icon=":material/keyboard:"):
             try_input(ctx, tab, view, model)
-        if tab in ("lstm", "gru") and _has_inspect():
+        if tab in ("lstm", "gru"):
             gates(tab, view, model)
-        if tab != "transformer" and _has_inspect():
+        if tab != "transformer":
             grad_norms(tab, view, model)
     if not presenter:
         exports(ctx, tab, view, model)
