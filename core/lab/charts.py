@@ -19,57 +19,32 @@ import pandas as pd
 # TTF (PNG export through vl-convert), the rest fall back to whatever has Hangul.
 FONT = "nanum, NanumGothic, 'Noto Sans CJK KR', sans-serif"
 
-# Fallback strings for when core/i18n/lab.py does not (yet) define the "lab.chart.*" keys.
-_FALLBACK = {
-    "ko": {
-        "lab.chart.step": "스텝",
-        "lab.chart.loss": "손실",
-        "lab.chart.accuracy": "정확도",
-        "lab.chart.series": "구분",
-        "lab.chart.train_loss": "학습 손실",
-        "lab.chart.val_loss": "검증 손실",
-        "lab.chart.train_token_acc": "학습 토큰 정확도",
-        "lab.chart.val_token_acc": "검증 토큰 정확도",
-        "lab.chart.val_seq_acc": "검증 시퀀스 정확도",
-        "lab.chart.query": "출력 (query)",
-        "lab.chart.key": "입력 (key)",
-        "lab.chart.weight": "가중치",
-        "lab.chart.head": "헤드",
-        "lab.chart.position": "위치",
-        "lab.chart.dimension": "차원",
-        "lab.chart.value": "값",
-        "lab.chart.run": "실행",
-        "lab.chart.time_step": "시간 스텝",
-        "lab.chart.unit": "유닛",
-        "lab.chart.gate": "게이트",
-        "lab.chart.grad_norm": "기울기 크기 ‖∂L/∂x_t‖",
-        "lab.chart.model": "모델",
-    },
-    "en": {
-        "lab.chart.step": "step",
-        "lab.chart.loss": "loss",
-        "lab.chart.accuracy": "accuracy",
-        "lab.chart.series": "series",
-        "lab.chart.train_loss": "train loss",
-        "lab.chart.val_loss": "validation loss",
-        "lab.chart.train_token_acc": "train token accuracy",
-        "lab.chart.val_token_acc": "validation token accuracy",
-        "lab.chart.val_seq_acc": "validation sequence accuracy",
-        "lab.chart.query": "output (query)",
-        "lab.chart.key": "input (key)",
-        "lab.chart.weight": "weight",
-        "lab.chart.head": "head",
-        "lab.chart.position": "position",
-        "lab.chart.dimension": "dimension",
-        "lab.chart.value": "value",
-        "lab.chart.run": "run",
-        "lab.chart.time_step": "time step",
-        "lab.chart.unit": "unit",
-        "lab.chart.gate": "gate",
-        "lab.chart.grad_norm": "gradient norm ‖∂L/∂x_t‖",
-        "lab.chart.model": "model",
-    },
+# Fallback (ko, en) strings for when core/i18n does not (yet) define the "lab.chart.*" keys.
+_PAIRS = {
+    "step": ("스텝", "step"),
+    "loss": ("손실", "loss"),
+    "accuracy": ("정확도", "accuracy"),
+    "series": ("구분", "series"),
+    "train_loss": ("학습 손실", "train loss"),
+    "val_loss": ("검증 손실", "validation loss"),
+    "train_token_acc": ("학습 토큰 정확도", "train token accuracy"),
+    "val_token_acc": ("검증 토큰 정확도", "validation token accuracy"),
+    "val_seq_acc": ("검증 시퀀스 정확도", "validation sequence accuracy"),
+    "query": ("출력 (query)", "output (query)"),
+    "key": ("입력 (key)", "input (key)"),
+    "weight": ("가중치", "weight"),
+    "head": ("헤드", "head"),
+    "position": ("위치", "position"),
+    "dimension": ("차원", "dimension"),
+    "value": ("값", "value"),
+    "run": ("실행", "run"),
+    "time_step": ("시간 스텝", "time step"),
+    "unit": ("유닛", "unit"),
+    "gate": ("게이트", "gate"),
+    "grad_norm": ("기울기 크기 ‖∂L/∂x_t‖", "gradient norm ‖∂L/∂x_t‖"),
+    "model": ("모델", "model"),
 }
+_FALLBACK = {lang: {f"lab.chart.{k}": v[i] for k, v in _PAIRS.items()} for i, lang in enumerate(("ko", "en"))}
 
 
 def _t(key: str, lang: str) -> str:
@@ -120,13 +95,36 @@ def _long(df: pd.DataFrame, columns: Mapping[str, str], lang: str) -> pd.DataFra
     return pd.concat(parts, ignore_index=True)
 
 
+# Points per line kept in a chart: a 20,000-step curve would ship megabytes of JSON at every
+# redraw and trip Altair's 5,000-row limit on export; the shape survives at this density.
+MAX_POINTS = 1500
+
+
+def _thin(df: pd.DataFrame, group: str = "series", max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """Every k-th row per `group` (first and last kept) so each line has at most `max_points`."""
+    if df.empty or len(df) <= max_points:
+        return df
+    parts = []
+    for _, part in df.groupby(group, sort=False):
+        n = len(part)
+        if n > max_points:
+            idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+            part = part.iloc[idx]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _curve_chart(df, lines, points, y_key, lang, title, font, y_scale=None, y_format=None):
     """Shared body of the loss and accuracy charts: lines per step + points at evaluations."""
     df = _frame(df)
     if "step" not in df:
-        raise ValueError("curve data needs a 'step' column")
-    line_df, point_df = _long(df, lines, lang), _long(df, points, lang)
-    order = [_t(k, lang) for k in (*lines.values(), *points.values())]
+        if len(df):
+            raise ValueError("curve data needs a 'step' column")
+        df = pd.DataFrame({"step": []})
+    line_df, point_df = _thin(_long(df, lines, lang)), _long(df, points, lang)
+    present = set(line_df["series"]) | set(point_df["series"])
+    # Only series that have data get a legend entry (no "validation" swatch before the first eval).
+    order = [s for s in (_t(k, lang) for k in (*lines.values(), *points.values())) if s in present]
     x = alt.X("step:Q", title=_t("lab.chart.step", lang))
     y = alt.Y("value:Q", title=_t(y_key, lang), scale=y_scale or alt.Undefined,
               axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
@@ -183,7 +181,11 @@ def unique_labels(tokens: Sequence[Any]) -> list[str]:
     """Axis labels for tokens: repeated tokens get their position ("3·2") so cells stay distinct."""
     tokens = [str(t) for t in tokens]
     counts = {t: tokens.count(t) for t in tokens}
-    return [t if counts[t] == 1 else f"{t}·{i}" for i, t in enumerate(tokens)]
+    labels = [t if counts[t] == 1 else f"{t}·{i}" for i, t in enumerate(tokens)]
+    if len(set(labels)) < len(labels):
+        # A token that already reads like "a·1" collided with a generated label: number them all.
+        labels = [f"{t}·{i}" for i, t in enumerate(tokens)]
+    return labels
 
 
 def _heat_frame(w: np.ndarray, x_labels: list[str], y_labels: list[str], x_tokens, y_tokens) -> pd.DataFrame:
@@ -288,14 +290,25 @@ def _runs_frame(runs: Any, metric: str) -> pd.DataFrame:
             raise ValueError(f"compare data needs columns run, step, {metric}")
         return runs[["run", "step", metric]].rename(columns={metric: "value"}).dropna()
     items = runs.items() if isinstance(runs, Mapping) else runs
-    parts = []
+    parts, seen = [], {}
     for label, curve in items:
+        label = str(label)
+        # Two runs with the same label would merge into one zigzag line: number the repeats.
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label = f"{label} ({seen[label]})"
         df = _frame(curve)
         if metric in df and "step" in df:
             part = df[["step", metric]].dropna().rename(columns={metric: "value"})
-            part.insert(0, "run", str(label))
+            part.insert(0, "run", label)
             parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["run", "step", "value"])
+
+
+# y-axis title per compared metric; anything else is titled by its own name.
+_METRIC_KEYS = {"loss": "lab.chart.loss", "val_loss": "lab.chart.val_loss",
+                "token_acc": "lab.chart.train_token_acc", "val_token_acc": "lab.chart.val_token_acc",
+                "val_seq_acc": "lab.chart.val_seq_acc"}
 
 
 def compare_chart(runs: Any, *, metric: str = "loss", lang: str = "ko", title: str | None = None,
@@ -305,9 +318,9 @@ def compare_chart(runs: Any, *, metric: str = "loss", lang: str = "ko", title: s
     `runs`: a DataFrame with columns `run`, `step`, `<metric>`; or a mapping / list of
     (label, curve) where each curve has `step` and `<metric>` (DataFrame or dict of lists).
     """
-    df = _runs_frame(runs, metric)
+    df = _thin(_runs_frame(runs, metric), group="run")
     order = list(dict.fromkeys(df["run"]))
-    y_key = {"loss": "lab.chart.loss", "val_loss": "lab.chart.val_loss"}.get(metric, "lab.chart.accuracy")
+    y_key = _METRIC_KEYS.get(metric, metric)
     chart = alt.Chart(df).mark_line(strokeWidth=1.5).encode(
         x=alt.X("step:Q", title=_t("lab.chart.step", lang)),
         y=alt.Y("value:Q", title=_t(y_key, lang), scale=alt.Scale(type="log") if log_y else alt.Undefined),
@@ -320,6 +333,10 @@ def compare_chart(runs: Any, *, metric: str = "loss", lang: str = "ko", title: s
     return _finish(chart, font)
 
 
+# Gate names (ui/lab/inspect_local: LSTM i, f, g, o; GRU r, z, n) whose activation is tanh.
+_TANH_GATES = {"cell", "new", "g", "n", "candidate", "hidden"}
+
+
 def gates_chart(gates: Mapping[str, Any], tokens: Sequence[Any] | None = None, *, lang: str = "ko",
                 title: str | None = None, max_units: int = 32, font: str | None = FONT) -> alt.ConcatChart:
     """One heatmap per gate (time step across, unit down), e.g. `gate_activations(...)["gates"]`.
@@ -327,6 +344,8 @@ def gates_chart(gates: Mapping[str, Any], tokens: Sequence[Any] | None = None, *
     `gates`: {gate name: (T, units) array}; sigmoid gates are coloured 0..1, tanh ones -1..1.
     Only the first `max_units` units are drawn so the chart stays readable.
     """
+    if not gates:
+        raise ValueError("gates_chart needs at least one gate")
     charts = []
     for name, values in gates.items():
         g = _squeeze_to(_array(values), 2)[:, :max_units]  # (T, U)
@@ -336,7 +355,8 @@ def gates_chart(gates: Mapping[str, Any], tokens: Sequence[Any] | None = None, *
         t_idx, u_idx = np.meshgrid(np.arange(g.shape[0]), np.arange(g.shape[1]), indexing="ij")
         df = pd.DataFrame({"step": np.asarray(steps, dtype=object)[t_idx.ravel()], "t": t_idx.ravel(),
                            "unit": u_idx.ravel(), "value": g.ravel()})
-        signed = bool((g < 0).any())
+        # tanh outputs live in -1..1 whatever this probe produced; colour them the same every time.
+        signed = str(name).lower() in _TANH_GATES or bool((g < 0).any())
         scale = alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True) if signed else \
             alt.Scale(scheme="greens", domain=[0, 1])
         charts.append(alt.Chart(df).mark_rect().encode(
@@ -403,12 +423,18 @@ def _register_fonts() -> None:
     _fonts_registered = True
 
 
+def _spec_json(chart: alt.TopLevelMixin) -> str:
+    """Vega-Lite JSON without Altair's 5,000-row guard (a 50 x 512 encoding is 25,600 cells)."""
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_json()
+
+
 def chart_to_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
     """PNG bytes of a chart (vl-convert, no browser); `scale` 2 suits a projector slide."""
     import vl_convert as vlc
 
     _register_fonts()
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    return vlc.vegalite_to_png(_spec_json(chart), scale=scale)
 
 
 def chart_to_svg(chart: alt.TopLevelMixin) -> str:
@@ -416,7 +442,7 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
     import vl_convert as vlc
 
     _register_fonts()
-    return vlc.vegalite_to_svg(chart.to_json())
+    return vlc.vegalite_to_svg(_spec_json(chart))
 
 
 def save_chart(chart: alt.TopLevelMixin, fmt: str) -> bytes:
@@ -426,7 +452,7 @@ def save_chart(chart: alt.TopLevelMixin, fmt: str) -> bytes:
     if fmt == "svg":
         return chart_to_svg(chart).encode("utf-8")
     if fmt == "json":
-        return chart.to_json().encode("utf-8")
+        return _spec_json(chart).encode("utf-8")
     raise ValueError(f"unknown chart format {fmt!r}; use png, svg or json")
 
 

@@ -1,0 +1,187 @@
+"""Chart builders: specs built from small data, checked through `chart.to_dict()` (no browser)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from core.lab import charts
+
+
+def _datasets(spec: dict) -> list[list[dict]]:
+    """All inline datasets of a spec (Altair moves DataFrames into top-level `datasets`)."""
+    return list(spec.get("datasets", {}).values())
+
+
+def _units(spec: dict) -> list[dict]:
+    """Every single-view spec (one with `encoding`) inside layers / concats / facets."""
+    out = []
+    if "encoding" in spec:
+        out.append(spec)
+    for key in ("layer", "concat", "hconcat", "vconcat"):
+        for sub in spec.get(key, []):
+            out.extend(_units(sub))
+    if "spec" in spec:
+        out.extend(_units(spec["spec"]))
+    return out
+
+
+def _tooltip_fields(unit: dict) -> set[str]:
+    return {t["field"] for t in unit["encoding"].get("tooltip", [])}
+
+
+CURVES = {"step": [1, 2, 3, 4], "loss": [2.0, 1.5, 1.0, 0.5], "token_acc": [0.1, 0.3, 0.6, 0.9],
+          "eval_step": [2, 4], "val_loss": [1.6, 0.6], "val_token_acc": [0.25, 0.85],
+          "val_seq_acc": [0.0, 0.5]}
+
+
+def test_loss_chart_lines_points_and_tooltips():
+    spec = charts.loss_chart(CURVES, lang="en", title="loss").to_dict()
+    units = _units(spec)
+    assert len(units) == 2  # train line + validation points
+    for u in units:
+        assert u["encoding"]["x"]["field"] == "step"
+        assert u["encoding"]["y"]["field"] == "value"
+        assert {"series", "step", "value"} <= _tooltip_fields(u)
+    assert units[0]["encoding"]["color"]["scale"]["domain"] == ["train loss", "validation loss"]
+    rows = [r for d in _datasets(spec) for r in d]
+    assert {r["series"] for r in rows} == {"train loss", "validation loss"}
+    assert spec["config"]["font"] == charts.FONT
+
+
+def test_loss_chart_before_first_eval_has_no_validation_legend():
+    spec = charts.loss_chart({"step": [1, 2], "loss": [2.0, 1.0]}, lang="en", font=None).to_dict()
+    assert _units(spec)[0]["encoding"]["color"]["scale"]["domain"] == ["train loss"]
+    assert "config" not in spec or "font" not in spec.get("config", {})
+
+
+def test_loss_chart_long_curve_is_thinned():
+    n = 20_000
+    spec = charts.loss_chart(pd.DataFrame({"step": range(n), "loss": np.linspace(3, 0, n)})).to_dict()
+    rows = max(len(d) for d in _datasets(spec))
+    assert rows <= charts.MAX_POINTS
+    steps = [r["step"] for d in _datasets(spec) for r in d]
+    assert 0 in steps and n - 1 in steps  # first and last step survive
+
+
+def test_accuracy_chart_percent_axis_and_series():
+    spec = charts.accuracy_chart(CURVES, lang="en").to_dict()
+    units = _units(spec)
+    assert units[0]["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    assert units[0]["encoding"]["y"]["axis"]["format"] == "%"
+    assert units[0]["encoding"]["color"]["scale"]["domain"] == [
+        "train token accuracy", "validation token accuracy", "validation sequence accuracy"]
+
+
+def test_curve_chart_without_step_is_refused():
+    with pytest.raises(ValueError, match="step"):
+        charts.loss_chart({"loss": [1.0, 0.5]})
+
+
+def test_attention_heatmap_axes_follow_token_order_with_duplicates():
+    x = ["3", "1", "3", "<eos>"]
+    y = ["a", "b", "a"]
+    w = torch.softmax(torch.randn(1, 1, 3, 4), dim=-1)  # (B, H, Tq, Tk): leading ones dropped
+    spec = charts.attention_heatmap(w, x, y, title="t", lang="en").to_dict()
+    enc = spec["encoding"]
+    assert enc["x"]["field"] == "key" and enc["y"]["field"] == "query"
+    assert enc["x"]["sort"] == ["3·0", "1", "3·2", "<eos>"]
+    assert enc["y"]["sort"] == ["a·0", "b", "a·2"]
+    assert enc["color"]["field"] == "weight"
+    assert {"query_token", "key_token", "weight"} <= _tooltip_fields(spec)
+    rows = _datasets(spec)[0]
+    assert len(rows) == 12  # one cell per (query, key), duplicates included
+    assert len({(r["query"], r["key"]) for r in rows}) == 12
+    cell = next(r for r in rows if r["query_pos"] == 2 and r["key_pos"] == 0)
+    assert cell["key_token"] == "3" and cell["query_token"] == "a"
+    assert cell["weight"] == pytest.approx(float(w[0, 0, 2, 0]))
+
+
+def test_attention_heatmap_shape_mismatch():
+    with pytest.raises(ValueError, match="do not match"):
+        charts.attention_heatmap(np.ones((2, 3)), ["a", "b"], ["c", "d"])
+
+
+def test_unique_labels_never_collide():
+    labels = charts.unique_labels(["a", "a·1", "a"])
+    assert len(set(labels)) == 3
+    assert charts.unique_labels(["x", "y"]) == ["x", "y"]
+
+
+def test_attention_grid_one_panel_per_head():
+    heads = 3
+    w = np.random.default_rng(0).random((1, heads, 2, 4))  # (B, H, Tq, Tk)
+    spec = charts.attention_grid(w, ["1", "2", "2", "3"], ["x", "y"], title="grid", lang="en",
+                                 columns=2).to_dict()
+    panels = spec["concat"]
+    assert len(panels) == heads
+    assert spec["columns"] == 2
+    assert [p["title"] for p in panels] == [f"head {h}" for h in (1, 2, 3)]
+    for p in panels:
+        assert p["encoding"]["x"]["sort"] == ["1", "2·1", "2·2", "3"]
+        assert "weight" in _tooltip_fields(p)
+    assert spec["resolve"]["scale"]["color"] == "shared"
+
+
+def test_positional_encoding_chart():
+    from core.lab.models import positional_encoding
+
+    spec = charts.positional_encoding_chart(positional_encoding(10, 16), lang="en").to_dict()
+    assert spec["encoding"]["x"]["field"] == "dimension"
+    assert spec["encoding"]["y"]["field"] == "position"
+    assert {"position", "dimension", "value"} <= _tooltip_fields(spec)
+    assert len(_datasets(spec)[0]) == 160
+
+
+def test_compare_chart_runs_in_order_and_duplicate_labels():
+    runs = [("lstm", {"step": [1, 2], "loss": [2.0, 1.0]}),
+            ("gru", pd.DataFrame({"step": [1, 2, 3], "loss": [2.1, 1.2, 0.9]})),
+            ("lstm", {"step": [1], "loss": [1.9]})]
+    spec = charts.compare_chart(runs, metric="loss", lang="en").to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["lstm", "gru", "lstm (2)"]
+    assert {"run", "step", "value"} <= _tooltip_fields(spec)
+    assert len(_datasets(spec)[0]) == 6
+    acc = charts.compare_chart(runs, metric="val_token_acc", lang="en").to_dict()
+    assert acc["encoding"]["y"]["title"] == "validation token accuracy"
+
+
+def test_gates_chart_one_panel_per_gate_and_tanh_scale():
+    g = {"input": np.full((3, 5), 0.5), "cell": np.full((3, 5), 0.2)}  # (T, U); tanh gate all > 0
+    spec = charts.gates_chart(g, ["a", "b", "a"], lang="en").to_dict()
+    panels = spec["hconcat"]
+    assert [p["title"] for p in panels] == ["input", "cell"]
+    assert panels[0]["encoding"]["color"]["scale"]["domain"] == [0, 1]
+    assert panels[1]["encoding"]["color"]["scale"]["domain"] == [-1, 1]
+    assert panels[0]["encoding"]["x"]["sort"] == ["a·0", "b", "a·2"]
+    assert "value" in _tooltip_fields(panels[0])
+    with pytest.raises(ValueError, match="tokens"):
+        charts.gates_chart(g, ["a", "b"])
+
+
+def test_grad_norm_chart_models_side_by_side():
+    norms = {"RNN": torch.tensor([1e-6, 1e-3, 1.0]), "LSTM": [0.1, 0.2, 0.3]}
+    spec = charts.grad_norm_chart(norms, ["x", "y", "z"], lang="en").to_dict()
+    enc = spec["encoding"]
+    assert enc["x"]["sort"] == ["x", "y", "z"]
+    assert enc["y"]["scale"]["type"] == "log"
+    assert enc["color"]["scale"]["domain"] == ["RNN", "LSTM"]
+    assert {"model", "norm"} <= _tooltip_fields(spec)
+    single = charts.grad_norm_chart([1.0, 2.0], lang="en").to_dict()
+    assert "color" not in single["encoding"]
+
+
+def test_png_and_svg_export():
+    chart = charts.attention_heatmap(np.eye(2), ["나는", "cats"], ["a", "b"], title="export")
+    png = charts.chart_to_png(chart, scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = charts.chart_to_svg(chart)
+    assert "<svg" in svg
+    assert charts.save_chart(chart, "svg").startswith(b"<svg")
+    with pytest.raises(ValueError, match="png, svg or json"):
+        charts.save_chart(chart, "gif")
+
+
+def test_export_of_a_large_chart_is_not_blocked_by_row_limit():
+    pe = np.zeros((50, 128))  # 6,400 cells: above Altair's default 5,000-row guard
+    svg = charts.chart_to_svg(charts.positional_encoding_chart(pe, font=None))
+    assert "<svg" in svg
