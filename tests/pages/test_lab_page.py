@@ -33,19 +33,20 @@ def specs(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
 
 
-def has_heatmap(at) -> bool:
-    """An attention heatmap: rect marks with a 'weight' colour field and token axes."""
+def heatmaps(at) -> int:
+    """Attention heatmaps drawn: rect marks with a 'weight' colour field and token axes."""
     def walk(spec):
         yield spec
         for k in ("layer", "hconcat", "vconcat", "concat"):
             for sub in spec.get(k, []):
                 yield from walk(sub)
-    for spec in specs(at):
-        for s in walk(spec):
-            enc = s.get("encoding", {})
-            if enc.get("color", {}).get("field") == "weight" and enc.get("x", {}).get("field") == "key":
-                return True
-    return False
+    return sum(1 for spec in specs(at) for s in walk(spec)
+               if s.get("encoding", {}).get("color", {}).get("field") == "weight"
+               and s.get("encoding", {}).get("x", {}).get("field") == "key")
+
+
+def has_heatmap(at) -> bool:
+    return heatmaps(at) > 0
 
 
 def has_loss_chart(at) -> bool:
@@ -220,3 +221,24 @@ def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
                          capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "CLEAN", out.stderr
+
+
+def test_transformer_attention_kinds_layers_heads_and_grid(run_page, db):
+    from core.lab.train import train
+    from ui.lab.snapshots import record_of_events
+
+    cfg = replace(tab_default("transformer"), steps=2, seq_len=4, eval_every=2, probe_every=2,
+                  **{"model.d_model": 16, "model.d_ff": 16, "model.n_heads": 2})
+    rid = store(db, record_of_events(cfg, train(cfg)))
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    assert at.session_state["lab_tab"] == "Transformer"
+
+    assert heatmaps(at) == 2 and "head 2" in json.dumps(specs(at)).lower()  # all heads of layer 1, a grid
+    at.selectbox(key="lab_transformer_att_head").set_value(2).run()
+    assert heatmaps(at) == 1
+    for kind in ("enc_self", "dec_self", "cross"):
+        at.session_state["lab_transformer_att_kind"] = kind
+        at.run()
+        assert not at.exception and has_heatmap(at)
+    at.selectbox(key="lab_transformer_att_layer").set_value(1).run()
+    assert has_heatmap(at)

@@ -60,9 +60,12 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
     if tab == "transformer":
         n_layers = view.config.model.n_layers
         n_heads = view.config.model.n_heads
-        c1, c2, c3 = st.columns([2, 1, 1])
-        kind = c1.segmented_control(t("lab.page.att_kind"), KINDS, key=f"{slot}_att_kind", default="cross",
+        kind = st.segmented_control(t("lab.page.att_kind"), KINDS, key=f"{slot}_att_kind", default="cross",
                                     format_func=fmt(KINDS, lambda k: t(f"lab.page.att.{k}")), required=True)
+        for k, n in ((f"{slot}_att_layer", n_layers), (f"{slot}_att_head", n_heads + 1)):
+            if st.session_state.get(k, 0) >= n:  # the previous run had more layers / heads
+                st.session_state.pop(k)
+        c2, c3, _ = st.columns([1, 1, 2])
         layer = c2.selectbox(t("lab.page.layer"), list(range(n_layers)), key=f"{slot}_att_layer",
                              format_func=lambda i: str(i + 1))
         head = c3.selectbox(t("lab.page.head"), list(range(n_heads + 1)), key=f"{slot}_att_head",
@@ -80,10 +83,14 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
     title = t(f"lab.page.att.{kind}") if tab == "transformer" else t("lab.page.alignment")
 
     def build():
+        # cells as large as the page allows: a 64-token map must still fit on a projector
+        fit = max(len(xs), len(ys), 1)
         if head == ALL:
-            return charts.attention_grid(weights, xs, ys, title=title, lang=lang, columns=4)
+            per_row = min(4, weights.shape[0])
+            return charts.attention_grid(weights, xs, ys, title=title, lang=lang, columns=4,
+                                         cell=max(8, min(44 if compact else 32, 1000 // (per_row * fit))))
         return charts.attention_heatmap(weights[head - 1], xs, ys, title=title, lang=lang,
-                                        cell=40 if compact else 30)
+                                        cell=max(10, min(52 if compact else 36, 760 // fit)))
 
     chart = _memo(f"{slot}:att", (view.job_id, view.run_id, probe.step, name, head, lang, compact), build)
     st.altair_chart(chart, width="content")

@@ -35,7 +35,6 @@ def _n_params(cfg_json: str) -> int:
     return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
 
 
-@functools.lru_cache(maxsize=1)
 def device_badge() -> str:
     """"GPU · CUDA · <name>" or "CPU · n threads": where runs train on this server."""
     from core.lab.device import device_label, pick_device
