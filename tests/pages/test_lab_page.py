@@ -179,8 +179,8 @@ def test_compare_tab_plots_chosen_runs_with_configs(run_page, db, tiny_record):
     at = run_page(LAB, lang="en", query={"tab": "compare", "runs": f"{a},{b}"})
     assert not at.exception
     assert at.multiselect(key="lab_compare_ids").value == [a, b]
-    chart = json.dumps(specs(at))
-    assert f"#{a} RNN" in chart and f"#{b} RNN" in chart
+    chart = json.dumps(specs(at), ensure_ascii=False)
+    assert f"#{a} RNN · dot · lr 0.003" in chart and f"#{b} RNN · dot · lr 0.01" in chart
     assert dict(at.query_params) == {"tab": "compare", "runs": f"{a},{b}"}
     # configs side by side: only the differing field (lr) is listed by default
     frames = at.dataframe

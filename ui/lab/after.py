@@ -12,7 +12,7 @@ from core.lab import charts
 from core.lab.config import TrainConfig, to_dict
 from ui.frame import Frame
 from ui.i18n import current_lang, show_error, t
-from ui.lab.draw import _memo, export_buttons
+from ui.lab.draw import _memo, export_buttons, show
 from ui.lab.view import RunView
 
 PE_MAX_LEN = 50
@@ -86,7 +86,7 @@ def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     else:
         w = res.attention["cross"][0][0][: len(outs), :]  # (Tq, Tk)
         chart = charts.attention_heatmap(w, src, outs, title=t("lab.page.alignment"), lang=lang)
-    st.altair_chart(chart, width="content")
+    show(chart, width="content")
 
 
 def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
@@ -99,7 +99,7 @@ def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
             st.caption(t("lab.page.pe_learned"))
         d = max(2, min(int(cfg.model.d_model or 2), 512))
         chart = charts.positional_encoding_chart(pe(PE_MAX_LEN, d), lang=current_lang())
-        st.altair_chart(chart, width="content")
+        show(chart, width="content")
         export_buttons(chart, f"lab_{tab}_pe", "positional_encoding")
 
 
@@ -119,7 +119,7 @@ def gates(tab: str, view: RunView, model) -> None:
             return charts.gates_chart(g, task.src_tokens(src[0]), lang=lang)
 
         chart = _memo(f"lab_{tab}:gates", (view.job_id, view.run_id, view.version, lang), build)
-        st.altair_chart(chart, width="content")
+        show(chart, width="content")
         export_buttons(chart, f"lab_{tab}_gates", "gates")
 
 
@@ -138,7 +138,7 @@ def grad_norms(tab: str, view: RunView, model) -> None:
             return charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=lang)
 
         chart = _memo(f"lab_{tab}:grad", (view.job_id, view.run_id, view.version, lang), build)
-        st.altair_chart(chart, width="content")
+        show(chart, width="content")
         export_buttons(chart, f"lab_{tab}_grad", "grad_norms")
 
 

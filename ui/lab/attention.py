@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.lab import charts
 from ui.i18n import current_lang, t
-from ui.lab.draw import _memo, export_buttons
+from ui.lab.draw import _memo, export_buttons, show
 from ui.lab.view import Probe, RunView
 from ui.lab.widgets import fmt
 
@@ -93,6 +93,6 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
                                         cell=max(10, min(52 if compact else 36, 760 // fit)))
 
     chart = _memo(f"{slot}:att", (view.job_id, view.run_id, probe.step, name, head, lang, compact), build)
-    st.altair_chart(chart, width="content")
+    show(chart, width="content")
     if not view.active:
         export_buttons(chart, f"{slot}_att", "attention")

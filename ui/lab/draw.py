@@ -92,13 +92,29 @@ def draw_curves(view: RunView, slot: str, *, presenter: bool = False) -> None:
     cols = [st.container(), st.container()] if presenter else st.columns(2)
     for col, chart, name in zip(cols, pair, ("loss", "accuracy"), strict=True):
         with col:
-            st.altair_chart(chart, width="stretch")
+            show(chart, width="stretch")
             if not view.active:
                 export_buttons(chart, f"{slot}_{name}", name)
 
 
+def presenting() -> bool:
+    """Presenter mode is on (large type, fewer controls)."""
+    return bool(st.session_state.get("lab_presenter"))
+
+
+def show(chart, *, width: str = "content") -> None:
+    """Render a chart; in presenter mode with axis, legend and title text readable from the back row."""
+    if presenting():
+        chart = (chart.configure_axis(labelFontSize=16, titleFontSize=18)
+                 .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
+                 .configure_title(fontSize=20))
+    st.altair_chart(chart, width=width)
+
+
 def export_buttons(chart, slot: str, name: str) -> None:
-    """PNG and SVG download buttons for one chart (rendered only when clicked area is shown)."""
+    """PNG and SVG download buttons for one chart (made on demand; hidden in presenter mode)."""
+    if presenting():
+        return
     with st.popover(t("lab.page.export_chart"), icon=":material/download:"):
         if st.button(t("lab.page.prepare_png_svg"), key=f"{slot}_prep"):
             st.session_state[f"{slot}_files"] = (charts.chart_to_png(chart), charts.chart_to_svg(chart))

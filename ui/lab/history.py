@@ -14,7 +14,7 @@ from core.lab.config import KINDS, TASK_NAMES
 from db.models.lab import RUN_STATUSES
 from ui.frame import Frame
 from ui.i18n import current_lang, show_error, t
-from ui.lab.draw import export_buttons
+from ui.lab.draw import export_buttons, show
 from ui.lab.presets import TAB_LABELS
 from ui.lab.urlstate import MAX_COMPARE, TAB_ID, show_key
 from ui.lab.widgets import fmt
@@ -47,6 +47,13 @@ def label(run, names: dict[int, str]) -> str:
     """'#12 LSTM · recall · 김하연' (the title instead of the task when there is one)."""
     who = names.get(run.created_by_id, t("common.guest"))
     return f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task} · {who}"
+
+
+def _short(run) -> str:
+    """'#12 LSTM · none' style legend label: id, model and what usually differs."""
+    model = run.config.get("model", {})
+    extra = model.get("attention") if run.kind != "transformer" else f"{model.get('n_heads')}h"
+    return f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {extra} · lr {run.config.get('lr'):g}"
 
 
 def _table(rows, names) -> None:
@@ -118,10 +125,11 @@ def render(ctx: Frame) -> None:
     metric = c1.selectbox(t("lab.page.metric"), METRICS, key="lab_cmp_metric",
                           format_func=fmt(METRICS, lambda m: t(f"lab.page.metric.{m}")))
     log_y = c1.toggle(t("lab.page.log_y"), key="lab_cmp_log", value=False)
-    chart = charts.compare_chart([(label(r, names), _curve(r, metric)) for r in chosen], metric=metric,
+    # short legend labels (the chart's legend cuts long ones); the full label is in the picker
+    chart = charts.compare_chart([(_short(r), _curve(r, metric)) for r in chosen], metric=metric,
                                  lang=current_lang(), log_y=log_y and "loss" in metric)
     with c2:
-        st.altair_chart(chart, width="stretch")
+        show(chart, width="stretch")
         export_buttons(chart, "lab_cmp", f"compare_{metric}")
     st.markdown(f"**{t('lab.page.configs')}**")
     _configs(chosen, names)
