@@ -139,6 +139,7 @@ KO = {
     "lab.page.open_run": "열기",
     "lab.page.delete_run": "삭제",
     "lab.page.deleted": "실행 #{run_id}을(를) 삭제했습니다.",
+    "lab.page.edit_run": "제목과 메모 수정",
     # presets
     "lab.page.preset.rnn_basics.title": "RNN 기초: 짧은 수열 복사",
     "lab.page.preset.rnn_basics.story": "가장 단순한 순환 신경망이 6개짜리 수열을 그대로 따라 쓰도록 배웁니다. 손실이 떨어지는 동안 정렬 히트맵이 대각선으로 모이는지 보세요: 출력 i번째가 입력 i번째를 보기 시작하면 정확도가 뛰어오릅니다.",
@@ -285,6 +286,7 @@ EN = {
     "lab.page.open_run": "Open",
     "lab.page.delete_run": "Delete",
     "lab.page.deleted": "Run #{run_id} deleted.",
+    "lab.page.edit_run": "Edit title and notes",
     "lab.page.preset.rnn_basics.title": "RNN basics: copying short sequences",
     "lab.page.preset.rnn_basics.story": "The simplest recurrent network learns to copy a sequence of 6 symbols. While the loss falls, watch the alignment heatmap gather on the diagonal: accuracy jumps once output i starts looking at input i.",
     "lab.page.preset.long_term_dependency.title": "Long-term dependency: RNN vs LSTM and GRU",

@@ -242,3 +242,31 @@ def test_transformer_attention_kinds_layers_heads_and_grid(run_page, db):
         assert not at.exception and has_heatmap(at)
     at.selectbox(key="lab_transformer_att_layer").set_value(1).run()
     assert has_heatmap(at)
+
+
+def test_owner_edits_title_and_notes_and_a_stale_save_keeps_their_text(run_page, db, tiny_record):
+    from tests.factories import make_member
+
+    alice = make_member(db, "alice")
+    rid = store(db, tiny_record, by=alice)
+    at = run_page(LAB, actor=alice, lang="en", query={"tab": "compare", "runs": str(rid)})
+    at.text_input(key=f"lab_run_title_{rid}").input("Baseline")
+    at.text_area(key=f"lab_run_notes_{rid}").input("Attention forms at step **10**.")
+    at.button(key=f"FormSubmitter:lab_run_edit_{rid}-Save").click().run()
+    assert not at.exception
+    with db.read() as s:
+        run = lab_runs.get_run(session=s, run_id=rid)
+        assert (run.title, run.notes) == ("Baseline", "Attention forms at step **10**.")
+    # someone else saves in between: this save is refused, the newer text shown, ours kept
+    with db.write() as s:
+        lab_runs.update_run(session=s, by=alice, run_id=rid, expected_version=run.version,
+                            title="Other tab", notes="")
+    at.text_input(key=f"lab_run_title_{rid}").input("Mine")
+    at.button(key=f"FormSubmitter:lab_run_edit_{rid}-Save").click().run()
+    assert any("Someone else saved first" in e.value for e in at.error)
+    assert any("Other tab" in i.value for i in at.info)
+    assert at.text_input(key=f"lab_run_title_{rid}").value == "Mine"
+    # a guest sees no edit form and no delete button
+    guest = run_page(LAB, lang="en", query={"tab": "compare", "runs": str(rid)})
+    assert not [e for e in guest.expander if e.label == "Edit title and notes"]
+    assert not [b for b in guest.button if b.key == "lab_cmp_del"]

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import lab_runs, members
-from core.errors import AppError
+from core.errors import AppError, StaleEdit
 from core.lab import charts
 from core.lab.config import KINDS, TASK_NAMES
 from db.models.lab import RUN_STATUSES
@@ -157,3 +157,37 @@ def _actions(ctx: Frame, chosen, names) -> None:
             st.session_state.pop(COMPARE_KEY, None)
             st.toast(t("lab.page.deleted", run_id=run.id))
             st.rerun()
+    if may:
+        _edit(ctx, run)
+    if run.notes:
+        st.markdown(run.notes)  # plain Markdown, never HTML
+
+
+def _edit(ctx: Frame, run) -> None:
+    """Title and notes of a run (owner or leader); a save begun from an older version is refused."""
+    base_key = f"lab_run_base_{run.id}"
+    st.session_state.setdefault(base_key, run.version)
+    with st.expander(t("lab.page.edit_run"), icon=":material/edit:"):
+        with st.form(f"lab_run_edit_{run.id}"):
+            title = st.text_input(t("lab.page.title_field"), value=run.title, max_chars=lab_runs.TITLE_MAX,
+                                  key=f"lab_run_title_{run.id}")
+            notes = st.text_area(t("lab.page.notes_field"), value=run.notes, max_chars=lab_runs.NOTES_MAX,
+                                 key=f"lab_run_notes_{run.id}")
+            save = st.form_submit_button(t("common.save"), type="primary")
+    if not save:
+        return
+    try:
+        with ctx.db.write() as s:
+            lab_runs.update_run(session=s, by=ctx.actor, run_id=run.id,
+                                expected_version=st.session_state[base_key], title=title, notes=notes)
+    except StaleEdit as err:
+        show_error(err)
+        newer = err.current
+        st.info(f"{newer.title or '–'}\n\n{newer.notes}")  # the newer text; the viewer's own text stays in the form
+        st.session_state[base_key] = newer.version
+    except AppError as err:
+        show_error(err)
+    else:
+        st.session_state.pop(base_key, None)
+        st.toast(t("common.saved"))
+        st.rerun()
