@@ -192,7 +192,7 @@ def _inspect():
 
 def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
     """Everything shown once a run has ended (finished or stopped: the weights still teach)."""
-    if view.status not in ("finished", "stopped"):
+    if view.status not in ("finished", "stopped") or view.step == 0:
         return
     model = model_of(ctx, view)
     if model is None:

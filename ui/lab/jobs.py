@@ -21,6 +21,7 @@ from db.engine import Database
 from ui.lab.view import RunView
 
 log = logging.getLogger(__name__)
+MAX_META = 256
 
 
 @dataclass
@@ -45,6 +46,9 @@ class LabJobs:
         with self._lock:  # held across start(): on_done of a tiny job waits for the metadata
             job_id = self.registry.start(cfg, owner=actor.username if actor else None)
             self._meta[job_id] = _Meta(cfg, db, actor)
+            if len(self._meta) > MAX_META:  # forget the oldest (the registry has evicted them by now)
+                for old in list(self._meta)[: len(self._meta) - MAX_META]:
+                    del self._meta[old]
         return job_id
 
     def stop(self, job_id: str) -> None:
