@@ -159,3 +159,15 @@ def test_diverged_run_names_the_step_and_suggests_a_lower_rate(run_page, db):
     at = run_page(LAB, lang="en", query={"run": str(rid)})
     msg = [e.value for e in at.error]
     assert msg == ["The loss diverged at step 7. The learning rate (0.5) is too high: try about 0.05."]
+
+
+def test_a_live_run_that_diverges_says_so_and_is_stored(run_page, db):
+    at = run_page(LAB, lang="en", query=tiny("rnn", steps=150, lr=1.0))
+    at.button(key="lab_rnn_train").click().run()
+    poll(at, lambda a: a.error)
+    (msg,) = [e.value for e in at.error]
+    assert msg.startswith("The loss diverged at step ") and "learning rate (1) is too high: try about 0.1" in msg
+    with db.read() as s:
+        (run,) = lab_runs.list_runs(session=s)
+    assert run.status == "diverged" and run.steps_done < 150
+    assert not [e for e in at.expander if e.label == "Try your own input"]
