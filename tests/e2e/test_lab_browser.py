@@ -39,7 +39,7 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
     }}).length >= 3""", timeout=20_000)
     assert _drawn_charts(page) >= 3  # loss, accuracy and the attention heatmap
     expect(page.get_by_text("프로브 입력:").first).to_be_visible()
-    assert "run=" in page.url  # the finished run is stored and the address bar links to it
+    page.wait_for_url("**run=**", timeout=10_000)  # the finished run is stored; the address links to it
     page.screenshot(path=str(tmp_path / "lab_trained.png"), full_page=True)
 
     # a second, long run: "Stop training" ends it within a moment

@@ -93,6 +93,15 @@ def test_url_round_trip(run_page):
     assert again.number_input(key="lab_transformer_steps").value == 50
     assert again.selectbox(key="lab_transformer_task").value == "sort"
     assert dict(again.query_params) == q
+    # a click that reaches the server before the browser took the last URL update carries an
+    # older address of this session: it must not undo the viewer's changes
+    again.number_input(key="lab_transformer_steps").set_value(60).run()
+    again.query_params.clear()
+    for k, v in q.items():
+        again.query_params[k] = v
+    again.run()
+    assert again.number_input(key="lab_transformer_steps").value == 60
+    assert dict(again.query_params)["steps"] == "60"
 
 
 def test_tab_values_survive_switching_tabs(run_page):

@@ -15,6 +15,8 @@ from ui.lab.presets import PRESETS, TABS, preset_tab
 from ui.lab.widgets import current_config, load_config
 
 WRITTEN = "_lab_query_written"
+SEEN = "_lab_query_seen"      # addresses this session applied or wrote (recent first last)
+MAX_SEEN = 40
 TAB_ID = "lab_tab_id"
 PRESET = "lab_preset"
 NOTICES = "_lab_notices"
@@ -30,8 +32,14 @@ def show_key(tab: str) -> str:
 def apply_url() -> None:
     """Apply `?preset=`, `?tab=` + config, `?run=`, `?job=` when the query came from outside."""
     params = st.query_params.to_dict()
-    if params == st.session_state.get(WRITTEN) and TAB_ID in st.session_state:
-        return
+    if TAB_ID in st.session_state:
+        if params == st.session_state.get(WRITTEN):
+            return
+        if params in st.session_state.get(SEEN, []):
+            # An address this session already had: a click sent before the browser took our last
+            # URL update. Keep the widgets; write the current state again at the end of the run.
+            st.session_state[WRITTEN] = params
+            return
     notices: list[tuple[str, str, dict]] = []
     tab = None
     name = params.get("preset")
@@ -66,6 +74,7 @@ def apply_url() -> None:
     st.session_state.setdefault(TAB_ID, "rnn")
     st.session_state[NOTICES] = notices
     st.session_state[WRITTEN] = params
+    _seen(params)
 
 
 def show_notices() -> None:
@@ -95,3 +104,9 @@ def write_url(tab: str) -> None:
     if out != st.session_state.get(WRITTEN):
         st.query_params.from_dict(out)
         st.session_state[WRITTEN] = out
+        _seen(out)
+
+
+def _seen(params: dict[str, str]) -> None:
+    seen = [p for p in st.session_state.get(SEEN, []) if p != params]
+    st.session_state[SEEN] = [*seen, dict(params)][-MAX_SEEN:]
