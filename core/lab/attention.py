@@ -102,7 +102,7 @@ class MultiHeadAttention(nn.Module):
 
     def project_qkv(self, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Self-attention projections in one matmul: (B, T, D) -> 3 x (B, H, T, d_head)."""
-        q, k, v = self.in_proj(x).chunk(3, dim=-1)  # 3 x (B, T, D)
+        q, k, v = F.linear(x, self.in_proj.weight, self.in_proj.bias).chunk(3, dim=-1)  # 3 x (B, T, D)
         return self.split_heads(q), self.split_heads(k), self.split_heads(v)
 
     def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None,
@@ -126,7 +126,8 @@ class MultiHeadAttention(nn.Module):
             weights = torch.softmax(scores, dim=-1)  # (B, H, Tq, Tk)
             ctx = torch.matmul(F.dropout(weights, p) if p else weights, v)  # (B, H, Tq, dh)
         b, _, tq, _ = ctx.shape
-        out = self.out_proj(ctx.transpose(1, 2).reshape(b, tq, self.d_model))  # (B, Tq, D)
+        ctx = ctx.transpose(1, 2).reshape(b, tq, self.d_model)  # (B, Tq, D)
+        out = F.linear(ctx, self.out_proj.weight, self.out_proj.bias)  # (B, Tq, D)
         return out, (weights if need_weights else None)
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,

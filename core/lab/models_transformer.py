@@ -29,6 +29,12 @@ def _drop(x: Tensor, p: float, training: bool) -> Tensor:
     return F.dropout(x, p, training) if p and training else x  # skip the op entirely at p=0
 
 
+def _ln(norm: nn.LayerNorm, x: Tensor) -> Tensor:
+    # F.layer_norm on the module's parameters: same maths, without nn.Module.__call__ (~3 us each,
+    # 10 LayerNorms a step at 2+2 layers); the module stays for state_dict / inspection.
+    return F.layer_norm(x, norm.normalized_shape, norm.weight, norm.bias, norm.eps)
+
+
 class FeedForward(nn.Module):
     """Position-wise ReLU MLP d_model -> d_ff -> d_model."""
 
@@ -38,7 +44,8 @@ class FeedForward(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """(B, T, D) -> (B, T, D)."""
-        return self.lin2(_drop(F.relu(self.lin1(x)), self.p, self.training))
+        h = F.relu(F.linear(x, self.lin1.weight, self.lin1.bias))  # (B, T, d_ff)
+        return F.linear(_drop(h, self.p, self.training), self.lin2.weight, self.lin2.bias)
 
 
 class EncoderLayer(nn.Module):
@@ -53,13 +60,13 @@ class EncoderLayer(nn.Module):
 
     def forward(self, x: Tensor, mask: Tensor | None, need_weights: bool) -> tuple[Tensor, Tensor | None]:
         """x (B, S, D), additive mask (B, 1, 1, S) or None -> (B, S, D), weights (B, H, S, S)."""
-        h = self.norm1(x) if self.pre else x
+        h = _ln(self.norm1, x) if self.pre else x
         a, w = self.self_attn.attend(*self.self_attn.project_qkv(h), mask, need_weights)
         x = x + _drop(a, self.p, self.training)
         if self.pre:
-            return x + _drop(self.ff(self.norm2(x)), self.p, self.training), w
-        x = self.norm1(x)
-        return self.norm2(x + _drop(self.ff(x), self.p, self.training)), w
+            return x + _drop(self.ff(_ln(self.norm2, x)), self.p, self.training), w
+        x = _ln(self.norm1, x)
+        return _ln(self.norm2, x + _drop(self.ff(x), self.p, self.training)), w
 
 
 class DecoderLayer(nn.Module):
@@ -83,7 +90,7 @@ class DecoderLayer(nn.Module):
         past is visible).
         """
         drop = self.p if self.training else 0.0
-        h = self.norm1(x) if self.pre else x
+        h = _ln(self.norm1, x) if self.pre else x
         q, k, v = self.self_attn.project_qkv(h)  # 3 x (B, H, T, dh)
         if cache is not None:
             # Preallocated (B, H, max_len, dh) buffers: writing in place avoids re-copying the
@@ -101,15 +108,15 @@ class DecoderLayer(nn.Module):
                                           is_causal=self_mask is not None and cache is None)
         x = x + _drop(a, drop, True)
         if not self.pre:
-            x = self.norm1(x)
-        h = self.norm2(x) if self.pre else x
+            x = _ln(self.norm1, x)
+        h = _ln(self.norm2, x) if self.pre else x
         a, w_cross = self.cross_attn.attend(self.cross_attn.project_q(h), *mem_kv, mem_mask, need_weights)
         x = x + _drop(a, drop, True)
         if not self.pre:
-            x = self.norm2(x)
-        h = self.norm3(x) if self.pre else x
+            x = _ln(self.norm2, x)
+        h = _ln(self.norm3, x) if self.pre else x
         x = x + _drop(self.ff(h), drop, True)
-        return (x if self.pre else self.norm3(x)), w_self, w_cross
+        return (x if self.pre else _ln(self.norm3, x)), w_self, w_cross
 
 
 class TransformerSeq2Seq(nn.Module):
@@ -145,12 +152,13 @@ class TransformerSeq2Seq(nn.Module):
 
     def embed_src(self, src: Tensor) -> Tensor:
         """Source tokens (B, S) -> scaled embeddings + positions (B, S, D)."""
-        x = self.src_emb(src) * self.emb_scale + self.positions(0, src.shape[1])  # (B, S, D)
+        # pe + scale * emb in one op (torch.add's alpha) instead of a mul and an add.
+        x = torch.add(self.positions(0, src.shape[1]), self.src_emb(src), alpha=self.emb_scale)  # (B, S, D)
         return _drop(x, self.p, self.training)
 
     def embed_tgt(self, tgt: Tensor, start: int = 0) -> Tensor:
         """Target tokens (B, T) at positions start.. -> (B, T, D)."""
-        x = self.tgt_emb(tgt) * self.emb_scale + self.positions(start, tgt.shape[1])  # (B, T, D)
+        x = torch.add(self.positions(start, tgt.shape[1]), self.tgt_emb(tgt), alpha=self.emb_scale)  # (B, T, D)
         return _drop(x, self.p, self.training)
 
     def src_mask(self, src: Tensor) -> Tensor | None:

@@ -97,6 +97,22 @@ def lr_at(cfg: TrainConfig, step: int) -> float:
     return cfg.lr * min(1.0, step / cfg.warmup) if cfg.warmup else cfg.lr
 
 
+def train_step(model: nn.Module, opt: torch.optim.Optimizer, params: list[Tensor], src: Tensor,
+               tgt: Tensor) -> Tensor:
+    """One teacher-forced Adam step on (src (B, S), tgt (B, T)); returns [loss, token_acc, grad_norm] unsynced."""
+    tgt_out = tgt[:, 1:]  # (B, T-1)
+    logits = model(src, tgt[:, :-1])  # (B, T-1, V)
+    loss_t = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD)
+    opt.zero_grad(set_to_none=True)
+    loss_t.backward()
+    gnorm = nn.utils.clip_grad_norm_(params, GRAD_CLIP, foreach=True)
+    opt.step()
+    with torch.no_grad():
+        real = tgt_out != PAD
+        acc = ((logits.argmax(-1) == tgt_out) & real).sum() / real.sum()
+        return torch.stack([loss_t.detach(), acc, gnorm])  # (3,): the caller syncs once
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, src: Tensor, tgt: Tensor) -> tuple[float, float, float]:
     """(teacher-forced loss, greedy token accuracy, greedy sequence accuracy) on src/tgt."""
@@ -159,20 +175,10 @@ def train(cfg: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[
         src, tgt = task.sample(cfg.batch_size, gen)  # (B, S), (B, T) on CPU
         if not cpu:
             src, tgt = src.to(device, non_blocking=True), tgt.to(device, non_blocking=True)
-        tgt_out = tgt[:, 1:]  # (B, T-1)
         lr = lr_at(cfg, step)
         for group in opt.param_groups:
             group["lr"] = lr
-        logits = model(src, tgt[:, :-1])  # (B, T-1, V)
-        loss_t = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD)
-        opt.zero_grad(set_to_none=True)
-        loss_t.backward()
-        gnorm = nn.utils.clip_grad_norm_(params, GRAD_CLIP, foreach=True)
-        opt.step()
-        with torch.no_grad():
-            real = tgt_out != PAD
-            acc = ((logits.argmax(-1) == tgt_out) & real).sum() / real.sum()
-            loss, tok_acc, gn = torch.stack([loss_t.detach(), acc, gnorm]).tolist()  # the one sync
+        loss, tok_acc, gn = train_step(model, opt, params, src, tgt).tolist()  # the one sync
         yield StepEvent(step, loss, tok_acc, gn, lr, time.perf_counter() - t0)
         if first_loss is None:
             first_loss = loss
