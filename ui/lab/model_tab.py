@@ -26,13 +26,18 @@ POLL_S = 0.5  # the page polls a running job at most twice a second
 
 @functools.lru_cache(maxsize=64)
 def _n_params(cfg_json: str) -> int:
+    import torch
+
     from core.lab.config import from_dict
     from core.lab.models import make_model, n_params
     from core.lab.tasks import make_task
 
     cfg = from_dict(json.loads(cfg_json))
     task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
-    return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
+    # On the meta device: no memory, no time, and no draw from the global RNG that a training
+    # thread may have just seeded for its own model.
+    with torch.device("meta"):
+        return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
 
 
 def device_badge() -> str:
@@ -154,7 +159,6 @@ def _body(view: RunView, tab: str, presenter: bool) -> None:
     draw.status_line(view)
     draw.draw_curves(view, slot, presenter=presenter)
     draw_attention(view, slot, compact=presenter)
-    return None
 
 
 def _live(tab: str, job_id: str, presenter: bool) -> None:
