@@ -189,6 +189,8 @@ def _memory_worker(what: str, who: str, steps: int, batch: int, n: int) -> None:
     task = make_task("reverse", n, 10)
     ours, ref = build_pair("transformer" if what == "decode" else what, len(task.src_vocab), len(task.tgt_vocab), dev)
     model = ours if who == "ours" else ref
+    # The first optimizer imports torch._dynamo (~30 MiB of modules): load it before the baseline.
+    make_optimizer(torch.nn.Linear(1, 1), 1e-3)
     if what == "decode":
         src = task.sample(batch, torch.Generator().manual_seed(1))[0].to(dev)
         base = peak_begin(dev)
