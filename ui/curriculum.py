@@ -13,9 +13,9 @@ from core.errors import StaleEdit
 from db.models.curriculum import Seminar, Week
 from ui.i18n import show_error, t
 
-CURRICULUM_PAGE = "pages/curriculum.py"
-SEMINARS_PAGE = "pages/seminars.py"
-CURRICULUM_PAGE = "pages/curriculum.py"
+CURRICULUM_PAGE = "views/curriculum.py"
+SEMINARS_PAGE = "views/seminars.py"
+CURRICULUM_PAGE = "views/curriculum.py"
 
 
 def week_label(week: Week, lang: str) -> str:

@@ -1,6 +1,6 @@
 """Links into the Model Lab from other pages (curriculum weeks, reviews).
 
-The Lab page is `pages/lab.py` (url path "lab"); it reads `?preset=<name>` to open a preset,
+The Lab page is `views/lab.py` (url path "lab"); it reads `?preset=<name>` to open a preset,
 `?run=<id>` to show a stored run, and its own tab configuration from the query string.
 """
 
@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui.i18n import t
 
-LAB_PAGE = "pages/lab.py"
+LAB_PAGE = "views/lab.py"
 ROOT = Path(__file__).resolve().parent.parent
 
 # Presets the Lab offers (keys for ?preset=); the Lab page defines what each one configures.

@@ -29,27 +29,27 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/home.py", "nav.home", ":material/home:", "home", default=True),
+    PageSpec("views/home.py", "nav.home", ":material/home:", "home", default=True),
     # --- curriculum pages (issue 4) ---
-    PageSpec("pages/curriculum.py", "cur.nav.weeks", ":material/menu_book:", "curriculum"),
-    PageSpec("pages/seminars.py", "cur.nav.seminars", ":material/co_present:", "seminars"),
-    PageSpec("pages/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
-    PageSpec("pages/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
+    PageSpec("views/curriculum.py", "cur.nav.weeks", ":material/menu_book:", "curriculum"),
+    PageSpec("views/seminars.py", "cur.nav.seminars", ":material/co_present:", "seminars"),
+    PageSpec("views/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
+    PageSpec("views/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
     # --- review pages (issue 5) ---
-    PageSpec("pages/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),
-    PageSpec("pages/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"),
-    PageSpec("pages/reviews.py", "rev.nav.reviews", ":material/rate_review:", "reviews", access="member"),
-    PageSpec("pages/templates.py", "rev.nav.templates", ":material/dashboard_customize:", "review-templates",
+    PageSpec("views/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),
+    PageSpec("views/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"),
+    PageSpec("views/reviews.py", "rev.nav.reviews", ":material/rate_review:", "reviews", access="member"),
+    PageSpec("views/templates.py", "rev.nav.templates", ":material/dashboard_customize:", "review-templates",
              access="leader"),
-    PageSpec("pages/assignments.py", "rev.nav.assignments", ":material/assignment:", "review-assignments",
+    PageSpec("views/assignments.py", "rev.nav.assignments", ":material/assignment:", "review-assignments",
              access="leader"),
     # --- model lab pages (issue 6) ---
-    PageSpec("pages/lab.py", "lab.page.title", ":material/science:", "lab"),
-    PageSpec("pages/members.py", "nav.members", ":material/group:", "members", access="leader"),
-    PageSpec("pages/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
+    PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
+    PageSpec("views/members.py", "nav.members", ":material/group:", "members", access="leader"),
+    PageSpec("views/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
 ]
 
-SETUP_PAGE = PageSpec("pages/setup.py", "nav.setup", ":material/rocket_launch:", "setup", default=True)
+SETUP_PAGE = PageSpec("views/setup.py", "nav.setup", ":material/rocket_launch:", "setup", default=True)
 
 
 def allowed(spec: PageSpec, actor: Actor | None) -> bool:

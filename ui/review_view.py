@@ -54,7 +54,7 @@ def review_page(ctx, rid: int) -> None:
     st.download_button(t("rev.view.download"), markdown, file_name=f"review-{r.id}.md", mime="text/markdown",
                        icon=":material/download:", key=f"rev_dl_{rid}")
     if mine:
-        page_link("pages/review_write.py", t("rev.view.edit"), ":material/edit:", {"paper": str(paper.id)})
+        page_link("views/review_write.py", t("rev.view.edit"), ":material/edit:", {"paper": str(paper.id)})
         with st.form(f"rev_lab_{rid}"):
             run = st.number_input(t("rev.lab_run"), min_value=1, value=r.lab_run_id, step=1, key=f"rev_labrun_{rid}")
             if st.form_submit_button(t("common.save")):

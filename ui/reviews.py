@@ -156,7 +156,7 @@ def home_card(ctx) -> None:
             st.caption(t("rev.home.none"))
         for r in rows:
             week = t("rev.home.week", week=r.assignment.week_no) if r.assignment.week_no is not None else ""
-            page_link("pages/review_write.py", r.paper.title, ":material/edit_note:", {"paper": str(r.paper.id)})
+            page_link("views/review_write.py", r.paper.title, ":material/edit_note:", {"paper": str(r.paper.id)})
             st.caption(f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {r.assignment.due_on.isoformat()} {week}")
 
 

@@ -27,13 +27,23 @@ def test_guest_cannot_open_members_page(page: Page, live_app):
     expect(page.get_by_role("heading", name="스터디 대시보드").first).to_be_visible()
 
 
-def test_leader_can_open_members_page(page: Page, live_app):
+def test_leader_can_open_members_page_and_stays_signed_in_after_reload(page: Page, live_app):
     goto(page, live_app)
     sign_in(page, live_app.leader, PASSWORD)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="멤버 관리").click()
-    wait_idle(page)
+    # A fresh page load (new Streamlit session) resumes the remembered sign-in from its cookie.
+    goto(page, live_app, "members")
     expect(page.get_by_role("heading", name="멤버 관리").first).to_be_visible()
     expect(page.get_by_text("멤버 추가").first).to_be_visible()  # the leader-only add form
+
+
+def test_sign_out_forgets_the_remembered_sign_in(page: Page, live_app):
+    goto(page, live_app)
+    sign_in(page, live_app.leader, PASSWORD)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="로그아웃").click()
+    wait_idle(page)
+    goto(page, live_app, "members")
+    expect(page.get_by_role("heading", name="멤버 관리")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="로그인")).to_be_visible()
 
 
 def test_switch_to_english(page: Page, live_app):

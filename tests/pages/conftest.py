@@ -24,7 +24,7 @@ def _app_env(monkeypatch):
 
 @pytest.fixture
 def run_page(db, monkeypatch):
-    """run_page("pages/x.py", actor=..., lang="en", state={...}, query={...}) -> AppTest after run()."""
+    """run_page("views/x.py", actor=..., lang="en", state={...}, query={...}) -> AppTest after run()."""
     monkeypatch.setenv("DATABASE_URL", db.url)
 
     def _run(page: str, *, actor=None, lang: str = "ko", state: dict | None = None,

@@ -1,5 +1,5 @@
-"""AppTest harness: runs the app's frame, then one page (see STREAMLIT.md: a folder named
-pages/ makes AppTest.switch_page skip the entrypoint's own code)."""
+"""AppTest harness: runs the app's frame, then one screen from views/ (AppTest.switch_page does
+not run the entrypoint's own code, see STREAMLIT.md)."""
 
 from pathlib import Path
 

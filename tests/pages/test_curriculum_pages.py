@@ -27,7 +27,7 @@ def _week(db, leader, **kw):
 
 def test_leader_creates_a_week_with_a_material(run_page, db):
     leader = make_leader(db)
-    at = run_page("pages/curriculum.py", actor=leader, lang="en")
+    at = run_page("views/curriculum.py", actor=leader, lang="en")
     assert not at.exception
     at.text_input(key="cur_new_title_ko").input("트랜스포머")
     at.text_input(key="cur_new_title_en").input("The Transformer")
@@ -52,7 +52,7 @@ def test_leader_creates_a_week_with_a_material(run_page, db):
 
 def test_week_dates_out_of_order_keep_the_form(run_page, db):
     leader = make_leader(db)
-    at = run_page("pages/curriculum.py", actor=leader)
+    at = run_page("views/curriculum.py", actor=leader)
     at.text_input(key="cur_new_title_ko").input("거꾸로 된 주차")
     at.date_input(key="cur_new_start").set_value(date(2025, 4, 10))
     at.date_input(key="cur_new_end").set_value(date(2025, 4, 3))
@@ -66,7 +66,7 @@ def test_week_dates_out_of_order_keep_the_form(run_page, db):
 def test_guest_reads_week_and_cannot_write(run_page, db):
     leader = make_leader(db)
     w = _week(db, leader, goals="Q/K/V 이해하기", lab_preset="transformer_reverse")
-    at = run_page("pages/curriculum.py")
+    at = run_page("views/curriculum.py")
     assert not at.exception
     assert "Q/K/V 이해하기" in texts(at)
     assert "로그인" in at.info[0].value
@@ -78,7 +78,7 @@ def test_member_adds_a_note_and_stale_edit_keeps_their_text(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", "이민준", by=leader)
     w = _week(db, leader)
-    at = run_page("pages/curriculum.py", actor=member, lang="en")
+    at = run_page("views/curriculum.py", actor=member, lang="en")
     at.text_input(key="cur_note_title").input("Scaled dot-product")
     at.text_area(key="cur_note_body").input("$$\\mathrm{softmax}(QK^T/\\sqrt{d_k})V$$")
     button(at, "Save note").click().run()
@@ -105,7 +105,7 @@ def test_member_imports_a_pasted_note_with_preview(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", by=leader)
     w = _week(db, leader)
-    at = run_page("pages/curriculum.py", actor=member, lang="en")
+    at = run_page("views/curriculum.py", actor=member, lang="en")
     at.text_area(key="cur_import_paste").input("# RNN 정리\n- 점화식 : $\nh_t = \\tanh(W h_{t-1} + U x_t)\n$ 이다<br>끝")
     button(at, "Clean up and preview").click().run()
     assert not at.exception
@@ -122,7 +122,7 @@ def test_leader_creates_a_seminar_and_unknown_url_is_refused(run_page, db):
     leader = make_leader(db)
     presenter = make_member(db, "seoyeon", "박서연", by=leader)
     w = _week(db, leader)
-    at = run_page("pages/seminars.py", actor=leader, lang="en")
+    at = run_page("views/seminars.py", actor=leader, lang="en")
     assert not at.exception
     at.text_input(key="cur_sn_title").input("Attention Is All You Need")
     at.date_input(key="cur_sn_day").set_value(date.today() + timedelta(days=3))
@@ -147,13 +147,13 @@ def test_attendance_check_in_and_leader_marks(run_page, db):
     with db.write() as s:
         sem = seminars.create_seminar(session=s, by=leader, title="지금 하는 세미나",
                                       starts_at=utcnow() - timedelta(minutes=5))
-    at = run_page("pages/seminars.py", actor=member, lang="en")
+    at = run_page("views/seminars.py", actor=member, lang="en")
     at.button(key="cur_checkin").click().run()
     assert not at.exception
     with db.read() as s:
         assert attendance.for_seminar(session=s, seminar_id=sem.id)[member.id].status == "present"
     assert "Your attendance: Present" in at.success[0].value
-    at = run_page("pages/seminars.py", actor=leader, lang="en")
+    at = run_page("views/seminars.py", actor=leader, lang="en")
     at.selectbox(key=f"cur_att_{sem.id}_{member.id}").set_value("late")
     at.selectbox(key=f"cur_att_{sem.id}_{leader.id}").set_value("present")
     button(at, "Save attendance").click().run()
@@ -170,20 +170,20 @@ def test_member_asks_and_another_answers_then_asker_accepts(run_page, db):
     asker = make_member(db, "minjun", "이민준", by=leader)
     helper = make_member(db, "seoyeon", "박서연", by=leader)
     w = _week(db, leader)
-    at = run_page("pages/qa.py", actor=asker, lang="en")
+    at = run_page("views/qa.py", actor=asker, lang="en")
     at.text_input(key="cur_ask_title").input("Positional encoding은 더하나요?")
     button(at, "Ask").click().run()
     assert not at.exception and not at.error
     with db.read() as s:
         [q] = qa.list_questions(session=s, week_id=w.id)
-    at = run_page("pages/qa.py", actor=helper, lang="en")
+    at = run_page("views/qa.py", actor=helper, lang="en")
     at.text_area(key=f"cur_ans_{q.id}").input("네, 같은 차원의 $PE$ 벡터를 더합니다.")
     button(at, "Post answer").click().run()
     assert not at.exception
     with db.read() as s:
         [a] = qa.list_answers(session=s, question_id=q.id)
     assert not [b for b in at.button if b.label == "Accept"]  # only the asker / a leader
-    at = run_page("pages/qa.py", actor=asker, lang="en")
+    at = run_page("views/qa.py", actor=asker, lang="en")
     at.button(key=f"cur_acc_{a.id}").click().run()
     with db.read() as s:
         assert qa.get_question(session=s, question_id=q.id).resolved
@@ -196,17 +196,17 @@ def test_retros_page_respects_visibility(run_page, db, run_app):
     w = _week(db, leader)
     with db.write() as s:
         retros.save(session=s, by=b, week_id=w.id, body="비공개 회고", visibility="leaders", expected_version=None)
-    at = run_page("pages/retros.py", actor=a, lang="en")
+    at = run_page("views/retros.py", actor=a, lang="en")
     at.text_area(key=f"cur_retro_body_{w.id}").input("공유하는 회고")
     at.radio(key=f"cur_retro_vis_{w.id}").set_value("group")
     button(at, "Save retrospective").click().run()
     assert not at.exception
     assert "비공개 회고" not in texts(at)
-    at = run_page("pages/retros.py", actor=leader)
+    at = run_page("views/retros.py", actor=leader)
     assert "비공개 회고" in texts(at) and "공유하는 회고" in texts(at)
     import pytest
     with pytest.raises(ValueError):  # guests cannot reach the page at all
-        run_app().switch_page("pages/retros.py").run()
+        run_app().switch_page("views/retros.py").run()
 
 
 def test_home_shows_the_next_seminar(run_app, db):

@@ -47,15 +47,15 @@ def test_guest_cannot_reach_members_page_but_leader_can(run_app, db):
     for who in (None, member):
         at = run_app(actor=who)
         with pytest.raises(ValueError):
-            at.switch_page("pages/members.py").run()
+            at.switch_page("views/members.py").run()
     at = run_app(actor=leader)
-    at.switch_page("pages/members.py").run()
+    at.switch_page("views/members.py").run()
     assert not at.exception
 
 
 def test_sign_in_box_generic_error_and_success(run_page, db):
     make_leader(db, "boss")
-    at = run_page("pages/home.py", lang="en")
+    at = run_page("views/home.py", lang="en")
     at.sidebar.text_input[0].input("boss")
     at.sidebar.text_input[1].input("wrong password")
     at.sidebar.button[0].click().run()
@@ -67,7 +67,7 @@ def test_sign_in_box_generic_error_and_success(run_page, db):
 
 def test_members_page_add_duplicate_and_edit(run_page, db):
     leader = make_leader(db)
-    at = run_page("pages/members.py", actor=leader)
+    at = run_page("views/members.py", actor=leader)
     assert not at.exception
     form_inputs = at.text_input
     form_inputs[0].input("kim")
@@ -88,7 +88,7 @@ def test_members_page_add_duplicate_and_edit(run_page, db):
 
 def test_backup_page_offers_downloads(run_page, db):
     leader = make_leader(db)
-    at = run_page("pages/backup.py", actor=leader)
+    at = run_page("views/backup.py", actor=leader)
     assert not at.exception
     labels = [d.proto.label for d in at.get("download_button")]
     assert "JSON 백업 내려받기" in labels
@@ -107,7 +107,7 @@ def test_malformed_database_url_stops_with_message(monkeypatch):
 
 def test_language_switch_is_remembered_for_member(run_page, db):
     leader = make_leader(db)
-    at = run_page("pages/home.py", actor=leader)
+    at = run_page("views/home.py", actor=leader)
     at.sidebar.radio[0].set_value("en").run()
     assert at.title[0].value == "Study Dashboard"
     with db.read() as s:

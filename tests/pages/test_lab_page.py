@@ -11,7 +11,7 @@ from core import lab_runs
 from core.lab.config import replace
 from ui.lab.presets import PRESETS, tab_default
 
-LAB = "pages/lab.py"
+LAB = "views/lab.py"
 TINY_RNN = replace(tab_default("rnn"), steps=20, seq_len=5, eval_every=10, probe_every=10)
 
 

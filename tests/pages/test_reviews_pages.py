@@ -28,14 +28,14 @@ def _draft(db, rid):
         return dict(s.get(Review, rid).draft.answers)
 
 
-@pytest.mark.parametrize("page", ["pages/papers.py", "pages/review_write.py", "pages/reviews.py"])
+@pytest.mark.parametrize("page", ["views/papers.py", "views/review_write.py", "views/reviews.py"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_member_pages_render(run_page, group, page, lang):
     at = run_page(page, actor=group[1], lang=lang)
     assert not at.exception
 
 
-@pytest.mark.parametrize("page", ["pages/templates.py", "pages/assignments.py"])
+@pytest.mark.parametrize("page", ["views/templates.py", "views/assignments.py"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_leader_pages_render(run_page, group, page, lang):
     at = run_page(page, actor=group[0], lang=lang)
@@ -44,7 +44,7 @@ def test_leader_pages_render(run_page, group, page, lang):
 
 def test_member_writes_autosaves_reloads_and_submits(run_page, db, group):
     _, member, tid, pid = group
-    at = run_page("pages/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
+    at = run_page("views/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
     _button(at, "Start review").click().run()
     assert not at.exception
     with db.read() as s:
@@ -53,7 +53,7 @@ def test_member_writes_autosaves_reloads_and_submits(run_page, db, group):
     at.text_area(key=key).input("어텐션만으로 충분하다 $O(n^2)$").run()
     assert _draft(db, rid)["summary"] == "어텐션만으로 충분하다 $O(n^2)$"  # saved on change
     # a reload is a new browser session: the draft comes back from the server
-    at = run_page("pages/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
+    at = run_page("views/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
     assert at.text_area(key=key).value == "어텐션만으로 충분하다 $O(n^2)$"
     # submit without the required score: every problem listed, nothing cleared
     _button(at, "Submit").click().run()
@@ -70,7 +70,7 @@ def test_member_writes_autosaves_reloads_and_submits(run_page, db, group):
 def test_stale_save_from_another_tab_keeps_my_text(run_page, db, group):
     _, member, tid, pid = group
     rid, v = start(db, member, pid, tid)
-    at = run_page("pages/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
+    at = run_page("views/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
     with db.write() as s:  # the other tab saves first
         reviews.save_draft(session=s, by=member, review_id=rid, answers={"summary": "from tab A"}, expected_version=v)
     key = f"revf_r{rid}_summary"
@@ -85,7 +85,7 @@ def test_stale_save_from_another_tab_keeps_my_text(run_page, db, group):
 def test_leader_returns_then_approves(run_page, db, group):
     leader, member, tid, pid = group
     rid = submitted(db, member, pid, tid)
-    at = run_page("pages/reviews.py", actor=leader, lang="ko", query={"review": str(rid)})
+    at = run_page("views/reviews.py", actor=leader, lang="ko", query={"review": str(rid)})
     assert not at.exception
     assert any("Attention만으로" in m.value for m in at.markdown)
     _button(at, "반려").click().run()  # no feedback: refused, names the field
@@ -95,10 +95,10 @@ def test_leader_returns_then_approves(run_page, db, group):
     with db.read() as s:
         assert s.get(Review, rid).status == "returned"
     # the member sees the feedback in the editor and resubmits
-    at = run_page("pages/review_write.py", actor=member, lang="ko", query={"paper": str(pid)})
+    at = run_page("views/review_write.py", actor=member, lang="ko", query={"paper": str(pid)})
     assert any("방법" in m.value for m in at.markdown)
     _button(at, "다시 제출").click().run()
-    at = run_page("pages/reviews.py", actor=leader, lang="ko", query={"review": str(rid)})
+    at = run_page("views/reviews.py", actor=leader, lang="ko", query={"review": str(rid)})
     _button(at, "승인").click().run()
     with db.read() as s:
         assert s.get(Review, rid).status == "approved"
@@ -108,9 +108,9 @@ def test_member_cannot_read_others_before_submitting(run_page, db, group):
     leader, member, tid, pid = group
     rid = submitted(db, member, pid, tid)
     lee = make_member(db, "lee", "이민준", by=leader)
-    at = run_page("pages/reviews.py", actor=lee, lang="en", query={"review": str(rid)})
+    at = run_page("views/reviews.py", actor=lee, lang="en", query={"review": str(rid)})
     assert at.error and "Not found" in at.error[0].value
-    at = run_page("pages/review_write.py", actor=lee, lang="en", query={"paper": str(pid)})
+    at = run_page("views/review_write.py", actor=lee, lang="en", query={"paper": str(pid)})
     assert any("1 review(s) by others" in i.value for i in at.info)
 
 
@@ -118,17 +118,17 @@ def test_guest_and_member_cannot_reach_leader_pages(run_app, db, group):
     leader, member, _, _ = group
     for who in (None, member):
         at = run_app(actor=who)
-        for page in ("pages/templates.py", "pages/assignments.py"):
+        for page in ("views/templates.py", "views/assignments.py"):
             with pytest.raises(ValueError):
                 at.switch_page(page).run()
     at = run_app(actor=None)
     with pytest.raises(ValueError):
-        at.switch_page("pages/reviews.py").run()
+        at.switch_page("views/reviews.py").run()
 
 
 def test_leader_assigns_and_member_sees_it_on_home(run_page, run_app, db, group):
     leader, member, tid, pid = group
-    at = run_page("pages/assignments.py", actor=leader, lang="en")
+    at = run_page("views/assignments.py", actor=leader, lang="en")
     at.selectbox[0].set_value(pid)
     at.multiselect[0].set_value([member.id])
     at.number_input[0].set_value(3)
@@ -143,7 +143,7 @@ def test_leader_assigns_and_member_sees_it_on_home(run_page, run_app, db, group)
 
 def test_templates_page_edit_makes_new_version(run_page, db, group):
     leader, _, tid, _ = group
-    at = run_page("pages/templates.py", actor=leader, lang="en")
+    at = run_page("views/templates.py", actor=leader, lang="en")
     at.text_input(key=f"rev_tpl_nen_{tid}").input("Basic v2").run()
     _button(at, "Save").click().run()
     assert not at.exception
@@ -154,7 +154,7 @@ def test_templates_page_edit_makes_new_version(run_page, db, group):
 
 def test_papers_page_imports_pasted_bibtex(run_page, db, group):
     _, member, _, _ = group
-    at = run_page("pages/papers.py", actor=member, lang="ko")
+    at = run_page("views/papers.py", actor=member, lang="ko")
     at.text_area(key="rev_bib_text").input(
         "@article{a, title={Deep Residual Learning}, author={He, Kaiming and 김, 철수}, year={2016}}\n"
         "@article{b, title={Attention is all you need}, eprint={1706.03762}}").run()

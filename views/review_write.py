@@ -22,7 +22,7 @@ with ctx.db.read() as s:
 by_id = {p.id: p for p, _ in paper_rows}
 if not by_id:
     st.info(t("rev.write.no_papers"))
-    page_link("pages/papers.py", t("rev.nav.papers"), ":material/article:", None)
+    page_link("views/papers.py", t("rev.nav.papers"), ":material/article:", None)
     st.stop()
 
 wanted = st.query_params.get("paper")
@@ -65,4 +65,4 @@ if mine is None:
 
 editor(ctx, mine.id)
 if mine.status != "draft":
-    page_link("pages/reviews.py", t("rev.write.open_read"), ":material/visibility:", {"review": str(mine.id)})
+    page_link("views/reviews.py", t("rev.write.open_read"), ":material/visibility:", {"review": str(mine.id)})

@@ -86,8 +86,8 @@ st.caption(" · ".join(x for x in (paper.authors, paper.venue, str(paper.year or
 if paper.url:
     st.link_button(t("rev.paper.url"), paper.url, icon=":material/open_in_new:")
 c1, c2 = st.columns(2)
-page_link("pages/review_write.py", t("rev.papers.write"), ":material/edit_note:", {"paper": str(pid)}, where=c1)
-page_link("pages/reviews.py", t("rev.papers.read"), ":material/rate_review:", {"paper": str(pid)}, where=c2)
+page_link("views/review_write.py", t("rev.papers.write"), ":material/edit_note:", {"paper": str(pid)}, where=c1)
+page_link("views/reviews.py", t("rev.papers.read"), ":material/rate_review:", {"paper": str(pid)}, where=c2)
 if paper.bibtex:
     with st.expander("BibTeX"):
         st.code(paper.bibtex, language="latex")

@@ -68,7 +68,7 @@ if rows:
         t("rev.find.updated"): r.review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
     } for r in rows]), hide_index=True, width="stretch")
     for r in rows[:50]:
-        page_link("pages/reviews.py", f"{r.paper.title} — {r.author.display_name}", ":material/rate_review:", {"review": str(r.review.id)})
+        page_link("views/reviews.py", f"{r.paper.title} — {r.author.display_name}", ":material/rate_review:", {"review": str(r.review.id)})
 else:
     st.info(t("rev.find.none"))
 

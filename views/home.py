@@ -27,7 +27,7 @@ review_home_card(ctx)
 lab_home_card(ctx)
 
 st.subheader(t("home.links"))
-links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "pages/home.py"]
+links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "views/home.py"]
 cols = st.columns(3)
 for i, spec in enumerate(links):
     cols[i % 3].page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
