@@ -1,5 +1,6 @@
 """core/ and db/ stay importable without Streamlit (DESIGN.md layers)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,18 @@ def test_non_lab_pages_do_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "CLEAN"
+
+
+def test_views_stay_thin():
+    """Screens call core services: no SQL, no SQLAlchemy sessions built by hand, no torch maths."""
+    banned = re.compile(r"^\s*(import|from) (sqlalchemy|torch)\b|session\.execute\(|(?<!\w)select\(", re.M)
+    offenders = []
+    for path in sorted((ROOT / "views").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {m.group(0).strip()}" for m in banned.finditer(text)]
+    assert offenders == []
+
+
+def test_no_pages_folder_beside_the_entrypoint():
+    """A folder named pages/ switches Streamlit to its v1 multipage shim (see README)."""
+    assert not (ROOT / "pages").exists()
