@@ -15,44 +15,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.i18n import translate
+
 # The app serves NanumGothic under the family "nanum"; "NanumGothic" catches an installed
 # TTF (PNG export through vl-convert), the rest fall back to whatever has Hangul.
 FONT = "nanum, NanumGothic, 'Noto Sans CJK KR', sans-serif"
 
-# Fallback (ko, en) strings for when core/i18n does not (yet) define the "lab.chart.*" keys.
-_PAIRS = {
-    "step": ("스텝", "step"),
-    "loss": ("손실", "loss"),
-    "accuracy": ("정확도", "accuracy"),
-    "series": ("구분", "series"),
-    "train_loss": ("학습 손실", "train loss"),
-    "val_loss": ("검증 손실", "validation loss"),
-    "train_token_acc": ("학습 토큰 정확도", "train token accuracy"),
-    "val_token_acc": ("검증 토큰 정확도", "validation token accuracy"),
-    "val_seq_acc": ("검증 시퀀스 정확도", "validation sequence accuracy"),
-    "query": ("출력 (query)", "output (query)"),
-    "key": ("입력 (key)", "input (key)"),
-    "weight": ("가중치", "weight"),
-    "head": ("헤드", "head"),
-    "position": ("위치", "position"),
-    "dimension": ("차원", "dimension"),
-    "value": ("값", "value"),
-    "run": ("실행", "run"),
-    "time_step": ("시간 스텝", "time step"),
-    "unit": ("유닛", "unit"),
-    "gate": ("게이트", "gate"),
-    "grad_norm": ("기울기 크기 ‖∂L/∂x_t‖", "gradient norm ‖∂L/∂x_t‖"),
-    "model": ("모델", "model"),
-}
-_FALLBACK = {lang: {f"lab.chart.{k}": v[i] for k, v in _PAIRS.items()} for i, lang in enumerate(("ko", "en"))}
-
-
 def _t(key: str, lang: str) -> str:
-    """Translate through the app catalogs when they know the key, else the local fallback."""
-    from core.i18n import catalogs
-
-    text = catalogs().get(lang, {}).get(key)
-    return text or _FALLBACK.get(lang, _FALLBACK["ko"]).get(key) or _FALLBACK["ko"].get(key, key)
+    """A chart label in `lang` (catalog: core/i18n/lab_charts.py)."""
+    return translate(key, lang)
 
 
 def _array(x: Any) -> np.ndarray:
