@@ -21,6 +21,7 @@ from core.i18n import translate
 # TTF (PNG export through vl-convert), the rest fall back to whatever has Hangul.
 FONT = "nanum, NanumGothic, 'Noto Sans CJK KR', sans-serif"
 
+
 def _t(key: str, lang: str) -> str:
     """A chart label in `lang` (catalog: core/i18n/lab_charts.py)."""
     return translate(key, lang)
