@@ -15,7 +15,6 @@ from ui.i18n import show_error, t
 
 CURRICULUM_PAGE = "views/curriculum.py"
 SEMINARS_PAGE = "views/seminars.py"
-CURRICULUM_PAGE = "views/curriculum.py"
 
 
 def week_label(week: Week, lang: str) -> str:

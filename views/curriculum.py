@@ -213,7 +213,7 @@ st.subheader(t("cur.notes"), anchor=False)
 if not notes:
     st.caption(t("cur.note.none"))
 for n in notes:
-    with st.container(border=True):
+    with st.container(border=True, key=f"cur_note_card_{n.id}"):
         st.markdown(f"#### {n.title}")
         st.caption(t("cur.note.by", name=n.author.display_name, when=when(n.created_at)))
         st.markdown(n.body)
@@ -252,6 +252,11 @@ if me is None:
     st.info(t("cur.note.sign_in"))
     st.stop()
 
+if st.session_state.pop("cur_note_saved", False):
+    # Empty the new-note form *before* its widgets exist: popping their keys after a save only
+    # clears the server's copy, while the browser keeps showing (and would resend) the old text.
+    st.session_state["cur_note_title"] = ""
+    st.session_state["cur_note_body"] = ""
 with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
     with st.form(f"cur_note_new_{week.id}"):
         ntitle = st.text_input(t("cur.note.title"), key="cur_note_title", max_chars=200)
@@ -264,8 +269,7 @@ with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
         except AppError as err:
             show_error(err)
         else:
-            for k in ("cur_note_title", "cur_note_body"):
-                st.session_state.pop(k, None)
+            st.session_state["cur_note_saved"] = True
             st.success(t("cur.note.added"))
             st.rerun()
 

@@ -48,6 +48,11 @@ week_filter = c1.selectbox(t("cur.qa.filter_week"), list(filter_labels), key="cu
                            format_func=filter_labels.get)
 open_only = c2.checkbox(t("cur.qa.open_only"), key="cur_qa_open")
 
+# Empty a form after a successful save *before* its widgets exist: popping their keys after the
+# save only clears the server's copy, while the browser keeps showing (and would resend) the text.
+for k in st.session_state.pop("cur_qa_clear", []):
+    st.session_state[k] = ""
+
 if me is None:
     st.info(t("cur.qa.sign_in"))
 elif targets:
@@ -69,8 +74,7 @@ elif targets:
             except AppError as err:
                 show_error(err)
             else:
-                for k in ("cur_ask_title", "cur_ask_body"):
-                    st.session_state.pop(k, None)
+                st.session_state["cur_qa_clear"] = ["cur_ask_title", "cur_ask_body"]
                 st.toast(t("cur.qa.asked"))
                 st.rerun()
 
@@ -87,7 +91,10 @@ for q in questions:
     icon = ":material/check_circle:" if q.resolved else ":material/help:"
     where = (target_label(("w", q.week_id)) if q.week_id in week_by_id
              else target_label(("s", q.seminar_id)) if q.seminar_id in sem_by_id else "")
-    with st.expander(f"{q.title} · {status} · {t('cur.qa.answers', n=counts[q.id])}", icon=icon):
+    # Keyed, so the expander stays the same element (and stays open) when its label changes
+    # (a new answer, resolved); the question just written to opens expanded.
+    with st.expander(f"{q.title} · {status} · {t('cur.qa.answers', n=counts[q.id])}", icon=icon,
+                     key=f"cur_qbox_{q.id}", expanded=st.session_state.get("cur_qa_last") == q.id):
         st.caption(f"{where} · {t('cur.note.by', name=q.author.display_name, when=when(q.created_at))}")
         if q.body:
             st.markdown(q.body)
@@ -157,6 +164,7 @@ for q in questions:
                 except AppError as err:
                     show_error(err)
                 else:
-                    st.session_state.pop(f"cur_ans_{q.id}", None)
+                    st.session_state["cur_qa_clear"] = [f"cur_ans_{q.id}"]
+                    st.session_state["cur_qa_last"] = q.id
                     st.toast(t("cur.qa.answered"))
                     st.rerun()

@@ -30,9 +30,15 @@ def test_member_writes_a_note_and_answers_a_question(page: Page, live_app):
         "은닉 상태: $h_t = \\tanh(W h_{t-1} + U x_t)$")
     page.get_by_role("button", name="노트 저장").click()
     wait_idle(page)
-    note = page.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text="브라우저에서 쓴 노트").last
+    # Each note is a bordered container keyed cur_note_card_<id> (Streamlit 1.67 has no
+    # stVerticalBlockBorderWrapper test id any more).
+    note = page.locator("[class*='st-key-cur_note_card_']").filter(has_text="브라우저에서 쓴 노트")
+    expect(note).to_have_count(1)
     expect(note).to_be_visible()
     expect(note.locator(".katex").first).to_be_visible()  # the formula is typeset, not raw text
+    # the new-note form is empty again in the browser (not just on the server)
+    expect(page.locator(".st-key-cur_note_title input")).to_have_value("")
+    expect(page.locator(".st-key-cur_note_body textarea")).to_have_value("")
 
     open_nav(page, "질문 게시판")
     page.get_by_text("위치 인코딩은 임베딩에 그냥 더하는 건가요?").click()
@@ -40,7 +46,11 @@ def test_member_writes_a_note_and_answers_a_question(page: Page, live_app):
     box.fill("학습된 위치 임베딩과 비교해 보면 좋아요: $PE_{pos}$")
     page.get_by_role("button", name="답변 달기").first.click()
     wait_idle(page)
-    expect(page.get_by_text("학습된 위치 임베딩과 비교해 보면 좋아요").first).to_be_visible()
+    # The question stays open (its label now counts one more answer) and shows the new answer typeset.
+    answer = page.get_by_test_id("stMarkdownContainer").filter(has_text="학습된 위치 임베딩과 비교해 보면 좋아요")
+    expect(answer.first).to_be_visible()
+    expect(answer.first.locator(".katex").first).to_be_visible()
+    expect(page.locator("[class*='st-key-cur_ans_'] textarea").first).to_have_value("")  # answer box emptied
 
     with live_app.db.read() as s:
         week1 = cur.list_weeks(session=s)[0]

@@ -50,7 +50,11 @@ def test_draft_survives_a_reload(page: Page, live_app):
             review = s.query(Review).filter_by(paper_id=pid).one()
             saved = review.draft.answers.get("tldr", "")
     assert saved == TEXT
+    assert "paper=" in page.url  # the review's address, so a reload reopens it
     page.reload()
     wait_idle(page)
-    _open_from_home(page, live_app)
+    # The reload is a new Streamlit session: the remembered sign-in (cookie) resumes it, and the
+    # same review opens with the draft read back from the server.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("button", name="로그아웃")).to_be_visible()
     expect(page.locator("[class*='st-key-revf_'][class*='_tldr'] textarea")).to_have_value(TEXT)

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from core import attendance, qa, retros, seminars
 from core import curriculum as cur
 from db.base import utcnow
+from db.models.members import Member
+from db.seeds import run_seeds
 from tests.factories import make_leader, make_member
 
 
@@ -217,3 +219,21 @@ def test_home_shows_the_next_seminar(run_app, db):
     at = run_app()  # the real router: Home links to every page registered for a guest
     assert not at.exception
     assert "다음 주 세미나" in texts(at)
+
+
+def test_home_names_the_demo_seminars_presenter_who_has_no_password(run_app, db):
+    """The demo seminar's presenter is the demo member 김하연, who has no password (nobody can sign
+    in as her): Home still names her, for a guest and for a signed-in leader."""
+    with db.write() as s:
+        run_seeds(s)
+        hayeon = s.query(Member).filter_by(username="demo.hayeon").one()
+        assert hayeon.password_hash is None
+    leader = make_leader(db)
+    with db.read() as s:
+        sem = seminars.next_seminar(session=s)
+        assert sem is not None and sem.presenter_id == hayeon.id
+    for actor in (None, leader):
+        at = run_app(actor=actor)
+        assert not at.exception
+        facts = [m.value for m in at.markdown if m.value.startswith("**발표자**")]
+        assert facts == ["**발표자**: 김하연"], facts
