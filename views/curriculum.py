@@ -223,7 +223,8 @@ for n in notes:
             with st.expander(t("cur.note.edit"), icon=":material/edit:"):
                 with st.form(f"cur_note_edit_{n.id}"):
                     etitle = st.text_input(t("cur.note.title"), value=n.title, key=f"cur_note_t_{n.id}")
-                    ebody = st.text_area(t("cur.note.body"), value=n.body, height=240, key=f"cur_note_b_{n.id}")
+                    ebody = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), value=n.body,
+                                         height=240, key=f"cur_note_b_{n.id}")
                     esave = st.form_submit_button(t("cur.note.save"), type="primary")
                 if esave:
                     try:
@@ -260,7 +261,7 @@ if st.session_state.pop("cur_note_saved", False):
 with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
     with st.form(f"cur_note_new_{week.id}"):
         ntitle = st.text_input(t("cur.note.title"), key="cur_note_title", max_chars=200)
-        nbody = st.text_area(t("cur.note.body"), key="cur_note_body", height=240)
+        nbody = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), key="cur_note_body", height=240)
         nsave = st.form_submit_button(t("cur.note.save"), type="primary")
     if nsave:
         try:
@@ -293,7 +294,7 @@ with st.expander(t("cur.import.title"), icon=":material/upload_file:",
     if "cur_import" in st.session_state:
         st.info(st.session_state.get("cur_import_fixes", ""))
         ititle = st.text_input(t("cur.note.title"), key="cur_import_title", max_chars=200)
-        ibody = st.text_area(t("cur.note.body"), key="cur_import", height=240)
+        ibody = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), key="cur_import", height=240)
         st.caption(t("cur.note.preview"))
         with st.container(border=True):
             st.markdown(ibody)

@@ -26,7 +26,7 @@ def test_member_writes_a_note_and_answers_a_question(page: Page, live_app):
 
     page.get_by_text("노트 쓰기").click()
     page.get_by_label("노트 제목").fill("브라우저에서 쓴 노트")
-    page.get_by_label("본문(Markdown, LaTeX는 $...$ / $$...$$)").fill(
+    page.get_by_role("textbox", name="본문 (Markdown과 LaTeX 수식)").fill(
         "은닉 상태: $h_t = \\tanh(W h_{t-1} + U x_t)$")
     page.get_by_role("button", name="노트 저장").click()
     wait_idle(page)
