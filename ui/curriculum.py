@@ -3,13 +3,15 @@ stale-edit notice, and version bookkeeping for edit forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from core import seminars
 from core.curriculum import week_title
-from core.errors import StaleEdit
+from core.errors import AppError, StaleEdit
 from db.models.curriculum import Seminar, Week
 from ui.i18n import show_error, t
 
@@ -40,6 +42,25 @@ def on_stale(err: StaleEdit, key: str, newer_markdown: str) -> None:
         st.caption(t("cur.week.newer"))
         st.markdown(newer_markdown)
     st.session_state[key] = err.current.version
+
+
+def save_versioned(db, base_key: str, write: Callable[[Session, int], object],
+                   newer_markdown: Callable[[object], str], done_key: str | None = None) -> None:
+    """Run `write(session, expected_version)` in one transaction. A stale save shows the newer
+    text (the user's own stays in the widgets), another error its message; success forgets the
+    base version, confirms with a toast (it survives the rerun) and reruns."""
+    try:
+        with db.write() as s:
+            write(s, st.session_state[base_key])
+    except StaleEdit as err:
+        on_stale(err, base_key, newer_markdown(err.current))
+    except AppError as err:
+        show_error(err)
+    else:
+        st.session_state.pop(base_key, None)
+        if done_key:
+            st.toast(t(done_key), icon=":material/check:")
+        st.rerun()
 
 
 def seminar_facts(sem: Seminar, lang: str) -> None:

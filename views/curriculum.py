@@ -7,9 +7,9 @@ from core import curriculum as cur
 from core import notes_import
 from core.curriculum_export import curriculum_markdown, filename, week_markdown
 from core.curriculum_search import search
-from core.errors import AppError, StaleEdit
+from core.errors import AppError
 from db.models.curriculum import MATERIAL_KINDS
-from ui.curriculum import base_version, on_stale, week_label, when
+from ui.curriculum import base_version, save_versioned, week_label, when
 from ui.frame import frame
 from ui.i18n import show_error, t
 from ui.links import lab_link
@@ -136,19 +136,10 @@ if is_leader:
             fields = week_form(f"cur_w{week.id}", week)
             save = st.form_submit_button(t("common.save"), type="primary")
         if save:
-            try:
-                with ctx.db.write() as s:
-                    cur.update_week(session=s, by=me, week_id=week.id,
-                                    expected_version=st.session_state[base_key], **fields)
-            except StaleEdit as err:
-                newer = err.current
-                on_stale(err, base_key, f"**{newer.title_ko}** {newer.title_en}\n\n{newer.goals}\n\n{newer.summary}")
-            except AppError as err:
-                show_error(err)
-            else:
-                st.session_state.pop(base_key, None)
-                st.success(t("cur.week.updated"))
-                st.rerun()
+            save_versioned(
+                ctx.db, base_key,
+                lambda s, v: cur.update_week(session=s, by=me, week_id=week.id, expected_version=v, **fields),
+                lambda w: f"**{w.title_ko}** {w.title_en}\n\n{w.goals}\n\n{w.summary}", "cur.week.updated")
     with st.expander(t("cur.week.order"), icon=":material/swap_vert:"):
         b1, b2, b3 = st.columns(3)
         action = None
@@ -227,18 +218,11 @@ for n in notes:
                                          height=240, key=f"cur_note_b_{n.id}")
                     esave = st.form_submit_button(t("cur.note.save"), type="primary")
                 if esave:
-                    try:
-                        with ctx.db.write() as s:
-                            cur.update_note(session=s, by=me, note_id=n.id, title=etitle, body=ebody,
-                                            expected_version=st.session_state[base_key])
-                    except StaleEdit as err:
-                        on_stale(err, base_key, f"**{err.current.title}**\n\n{err.current.body}")
-                    except AppError as err:
-                        show_error(err)
-                    else:
-                        st.session_state.pop(base_key, None)
-                        st.success(t("cur.note.added"))
-                        st.rerun()
+                    save_versioned(
+                        ctx.db, base_key,
+                        lambda s, v, n=n, title=etitle, body=ebody: cur.update_note(
+                            session=s, by=me, note_id=n.id, title=title, body=body, expected_version=v),
+                        lambda x: f"**{x.title}**\n\n{x.body}", "cur.note.added")
         if me is not None and (n.author_id == me.id or is_leader):
             if st.button(t("cur.note.delete"), key=f"cur_note_del_{n.id}", icon=":material/delete:"):
                 try:

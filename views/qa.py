@@ -5,8 +5,8 @@ import streamlit as st
 
 from core import curriculum as cur
 from core import qa, seminars
-from core.errors import AppError, StaleEdit
-from ui.curriculum import base_version, on_stale, week_label, when
+from core.errors import AppError
+from ui.curriculum import base_version, save_versioned, week_label, when
 from ui.frame import frame
 from ui.i18n import show_error, t
 
@@ -113,17 +113,11 @@ for q in questions:
                 ebody = st.text_area(t("cur.qa.body"), value=q.body, key=f"cur_q_b_{q.id}")
                 esave = st.form_submit_button(t("common.save"))
             if esave:
-                try:
-                    with ctx.db.write() as s:
-                        qa.update_question(session=s, by=me, question_id=q.id, title=etitle, body=ebody,
-                                           expected_version=st.session_state[base_key])
-                except StaleEdit as err:
-                    on_stale(err, base_key, f"**{err.current.title}**\n\n{err.current.body}")
-                except AppError as err:
-                    show_error(err)
-                else:
-                    st.session_state.pop(base_key, None)
-                    st.rerun()
+                save_versioned(
+                    ctx.db, base_key,
+                    lambda s, v, q=q, title=etitle, body=ebody: qa.update_question(
+                        session=s, by=me, question_id=q.id, title=title, body=body, expected_version=v),
+                    lambda x: f"**{x.title}**\n\n{x.body}")
         for a in answers[q.id]:
             with st.container(border=True):
                 head = f":green-badge[{t('cur.qa.accepted')}] " if a.accepted else ""
@@ -139,17 +133,11 @@ for q in questions:
                         abody = st.text_area(t("cur.qa.edit"), value=a.body, key=f"cur_a_b_{a.id}")
                         asave = st.form_submit_button(t("common.save"))
                     if asave:
-                        try:
-                            with ctx.db.write() as s:
-                                qa.update_answer(session=s, by=me, answer_id=a.id, body=abody,
-                                                 expected_version=st.session_state[base_key])
-                        except StaleEdit as err:
-                            on_stale(err, base_key, err.current.body)
-                        except AppError as err:
-                            show_error(err)
-                        else:
-                            st.session_state.pop(base_key, None)
-                            st.rerun()
+                        save_versioned(
+                            ctx.db, base_key,
+                            lambda s, v, a=a, body=abody: qa.update_answer(
+                                session=s, by=me, answer_id=a.id, body=body, expected_version=v),
+                            lambda x: x.body)
                 if me is not None and (me.id == a.author_id or is_leader):
                     if st.button(t("cur.qa.delete_answer"), key=f"cur_a_del_{a.id}", icon=":material/delete:"):
                         run(lambda s, a=a: qa.delete_answer(session=s, by=me, answer_id=a.id), "cur.qa.saved")

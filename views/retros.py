@@ -5,9 +5,9 @@ import streamlit as st
 
 from core import curriculum as cur
 from core import retros
-from core.errors import AppError, StaleEdit
+from core.errors import AppError
 from db.models.curriculum import RETRO_VISIBILITY
-from ui.curriculum import on_stale, week_label, when
+from ui.curriculum import save_versioned, week_label, when
 from ui.frame import frame
 from ui.i18n import show_error, t
 
@@ -43,18 +43,11 @@ with st.form(f"cur_retro_{week_id}"):
                           format_func=vis_labels.get, key=f"cur_retro_vis_{week_id}")
     save = st.form_submit_button(t("cur.retro.save"), type="primary")
 if save:
-    try:
-        with ctx.db.write() as s:
-            retros.save(session=s, by=me, week_id=week_id, body=body, visibility=visibility,
-                        expected_version=st.session_state[base_key])
-    except StaleEdit as err:
-        on_stale(err, base_key, f"{t(f'cur.retro.vis.{err.current.visibility}')}\n\n{err.current.body}")
-    except AppError as err:
-        show_error(err)
-    else:
-        st.session_state.pop(base_key, None)
-        st.toast(t("cur.retro.saved"))
-        st.rerun()
+    save_versioned(
+        ctx.db, base_key,
+        lambda s, v: retros.save(session=s, by=me, week_id=week_id, body=body, visibility=visibility,
+                                 expected_version=v),
+        lambda x: f"{t(f'cur.retro.vis.{x.visibility}')}\n\n{x.body}", "cur.retro.saved")
 if mine is not None and st.button(t("cur.retro.delete"), key=f"cur_retro_del_{week_id}",
                                   icon=":material/delete:"):
     try:

@@ -7,10 +7,10 @@ import streamlit as st
 
 from core import attendance, members, seminars
 from core import curriculum as cur
-from core.errors import AppError, StaleEdit
+from core.errors import AppError
 from db.base import utcnow
 from db.models.curriculum import ATTENDANCE_STATUSES
-from ui.curriculum import base_version, on_stale, seminar_facts, week_label, when
+from ui.curriculum import base_version, save_versioned, seminar_facts, week_label, when
 from ui.frame import frame
 from ui.i18n import show_error, t
 
@@ -113,19 +113,11 @@ if is_leader:
             fields = seminar_form(f"cur_s{sem.id}", sem)
             save = st.form_submit_button(t("common.save"), type="primary")
         if save:
-            try:
-                with ctx.db.write() as s:
-                    seminars.update_seminar(session=s, by=me, seminar_id=sem.id,
-                                            expected_version=st.session_state[base_key], **fields)
-            except StaleEdit as err:
-                newer = err.current
-                on_stale(err, base_key, f"**{newer.title}** · {when(newer.starts_at)}\n\n{newer.description}")
-            except AppError as err:
-                show_error(err)
-            else:
-                st.session_state.pop(base_key, None)
-                st.success(t("cur.seminar.updated"))
-                st.rerun()
+            save_versioned(
+                ctx.db, base_key,
+                lambda s, v: seminars.update_seminar(session=s, by=me, seminar_id=sem.id, expected_version=v,
+                                                     **fields),
+                lambda x: f"**{x.title}** · {when(x.starts_at)}\n\n{x.description}", "cur.seminar.updated")
         if st.button(t("cur.seminar.delete"), key=f"cur_sem_del_{sem.id}", icon=":material/delete:"):
             try:
                 with ctx.db.write() as s:
