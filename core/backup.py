@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import Date, DateTime, Integer, LargeBinary, delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 import db.models  # noqa: F401  (registers every table)
 from core.errors import AppError, InvalidInput
