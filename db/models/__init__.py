@@ -4,11 +4,11 @@ Each domain has its own module; add new modules to the import list below.
 """
 
 from db.base import Base
-from db.models.curriculum import Answer, Attendance, Material, Note, Question, Retro, Seminar, Week  # noqa: F401  (curriculum, issue 4)
-from db.models.lab import LabRun  # noqa: F401  (model lab, issue 6)
+from db.models.curriculum import Answer, Attendance, Material, Note, Question, Retro, Seminar, Week
+from db.models.lab import LabRun
 from db.models.members import AuthSession, LoginThrottle, Member
 from db.models.meta import AppMeta
-from db.models.reviews import (  # noqa: F401  (paper reviews, issue 5)
+from db.models.reviews import (
     Assignment,
     Paper,
     Review,
@@ -19,4 +19,8 @@ from db.models.reviews import (  # noqa: F401  (paper reviews, issue 5)
     TemplateVersion,
 )
 
-__all__ = ["AppMeta", "AuthSession", "Base", "LoginThrottle", "Member"]
+__all__ = [
+    "Answer", "AppMeta", "Assignment", "Attendance", "AuthSession", "Base", "LabRun", "LoginThrottle",
+    "Material", "Member", "Note", "Paper", "Question", "Retro", "Review", "ReviewComment", "ReviewDraft",
+    "ReviewRevision", "ReviewTemplate", "Seminar", "TemplateVersion", "Week",
+]
