@@ -305,7 +305,7 @@ def compare_chart(runs: Any, *, metric: str = "loss", lang: str = "ko", title: s
     return _finish(chart, font)
 
 
-# Gate names (ui/lab/inspect_local: LSTM i, f, g, o; GRU r, z, n) whose activation is tanh.
+# Gate names (core/lab/inspect: LSTM i, f, g, o; GRU r, z, n) whose activation is tanh.
 _TANH_GATES = {"cell", "new", "g", "n", "candidate", "hidden"}
 
 
@@ -345,7 +345,7 @@ def gates_chart(gates: Mapping[str, Any], tokens: Sequence[Any] | None = None, *
 
 def grad_norm_chart(norms: Any, tokens: Sequence[Any] | None = None, *, lang: str = "ko",
                     title: str | None = None, log_y: bool = True, font: str | None = FONT) -> alt.Chart:
-    """Gradient norm reaching each encoder time step; `{model: (T,)}` draws models side by side.
+    """Gradient norm reaching each encoder time step; `{model: (T,)}` draws one line per model.
 
     A log axis by default: vanishing gradients span orders of magnitude.
     """
@@ -372,8 +372,8 @@ def grad_norm_chart(norms: Any, tokens: Sequence[Any] | None = None, *, lang: st
     if len(models) > 1:
         enc["color"] = alt.Color("model:N", sort=models, scale=alt.Scale(domain=models),
                                  title=_t("lab.chart.model", lang))
-        enc["xOffset"] = alt.XOffset("model:N", sort=models)
-    chart = _titled(alt.Chart(df).mark_bar().encode(**enc), title)
+    # Lines with points, not bars: a log axis has no zero for bars to start from.
+    chart = _titled(alt.Chart(df).mark_line(point=True).encode(**enc), title)
     return _finish(chart, font)
 
 

@@ -168,6 +168,9 @@ def test_grad_norm_chart_models_side_by_side():
     assert {"model", "norm"} <= _tooltip_fields(spec)
     single = charts.grad_norm_chart([1.0, 2.0], lang="en").to_dict()
     assert "color" not in single["encoding"]
+    # Bars on a log axis drew nothing (no zero to start from): lines with points do draw.
+    assert spec["mark"]["type"] == "line" and spec["mark"]["point"] is True
+    assert "mark-line" in charts.chart_to_svg(charts.grad_norm_chart(norms, font=None))
 
 
 def test_png_and_svg_export():
