@@ -219,17 +219,6 @@ def bench_memory(plan: Plan, device: torch.device) -> list[dict]:
     return rows
 
 
-def _registry_class():
-    """The Lab's job registry: core.lab.jobs once it lands there, else the page's own runner."""
-    try:
-        from core.lab.jobs import JobRegistry
-        return JobRegistry
-    except ImportError:
-        # Lazy on purpose: core never imports ui at module level (the runner has no streamlit import).
-        from ui.lab.runner import LocalJobRegistry
-        return LocalJobRegistry
-
-
 def _run_bare(cfg: TrainConfig) -> float:
     done = None
     for ev in train(cfg):
@@ -237,10 +226,7 @@ def _run_bare(cfg: TrainConfig) -> float:
     return done.metrics["steps_per_s"]
 
 
-def _run_job(cfg: TrainConfig, poll_s: float) -> tuple[float, int]:
-    reg_cls = _registry_class()
-    # Same thread count as the bare loop: the runner sets torch's (per-process) threads per job.
-    reg = reg_cls(slots=1, threads_per_job=torch.get_num_threads())
+def _run_job(reg, cfg: TrainConfig, poll_s: float) -> tuple[float, int]:
     job = reg.start(cfg, owner="bench")
     polls = 0
     while True:  # the page's fragment: a snapshot every poll_s until the job ends
@@ -249,28 +235,46 @@ def _run_job(cfg: TrainConfig, poll_s: float) -> tuple[float, int]:
         if snap.status in ("finished", "stopped", "diverged", "failed"):
             break
         time.sleep(poll_s)
+    if snap.status == "failed":
+        raise RuntimeError(f"bench job failed: {snap.error}")
     return snap.metrics["steps_per_s"], polls
 
 
 def bench_overhead(plan: Plan, device: torch.device) -> list[dict]:
-    """steps/s of a job polled at the page's rate vs the bare train() generator, alternating order."""
+    """steps/s of a job polled at the page's rate vs the bare train() generator, alternating order.
+
+    One row per JobRegistry mode: "thread" trains in this process, "process" in a worker process
+    (its speed is measured there by train() itself, the same way as the bare loop's).
+    """
+    from core.lab.jobs import JobRegistry
+
     cfg = TrainConfig(task="reverse", seq_len=10, vocab_size=10, model=model_cfg("transformer"),
                       steps=plan.overhead_steps, batch_size=64, eval_every=25, probe_every=25,
                       device=str(device))
     _run_bare(replace(cfg, steps=5))  # warm-up: imports, allocator
-    bare, job, polls = [], [], 0
-    for r in range(plan.overhead_repeats):
-        order = ("bare", "job") if r % 2 == 0 else ("job", "bare")
-        for which in order:
-            if which == "bare":
-                bare.append(_run_bare(cfg))
-            else:
-                sps, p = _run_job(cfg, plan.poll_s)
-                job.append(sps)
-                polls += p
-    b, j = statistics.median(bare), statistics.median(job)
-    return [{"runner": _registry_class().__module__, "bare_steps_s": b, "job_steps_s": j, "ratio": j / b,
-             "repeats": plan.overhead_repeats, "polls": polls, "steps": plan.overhead_steps}]
+    rows = []
+    for mode in ("thread", "process"):
+        # Same thread count as the bare loop: the registry sets torch's threads per job (per worker).
+        reg = JobRegistry(slots=1, threads_per_job=torch.get_num_threads(), mode=mode)
+        try:
+            _run_job(reg, replace(cfg, steps=5), 0.01)  # warm-up: a worker process starts once
+            bare, job, polls = [], [], 0
+            for r in range(plan.overhead_repeats):
+                order = ("bare", "job") if r % 2 == 0 else ("job", "bare")
+                for which in order:
+                    if which == "bare":
+                        bare.append(_run_bare(cfg))
+                    else:
+                        sps, p = _run_job(reg, cfg, plan.poll_s)
+                        job.append(sps)
+                        polls += p
+        finally:
+            reg.close()
+        b, j = statistics.median(bare), statistics.median(job)
+        rows.append({"runner": f"core.lab.jobs.JobRegistry (mode={mode})", "bare_steps_s": b, "job_steps_s": j,
+                     "ratio": j / b, "repeats": plan.overhead_repeats, "polls": polls,
+                     "steps": plan.overhead_steps})
+    return rows
 
 
 def _threads_worker(threads: int, jobs: int, steps: int) -> None:
