@@ -182,11 +182,9 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
 
 
 def _inspect():
-    """The engine's inspect module, or the page's own (same functions) while it is absent."""
-    try:
-        from core.lab import inspect
-    except ImportError:
-        from ui.lab import inspect_local as inspect
+    """The engine's inspect module (imported lazily: it imports torch)."""
+    from core.lab import inspect
+
     return inspect
 
 

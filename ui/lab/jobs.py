@@ -1,8 +1,9 @@
 """The process-wide job registry (an `st.cache_resource` singleton) and its bridge to the page.
 
-Training runs in the engine's JobRegistry threads, which never call `st.*`. When a job ends, the
-registry's `on_done` callback stores the run through `core.lab_runs` into the database the job
-was started from; the page finds the stored run id through `stored_run_id(job_id)`.
+Training runs in the engine's JobRegistry (worker processes on CPU, threads on a GPU), which
+never calls `st.*`. When a job ends, the registry's `on_done` callback stores the run through
+`core.lab_runs` into the database the job was started from; the page finds the stored run id
+through `stored_run_id(job_id)`.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class LabJobs:
         return v
 
     def _on_done(self, job_id: str, snap: Any) -> None:
-        # Runs in the training thread: no st.* here. start() holds the lock until the metadata
+        # Runs in the job's thread: no st.* here. start() holds the lock until the metadata
         # is registered, so even a job that ends at once finds it.
         with self._lock:
             meta = self._meta.get(job_id)
@@ -95,11 +96,9 @@ class LabJobs:
 
 
 def _registry_class():
-    """The engine's JobRegistry when it is there, else the page's own runner (same interface)."""
-    try:
-        from core.lab.jobs import JobRegistry
-    except ImportError:
-        from ui.lab.runner import LocalJobRegistry as JobRegistry
+    """The engine's JobRegistry (imported lazily: pages that never train stay light)."""
+    from core.lab.jobs import JobRegistry
+
     return JobRegistry
 
 
