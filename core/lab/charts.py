@@ -86,14 +86,15 @@ def _thin(df: pd.DataFrame, group: str = "series", max_points: int = MAX_POINTS)
     return pd.concat(parts, ignore_index=True)
 
 
-def _curve_chart(df, lines, points, y_key, lang, title, font, y_scale=None, y_format=None):
+def _curve_chart(df, lines, points, y_key, lang, title, font, y_scale=None, y_format=None,
+                 max_points=MAX_POINTS):
     """Shared body of the loss and accuracy charts: lines per step + points at evaluations."""
     df = _frame(df)
     if "step" not in df:
         if len(df):
             raise ValueError("curve data needs a 'step' column")
         df = pd.DataFrame({"step": []})
-    line_df, point_df = _thin(_long(df, lines, lang)), _long(df, points, lang)
+    line_df, point_df = _thin(_long(df, lines, lang), max_points=max_points), _long(df, points, lang)
     present = set(line_df["series"]) | set(point_df["series"])
     # Only series that have data get a legend entry (no "validation" swatch before the first eval).
     order = [s for s in (_t(k, lang) for k in (*lines.values(), *points.values())) if s in present]
@@ -113,20 +114,21 @@ def _curve_chart(df, lines, points, y_key, lang, title, font, y_scale=None, y_fo
 
 
 def loss_chart(df: Any, *, lang: str = "ko", title: str | None = None, log_y: bool = False,
-               font: str | None = FONT) -> alt.LayerChart:
+               font: str | None = FONT, max_points: int = MAX_POINTS) -> alt.LayerChart:
     """Train loss per step (line) and validation loss at evaluations (points).
 
     Columns: `step`, `loss` (train), optional `val_loss` (NaN or absent where no eval ran).
     A dict of lists works too; eval points may also come as `eval_step`/`val_loss` lists.
+    `max_points` thins the train line (a live view redrawn twice a second may ask for ~300).
     """
     df = _split_evals(_frame(df), ("val_loss",))
     scale = alt.Scale(type="log") if log_y else None
     return _curve_chart(df, {"loss": "lab.chart.train_loss"}, {"val_loss": "lab.chart.val_loss"},
-                        "lab.chart.loss", lang, title, font, y_scale=scale)
+                        "lab.chart.loss", lang, title, font, y_scale=scale, max_points=max_points)
 
 
 def accuracy_chart(df: Any, *, lang: str = "ko", title: str | None = None,
-                   font: str | None = FONT) -> alt.LayerChart:
+                   font: str | None = FONT, max_points: int = MAX_POINTS) -> alt.LayerChart:
     """Train token accuracy per step (line) and validation token / sequence accuracy (points).
 
     Columns: `step`, `token_acc`, optional `val_token_acc`, `val_seq_acc` (fractions 0..1).
@@ -135,7 +137,7 @@ def accuracy_chart(df: Any, *, lang: str = "ko", title: str | None = None,
     return _curve_chart(df, {"token_acc": "lab.chart.train_token_acc"},
                         {"val_token_acc": "lab.chart.val_token_acc", "val_seq_acc": "lab.chart.val_seq_acc"},
                         "lab.chart.accuracy", lang, title, font,
-                        y_scale=alt.Scale(domain=[0, 1]), y_format="%")
+                        y_scale=alt.Scale(domain=[0, 1]), y_format="%", max_points=max_points)
 
 
 def _split_evals(df: pd.DataFrame, val_cols: Sequence[str]) -> pd.DataFrame:

@@ -62,6 +62,8 @@ def test_loss_chart_long_curve_is_thinned():
     assert rows <= charts.MAX_POINTS
     steps = [r["step"] for d in _datasets(spec) for r in d]
     assert 0 in steps and n - 1 in steps  # first and last step survive
+    live = charts.accuracy_chart({"step": list(range(n)), "token_acc": [0.5] * n}, max_points=300).to_dict()
+    assert 150 < max(len(d) for d in _datasets(live)) <= 300
 
 
 def test_accuracy_chart_percent_axis_and_series():
