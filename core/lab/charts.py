@@ -383,7 +383,7 @@ _fonts_registered = False
 
 
 def _register_fonts() -> None:
-    """Let vl-convert find a Hangul TTF if one is installed (it cannot read WOFF2)."""
+    """Let vl-convert find a Hangul TTF (it cannot read WOFF2): static/NanumGothic.ttf ships one."""
     global _fonts_registered
     if _fonts_registered:
         return

@@ -190,3 +190,18 @@ def test_export_of_a_large_chart_is_not_blocked_by_row_limit():
     pe = np.zeros((50, 128))  # 6,400 cells: above Altair's default 5,000-row guard
     svg = charts.chart_to_svg(charts.positional_encoding_chart(pe, font=None))
     assert "<svg" in svg
+
+
+def test_png_export_draws_hangul_glyphs():
+    """Exported charts use the shipped NanumGothic TTF: two different Korean titles give
+    different images (missing glyphs would draw the same empty boxes for both)."""
+    import hashlib
+
+    import altair as alt
+
+    def digest(title: str) -> str:
+        chart = (alt.Chart(pd.DataFrame({"x": [1, 2], "y": [1, 2]})).mark_line().encode(x="x", y="y")
+                 .properties(title=title).configure(font=charts.FONT))
+        return hashlib.sha256(charts.chart_to_png(chart)).hexdigest()
+
+    assert digest("가나다라") != digest("마바사아")
