@@ -102,13 +102,34 @@ def presenting() -> bool:
     return bool(st.session_state.get("lab_presenter"))
 
 
-def show(chart, *, width: str = "content") -> None:
-    """Render a chart; in presenter mode with axis, legend and title text readable from the back row."""
-    if presenting():
-        chart = (chart.configure_axis(labelFontSize=16, titleFontSize=18)
+SPEC_CACHE = 24  # Vega-Lite specs kept per session (the charts on screen, a few times over)
+
+
+def _spec(chart, presenter: bool) -> dict:
+    """The chart's Vega-Lite dict, made once per chart object: a live fragment re-emits the same
+    memoised charts twice a second, and Altair's schema validation (what st.altair_chart runs on
+    every call) was a large part of the server's CPU while a run trained."""
+    cache = st.session_state.setdefault("_lab_specs", {})
+    key = (id(chart), presenter)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is chart:
+        return hit[1]
+    shown = chart
+    if presenter:  # axis, legend and title text readable from the back row
+        shown = (chart.configure_axis(labelFontSize=16, titleFontSize=18)
                  .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
                  .configure_title(fontSize=20))
-    st.altair_chart(chart, width=width)
+    # Our builders are tested against the schema (tests/core/lab/test_charts.py); skip it here.
+    spec = shown.to_dict(validate=False)
+    if len(cache) >= SPEC_CACHE:
+        cache.pop(next(iter(cache)))
+    cache[key] = (chart, spec)  # the reference keeps id(chart) from being reused
+    return spec
+
+
+def show(chart, *, width: str = "content") -> None:
+    """Render a chart (presenter mode: larger type) from its cached Vega-Lite spec."""
+    st.vega_lite_chart(spec=_spec(chart, presenting()), width=width)
 
 
 def export_buttons(chart, slot: str, name: str) -> None:
