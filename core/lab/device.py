@@ -26,11 +26,13 @@ def pick_device(pref: str = "auto") -> torch.device:
     return dev
 
 
-def device_label(dev: torch.device | str) -> str:
-    """Short human label for the UI badge, e.g. "CUDA · NVIDIA H100", "Apple MPS", "CPU · 2 threads"."""
+def device_label(dev: torch.device | str, threads: int | None = None) -> str:
+    """Short human label for the UI badge, e.g. "CUDA · NVIDIA H100", "Apple MPS", "CPU · 1 thread"
+    (`threads`: what a training job uses; default this process's torch setting)."""
     dev = torch.device(dev)
     if dev.type == "cuda":
         return f"CUDA · {torch.cuda.get_device_name(dev.index or 0)}"
     if dev.type == "mps":
         return "Apple MPS"
-    return f"CPU · {torch.get_num_threads()} threads"
+    n = threads or torch.get_num_threads()
+    return f"CPU · {n} thread{'' if n == 1 else 's'}"

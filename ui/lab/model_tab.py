@@ -41,11 +41,12 @@ def _n_params(cfg_json: str) -> int:
 
 
 def device_badge() -> str:
-    """"GPU · CUDA · <name>" or "CPU · n threads": where runs train on this server."""
+    """"GPU · CUDA · <name>" or "CPU · n threads": where, and with how many threads, runs train."""
     from core.lab.device import device_label, pick_device
 
     dev = pick_device("auto")
-    return ("GPU · " if dev.type in ("cuda", "mps") else "") + device_label(dev)
+    threads = lab_jobs().registry.threads_per_job  # a job's own setting, not the web process's
+    return ("GPU · " if dev.type in ("cuda", "mps") else "") + device_label(dev, threads)
 
 
 def _story(tab: str) -> None:

@@ -29,3 +29,8 @@ def test_asking_for_missing_cuda_is_a_clear_error():
     from core.lab.config import ConfigError
     with pytest.raises(ConfigError, match="Device cuda is not available"):
         pick_device("cuda")
+
+
+def test_cpu_label_names_the_job_threads():
+    assert device_label("cpu", threads=1) == "CPU · 1 thread"
+    assert device_label("cpu", threads=4) == "CPU · 4 threads"
