@@ -44,7 +44,7 @@ class FeedForward(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """(B, T, D) -> (B, T, D)."""
-        h = F.relu(F.linear(x, self.lin1.weight, self.lin1.bias))  # (B, T, d_ff)
+        h = F.relu_(F.linear(x, self.lin1.weight, self.lin1.bias))  # (B, T, d_ff), in place: no extra buffer
         return F.linear(_drop(h, self.p, self.training), self.lin2.weight, self.lin2.bias)
 
 
@@ -61,7 +61,7 @@ class EncoderLayer(nn.Module):
     def forward(self, x: Tensor, mask: Tensor | None, need_weights: bool) -> tuple[Tensor, Tensor | None]:
         """x (B, S, D), additive mask (B, 1, 1, S) or None -> (B, S, D), weights (B, H, S, S)."""
         h = _ln(self.norm1, x) if self.pre else x
-        a, w = self.self_attn.attend(*self.self_attn.project_qkv(h), mask, need_weights)
+        a, w = self.self_attn.attend_packed(self.self_attn.packed_qkv(h), None, mask, need_weights)
         x = x + _drop(a, self.p, self.training)
         if self.pre:
             return x + _drop(self.ff(_ln(self.norm2, x)), self.p, self.training), w
@@ -80,19 +80,25 @@ class DecoderLayer(nn.Module):
         self.norm1, self.norm2, self.norm3 = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
         self.p, self.pre = dropout, pre
 
-    def forward(self, x: Tensor, mem_kv: tuple[Tensor, Tensor], self_mask: Tensor | None,
+    def forward(self, x: Tensor, mem_kv: Tensor | tuple[Tensor, Tensor], self_mask: Tensor | None,
                 mem_mask: Tensor | None, cache: dict | None = None,
                 need_weights: bool = False) -> tuple[Tensor, Tensor | None, Tensor | None]:
         """x (B, T, D) -> (B, T, D), self weights (B, H, T, T'), cross weights (B, H, T, S).
 
+        `mem_kv`: the memory's keys and values, packed (B, S, 2D) from `cross_attn.packed_kv`
+        (training) or split into heads, 2 x (B, H, S, dh) (decoding: made contiguous once).
         With `cache` (a dict with "max_len", filled on the first call) x holds only the new
         positions and the keys/values of earlier ones are reused; then `self_mask` is None (all
         past is visible).
         """
         drop = self.p if self.training else 0.0
         h = _ln(self.norm1, x) if self.pre else x
-        q, k, v = self.self_attn.project_qkv(h)  # 3 x (B, H, T, dh)
-        if cache is not None:
+        if cache is None:
+            # Without a cache, a self_mask here is always the square causal mask (see _decode).
+            a, w_self = self.self_attn.attend_packed(self.self_attn.packed_qkv(h), None, self_mask, need_weights,
+                                                     is_causal=self_mask is not None)
+        else:
+            q, k, v = self.self_attn.project_qkv(h)  # 3 x (B, H, T, dh)
             # Preallocated (B, H, max_len, dh) buffers: writing in place avoids re-copying the
             # whole prefix every step (torch.cat made decoding O(L^2) in memory traffic).
             n, t = cache.get("n", 0), k.shape[2]
@@ -103,14 +109,15 @@ class DecoderLayer(nn.Module):
             cache["v"][:, :, n:n + t] = v
             cache["n"] = n + t
             k, v = cache["k"][:, :, :n + t], cache["v"][:, :, :n + t]  # (B, H, T', dh) views
-        # Without a cache, a self_mask here is always the square causal mask (see _decode).
-        a, w_self = self.self_attn.attend(q, k, v, self_mask, need_weights,
-                                          is_causal=self_mask is not None and cache is None)
+            a, w_self = self.self_attn.attend(q, k, v, self_mask, need_weights)
         x = x + _drop(a, drop, True)
         if not self.pre:
             x = _ln(self.norm1, x)
         h = _ln(self.norm2, x) if self.pre else x
-        a, w_cross = self.cross_attn.attend(self.cross_attn.project_q(h), *mem_kv, mem_mask, need_weights)
+        if isinstance(mem_kv, Tensor):
+            a, w_cross = self.cross_attn.attend_packed(self.cross_attn.packed_q(h), mem_kv, mem_mask, need_weights)
+        else:
+            a, w_cross = self.cross_attn.attend(self.cross_attn.project_q(h), *mem_kv, mem_mask, need_weights)
         x = x + _drop(a, drop, True)
         if not self.pre:
             x = _ln(self.norm2, x)
@@ -195,7 +202,7 @@ class TransformerSeq2Seq(nn.Module):
         causal = self.causal_mask(tgt_in.shape[1], tgt_in.device)  # (T, T)
         ws, wc = [], []
         for layer in self.decoder_layers:
-            kv = layer.cross_attn.project_kv(memory)
+            kv = layer.cross_attn.packed_kv(memory)  # (B, S, 2D)
             x, w_self, w_cross = layer(x, kv, causal, mem_mask, None, need_weights)
             ws.append(w_self)
             wc.append(w_cross)

@@ -40,8 +40,8 @@ def test_matches_torch_with_masks(mode, masks):
     torch.testing.assert_close(w_o, w_r, atol=1e-5, rtol=1e-5)
     if masks in ("causal", "both"):
         assert (w_o[..., attn_mask] == 0).all()
-    # the fast path (no weights) gives the same output, on both backends
-    for backend in ("math", "sdpa"):
+    # the fast path (no weights) gives the same output, on every backend
+    for backend in ("fused", "math", "sdpa"):
         attention.BACKEND = backend
         try:
             fast, none = ours(q, kv, kv, attn_mask=attn_mask, key_padding_mask=key_padding)
@@ -51,29 +51,82 @@ def test_matches_torch_with_masks(mode, masks):
         torch.testing.assert_close(fast, out_r, atol=1e-5, rtol=1e-5)
 
 
-def test_distinct_key_and_value_and_gradients_match_torch():
+@pytest.mark.parametrize("backend", ["auto", "fused", "math", "sdpa"])
+@pytest.mark.parametrize("mode", ["self", "cross", "distinct"])
+def test_gradients_match_torch(backend, mode):
     ref, ours = _pair(d=8, h=2, seed=3)
     ref.train(), ours.train()
-    q, k, v = (torch.randn(2, 4, 8, requires_grad=True) for _ in range(3))
-    out_r, _ = ref(q, k, v, need_weights=False)
-    out_r.square().sum().backward()
-    grads_r = [t.grad.clone() for t in (q, k, v)] + [ref.in_proj_weight.grad.clone()]
-    for t in (q, k, v):
-        t.grad = None
-    out_o, _ = ours(q, k, v)  # training path: SDPA on CPU
-    out_o.square().sum().backward()
-    grads_o = [t.grad for t in (q, k, v)] + [ours.in_proj.weight.grad]
+    q = torch.randn(2, 4, 8, requires_grad=True)
+    k = q if mode == "self" else torch.randn(2, 5, 8, requires_grad=True)
+    v = k if mode != "distinct" else torch.randn(2, 5, 8, requires_grad=True)
+    key_padding = torch.zeros(2, k.shape[1], dtype=torch.bool)
+    key_padding[1, -1] = True
+    leaves = list(dict.fromkeys((q, k, v)))
+    out_r, _ = ref(q, k, v, key_padding_mask=key_padding, need_weights=False)
+    grads_r = torch.autograd.grad(out_r.square().sum(), leaves + [ref.in_proj_weight, ref.out_proj.weight])
+    attention.BACKEND = backend
+    try:
+        out_o, _ = ours(q, k, v, key_padding_mask=key_padding)
+    finally:
+        attention.BACKEND = "auto"
+    grads_o = torch.autograd.grad(out_o.square().sum(), leaves + [ours.in_proj.weight, ours.out_proj.weight])
     torch.testing.assert_close(out_o, out_r, atol=1e-5, rtol=1e-5)
     for a, b in zip(grads_o, grads_r, strict=True):
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("mask", ["none", "causal", "padding"])
+@pytest.mark.parametrize("heads", [1, 2, 4])
+def test_fused_attention_gradcheck(mask, heads):
+    """The hand-written backward equals finite differences (float64), self and cross attention."""
+    g = torch.Generator().manual_seed(0)
+    b, t, s, d = 2, 3, 4, 8
+    qkv = torch.randn(b, t, 3 * d, generator=g, dtype=torch.float64, requires_grad=True)
+    q = torch.randn(b, t, d, generator=g, dtype=torch.float64, requires_grad=True)
+    kv = torch.randn(b, s, 2 * d, generator=g, dtype=torch.float64, requires_grad=True)
+    masks = {"none": (None, None),
+             "causal": (torch.zeros(t, t, dtype=torch.float64).masked_fill_(
+                 torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf")), None),
+             "padding": (None, torch.tensor([0.0, 0.0, 0.0, float("-inf")], dtype=torch.float64)[None, None, None, :])}
+    self_mask, cross_mask = masks[mask]
+    fn = attention._FusedAttention.apply
+    assert torch.autograd.gradcheck(lambda x: fn(x, None, self_mask, 0.3, 0.0, heads), (qkv,))
+    assert torch.autograd.gradcheck(lambda a, c: fn(a, c, cross_mask, 0.3, 0.0, heads), (q, kv))
+
+
+def test_fused_attention_dropout_matches_autograd_with_the_same_draws():
+    """Attention dropout: same output and gradients as autograd maths on the same random mask."""
+    g = torch.Generator().manual_seed(0)
+    b, t, d, h, p = 3, 5, 8, 2, 0.3
+    qkv = torch.randn(b, t, 3 * d, generator=g, requires_grad=True)
+    torch.manual_seed(7)
+    out = attention._FusedAttention.apply(qkv, None, None, 0.5, p, h)
+    (grad,) = torch.autograd.grad(out.square().sum(), qkv)
+    torch.manual_seed(7)
+    keep = torch.empty(b, h, t, t).bernoulli_(1 - p) / (1 - p)  # the same draw as the forward's
+    x = qkv.detach().requires_grad_()
+    qh, kh, vh = (c.view(b, t, h, d // h).transpose(1, 2) for c in x.chunk(3, -1))
+    ref = (torch.softmax(qh @ kh.transpose(-2, -1) * 0.5, -1) * keep) @ vh  # (B, H, T, dh)
+    ref = ref.transpose(1, 2).reshape(b, t, d)
+    (grad_ref,) = torch.autograd.grad(ref.square().sum(), x)
+    assert (keep == 0).any()  # the draw really dropped something
+    torch.testing.assert_close(out, ref, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(grad, grad_ref, atol=1e-5, rtol=1e-5)
+
+
 def test_backend_rule():
     x = torch.randn(1, 2, 3, 4)
-    assert not attention._use_sdpa(x)  # CPU inference: plain matmul measured faster
-    assert attention._use_sdpa(x.requires_grad_())  # CPU training: SDPA fwd+bwd measured faster
+    assert attention.pick_backend(x) == "math"  # CPU inference: plain matmul + in-place softmax
+    assert attention.pick_backend(x.requires_grad_()) == "fused"  # CPU training: our autograd Function
+    assert attention.pick_backend(torch.randn(1, 2, 3, 4), x) == "fused"  # any input recording grads
     with torch.no_grad():
-        assert not attention._use_sdpa(x)
+        assert attention.pick_backend(x) == "math"
+
+
+def test_inplace_softmax_matches_torch_including_masked_entries():
+    s = torch.randn(4, 3, 7)
+    s[0, 0, 2:] = float("-inf")
+    torch.testing.assert_close(attention.softmax_(s.clone()), torch.softmax(s, -1))
 
 
 def test_from_torch_refuses_unsupported_layers():
