@@ -5,15 +5,18 @@
 Fairness rules: both models train on the SAME pre-drawn batches with the same step code
 (`train.train_step`: Adam with fused kernel, clipping, one sync), and their steps ALTERNATE
 (ours, ref, ref, ours, ...) so load from other processes on this shared machine hits both.
-Timings are sums of per-step wall times after a warm-up. Sections: train, converge, decode,
-memory, overhead (issue 6: job runner + page-rate polling vs bare `train()`), threads.
+Timings are sums of per-step wall times after a warm-up. Sections: train, attention (our
+Transformer's step per attention backend), converge, decode, memory, overhead (issue 6: job
+runner + page-rate polling vs bare `train()`), threads.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -25,6 +28,7 @@ from typing import Any
 
 import torch
 
+from core.lab import attention
 from core.lab.bench_ref import RefRNNSeq2Seq, RefTransformer, peak_begin, peak_end
 from core.lab.config import ModelConfig, TrainConfig
 from core.lab.device import pick_device
@@ -33,7 +37,7 @@ from core.lab.tasks import make_task
 from core.lab.train import evaluate, make_optimizer, train, train_step
 
 KINDS = ("transformer", "rnn", "lstm", "gru")
-SECTIONS = ("train", "converge", "decode", "memory", "overhead", "threads")
+SECTIONS = ("train", "attention", "converge", "decode", "memory", "overhead", "threads")
 
 
 @dataclass(frozen=True)
@@ -106,22 +110,73 @@ class _Trainer:
         return out
 
 
+def _alternate(trainers: dict[str, _Trainer], batches: list, warmup: int, device: torch.device,
+               before=None) -> dict[str, float]:
+    """Step every trainer on every batch, rotating who goes first; ms per timed step by name.
+
+    `before(name)` runs before each trainer's step (e.g. to switch the attention backend).
+    """
+    names = list(trainers)
+    for i, (src, tgt) in enumerate(batches):
+        k = i % len(names)
+        for name in names[k:] + names[:k]:
+            if before is not None:
+                before(name)
+            trainers[name].step(src, tgt, device, i >= warmup)
+    return {name: 1e3 * tr.seconds / tr.steps for name, tr in trainers.items()}
+
+
+def _thread_counts() -> list[int]:
+    """The current intra-op setting first, then 1 and torch's default (the cores) if different."""
+    current = torch.get_num_threads()
+    return list(dict.fromkeys((current, 1, max(1, os.cpu_count() or 1))))
+
+
 def bench_train(plan: Plan, device: torch.device) -> list[dict]:
-    """Train steps/s, ours vs reference, alternating on shared batches, per model kind."""
+    """Train steps/s, ours vs reference, alternating on shared batches, per model kind.
+
+    On the CPU the Transformer is measured again at each other thread count (1 = a Lab job's
+    setting, the core count = torch's default), since the two differ in which costs dominate.
+    """
     task = make_task("reverse", 10, 10)
     batches = _batches(task, plan.warmup_steps + plan.train_steps, 64, device)
     rows = []
-    for kind in KINDS:
-        ours, ref = (_Trainer(m) for m in build_pair(kind, len(task.src_vocab), len(task.tgt_vocab), device))
-        for i, (src, tgt) in enumerate(batches):
-            timed = i >= plan.warmup_steps
-            pair = (ours, ref) if i % 2 == 0 else (ref, ours)  # alternate who goes first
-            for tr in pair:
-                tr.step(src, tgt, device, timed)
-        o, r = ours.steps / ours.seconds, ref.steps / ref.seconds
-        rows.append({"model": kind, "ours_steps_s": o, "ref_steps_s": r, "ratio": o / r,
-                     "ours_ms": 1e3 / o, "ref_ms": 1e3 / r})
+    current = torch.get_num_threads()
+    settings = [(kind, current) for kind in KINDS]
+    if device.type == "cpu":
+        settings += [("transformer", n) for n in _thread_counts()[1:]]
+    try:
+        for kind, threads in settings:
+            torch.set_num_threads(threads)
+            ours, ref = (_Trainer(m) for m in build_pair(kind, len(task.src_vocab), len(task.tgt_vocab), device))
+            ms = _alternate({"ours": ours, "ref": ref}, batches, plan.warmup_steps, device)
+            rows.append({"model": kind, "threads": threads, "ours_steps_s": 1e3 / ms["ours"],
+                         "ref_steps_s": 1e3 / ms["ref"], "ratio": ms["ref"] / ms["ours"],
+                         "ours_ms": ms["ours"], "ref_ms": ms["ref"]})
+    finally:
+        torch.set_num_threads(current)
     return rows
+
+
+def bench_attention(plan: Plan, device: torch.device) -> list[dict]:
+    """Our Transformer's train step with each attention backend (same weights, same batches, alternating)."""
+    task = make_task("reverse", 10, 10)
+    batches = _batches(task, plan.warmup_steps + plan.train_steps, 64, device)
+    model = build_pair("transformer", len(task.src_vocab), len(task.tgt_vocab), device)[0]
+    backends = [b for b in attention.BACKENDS if b != "auto"]
+    trainers = {b: _Trainer(copy.deepcopy(model)) for b in backends}
+
+    def switch(name: str) -> None:
+        attention.BACKEND = name
+
+    try:
+        ms = _alternate(trainers, batches, plan.warmup_steps, device, before=switch)
+    finally:
+        attention.BACKEND = "auto"
+    with torch.enable_grad():
+        chosen = attention.pick_backend(torch.zeros(1, device=device, requires_grad=True))
+    return [{"backend": b + (" (auto)" if b == chosen else ""), "ms_per_step": ms[b],
+             "vs_auto": ms[chosen] / ms[b] if b != chosen else 1.0} for b in backends]
 
 
 def bench_converge(plan: Plan, device: torch.device) -> list[dict]:
@@ -305,7 +360,7 @@ def bench_threads(plan: Plan, device: torch.device) -> list[dict]:
     return rows
 
 
-RUNNERS = {"train": bench_train, "converge": bench_converge, "decode": bench_decode, "memory": bench_memory,
+RUNNERS = {"train": bench_train, "attention": bench_attention, "converge": bench_converge, "decode": bench_decode, "memory": bench_memory,
            "overhead": bench_overhead, "threads": bench_threads}
 
 

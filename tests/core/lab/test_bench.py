@@ -25,16 +25,29 @@ def _positive(row: dict, *keys: str) -> None:
 @pytest.fixture(scope="module")
 def result():
     lines = []
-    out = bench.run(TINY, ("train", "converge", "decode", "memory", "overhead"), device="cpu", log=lines.append)
+    out = bench.run(TINY, ("train", "attention", "converge", "decode", "memory", "overhead"), device="cpu",
+                    log=lines.append)
     out["_log"] = "\n".join(lines)
     return out
 
 
 def test_train_rows_for_every_kind(result):
-    rows = {r["model"]: r for r in result["train"]}
+    threads = result["meta"]["threads"]
+    rows = {r["model"]: r for r in result["train"] if r["threads"] == threads}
     assert set(rows) == {"transformer", "rnn", "lstm", "gru"}
-    for r in rows.values():
+    for r in result["train"]:
         _positive(r, "ours_steps_s", "ref_steps_s", "ratio", "ours_ms", "ref_ms")
+    # the Transformer is measured at 1 thread (a Lab job) and at torch's default (the cores) too
+    assert {r["threads"] for r in result["train"] if r["model"] == "transformer"} == set(bench._thread_counts())
+    assert torch.get_num_threads() == threads  # the section restores the setting
+
+
+def test_attention_backends(result):
+    rows = result["attention"]
+    assert [r["backend"].split()[0] for r in rows] == ["fused", "math", "sdpa"]
+    assert [r["backend"] for r in rows if r["backend"].endswith("(auto)")] == ["fused (auto)"]  # CPU training
+    for r in rows:
+        _positive(r, "ms_per_step", "vs_auto")
 
 
 def test_converge_rows(result):
@@ -65,7 +78,7 @@ def test_memory_and_overhead(result):
 
 def test_meta_table_and_json(result, tmp_path):
     assert result["meta"]["device"] == "cpu" and result["meta"]["threads"] >= 1
-    for section in ("train", "converge", "decode", "memory", "overhead"):
+    for section in ("train", "attention", "converge", "decode", "memory", "overhead"):
         assert f"## {section}" in result["_log"]
     path = tmp_path / "bench.json"
     path.write_text(json.dumps({k: v for k, v in result.items() if k != "_log"}))
