@@ -86,31 +86,74 @@ def _thin(df: pd.DataFrame, group: str = "series", max_points: int = MAX_POINTS)
     return pd.concat(parts, ignore_index=True)
 
 
-def _curve_chart(df, lines, points, y_key, lang, title, font, y_scale=None, y_format=None,
-                 max_points=MAX_POINTS):
-    """Shared body of the loss and accuracy charts: lines per step + points at evaluations."""
-    df = _frame(df)
+# Curve charts: {kind: (train-line columns, eval-point columns, y-axis label key)}.
+CURVES: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
+    "loss": ({"loss": "lab.chart.train_loss"}, {"val_loss": "lab.chart.val_loss"}, "lab.chart.loss"),
+    "accuracy": ({"token_acc": "lab.chart.train_token_acc"},
+                 {"val_token_acc": "lab.chart.val_token_acc", "val_seq_acc": "lab.chart.val_seq_acc"},
+                 "lab.chart.accuracy"),
+}
+
+
+def curve_frames(kind: str, data: Any, *, lang: str = "ko",
+                 max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two long-form (step, value, series) tables a curve chart draws: train lines, eval points.
+
+    `data`: columns `step` + the kind's train columns, eval columns either joined on `step`
+    (NaN where no eval ran) or listed separately as `eval_step` + eval columns (a job's curves).
+    """
+    lines, points, _ = CURVES[kind]
+    df = _frame(data)
+    if "eval_step" in df and "step" not in df:  # evaluated (step 0) before the first train step
+        df = df.assign(step=np.nan)
+    df = _split_evals(df, tuple(points))
     if "step" not in df:
         if len(df):
             raise ValueError("curve data needs a 'step' column")
         df = pd.DataFrame({"step": []})
-    line_df, point_df = _thin(_long(df, lines, lang), max_points=max_points), _long(df, points, lang)
+    return _thin(_long(df, lines, lang), max_points=max_points), _long(df, points, lang)
+
+
+def curve_series(kind: str, line_df: pd.DataFrame, point_df: pd.DataFrame, lang: str) -> list[str]:
+    """Legend entries in order: only series that have data (no "validation" swatch before an eval)."""
+    lines, points, _ = CURVES[kind]
     present = set(line_df["series"]) | set(point_df["series"])
-    # Only series that have data get a legend entry (no "validation" swatch before the first eval).
-    order = [s for s in (_t(k, lang) for k in (*lines.values(), *points.values())) if s in present]
+    return [s for s in (_t(k, lang) for k in (*lines.values(), *points.values())) if s in present]
+
+
+def curve_chart(kind: str, line_data: Any, point_data: Any, series: Sequence[str], *, lang: str = "ko",
+                title: str | None = None, font: str | None = FONT, log_y: bool = False) -> alt.LayerChart:
+    """A loss or accuracy chart: lines per step + points at evaluations.
+
+    `line_data` / `point_data`: the tables from `curve_frames`, or `alt.NamedData` references
+    (a spec that stays the same while a live page swaps in new data under those names).
+    """
+    _, _, y_key = CURVES[kind]
+    if kind == "accuracy":
+        y_scale, y_format = alt.Scale(domain=[0, 1]), "%"
+    else:
+        y_scale, y_format = (alt.Scale(type="log") if log_y else alt.Undefined), None
+    order = list(series)
     x = alt.X("step:Q", title=_t("lab.chart.step", lang))
-    y = alt.Y("value:Q", title=_t(y_key, lang), scale=y_scale or alt.Undefined,
+    y = alt.Y("value:Q", title=_t(y_key, lang), scale=y_scale,
               axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
     color = alt.Color("series:N", sort=order, scale=alt.Scale(domain=order),
                       title=_t("lab.chart.series", lang))
     tip = [alt.Tooltip("series:N", title=_t("lab.chart.series", lang)),
            alt.Tooltip("step:Q", title=_t("lab.chart.step", lang)),
            alt.Tooltip("value:Q", title=_t(y_key, lang), format=".4f")]
-    base_line = alt.Chart(line_df).mark_line(strokeWidth=1.5).encode(x=x, y=y, color=color, tooltip=tip)
-    base_pts = alt.Chart(point_df).mark_line(point=alt.OverlayMarkDef(size=50), strokeDash=[4, 3]).encode(
+    base_line = alt.Chart(line_data).mark_line(strokeWidth=1.5).encode(x=x, y=y, color=color, tooltip=tip)
+    base_pts = alt.Chart(point_data).mark_line(point=alt.OverlayMarkDef(size=50), strokeDash=[4, 3]).encode(
         x=x, y=y, color=color, tooltip=tip)
     chart = _titled(alt.layer(base_line, base_pts), title)
     return _finish(chart, font)
+
+
+def _curve(kind: str, df: Any, lang: str, title: str | None, font: str | None, max_points: int,
+           log_y: bool = False) -> alt.LayerChart:
+    line_df, point_df = curve_frames(kind, df, lang=lang, max_points=max_points)
+    return curve_chart(kind, line_df, point_df, curve_series(kind, line_df, point_df, lang), lang=lang,
+                       title=title, font=font, log_y=log_y)
 
 
 def loss_chart(df: Any, *, lang: str = "ko", title: str | None = None, log_y: bool = False,
@@ -121,10 +164,7 @@ def loss_chart(df: Any, *, lang: str = "ko", title: str | None = None, log_y: bo
     A dict of lists works too; eval points may also come as `eval_step`/`val_loss` lists.
     `max_points` thins the train line (a live view redrawn twice a second may ask for ~300).
     """
-    df = _split_evals(_frame(df), ("val_loss",))
-    scale = alt.Scale(type="log") if log_y else None
-    return _curve_chart(df, {"loss": "lab.chart.train_loss"}, {"val_loss": "lab.chart.val_loss"},
-                        "lab.chart.loss", lang, title, font, y_scale=scale, max_points=max_points)
+    return _curve("loss", df, lang, title, font, max_points, log_y=log_y)
 
 
 def accuracy_chart(df: Any, *, lang: str = "ko", title: str | None = None,
@@ -133,11 +173,7 @@ def accuracy_chart(df: Any, *, lang: str = "ko", title: str | None = None,
 
     Columns: `step`, `token_acc`, optional `val_token_acc`, `val_seq_acc` (fractions 0..1).
     """
-    df = _split_evals(_frame(df), ("val_token_acc", "val_seq_acc"))
-    return _curve_chart(df, {"token_acc": "lab.chart.train_token_acc"},
-                        {"val_token_acc": "lab.chart.val_token_acc", "val_seq_acc": "lab.chart.val_seq_acc"},
-                        "lab.chart.accuracy", lang, title, font,
-                        y_scale=alt.Scale(domain=[0, 1]), y_format="%", max_points=max_points)
+    return _curve("accuracy", df, lang, title, font, max_points)
 
 
 def _split_evals(df: pd.DataFrame, val_cols: Sequence[str]) -> pd.DataFrame:

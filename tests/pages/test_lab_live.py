@@ -4,6 +4,7 @@ with `at.run()`)."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
 
@@ -171,3 +172,31 @@ def test_a_live_run_that_diverges_says_so_and_is_stored(run_page, db):
         (run,) = lab_runs.list_runs(session=s)
     assert run.status == "diverged" and run.steps_done < 150
     assert not [e for e in at.expander if e.label == "Try your own input"]
+
+
+def _loss_charts(at):
+    return [c for c in at.get("vega_lite_chart") if "Loss" in json.loads(c.proto.spec).get("title", "")]
+
+
+def test_live_curves_keep_one_spec_and_send_new_data(run_page):
+    """While a job trains the loss chart's spec stays byte-identical and only its data changes,
+    so the browser updates the chart it has instead of embedding a new one twice a second."""
+    at = run_page(LAB, lang="en", query=tiny("gru", steps=3000, eval_every=500, probe_every=500))
+    at.button(key="lab_gru_train").click().run()
+    seen = []
+
+    def two_states(a):
+        charts = _loss_charts(a)
+        if charts and a.get("progress"):
+            c = charts[0].proto
+            seen.append((c.spec, {d.name: d.data.data for d in c.datasets}))
+        return len({tuple(sorted(d.items())) for _, d in seen}) >= 2
+
+    poll(at, two_states)
+    specs = {spec for spec, _ in seen}
+    assert len(specs) == 1  # the same spec at every poll...
+    spec = json.loads(specs.pop())
+    assert {layer["data"]["name"] for layer in spec["layer"]} == {"lines", "points"}
+    assert "datasets" not in spec  # ...with the rows sent beside it, under fixed names
+    at.button(key="lab_gru_stop").click().run()
+    poll(at, lambda a: a.warning)

@@ -2,13 +2,20 @@
 
 Charts are rebuilt only when the run has something new (`RunView.version`) or the viewer changed
 a selection; otherwise the cached chart objects are sent again (a fragment must re-emit them).
+Loss and accuracy curves go out as a fixed spec plus new data, so a live page updates the
+charts it has instead of rebuilding them.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from core.lab import charts
@@ -67,39 +74,88 @@ def _curve_data(view: RunView) -> dict[str, list]:
     return decimate(view.curves, DRAW_POINTS, DRAW_POINTS)
 
 
-def curve_charts(view: RunView, slot: str) -> tuple[Any, Any] | None:
-    """(loss chart, accuracy chart) for the run, or None before the first step."""
-    if not view.curves.get("step") and not view.curves.get("eval_step"):
-        return None
-    lang = current_lang()
+CURVE_KINDS = ("loss", "accuracy")
+_TITLES = {"loss": "lab.page.loss_title", "accuracy": "lab.page.acc_title"}
+_SHARED_LIMIT = 64  # curve frames kept for all sessions (a few per run on screen)
+_shared: OrderedDict[tuple, dict] = OrderedDict()
+_shared_lock = threading.Lock()
 
-    def build():
-        data = _curve_data(view)
-        if "step" not in data:
-            data = {"step": [], "loss": [], "token_acc": [], **data}
-        return (charts.loss_chart(data, lang=lang, title=t("lab.page.loss_title")),
-                charts.accuracy_chart(data, lang=lang, title=t("lab.page.acc_title")))
 
-    return _memo(f"{slot}:curves", (view.job_id, view.run_id, view.version, view.step, lang), build)
+def _frames(view: RunView, lang: str) -> dict[str, tuple]:
+    """{kind: (line_df, point_df, series)} for this state of the run; shared by every session.
+
+    A seminar's guests all poll the same job: the frames are computed once per new state of the
+    run (job / run, version, step, language), not once per viewer.
+    """
+    key = (view.job_id, view.run_id, view.version, view.step, lang)
+    with _shared_lock:
+        hit = _shared.get(key)
+        if hit is not None:
+            _shared.move_to_end(key)
+            return hit
+    data = _curve_data(view)
+    out = {}
+    for kind in CURVE_KINDS:
+        line_df, point_df = charts.curve_frames(kind, data, lang=lang, max_points=DRAW_POINTS)
+        out[kind] = (line_df, point_df, tuple(charts.curve_series(kind, line_df, point_df, lang)))
+    with _shared_lock:
+        _shared[key] = out
+        while len(_shared) > _SHARED_LIMIT:
+            _shared.popitem(last=False)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _curve_template(kind: str, series: tuple[str, ...], lang: str, title: str, presenter: bool) -> str:
+    """The curve chart's Vega-Lite spec (JSON) with its data left as named references.
+
+    It depends only on what the legend shows, the language and presenter mode, so it stays
+    byte-identical while a run trains: the browser then swaps the new rows into the chart it
+    already has instead of compiling and embedding a new one twice a second, and the server
+    skips Altair (building the chart and its schema walk was most of a poll's work).
+    """
+    chart = charts.curve_chart(kind, alt.NamedData(name="lines"), alt.NamedData(name="points"), series,
+                               lang=lang, title=title)
+    return json.dumps(_presented(chart, presenter).to_dict(validate=False))
+
+
+def _full_curve_chart(kind: str, frames: tuple, lang: str, title: str):
+    line_df, point_df, series = frames
+    return charts.curve_chart(kind, line_df, point_df, series, lang=lang, title=title)
 
 
 def draw_curves(view: RunView, slot: str, *, presenter: bool = False) -> None:
     """Loss and accuracy side by side (stacked in presenter mode, where they are larger)."""
-    pair = curve_charts(view, slot)
-    if pair is None:
+    if not view.curves.get("step") and not view.curves.get("eval_step"):
         st.caption(t("lab.page.no_steps_yet"))
         return
+    lang = current_lang()
+    frames = _frames(view, lang)
     cols = [st.container(), st.container()] if presenter else st.columns(2)
-    for col, chart, name in zip(cols, pair, ("loss", "accuracy"), strict=True):
+    for col, kind in zip(cols, CURVE_KINDS, strict=True):
+        line_df, point_df, series = frames[kind]
+        title = t(_TITLES[kind])
+        spec = json.loads(_curve_template(kind, series, lang, title, presenter))
+        spec["datasets"] = {"lines": line_df, "points": point_df}  # Streamlit sends them as Arrow
         with col:
-            show(chart, width="stretch")
+            st.vega_lite_chart(spec=spec, width="stretch")
             if not view.active:
-                export_buttons(chart, f"{slot}_{name}", name)
+                export_buttons(functools.partial(_full_curve_chart, kind, frames[kind], lang, title),
+                               f"{slot}_{kind}", kind)
 
 
 def presenting() -> bool:
     """Presenter mode is on (large type, fewer controls)."""
     return bool(st.session_state.get("lab_presenter"))
+
+
+def _presented(chart, presenter: bool):
+    """The chart as shown: in presenter mode axis, legend and title text readable from the back row."""
+    if not presenter:
+        return chart
+    return (chart.configure_axis(labelFontSize=16, titleFontSize=18)
+            .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
+            .configure_title(fontSize=20))
 
 
 SPEC_CACHE = 24  # Vega-Lite specs kept per session (the charts on screen, a few times over)
@@ -114,17 +170,41 @@ def _spec(chart, presenter: bool) -> dict:
     hit = cache.get(key)
     if hit is not None and hit[0] is chart:
         return hit[1]
-    shown = chart
-    if presenter:  # axis, legend and title text readable from the back row
-        shown = (chart.configure_axis(labelFontSize=16, titleFontSize=18)
-                 .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
-                 .configure_title(fontSize=20))
     # Our builders are tested against the schema (tests/core/lab/test_charts.py); skip it here.
-    spec = shown.to_dict(validate=False)
+    spec = stable_dataset_names(_presented(chart, presenter).to_dict(validate=False))
     if len(cache) >= SPEC_CACHE:
         cache.pop(next(iter(cache)))
     cache[key] = (chart, spec)  # the reference keeps id(chart) from being reused
     return spec
+
+
+def stable_dataset_names(spec: dict) -> dict:
+    """Rename Altair's content-hashed datasets ("data-<hash>") to positional names ("d0", "d1", ...).
+
+    With hashed names every redraw of a live curve changed the spec itself, so the browser
+    compiled and embedded a new Vega view twice a second. With stable names the spec stays
+    byte-identical while only the data changes, and Streamlit's frontend swaps the datasets into
+    the existing view (`view.data(name, rows)`): the chart re-renders without being rebuilt.
+    """
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    names = {old: f"d{i}" for i, old in enumerate(datasets)}
+
+    def rename(node):
+        if isinstance(node, dict):
+            out = {k: rename(v) for k, v in node.items() if k != "datasets"}
+            ref = node.get("data")
+            if isinstance(ref, dict) and ref.get("name") in names:
+                out["data"] = {**ref, "name": names[ref["name"]]}
+            return out
+        if isinstance(node, list):
+            return [rename(v) for v in node]
+        return node
+
+    renamed = rename(spec)
+    renamed["datasets"] = {names[k]: v for k, v in datasets.items()}
+    return renamed
 
 
 def show(chart, *, width: str = "content") -> None:
@@ -133,12 +213,14 @@ def show(chart, *, width: str = "content") -> None:
 
 
 def export_buttons(chart, slot: str, name: str) -> None:
-    """PNG and SVG download buttons for one chart (made on demand; hidden in presenter mode)."""
+    """PNG and SVG download buttons for one chart, or a function making it (made on demand;
+    hidden in presenter mode)."""
     if presenting():
         return
     with st.popover(t("lab.page.export_chart"), icon=":material/download:"):
         if st.button(t("lab.page.prepare_png_svg"), key=f"{slot}_prep"):
-            st.session_state[f"{slot}_files"] = (charts.chart_to_png(chart), charts.chart_to_svg(chart))
+            full = chart() if callable(chart) else chart
+            st.session_state[f"{slot}_files"] = (charts.chart_to_png(full), charts.chart_to_svg(full))
         files = st.session_state.get(f"{slot}_files")
         if files:
             st.download_button("PNG", files[0], file_name=f"{name}.png", mime="image/png", key=f"{slot}_png",

@@ -21,7 +21,8 @@ from ui.lab.urlstate import PE_OPEN, PRESET, show_key
 from ui.lab.view import RunView, from_stored
 from ui.lab.widgets import controls, current_config, validation_error
 
-POLL_S = 0.5  # the page polls a running job at most twice a second
+POLL_S = 0.5  # progress and curves of a running job: twice a second
+ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
 
 
 @functools.lru_cache(maxsize=64)
@@ -162,14 +163,29 @@ def _body(view: RunView, tab: str, presenter: bool) -> None:
     draw_attention(view, slot, compact=presenter)
 
 
-def _live(tab: str, job_id: str, presenter: bool) -> None:
+def _live_view(job_id: str) -> RunView | None:
     view = lab_jobs().view(job_id)
     if view is None or not view.active:
         st.rerun()  # the job ended: one full rerun stops the polling and shows the results
-    _body(view, tab, presenter)
+    return view
 
 
-_live_fragment = st.fragment(run_every=POLL_S)(_live)
+def _live_curves(tab: str, job_id: str, presenter: bool) -> None:
+    view = _live_view(job_id)
+    draw.status_line(view)
+    draw.draw_curves(view, f"lab_{tab}", presenter=presenter)
+
+
+def _live_attention(tab: str, job_id: str, presenter: bool) -> None:
+    draw_attention(_live_view(job_id), f"lab_{tab}", compact=presenter)
+
+
+# Two polls while a job trains: progress and curves twice a second; the probe's attention (a new
+# map every `probe_every` steps, under widgets the viewer may be using) less often. Redrawing
+# the attention controls with the curves cost the watching browser most of its CPU (React
+# re-rendering the widgets), which on a small shared machine slowed the training job.
+_live_curves_fragment = st.fragment(run_every=POLL_S)(_live_curves)
+_live_attention_fragment = st.fragment(run_every=ATTENTION_POLL_S)(_live_attention)
 
 
 def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
@@ -188,7 +204,8 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
     _buttons(ctx, tab, cfg, err, view)
     if view is not None:
         if view.active:
-            _live_fragment(tab, view.job_id, presenter)
+            _live_curves_fragment(tab, view.job_id, presenter)
+            _live_attention_fragment(tab, view.job_id, presenter)
         else:
             _body(view, tab, presenter)
             after.render(ctx, tab, view, presenter=presenter)

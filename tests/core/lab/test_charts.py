@@ -205,3 +205,10 @@ def test_png_export_draws_hangul_glyphs():
         return hashlib.sha256(charts.chart_to_png(chart)).hexdigest()
 
     assert digest("가나다라") != digest("마바사아")
+
+
+def test_curve_frames_before_the_first_train_step():
+    """A job evaluates at step 0 before it trains: eval points only, no train line yet."""
+    line_df, point_df = charts.curve_frames("loss", {"eval_step": [0], "val_loss": [2.5]}, lang="en")
+    assert line_df.empty and point_df["value"].tolist() == [2.5]
+    assert charts.curve_series("loss", line_df, point_df, "en") == ["validation loss"]
