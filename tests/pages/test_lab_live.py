@@ -198,5 +198,6 @@ def test_live_curves_keep_one_spec_and_send_new_data(run_page):
     spec = json.loads(specs.pop())
     assert {layer["data"]["name"] for layer in spec["layer"]} == {"lines", "points"}
     assert "datasets" not in spec  # ...with the rows sent beside it, under fixed names
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"  # no SVG DOM rebuilt per redraw
     at.button(key="lab_gru_stop").click().run()
     poll(at, lambda a: a.warning)

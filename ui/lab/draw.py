@@ -116,7 +116,9 @@ def _curve_template(kind: str, series: tuple[str, ...], lang: str, title: str, p
     """
     chart = charts.curve_chart(kind, alt.NamedData(name="lines"), alt.NamedData(name="points"), series,
                                lang=lang, title=title)
-    return json.dumps(_presented(chart, presenter).to_dict(validate=False))
+    spec = _presented(chart, presenter).to_dict(validate=False)
+    spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}  # redrawn twice a second: no SVG DOM churn
+    return json.dumps(spec)
 
 
 def _full_curve_chart(kind: str, frames: tuple, lang: str, title: str):
