@@ -279,3 +279,15 @@ def test_owner_edits_title_and_notes_and_a_stale_save_keeps_their_text(run_page,
     guest = run_page(LAB, lang="en", query={"tab": "compare", "runs": str(rid)})
     assert not [e for e in guest.expander if e.label == "Edit title and notes"]
     assert not [b for b in guest.button if b.key == "lab_cmp_del"]
+
+
+def test_stored_run_exports_the_loss_chart_as_png_and_svg(run_page, db, tiny_record):
+    rid = store(db, tiny_record)
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    at.button(key="lab_rnn_loss_prep").click().run()
+    assert not at.exception
+    files = {d.proto.label: d for d in at.get("download_button") if d.proto.label in ("PNG", "SVG")}
+    assert set(files) == {"PNG", "SVG"}
+    png = at.session_state["lab_rnn_loss_files"][0]
+    svg = at.session_state["lab_rnn_loss_files"][1]
+    assert png.startswith(b"\x89PNG") and "<svg" in svg and "Loss" in svg  # the chart, with its title
