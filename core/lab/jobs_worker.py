@@ -25,7 +25,7 @@ import torch._dynamo  # noqa: F401  the first optimizer step imports it (~0.9 s)
 from core.lab.checkpoint import save_checkpoint
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
 
-BATCH_S = 0.05
+BATCH_S = 0.2  # the page polls every 0.5 s: 5 small messages a second are plenty
 PROTO = pickle.HIGHEST_PROTOCOL
 
 
