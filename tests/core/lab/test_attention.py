@@ -121,6 +121,8 @@ def test_backend_rule():
     assert attention.pick_backend(torch.randn(1, 2, 3, 4), x) == "fused"  # any input recording grads
     with torch.no_grad():
         assert attention.pick_backend(x) == "math"
+    # off the CPU (CUDA, MPS; "meta" stands in here) torch's fused SDPA kernels are used
+    assert attention.pick_backend(torch.empty(1, 2, 3, 4, device="meta", requires_grad=True)) == "sdpa"
 
 
 def test_inplace_softmax_matches_torch_including_masked_entries():
