@@ -1,0 +1,35 @@
+"""Chart specs the Lab sends while a run trains: stable across redraws, data beside them."""
+
+import json
+
+import numpy as np
+
+from core.lab import charts
+from ui.lab.draw import _curve_template, stable_dataset_names
+
+
+def _without_data(spec: dict) -> str:
+    return json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+
+
+def test_heatmaps_of_two_probe_steps_share_one_spec():
+    """A new probe map only swaps data: Altair's hashed dataset names become positional ones."""
+    src, out = ["i", "love", "cats"], ["나는", "고양이를", "좋아해"]
+    early = charts.attention_heatmap(np.full((3, 3), 1 / 3), src, out, lang="en").to_dict(validate=False)
+    late = charts.attention_heatmap(np.eye(3)[::-1], src, out, lang="en").to_dict(validate=False)
+    assert _without_data(early) != _without_data(late)  # hashed names differ with the data
+    a, b = stable_dataset_names(early), stable_dataset_names(late)
+    assert _without_data(a) == _without_data(b)
+    assert list(a["datasets"]) == ["d0"] and a["datasets"]["d0"] != b["datasets"]["d0"]
+    assert a["data"] == {"name": "d0"}
+
+
+def test_curve_template_refers_to_named_rows_and_depends_on_the_legend():
+    spec = json.loads(_curve_template("loss", ("train loss", "validation loss"), "en", "Loss", False))
+    assert [layer["data"] for layer in spec["layer"]] == [{"name": "lines"}, {"name": "points"}]
+    assert "datasets" not in spec and spec["title"] == "Loss"
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"
+    one = json.loads(_curve_template("loss", ("validation loss",), "en", "Loss", False))
+    assert one["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["validation loss"]
+    big = json.loads(_curve_template("loss", ("train loss", "validation loss"), "en", "Loss", True))
+    assert big["config"]["axis"]["labelFontSize"] == 16  # presenter mode: readable from the back row
