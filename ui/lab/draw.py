@@ -81,8 +81,19 @@ _shared: OrderedDict[tuple, dict] = OrderedDict()
 _shared_lock = threading.Lock()
 
 
+def _arrow(df):
+    """The table as the Arrow IPC bytes Streamlit sends for a named dataset, made once and shared
+    (Streamlit passes bytes through as they are; with a DataFrame it converts per call)."""
+    try:
+        from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+    except ImportError:  # another Streamlit layout: let st.vega_lite_chart convert the DataFrame
+        return df
+    return convert_anything_to_arrow_bytes(df)
+
+
 def _frames(view: RunView, lang: str) -> dict[str, tuple]:
-    """{kind: (line_df, point_df, series)} for this state of the run; shared by every session.
+    """{kind: (line_df, point_df, series, rows)} for this state of the run, `rows` the two tables
+    ready to send; shared by every session.
 
     A seminar's guests all poll the same job: the frames are computed once per new state of the
     run (job / run, version, step, language), not once per viewer.
@@ -97,7 +108,8 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
     out = {}
     for kind in CURVE_KINDS:
         line_df, point_df = charts.curve_frames(kind, data, lang=lang, max_points=DRAW_POINTS)
-        out[kind] = (line_df, point_df, tuple(charts.curve_series(kind, line_df, point_df, lang)))
+        rows = {"lines": _arrow(line_df), "points": _arrow(point_df)}
+        out[kind] = (line_df, point_df, tuple(charts.curve_series(kind, line_df, point_df, lang)), rows)
     with _shared_lock:
         _shared[key] = out
         while len(_shared) > _SHARED_LIMIT:
@@ -122,7 +134,7 @@ def _curve_template(kind: str, series: tuple[str, ...], lang: str, title: str, p
 
 
 def _full_curve_chart(kind: str, frames: tuple, lang: str, title: str):
-    line_df, point_df, series = frames
+    line_df, point_df, series, _ = frames
     return charts.curve_chart(kind, line_df, point_df, series, lang=lang, title=title)
 
 
@@ -135,10 +147,10 @@ def draw_curves(view: RunView, slot: str, *, presenter: bool = False) -> None:
     frames = _frames(view, lang)
     cols = [st.container(), st.container()] if presenter else st.columns(2)
     for col, kind in zip(cols, CURVE_KINDS, strict=True):
-        line_df, point_df, series = frames[kind]
+        _, _, series, rows = frames[kind]
         title = t(_TITLES[kind])
         spec = json.loads(_curve_template(kind, series, lang, title, presenter))
-        spec["datasets"] = {"lines": line_df, "points": point_df}  # Streamlit sends them as Arrow
+        spec["datasets"] = dict(rows)  # named datasets leave the spec as Arrow tables
         with col:
             st.vega_lite_chart(spec=spec, width="stretch")
             if not view.active:
