@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied, StaleEdit
 from core.members import Actor, require_leader, require_member
-from core.validate import FieldError, check_version
+from core.validate import FieldError, check_version, snapshot
 from core.validate import text as check_text
 from core.validate import url as check_url
 from db.models.curriculum import MATERIAL_KINDS, Material, Note, Week
@@ -199,6 +199,28 @@ def add_material(*, session: Session, by: Actor | None, week_id: int, kind: str,
         note=check_text(note, "cur.material.note", max_len=2_000, required=False),
     )
     session.add(material)
+    session.flush()
+    return material
+
+
+MATERIAL_FIELDS = ("kind", "title", "url", "note")
+
+
+def update_material(*, session: Session, by: Actor | None, material_id: int, kind: str, title: str,
+                    url: str = "", note: str = "", seen: dict[str, str] | None = None) -> Material:
+    """A leader corrects a material. `seen` holds the fields as the editor showed them: if
+    another leader changed the material since, the save is refused with the newer fields
+    (`StaleEdit.current`) and nothing changes."""
+    require_leader(by)
+    material = _get(session, Material, material_id)
+    if seen is not None and any(getattr(material, k) != seen.get(k) for k in MATERIAL_FIELDS):
+        raise StaleEdit(current=snapshot(material))
+    if kind not in MATERIAL_KINDS:
+        raise FieldError("cur.material.kind", "common.error.invalid_choice")
+    material.kind = kind
+    material.title = check_text(title, "cur.material.title", max_len=300)
+    material.url = check_url(url, "cur.material.url")
+    material.note = check_text(note, "cur.material.note", max_len=2_000, required=False)
     session.flush()
     return material
 

@@ -1,5 +1,5 @@
 """Streamlit glue shared by the curriculum pages: labels, the next-seminar card on Home, the
-stale-edit notice, and version bookkeeping for edit forms."""
+stale-edit notice, version bookkeeping for edit forms, and the material editor."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from core import curriculum as cur
 from core import seminars
 from core.curriculum import week_title
 from core.errors import AppError, StaleEdit
-from db.models.curriculum import Seminar, Week
+from db.models.curriculum import MATERIAL_KINDS, Seminar, Week
 from ui.i18n import show_error, t
 
 CURRICULUM_PAGE = "views/curriculum.py"
@@ -133,3 +134,44 @@ def next_seminar_card(ctx) -> None:
             st.page_link(SEMINARS_PAGE, label=t("cur.nav.seminars"), icon=":material/co_present:")
         except Exception:  # noqa: BLE001  page not registered in this run (e.g. a test harness)
             pass
+
+
+def material_line(kind: str, title: str, url: str, note: str) -> str:
+    """One material as a Markdown line: kind, linked title, note."""
+    link = f"[{title}]({url})" if url else title
+    return f"**{t(f'cur.material.kind.{kind}')}** · {link}" + (f" — {note}" if note else "")
+
+
+def edit_material(db, me, m) -> None:
+    """A leader's correction form; a save refused as stale shows the newer fields and keeps the input."""
+    seen_key = f"cur_mat_seen_{m.id}"
+    seen = st.session_state.setdefault(seen_key, {k: getattr(m, k) for k in cur.MATERIAL_FIELDS})
+    with st.form(f"cur_mat_edit_{m.id}"):
+        kinds = {k: t(f"cur.material.kind.{k}") for k in MATERIAL_KINDS}
+        c1, c2 = st.columns([1, 3])
+        kind = c1.selectbox(t("cur.material.kind"), list(kinds), index=list(kinds).index(m.kind),
+                            key=f"cur_mat_{m.id}_kind", format_func=kinds.get)
+        mtitle = c2.text_input(t("cur.material.title"), value=m.title, key=f"cur_mat_{m.id}_title", max_chars=300)
+        murl = st.text_input(t("cur.material.url"), value=m.url, key=f"cur_mat_{m.id}_url")
+        mnote = st.text_input(t("cur.material.note"), value=m.note, key=f"cur_mat_{m.id}_note")
+        save = st.form_submit_button(t("common.save"))
+    if not save:
+        return
+    try:
+        with db.write() as s:
+            cur.update_material(session=s, by=me, material_id=m.id, kind=kind, title=mtitle, url=murl,
+                                note=mnote, seen=seen)
+    except StaleEdit as err:
+        show_error(err)
+        newer = err.current
+        with st.container(border=True):
+            st.caption(t("cur.week.newer"))
+            st.markdown(material_line(newer.kind, newer.title, newer.url, newer.note))
+        st.session_state[seen_key] = {k: getattr(newer, k) for k in cur.MATERIAL_FIELDS}
+    except AppError as err:
+        show_error(err)
+    else:
+        for k in (seen_key, *(f"cur_mat_{m.id}_{f}" for f in cur.MATERIAL_FIELDS)):
+            st.session_state.pop(k, None)
+        st.toast(t("cur.material.saved"), icon=":material/check:")
+        st.rerun()

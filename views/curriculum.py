@@ -9,7 +9,7 @@ from core.curriculum_export import curriculum_markdown, filename, week_markdown
 from core.curriculum_search import search
 from core.errors import AppError
 from db.models.curriculum import MATERIAL_KINDS
-from ui.curriculum import base_version, save_versioned, week_label, when
+from ui.curriculum import base_version, edit_material, material_line, save_versioned, week_label, when
 from ui.frame import frame
 from ui.i18n import show_error, t
 from ui.links import lab_link
@@ -164,11 +164,15 @@ if is_leader:
 st.subheader(t("cur.materials"), anchor=False)
 if not materials:
     st.caption(t("cur.material.none"))
+
 for m in materials:
-    row = st.columns([6, 1]) if is_leader else [st.container()]
-    link = f"[{m.title}]({m.url})" if m.url else m.title
-    row[0].markdown(f"**{t(f'cur.material.kind.{m.kind}')}** · {link}" + (f" — {m.note}" if m.note else ""))
-    if is_leader and row[1].button(t("common.delete"), key=f"cur_mat_del_{m.id}"):
+    row = st.columns([6, 1, 1]) if is_leader else [st.container()]
+    row[0].markdown(material_line(m.kind, m.title, m.url, m.note))
+    if not is_leader:
+        continue
+    with row[1].popover(t("common.edit"), icon=":material/edit:"):
+        edit_material(ctx.db, me, m)
+    if row[2].button(t("common.delete"), key=f"cur_mat_del_{m.id}"):
         try:
             with ctx.db.write() as s:
                 cur.delete_material(session=s, by=me, material_id=m.id)

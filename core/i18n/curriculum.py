@@ -46,6 +46,7 @@ KO = {
     "cur.material.note": "메모",
     "cur.material.add": "자료 추가",
     "cur.material.added": "자료를 추가했습니다.",
+    "cur.material.saved": "자료를 고쳤습니다.",
     "cur.material.delete": "자료 삭제",
     "cur.material.none": "아직 자료가 없습니다.",
     # notes
@@ -247,6 +248,7 @@ EN = {
     "cur.material.note": "Note",
     "cur.material.add": "Add material",
     "cur.material.added": "Material added.",
+    "cur.material.saved": "Material updated.",
     "cur.material.delete": "Delete material",
     "cur.material.none": "No materials yet.",
     "cur.notes": "Notes",

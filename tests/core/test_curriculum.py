@@ -164,3 +164,33 @@ def test_curriculum_i18n_catalogs_match():
     assert all(k.startswith("cur.") for k in cat.KO)
     for k in cat.KO:
         assert set(re.findall(r"{(\w+)}", cat.KO[k])) == set(re.findall(r"{(\w+)}", cat.EN[k])), k
+
+
+def test_leader_corrects_a_material_and_a_concurrent_edit_is_refused(db, people):
+    leader, member, _ = people
+    w = _week(db, leader)
+    with db.write() as s:
+        m = cur.add_material(session=s, by=leader, week_id=w.id, kind="link", title="Attention paper",
+                             url="https://arxiv.org/abs/1706.0376")
+        seen = {k: getattr(m, k) for k in cur.MATERIAL_FIELDS}
+        mid = m.id
+    with db.write() as s:
+        cur.update_material(session=s, by=leader, material_id=mid, kind="paper", title="Attention Is All You Need",
+                            url="https://arxiv.org/abs/1706.03762", note="원 논문", seen=seen)
+    with db.read() as s:
+        (got,) = cur.list_materials(session=s, week_id=w.id)
+        assert (got.kind, got.title, got.url, got.note) == (
+            "paper", "Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "원 논문")
+    # a second editor who opened the form before that save is refused, with the newer fields
+    with pytest.raises(StaleEdit) as err, db.write() as s:
+        cur.update_material(session=s, by=leader, material_id=mid, kind="link", title="other", seen=seen)
+    assert err.value.current.title == "Attention Is All You Need"
+    with pytest.raises(PermissionDenied), db.write() as s:
+        cur.update_material(session=s, by=member, material_id=mid, kind="link", title="x")
+    with pytest.raises(FieldError) as bad, db.write() as s:
+        cur.update_material(session=s, by=leader, material_id=mid, kind="link", title="x", url="javascript:alert(1)")
+    assert bad.value.field == "cur.material.url"
+    with pytest.raises(FieldError), db.write() as s:
+        cur.update_material(session=s, by=leader, material_id=mid, kind="video", title="x")
+    with db.read() as s:
+        assert cur.list_materials(session=s, week_id=w.id)[0].title == "Attention Is All You Need"  # unchanged

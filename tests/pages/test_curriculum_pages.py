@@ -52,6 +52,34 @@ def test_leader_creates_a_week_with_a_material(run_page, db):
     assert "Attention Is All You Need" in texts(at)
 
 
+def test_leader_corrects_a_material_and_a_stale_save_shows_the_newer_one(run_page, db):
+    leader = make_leader(db)
+    w = _week(db, leader)
+    with db.write() as s:
+        mid = cur.add_material(session=s, by=leader, week_id=w.id, kind="link", title="Atention paper",
+                               url="https://arxiv.org/abs/1706.03762").id
+    at = run_page("views/curriculum.py", actor=leader, lang="en")
+    at.text_input(key=f"cur_mat_{mid}_title").set_value("Attention Is All You Need")
+    at.selectbox(key=f"cur_mat_{mid}_kind").set_value("paper")
+    at.button(key=f"FormSubmitter:cur_mat_edit_{mid}-Save").click().run()
+    assert not at.exception and not at.error
+    assert "**Paper** · [Attention Is All You Need](https://arxiv.org/abs/1706.03762)" in texts(at)
+    # the form reopens on the saved values; another leader then saves first
+    at.text_input(key=f"cur_mat_{mid}_note").set_value("read sections 3.2-3.5")
+    with db.write() as s:
+        cur.update_material(session=s, by=leader, material_id=mid, kind="paper", title="Attention (Vaswani 2017)",
+                            url="https://arxiv.org/abs/1706.03762")
+    at.button(key=f"FormSubmitter:cur_mat_edit_{mid}-Save").click().run()
+    assert "Someone else saved first" in at.error[0].value
+    assert "Attention (Vaswani 2017)" in texts(at)  # the newer version is shown
+    assert at.text_input(key=f"cur_mat_{mid}_note").value == "read sections 3.2-3.5"  # input kept
+    at.button(key=f"FormSubmitter:cur_mat_edit_{mid}-Save").click().run()  # a second save is deliberate
+    assert not at.error
+    with db.read() as s:
+        (m,) = cur.list_materials(session=s, week_id=w.id)
+    assert (m.title, m.note) == ("Attention Is All You Need", "read sections 3.2-3.5")
+
+
 def test_week_dates_out_of_order_keep_the_form(run_page, db):
     leader = make_leader(db)
     at = run_page("views/curriculum.py", actor=leader)
