@@ -35,14 +35,15 @@ def base_version(key: str, version: int) -> int:
     return st.session_state.setdefault(key, version)
 
 
-def on_stale(err: StaleEdit, key: str, newer_markdown: str) -> None:
+def on_stale(err: StaleEdit, key: str, newer_markdown: str, base: object = None) -> None:
     """Explain the refusal, show what the other person saved, and let the next save start from
-    it. The form widgets keep their own keys, so the user's text stays where it is."""
+    it (`base`, by default the newer version number). The form widgets keep their own keys, so
+    the user's text stays where it is."""
     show_error(err)
     with st.container(border=True):
         st.caption(t("cur.week.newer"))
         st.markdown(newer_markdown)
-    st.session_state[key] = err.current.version
+    st.session_state[key] = err.current.version if base is None else base
 
 
 def save_versioned(db, base_key: str, write: Callable[[Session, int], object],
@@ -162,12 +163,9 @@ def edit_material(db, me, m) -> None:
             cur.update_material(session=s, by=me, material_id=m.id, kind=kind, title=mtitle, url=murl,
                                 note=mnote, seen=seen)
     except StaleEdit as err:
-        show_error(err)
         newer = err.current
-        with st.container(border=True):
-            st.caption(t("cur.week.newer"))
-            st.markdown(material_line(newer.kind, newer.title, newer.url, newer.note))
-        st.session_state[seen_key] = {k: getattr(newer, k) for k in cur.MATERIAL_FIELDS}
+        on_stale(err, seen_key, material_line(newer.kind, newer.title, newer.url, newer.note),
+                 base={k: getattr(newer, k) for k in cur.MATERIAL_FIELDS})
     except AppError as err:
         show_error(err)
     else:
