@@ -181,7 +181,8 @@ def _loss_charts(at):
 def test_live_curves_keep_one_spec_and_send_new_data(run_page):
     """While a job trains the loss chart's spec stays byte-identical and only its data changes,
     so the browser updates the chart it has instead of embedding a new one twice a second."""
-    at = run_page(LAB, lang="en", query=tiny("gru", steps=3000, eval_every=500, probe_every=500))
+    # long enough that it cannot finish before the stop below, however slow the machine is
+    at = run_page(LAB, lang="en", query=tiny("gru", steps=20000, eval_every=500, probe_every=500))
     at.button(key="lab_gru_train").click().run()
     seen = []
 
