@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.frame import render_frame
-from ui.nav import navigation
+from ui.shell.frame import render_frame
+from ui.shell.nav import navigation
 
 st.set_page_config(page_title="스터디 대시보드", page_icon=":material/school:", layout="wide")
 ctx = render_frame()

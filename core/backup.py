@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 import db.models  # noqa: F401  (registers every table)
+from core.accounts.members import Actor, require_leader
 from core.errors import AppError, InvalidInput
-from core.members import Actor, require_leader
 from db.base import Base, utcnow
 from db.models.members import Member
 

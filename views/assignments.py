@@ -6,10 +6,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import assignments, members, papers, templates
+from core.accounts import members
 from core.errors import AppError
-from ui.frame import frame
-from ui.i18n import show_error, t
+from core.reviews import assignments, papers, templates
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 st.title(t("rev.asg.title"))

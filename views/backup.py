@@ -6,8 +6,8 @@ import streamlit as st
 
 from core import backup
 from core.errors import AppError
-from ui.frame import frame
-from ui.i18n import show_error, t
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 st.title(t("backup.title"))

@@ -3,16 +3,16 @@ Guests read; members write notes; leaders plan, reorder and archive weeks."""
 
 import streamlit as st
 
-from core import curriculum as cur
-from core import notes_import
-from core.curriculum_export import curriculum_markdown, filename, week_markdown
-from core.curriculum_search import search
+from core.curriculum import notes_import
+from core.curriculum import weeks as cur
+from core.curriculum.export import curriculum_markdown, filename, week_markdown
+from core.curriculum.search import search
 from core.errors import AppError
 from db.models.curriculum import MATERIAL_KINDS
-from ui.curriculum import base_version, edit_material, material_line, save_versioned, week_label, when
-from ui.frame import frame
-from ui.i18n import show_error, t
-from ui.links import lab_link
+from ui.curriculum.widgets import base_version, edit_material, material_line, save_versioned, week_label, when
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
+from ui.shell.links import lab_link
 
 ctx = frame()
 me = ctx.actor

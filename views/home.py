@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui.curriculum import next_seminar_card, this_week_card
-from ui.frame import frame
-from ui.i18n import t
-from ui.lab_home import home_card as lab_home_card
-from ui.nav import PAGES, allowed
-from ui.reviews import home_card as review_home_card
+from ui.curriculum.widgets import next_seminar_card, this_week_card
+from ui.lab.home import home_card as lab_home_card
+from ui.reviews.widgets import home_card as review_home_card
+from ui.shell.frame import frame
+from ui.shell.i18n import t
+from ui.shell.nav import PAGES, allowed
 
 ctx = frame()
 st.title(t("app.title"))

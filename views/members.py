@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from core import members
+from core.accounts import members
+from core.accounts.members import ROLES
 from core.errors import AppError, StaleEdit
-from core.members import ROLES
-from ui.frame import frame
-from ui.i18n import show_error, t
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 st.title(t("members.title"))

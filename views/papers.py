@@ -4,13 +4,13 @@ entries); duplicates are merged. Open a paper to write or read its reviews."""
 import pandas as pd
 import streamlit as st
 
-from core import papers
-from core.bibtex import MAX_BIB_BYTES, PaperData
 from core.errors import AppError, StaleEdit
+from core.reviews import papers
+from core.reviews.bibtex import MAX_BIB_BYTES, PaperData
 from core.validate import decode_text_upload
-from ui.frame import frame
-from ui.i18n import show_error, t
-from ui.reviews import page_link
+from ui.reviews.widgets import page_link
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 st.title(t("rev.papers.title"))

@@ -3,12 +3,12 @@ Markdown + LaTeX in questions and answers. Guests read; writing needs sign-in.""
 
 import streamlit as st
 
-from core import curriculum as cur
-from core import qa, seminars
+from core.curriculum import qa, seminars
+from core.curriculum import weeks as cur
 from core.errors import AppError
-from ui.curriculum import base_version, save_versioned, week_label, when
-from ui.frame import frame
-from ui.i18n import show_error, t
+from ui.curriculum.widgets import base_version, save_versioned, week_label, when
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 me = ctx.actor

@@ -1,15 +1,15 @@
 """Retrospectives (회고): write one per week and choose who reads it; read what you may.
-Members only; who may read what is decided in core.retros, not here."""
+Members only; who may read what is decided in core.curriculum.retros, not here."""
 
 import streamlit as st
 
-from core import curriculum as cur
-from core import retros
+from core.curriculum import retros
+from core.curriculum import weeks as cur
 from core.errors import AppError
 from db.models.curriculum import RETRO_VISIBILITY
-from ui.curriculum import save_versioned, week_label, when
-from ui.frame import frame
-from ui.i18n import show_error, t
+from ui.curriculum.widgets import save_versioned, week_label, when
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 me = ctx.actor

@@ -3,13 +3,14 @@ form; the draft is saved on the server as you type."""
 
 import streamlit as st
 
-from core import papers, reviews, templates
 from core.errors import AppError
-from core.review_queries import hidden_count, my_reviews
-from ui.frame import frame
-from ui.i18n import show_error, t
-from ui.review_editor import editor
-from ui.reviews import page_link
+from core.reviews import papers, templates
+from core.reviews import workflow as reviews
+from core.reviews.queries import hidden_count, my_reviews
+from ui.reviews.editor import editor
+from ui.reviews.widgets import page_link
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 st.title(t("rev.write.title"))

@@ -4,13 +4,15 @@ answers, one review's page (?review=<id>), and exports."""
 import pandas as pd
 import streamlit as st
 
-from core import members, papers, review_export
-from core.review_queries import STATUSES as REVIEW_STATUSES
-from core.review_queries import Filters, all_tags, find_reviews, rating_keys
-from ui.frame import frame
-from ui.i18n import t
-from ui.review_view import review_page
-from ui.reviews import page_link
+from core.accounts import members
+from core.reviews import export as review_export
+from core.reviews import papers
+from core.reviews.queries import STATUSES as REVIEW_STATUSES
+from core.reviews.queries import Filters, all_tags, find_reviews, rating_keys
+from ui.reviews.view import review_page
+from ui.reviews.widgets import page_link
+from ui.shell.frame import frame
+from ui.shell.i18n import t
 
 ctx = frame()
 if flash := st.session_state.pop("rev_flash", None):

@@ -5,14 +5,15 @@ from datetime import time
 
 import streamlit as st
 
-from core import attendance, members, seminars
-from core import curriculum as cur
+from core.accounts import members
+from core.curriculum import attendance, seminars
+from core.curriculum import weeks as cur
 from core.errors import AppError
 from db.base import utcnow
 from db.models.curriculum import ATTENDANCE_STATUSES
-from ui.curriculum import base_version, save_versioned, seminar_facts, week_label, when
-from ui.frame import frame
-from ui.i18n import show_error, t
+from ui.curriculum.widgets import base_version, save_versioned, seminar_facts, week_label, when
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 me = ctx.actor

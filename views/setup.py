@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core import members
+from core.accounts import members
 from core.errors import AppError
-from ui.auth import sign_in_as
-from ui.frame import frame
-from ui.i18n import current_lang, show_error, t
-from ui.widgets import restore_form
+from ui.shell.auth import sign_in_as
+from ui.shell.frame import frame
+from ui.shell.i18n import current_lang, show_error, t
+from ui.shell.restore import restore_form
 
 ctx = frame()
 st.title(t("setup.title"))

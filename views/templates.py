@@ -4,12 +4,12 @@ version; reviews keep theirs), preview the form, duplicate, archive, import / ex
 import pandas as pd
 import streamlit as st
 
-from core import templates
 from core.errors import AppError, StaleEdit
-from core.template_schema import FIELD_TYPES, SchemaError, validate_fields
-from ui.frame import frame
-from ui.i18n import show_error, t
-from ui.reviews import field_widget, problems_box
+from core.reviews import templates
+from core.reviews.template_schema import FIELD_TYPES, SchemaError, validate_fields
+from ui.reviews.widgets import field_widget, problems_box
+from ui.shell.frame import frame
+from ui.shell.i18n import show_error, t
 
 ctx = frame()
 st.title(t("rev.tpl.title"))

@@ -1,30 +1,38 @@
-"""Translation catalogs (Korean default, English) and a Streamlit-free `translate()`.
+"""Translation machinery (Korean default, English) and a Streamlit-free `translate()`.
 
-Each domain keeps its strings in a module of this package (`common.py`, `curriculum.py`,
-`reviews.py`, `lab.py`, ...) defining two dicts, `KO` and `EN`, with the same keys and the same
-`{placeholders}`. Keys are namespaced by domain: "lab.train", "reviews.submit", ...
+Each feature keeps its strings in its own catalog module (listed in CATALOGS: the shell's
+`core/i18n/common.py`, `core/curriculum/catalog.py`, `core/reviews/catalog.py`,
+`core/lab/catalog/`), defining two dicts, `KO` and `EN`, with the same keys and the same
+`{placeholders}`. Keys are namespaced by feature: "cur.", "rev.", "lab.", ...
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from functools import cache
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
+CATALOGS = (
+    "core.i18n.common",
+    "core.curriculum.catalog",
+    "core.reviews.catalog",
+    "core.lab.catalog.engine",
+    "core.lab.catalog.page",
+    "core.lab.catalog.charts",
+)
 
 
 @cache
 def catalogs() -> dict[str, dict[str, str]]:
-    """Merge every domain module's KO/EN dicts into {"ko": {...}, "en": {...}}."""
+    """Merge every feature catalog's KO/EN dicts into {"ko": {...}, "en": {...}}."""
     merged: dict[str, dict[str, str]] = {"ko": {}, "en": {}}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+    for name in CATALOGS:
+        mod = importlib.import_module(name)
         for lang, table in (("ko", getattr(mod, "KO", {})), ("en", getattr(mod, "EN", {}))):
             dup = set(merged[lang]) & set(table)
             if dup:
-                raise RuntimeError(f"duplicate i18n keys in {info.name}: {sorted(dup)[:5]}")
+                raise RuntimeError(f"duplicate i18n keys in {name}: {sorted(dup)[:5]}")
             merged[lang].update(table)
     return merged
 

@@ -1,7 +1,7 @@
 """Frozen run configs for the Model Lab, their validation, (de)serialisation and a stable hash.
 
 `validate()` raises `ConfigError` whose `.key`/`.params` the UI translates (catalog in
-`core/i18n/lab.py`); `str(err)` is the English text. Limits keep a live demo on a laptop CPU
+`core/lab/catalog/engine.py`); `str(err)` is the English text. Limits keep a live demo on a laptop CPU
 responsive; they are named in the messages so a user knows what to change.
 """
 

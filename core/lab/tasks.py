@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import torch
 
-from core.i18n.lab import EN as _EN
-from core.i18n.lab import KO as _KO
+from core.lab.catalog.engine import EN as _EN
+from core.lab.catalog.engine import KO as _KO
 from core.lab.config import TASK_NAMES, ConfigError
 from core.lab.lexicon import translation_pairs
 

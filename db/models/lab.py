@@ -1,7 +1,7 @@
 """Model Lab runs: a finished (or stopped / diverged) training run kept for history, comparison,
 shared links (`?run=<id>`) and instant replay of a config and seed that already ran.
 
-Sizes are bounded by `core/lab_runs.py` before a row is written: curves are decimated, probe
+Sizes are bounded by `core/lab/runs.py` before a row is written: curves are decimated, probe
 snapshots (attention maps over training time) are thinned, the checkpoint is dropped past a limit.
 """
 

@@ -72,7 +72,7 @@ class TemplateVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("review_templates.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    fields: Mapped[list] = mapped_column(JSON)  # validated by core.templates.TemplateSchema
+    fields: Mapped[list] = mapped_column(JSON)  # validated by core.reviews.templates.TemplateSchema
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
                                                       nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import answers as ans
-from core.template_defaults import AI_CLUB, DEFAULT_TEMPLATES
-from core.template_schema import dump_fields, validate_fields
+from core.reviews import answers as ans
+from core.reviews.template_defaults import AI_CLUB, DEFAULT_TEMPLATES
+from core.reviews.template_schema import dump_fields, validate_fields
 from db.base import utcnow
 from db.models.reviews import Paper, Review, ReviewDraft, ReviewRevision, ReviewTemplate, TemplateVersion
 from db.seeds.members import demo_member

@@ -5,14 +5,15 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from core import backup, members
+from core import backup
+from core.accounts import members
 from core.errors import PermissionDenied
 from db.engine import Database
 from db.migrate import current_heads, upgrade
 from db.models.members import Member
 from db.seeds import run_seeds
 from tests.conftest import wipe
-from tests.factories import PASSWORD, make_leader, make_member
+from tests.support.factories import PASSWORD, make_leader, make_member
 
 
 def _schema(db):

@@ -21,7 +21,7 @@ def _modules(folder: str) -> list[str]:
 
 def test_core_and_db_never_import_streamlit():
     mods = _modules("core") + _modules("db")
-    assert "core.members" in mods and "db.engine" in mods
+    assert "core.accounts.members" in mods and "db.engine" in mods
     code = (
         "import importlib, sys\n"
         f"for m in {mods!r}:\n"
@@ -38,7 +38,7 @@ def test_non_lab_pages_do_not_import_torch():
     """Home and the other non-Lab screens render without paying torch's import cost."""
     code = (
         "import sys\n"
-        "import ui.frame, ui.nav, core.members, core.backup, db.models\n"
+        "import ui.shell.frame, ui.shell.nav, core.accounts.members, core.backup, db.models\n"
         "print('TORCH' if 'torch' in sys.modules else 'CLEAN')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from db.models.members import Member
 from db.models.meta import AppMeta
 from db.seeds import run_seeds
-from tests.factories import make_leader
+from tests.support.factories import make_leader
 
 
 def test_seed_runs_once(db):

@@ -18,7 +18,7 @@ import pytest
 from db.engine import Database
 from db.migrate import upgrade
 from db.seeds import run_seeds
-from tests.factories import make_leader, make_member
+from tests.support.factories import make_leader, make_member
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

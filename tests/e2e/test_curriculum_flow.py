@@ -4,10 +4,10 @@ with LaTeX (rendered by KaTeX), then answer the positional-encoding question in 
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import curriculum as cur
-from core import qa
-from tests.e2e.helpers import goto, sign_in, wait_idle
-from tests.factories import PASSWORD
+from core.curriculum import qa
+from core.curriculum import weeks as cur
+from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.factories import PASSWORD
 
 
 def open_nav(page: Page, name: str) -> None:

@@ -2,8 +2,8 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import goto, sign_in, wait_idle
-from tests.factories import PASSWORD
+from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.factories import PASSWORD
 
 
 def test_home_renders_korean_with_hangul_font(page: Page, live_app, tmp_path):

@@ -8,7 +8,7 @@ import random
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import goto, wait_idle
+from tests.support.browser import goto, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import assignments, members, papers, templates
-from core.bibtex import PaperData
+from core.accounts import members
+from core.reviews import assignments, papers, templates
+from core.reviews.bibtex import PaperData
 from db.models.reviews import Review
-from tests.e2e.helpers import goto, sign_in, wait_idle
-from tests.factories import PASSWORD, _any_leader
+from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.factories import PASSWORD, _any_leader
 
 pytestmark = pytest.mark.e2e
 TEXT = "어텐션만으로 번역한다. Self-attention is all we need"

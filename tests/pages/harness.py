@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.frame import render_frame
+from ui.shell.frame import render_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 

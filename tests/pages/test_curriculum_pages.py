@@ -3,12 +3,12 @@ writes a note, imports one, asks and answers, checks in; stale edits keep the us
 
 from datetime import date, timedelta
 
-from core import attendance, qa, retros, seminars
-from core import curriculum as cur
+from core.curriculum import attendance, qa, retros, seminars
+from core.curriculum import weeks as cur
 from db.base import utcnow
 from db.models.members import Member
 from db.seeds import run_seeds
-from tests.factories import make_leader, make_member
+from tests.support.factories import make_leader, make_member
 
 
 def button(at, label):

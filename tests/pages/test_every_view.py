@@ -4,8 +4,8 @@ Korean and English, on a database with the demo content."""
 import pytest
 
 from db.seeds import run_seeds
-from tests.factories import make_leader, make_member
-from ui.nav import PAGES
+from tests.support.factories import make_leader, make_member
+from ui.shell.nav import PAGES
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])

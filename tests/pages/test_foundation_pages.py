@@ -2,8 +2,8 @@
 
 import pytest
 
-from core import members
-from tests.factories import PASSWORD, make_leader, make_member
+from core.accounts import members
+from tests.support.factories import PASSWORD, make_leader, make_member
 
 
 def test_first_visit_asks_for_leader_then_signs_in(run_app, db):

@@ -1,7 +1,7 @@
 """Home: this week's curriculum and the next seminar, for guests, in both languages."""
 
 from db.seeds import run_seeds
-from tests.factories import make_leader
+from tests.support.factories import make_leader
 
 
 def test_home_shows_this_week_and_next_seminar(run_app, db):

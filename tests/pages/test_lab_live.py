@@ -8,9 +8,9 @@ import json
 import random
 import time
 
-from core import lab_runs
-from tests.factories import make_member
+from core.lab import runs as lab_runs
 from tests.pages.test_lab_page import LAB, has_heatmap, has_loss_chart, store
+from tests.support.factories import make_member
 
 TIMEOUT_S = 30
 
@@ -150,7 +150,7 @@ def test_diverged_run_names_the_step_and_suggests_a_lower_rate(run_page, db):
     from dataclasses import replace
 
     from core.lab.config import to_dict
-    from core.lab_runs import RunRecord
+    from core.lab.runs import RunRecord
     from tests.pages.test_lab_page import TINY_RNN
 
     cfg = replace(TINY_RNN, lr=0.5)

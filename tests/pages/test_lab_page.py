@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from core import lab_runs
+from core.lab import runs as lab_runs
 from core.lab.config import replace
 from ui.lab.presets import PRESETS, tab_default
 
@@ -18,8 +18,8 @@ TINY_RNN = replace(tab_default("rnn"), steps=20, seq_len=5, eval_every=10, probe
 @pytest.fixture(scope="module")
 def tiny_record():
     """One real tiny training, recorded once for the module (stored again per test)."""
+    from core.lab.snapshots import record_of_events
     from core.lab.train import train
-    from ui.lab.snapshots import record_of_events
 
     return record_of_events(TINY_RNN, train(TINY_RNN))
 
@@ -71,7 +71,7 @@ def test_preset_link_opens_tab_with_config_and_story(run_page):
 
 
 def test_every_preset_renders_in_korean(run_page):
-    from ui.links import LAB_PRESETS
+    from ui.shell.links import LAB_PRESETS
 
     for name in LAB_PRESETS:
         at = run_page(LAB, query={"preset": name})
@@ -217,7 +217,7 @@ def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny
     import sys
     from pathlib import Path
 
-    from tests.factories import make_leader
+    from tests.support.factories import make_leader
 
     make_leader(db)
     rid = store(db, tiny_record)
@@ -226,15 +226,15 @@ def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny
     links = [p.proto.label for p in at.get("page_link")]
     assert "Transformer on reverse" in links
     assert any(k.startswith(f"#{rid} RNN · reverse") for k in links), links
-    code = "import sys, ui.lab_home; print('TORCH' if 'torch' in sys.modules else 'CLEAN')"
+    code = "import sys, ui.lab.home; print('TORCH' if 'torch' in sys.modules else 'CLEAN')"
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
                          capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "CLEAN", out.stderr
 
 
 def test_transformer_attention_kinds_layers_heads_and_grid(run_page, db):
+    from core.lab.snapshots import record_of_events
     from core.lab.train import train
-    from ui.lab.snapshots import record_of_events
 
     cfg = replace(tab_default("transformer"), steps=2, seq_len=4, eval_every=2, probe_every=2,
                   **{"model.d_model": 16, "model.d_ff": 16, "model.n_heads": 2})
@@ -254,7 +254,7 @@ def test_transformer_attention_kinds_layers_heads_and_grid(run_page, db):
 
 
 def test_owner_edits_title_and_notes_and_a_stale_save_keeps_their_text(run_page, db, tiny_record):
-    from tests.factories import make_member
+    from tests.support.factories import make_member
 
     alice = make_member(db, "alice")
     rid = store(db, tiny_record, by=alice)

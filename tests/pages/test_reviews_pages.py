@@ -4,10 +4,10 @@ save kept), a leader returns / approves, templates, assignments, papers; Korean 
 
 import pytest
 
-from core import reviews
+from core.reviews import workflow as reviews
 from db.models.reviews import Paper, Review
-from tests.core.reviews_support import make_paper, make_template, start, submitted
-from tests.factories import make_leader, make_member
+from tests.support.factories import make_leader, make_member
+from tests.support.reviews import make_paper, make_template, start, submitted
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_templates_page_edit_makes_new_version(run_page, db, group):
     at.text_input(key=f"rev_tpl_nen_{tid}").input("Basic v2").run()
     _button(at, "Save").click().run()
     assert not at.exception
-    from core import templates
+    from core.reviews import templates
     with db.read() as s:
         assert templates.get_template(session=s, template_id=tid).name_en == "Basic v2"
 

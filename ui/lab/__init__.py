@@ -1,2 +1,4 @@
-"""Streamlit glue for the Model Lab page (views/lab.py). Imports torch lazily through core.lab:
-nothing outside the Lab page may import this package (Home must stay torch-free)."""
+"""Streamlit glue for the Model Lab page (views/lab.py) and its Home card (home.py).
+
+The page imports torch lazily through core.lab; `home.py` must stay torch-free (Home imports it).
+"""

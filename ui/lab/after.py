@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import lab_runs
 from core.errors import AppError
 from core.lab import charts
+from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, to_dict
-from ui.frame import Frame
-from ui.i18n import current_lang, show_error, t
+from core.lab.view import RunView
 from ui.lab.draw import _memo, export_buttons, show
-from ui.lab.view import RunView
+from ui.shell.frame import Frame
+from ui.shell.i18n import current_lang, show_error, t
 
 PE_MAX_LEN = 50
 
@@ -105,7 +105,7 @@ def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
 
 def gates(tab: str, view: RunView, model) -> None:
     """LSTM / GRU gate activations over the probe sequence, from the trained weights."""
-    gate_activations = _inspect().gate_activations
+    gate_activations = _introspect().gate_activations
 
     task = _task(view.config)
     src = task.probe()[0]
@@ -125,7 +125,7 @@ def gates(tab: str, view: RunView, model) -> None:
 
 def grad_norms(tab: str, view: RunView, model) -> None:
     """How much gradient reaches each encoder time step (vanishing in the plain RNN)."""
-    encoder_grad_norms = _inspect().encoder_grad_norms
+    encoder_grad_norms = _introspect().encoder_grad_norms
 
     task = _task(view.config)
     src, tgt = task.probe()
@@ -181,11 +181,11 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
     return None
 
 
-def _inspect():
-    """The engine's inspect module (imported lazily: it imports torch)."""
-    from core.lab import inspect
+def _introspect():
+    """The engine's introspect module (imported lazily: it imports torch)."""
+    from core.lab import introspect
 
-    return inspect
+    return introspect
 
 
 def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab import charts
-from ui.i18n import current_lang, t
+from core.lab.view import Probe, RunView
 from ui.lab.draw import _memo, export_buttons, show
-from ui.lab.view import Probe, RunView
 from ui.lab.widgets import fmt
+from ui.shell.i18n import current_lang, t
 
 KINDS = ("cross", "enc_self", "dec_self")
 ALL = 0  # head choice meaning "every head of the layer, as a grid"

@@ -19,9 +19,9 @@ import altair as alt
 import streamlit as st
 
 from core.lab import charts
-from core.lab_runs import decimate
-from ui.i18n import current_lang, t
-from ui.lab.view import RunView
+from core.lab.runs import decimate
+from core.lab.view import RunView
+from ui.shell.i18n import current_lang, t
 
 DRAW_POINTS = 400  # curve points sent to the browser per series
 

@@ -7,17 +7,18 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import lab_runs, members
+from core.accounts import members
 from core.errors import AppError, StaleEdit
 from core.lab import charts
+from core.lab import runs as lab_runs
 from core.lab.config import KINDS, TASK_NAMES
 from db.models.lab import RUN_STATUSES
-from ui.frame import Frame
-from ui.i18n import current_lang, show_error, t
 from ui.lab.draw import export_buttons, show
 from ui.lab.presets import TAB_LABELS
 from ui.lab.urlstate import MAX_COMPARE, TAB_ID, show_key
 from ui.lab.widgets import fmt
+from ui.shell.frame import Frame
+from ui.shell.i18n import current_lang, show_error, t
 
 METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
 COMPARE_KEY = "lab_compare_ids"

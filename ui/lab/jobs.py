@@ -2,7 +2,7 @@
 
 Training runs in the engine's JobRegistry (worker processes on CPU, threads on a GPU), which
 never calls `st.*`. When a job ends, the registry's `on_done` callback stores the run through
-`core.lab_runs` into the database the job was started from; the page finds the stored run id
+`core.lab.runs` into the database the job was started from; the page finds the stored run id
 through `stored_run_id(job_id)`.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 
 import streamlit as st
 
-from core import lab_runs
+from core.accounts.members import Actor
+from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig
-from core.members import Actor
+from core.lab.view import RunView
 from db.engine import Database
-from ui.lab.view import RunView
 
 log = logging.getLogger(__name__)
 MAX_META = 256
@@ -69,7 +69,7 @@ class LabJobs:
             return None
         if snap is None:
             return None
-        from ui.lab.snapshots import view_of_snapshot
+        from core.lab.snapshots import view_of_snapshot
 
         meta = self._meta.get(job_id)
         v = view_of_snapshot(job_id, snap)
@@ -85,7 +85,7 @@ class LabJobs:
             log.warning("lab job %s ended without page metadata; not stored", job_id)
             return
         try:
-            from ui.lab.snapshots import record_of_snapshot
+            from core.lab.snapshots import record_of_snapshot
 
             record = record_of_snapshot(meta.cfg, snap)
             with meta.db.write() as s:
@@ -97,7 +97,7 @@ class LabJobs:
 
 def _registry_class():
     """The engine's JobRegistry (imported lazily: pages that never train stay light)."""
-    from core.lab.jobs import JobRegistry
+    from core.lab.jobs.registry import JobRegistry
 
     return JobRegistry
 

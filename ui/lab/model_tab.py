@@ -8,18 +8,18 @@ import json
 
 import streamlit as st
 
-from core import lab_runs
 from core.errors import AppError
+from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, config_hash, to_dict
-from ui.frame import Frame
-from ui.i18n import show_error, t
+from core.lab.view import RunView, from_stored
 from ui.lab import after, draw
 from ui.lab.attention import draw_attention
 from ui.lab.jobs import lab_jobs
 from ui.lab.presets import PRESETS
 from ui.lab.urlstate import PE_OPEN, PRESET, show_key
-from ui.lab.view import RunView, from_stored
 from ui.lab.widgets import controls, current_config, validation_error
+from ui.shell.frame import Frame
+from ui.shell.i18n import show_error, t
 
 POLL_S = 0.5  # progress and curves of a running job: twice a second
 ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job

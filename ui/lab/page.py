@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.frame import frame
-from ui.i18n import t
 from ui.lab import history, model_tab
 from ui.lab.jobs import lab_jobs
 from ui.lab.presets import MODEL_TABS, TAB_LABELS, TABS
 from ui.lab.urlstate import TAB_ID, apply_url, show_key, show_notices, write_url
 from ui.lab.widgets import keep_widget_state
+from ui.shell.frame import frame
+from ui.shell.i18n import t
 
 TAB_KEY = "lab_tab"
 RENDERED = "_lab_tab_rendered"
@@ -57,11 +57,11 @@ def _open_links(ctx) -> None:
     """Resolve `?run=` and `?job=` from a link (they need the database and the registry)."""
     rid = st.session_state.pop("_lab_open_run", None)
     if rid is not None:
-        from core import lab_runs
         from core.errors import AppError
+        from core.lab import runs as lab_runs
         from core.lab.config import from_dict
-        from ui.i18n import show_error
         from ui.lab.widgets import load_config
+        from ui.shell.i18n import show_error
 
         try:
             with ctx.db.read() as s:

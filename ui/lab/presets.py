@@ -1,4 +1,4 @@
-"""Tab defaults and the seminar presets (`?preset=<name>`, names from ui.links.LAB_PRESETS).
+"""Tab defaults and the seminar presets (`?preset=<name>`, names from ui.shell.links.LAB_PRESETS).
 
 A preset fills one or more model tabs and opens the first; its story (ko/en, in the catalog as
 "lab.page.preset.<name>.story") tells the room what to watch.

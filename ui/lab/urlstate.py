@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import t
 from ui.lab import query
 from ui.lab.presets import PRESETS, TABS, preset_tab
 from ui.lab.widgets import current_config, load_config
+from ui.shell.i18n import t
 
 WRITTEN = "_lab_query_written"
 SEEN = "_lab_query_seen"      # addresses this session applied or wrote (recent first last)

@@ -15,9 +15,9 @@ import streamlit as st
 
 from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, ConfigError, TrainConfig
 from core.lab.tasks import TASKS
-from ui.i18n import current_lang, t
 from ui.lab.presets import tab_default
 from ui.lab.query import MODEL_FIELDS, TRAIN_FIELDS
+from ui.shell.i18n import current_lang, t
 
 
 def fmt(options, label) -> Callable[[Any], str]:

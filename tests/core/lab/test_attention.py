@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-import core.lab.attention as attention
-from core.lab.attention import MultiHeadAttention
+import core.lab.models.attention as attention
+from core.lab.models.attention import MultiHeadAttention
 
 
 def _pair(d=16, h=4, seed=0):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from core.i18n import translate
-from core.i18n.lab import EN, KO
+from core.lab.catalog.engine import EN, KO
 from core.lab.config import ConfigError, ModelConfig, TrainConfig, config_hash, from_dict, replace, to_dict
 
 

@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from core.lab.config import ConfigError, ModelConfig, TrainConfig
-from core.lab.jobs import JobRegistry
+from core.lab.jobs.registry import JobRegistry
 from core.lab.models import DecodeResult
 from core.lab.tasks import make_task
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, predict, train

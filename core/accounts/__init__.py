@@ -1,0 +1,1 @@
+"""Accounts: members, roles, passwords and remembered sign-ins."""

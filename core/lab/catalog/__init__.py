@@ -1,0 +1,1 @@
+"""The Lab's i18n catalogs: engine (tasks), page, charts."""

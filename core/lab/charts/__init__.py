@@ -1,0 +1,32 @@
+"""Chart builders for the Model Lab: pure functions returning Altair charts (no Streamlit).
+
+The one import for pages (`from core.lab import charts`). Where each kind lives:
+`curves.py` training curves and run comparison; `maps.py` token-by-token maps (attention,
+positional encoding, gates, gradient norms); `export.py` PNG/SVG; `base.py` font, labels, frames
+and thinning shared by all of them.
+"""
+
+from core.lab.charts.base import FONT, MAX_POINTS
+from core.lab.charts.curves import (
+    CURVES,
+    accuracy_chart,
+    compare_chart,
+    curve_chart,
+    curve_frames,
+    curve_series,
+    loss_chart,
+)
+from core.lab.charts.export import chart_to_png, chart_to_svg, save_chart
+from core.lab.charts.maps import (
+    attention_grid,
+    attention_heatmap,
+    gates_chart,
+    grad_norm_chart,
+    positional_encoding_chart,
+    unique_labels,
+)
+
+__all__ = ["FONT", "MAX_POINTS", "CURVES", "curve_frames", "curve_series", "curve_chart", "loss_chart",
+           "accuracy_chart", "attention_heatmap", "attention_grid", "positional_encoding_chart",
+           "compare_chart", "gates_chart", "grad_norm_chart", "unique_labels", "chart_to_png",
+           "chart_to_svg", "save_chart"]

@@ -1,0 +1,81 @@
+"""Shared pieces of the Model Lab chart builders: the font, label lookup, forgiving input
+frames, long-form curves and thinning (no Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.i18n import translate
+
+# The app serves NanumGothic under the family "nanum"; "NanumGothic" catches an installed
+# TTF (PNG export through vl-convert), the rest fall back to whatever has Hangul.
+FONT = "nanum, NanumGothic, 'Noto Sans CJK KR', sans-serif"
+
+
+def chart_text(key: str, lang: str) -> str:
+    """A chart label in `lang` (catalog: core/lab/catalog/charts.py)."""
+    return translate(key, lang)
+
+
+def as_array(x: Any) -> np.ndarray:
+    """numpy view of a tensor / array / nested list (detached, on the CPU, float64)."""
+    if hasattr(x, "detach"):  # torch.Tensor without importing torch here
+        x = x.detach().float().cpu().numpy()
+    return np.asarray(x, dtype=float)
+
+
+def as_frame(data: Any) -> pd.DataFrame:
+    """DataFrame from a DataFrame, a dict of lists or a list of row dicts."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, Mapping):
+        cols = {k: v for k, v in data.items() if isinstance(v, (list, tuple, np.ndarray, pd.Series))}
+        width = max((len(v) for v in cols.values()), default=0)
+        # Columns of different lengths (train curve vs eval points) are padded with NaN.
+        return pd.DataFrame({k: list(v) + [np.nan] * (width - len(v)) for k, v in cols.items()})
+    return pd.DataFrame(list(data))
+
+
+def finish(chart: alt.TopLevelMixin, font: str | None) -> alt.TopLevelMixin:
+    return chart.configure(font=font) if font else chart
+
+
+def titled(chart: alt.TopLevelMixin, title: str | None) -> alt.TopLevelMixin:
+    return chart.properties(title=title) if title else chart
+
+
+def long_form(df: pd.DataFrame, columns: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """Long form (step, value, series) of the present, non-empty `columns` {col: label key}."""
+    parts = []
+    for col, key in columns.items():
+        if col in df and df[col].notna().any():
+            part = df[["step", col]].dropna().rename(columns={col: "value"})
+            part["series"] = chart_text(key, lang)
+            parts.append(part)
+    if not parts:
+        return pd.DataFrame({"step": [], "value": [], "series": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+# Points per line kept in a chart: a 20,000-step curve would ship megabytes of JSON at every
+# redraw and trip Altair's 5,000-row limit on export; the shape survives at this density.
+MAX_POINTS = 1500
+
+
+def thin(df: pd.DataFrame, group: str = "series", max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """Every k-th row per `group` (first and last kept) so each line has at most `max_points`."""
+    if df.empty or len(df) <= max_points:
+        return df
+    parts = []
+    for _, part in df.groupby(group, sort=False):
+        n = len(part)
+        if n > max_points:
+            idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+            part = part.iloc[idx]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,159 @@
+"""The parent side of Lab worker processes: one per slot, started lazily or pre-warmed, reused
+across jobs, replaced when one dies, closed at interpreter exit (used by core.lab.jobs.registry)."""
+
+from __future__ import annotations
+
+import atexit
+import pickle
+import socket
+import subprocess
+import sys
+import threading
+import weakref
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+WORKER_MODULE = "core.lab.jobs.worker"
+ROOT = Path(__file__).resolve().parents[3]  # the worker runs `python -m core.lab.jobs.worker` from here
+
+
+class Worker:
+    """One worker process (a fresh interpreter, see core/lab/jobs/worker.py) and its socket."""
+
+    def __init__(self, threads: int) -> None:
+        parent, child = socket.socketpair()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", WORKER_MODULE, str(child.fileno()), str(threads)],
+                pass_fds=(child.fileno(),), cwd=ROOT, stdin=subprocess.DEVNULL)
+        finally:
+            child.close()  # only the worker holds its end: its death reads as EOF here
+        self.conn = Connection(parent.detach())
+        self._send_lock = threading.Lock()  # stop() and the job's thread may both write
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def send(self, msg: tuple) -> None:
+        data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._send_lock:
+            self.conn.send_bytes(data)
+
+    def request_stop(self, job_id: str) -> None:
+        """Tagged with the job: a late stop never reaches the worker's next job."""
+        try:
+            self.send(("stop", job_id))
+        except OSError:
+            pass  # already dead: the job's thread reports it
+
+    def exitcode(self) -> int | None:
+        try:
+            return self.proc.wait(1.0)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Ask it to quit; terminate, then kill, if it does not (always reaped: no zombie)."""
+        try:
+            self.send(("quit",))
+        except OSError:
+            pass
+        for end in (None, self.proc.terminate, self.proc.kill):
+            if end is not None:
+                end()
+            try:
+                self.proc.wait(timeout)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self.conn.close()
+
+
+class Pool:
+    """One worker per slot, started lazily (or pre-warmed), reused across jobs, replaced when it dies."""
+
+    def __init__(self, slots: int, threads: int) -> None:
+        self.threads = threads
+        self.workers: list[Worker | None] = [None] * slots
+        self.busy = [False] * slots
+        self.cond = threading.Condition()
+        self.closed = False
+
+    def _ensure(self, i: int) -> Worker:
+        # Called with slot i marked busy by this thread; starting a process happens outside the lock.
+        w = self.workers[i]
+        if w is None or not w.alive():
+            if w is not None:
+                w.close(0)
+            w = Worker(self.threads)
+            with self.cond:
+                self.workers[i] = w
+        return w
+
+    def acquire(self) -> tuple[int, Worker]:
+        """A free slot's worker (the registry guarantees one is or soon will be free)."""
+        with self.cond:
+            while False not in self.busy:  # a pre-warm may hold a slot for a moment
+                self.cond.wait(0.1)
+            if self.closed:
+                raise RuntimeError("the job registry is closed")
+            i = self.busy.index(False)
+            self.busy[i] = True
+        try:
+            return i, self._ensure(i)
+        except BaseException:
+            self.release(i, dead=False)
+            raise
+
+    def release(self, i: int, *, dead: bool) -> None:
+        """Give slot i back; a dead worker is dropped and a replacement starts in the background."""
+        with self.cond:
+            w = self.workers[i]
+            if dead:
+                self.workers[i] = None
+            self.busy[i] = False
+            self.cond.notify_all()
+        if dead and w is not None:
+            w.close(0)
+            self.prewarm()
+
+    def prewarm(self) -> None:
+        """Start the missing workers of idle slots (torch imported before the first Train click)."""
+        for i in range(len(self.workers)):
+            with self.cond:
+                if self.closed or self.busy[i] or self.workers[i] is not None:
+                    continue
+                self.busy[i] = True
+            try:
+                self._ensure(i)
+            except Exception:  # noqa: BLE001  the next job retries and reports the error
+                pass
+            finally:
+                self.release(i, dead=False)
+
+    def pids(self) -> list[int | None]:
+        """Worker process ids per slot (None: not started)."""
+        with self.cond:
+            return [w.pid if w is not None else None for w in self.workers]
+
+    def close(self) -> None:
+        """Stop every worker (idempotent)."""
+        with self.cond:
+            self.closed = True
+            workers, self.workers = [w for w in self.workers if w is not None], [None] * len(self.workers)
+        for w in workers:
+            w.close()
+
+
+POOLS: weakref.WeakSet[Pool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_pools() -> None:
+    # Workers also exit on their own when this process dies (EOF on their socket); this is the polite path.
+    for pool in list(POOLS):
+        pool.close()

@@ -1,0 +1,114 @@
+"""A Lab training worker process (process mode of `core.lab.jobs.registry.JobRegistry`).
+
+Started as `python -m core.lab.jobs.worker FD THREADS`, a fresh interpreter: multiprocessing's
+spawn and forkserver would re-import the parent's `__main__`, which inside `streamlit run` is
+the page script being executed. One long-lived worker per slot: torch is imported once, then it
+trains one config after another. Messages are pickled tuples on a socket; StepEvents go in
+batches every BATCH_S so IPC stays a few messages a second whatever the step rate.
+Worker -> parent: ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
+("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
+n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg), ("stop", job_id),
+("quit",).
+"""
+
+from __future__ import annotations
+
+import pickle
+import signal
+import sys
+import time
+from multiprocessing.connection import Connection
+
+import torch
+import torch._dynamo  # noqa: F401  the first optimizer step imports it (~0.9 s): pay it before a job
+
+from core.lab.checkpoint import save_checkpoint
+from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
+
+BATCH_S = 0.2  # the page polls every 0.5 s: 5 small messages a second are plenty
+PROTO = pickle.HIGHEST_PROTOCOL
+
+
+class _Gone(Exception):
+    """The parent closed its end: nobody is listening any more."""
+
+
+class _Stop:
+    """train()'s stop flag: set by a ("stop", job_id) for the current job (stale ones are ignored)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn, self.job, self.flag, self.quit = conn, None, False, False
+
+    def is_set(self) -> bool:
+        # A select() per step (microseconds); EOF means the parent is gone: stop and exit.
+        try:
+            while not self.flag and self.conn.poll():
+                msg = pickle.loads(self.conn.recv_bytes())
+                if msg[0] == "quit" or (msg[0] == "stop" and msg[1] == self.job):
+                    self.flag, self.quit = True, msg[0] == "quit"
+        except (EOFError, OSError) as exc:
+            raise _Gone from exc
+        return self.flag
+
+
+def _send(conn: Connection, msg: tuple) -> None:
+    try:
+        conn.send_bytes(pickle.dumps(msg, protocol=PROTO))
+    except (BrokenPipeError, ConnectionResetError, EOFError) as exc:
+        raise _Gone from exc
+
+
+def _run_one(conn: Connection, stop: _Stop, cfg) -> None:
+    _send(conn, ("begin",))
+    pending: list[tuple] = []
+    last = time.perf_counter()
+    for ev in train(cfg, stop=stop):
+        if isinstance(ev, StepEvent):
+            pending.append((ev.step, ev.loss, ev.token_acc, ev.grad_norm, ev.lr))
+            now = time.perf_counter()
+            if now - last >= BATCH_S:
+                _send(conn, ("steps", pending))
+                pending, last = [], now
+            continue
+        if pending:  # keep the order: steps before the eval or the end that follows them
+            _send(conn, ("steps", pending))
+            pending, last = [], time.perf_counter()
+        if isinstance(ev, EvalEvent):
+            probe = ev.probe.cpu() if ev.probe is not None else None  # pickled by value: tiny tensors
+            _send(conn, ("eval", ev.step, ev.val_loss, ev.val_token_acc, ev.val_seq_acc, probe))
+        elif isinstance(ev, DoneEvent):
+            data = save_checkpoint(ev.model, cfg)
+            _send(conn, ("done", ev.status, ev.step, dict(ev.metrics), data, ev.n_params, ev.device))
+            return
+    _send(conn, ("error", "RuntimeError: training ended without a DoneEvent"))
+
+
+def serve(conn: Connection, threads: int) -> None:
+    """Serve ("run", job_id, cfg) requests until ("quit",) or until the parent goes away."""
+    torch.set_num_threads(threads)
+    stop = _Stop(conn)
+    while not stop.quit:
+        try:
+            msg = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if msg[0] == "quit":
+            return
+        if msg[0] != "run":
+            continue  # a stop for a job that already ended
+        stop.job, stop.flag = msg[1], False
+        try:
+            _run_one(conn, stop, msg[2])
+        except _Gone:
+            return
+        except Exception as exc:  # noqa: BLE001  a broken run is reported; the worker serves the next one
+            try:
+                _send(conn, ("error", f"{type(exc).__name__}: {exc}"))
+            except _Gone:
+                return
+
+
+if __name__ == "__main__":
+    # Ctrl-C in the server's terminal reaches the whole process group; the parent shuts us down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    serve(Connection(int(sys.argv[1])), int(sys.argv[2]))

@@ -1,0 +1,2 @@
+"""Paper reviews: papers and BibTeX, the template store, answers, the review workflow,
+assignments, queries and export."""

@@ -1,0 +1,161 @@
+"""Papers: add by hand or import BibTeX; duplicates (same arXiv id, DOI or normalised title)
+are merged into the existing row instead of doubled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from core.accounts.members import Actor, require_member
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.reviews import bibtex
+from core.reviews.bibtex import PaperData
+from core.validate import FieldError, check_version
+from core.validate import text as check_text
+from core.validate import url as check_url
+from db.models.reviews import Paper, Review
+
+MAX_AUTHORS = 5000
+MAX_BIBTEX = 20_000
+
+
+@dataclass
+class ImportResult:
+    """What a BibTeX import did: new papers, merged duplicates, and entries it could not read."""
+
+    added: list[Paper] = field(default_factory=list)
+    merged: list[Paper] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _checked(data: PaperData) -> PaperData:
+    data.title = check_text(data.title, "rev.paper.title", max_len=500)
+    data.authors = check_text(data.authors, "rev.paper.authors", max_len=MAX_AUTHORS, required=False)
+    data.venue = check_text(data.venue, "rev.paper.venue", max_len=200, required=False)
+    if data.year is not None and not 1900 <= int(data.year) <= 2100:
+        raise FieldError("rev.paper.year", "rev.error.year")
+    data.url = check_url(data.url, "rev.paper.url")
+    raw_arxiv = (data.arxiv_id or "").strip()
+    data.arxiv_id = bibtex.normalise_arxiv(raw_arxiv)
+    if raw_arxiv and data.arxiv_id is None:
+        raise FieldError("rev.paper.arxiv", "rev.error.arxiv")
+    raw_doi = (data.doi or "").strip()
+    data.doi = bibtex.normalise_doi(raw_doi)
+    if raw_doi and data.doi is None:
+        raise FieldError("rev.paper.doi", "rev.error.doi")
+    data.bibtex = check_text(data.bibtex, "rev.paper.bibtex", max_len=MAX_BIBTEX, required=False)
+    return data
+
+
+def find_duplicate(session: Session, data: PaperData, exclude_id: int | None = None) -> Paper | None:
+    """An existing paper with the same arXiv id, DOI or normalised title."""
+    conds = [Paper.norm_title == bibtex.normalise_title(data.title)]
+    if data.arxiv_id:
+        conds.append(Paper.arxiv_id == data.arxiv_id)
+    if data.doi:
+        conds.append(Paper.doi == data.doi)
+    q = select(Paper).where(or_(*conds)).order_by(Paper.id)
+    if exclude_id is not None:
+        q = q.where(Paper.id != exclude_id)
+    return session.scalars(q).first()
+
+
+def _merge(paper: Paper, data: PaperData) -> None:
+    # Keep what the group already has; only fill in what was missing.
+    for attr in ("authors", "venue", "year", "url", "arxiv_id", "doi", "bibtex"):
+        if not getattr(paper, attr) and getattr(data, attr):
+            setattr(paper, attr, getattr(data, attr))
+
+
+def _add_or_merge(session: Session, by: Actor, data: PaperData) -> tuple[Paper, bool]:
+    data = _checked(data)
+    existing = find_duplicate(session, data)
+    if existing is not None:
+        _merge(existing, data)
+        session.flush()
+        return existing, True
+    paper = Paper(title=data.title, norm_title=bibtex.normalise_title(data.title),
+                  authors=data.authors, venue=data.venue, year=data.year, url=data.url,
+                  arxiv_id=data.arxiv_id, doi=data.doi, bibtex=data.bibtex, added_by_id=by.id)
+    session.add(paper)
+    session.flush()
+    return paper, False
+
+
+def add_paper(*, session: Session, by: Actor | None, data: PaperData) -> tuple[Paper, bool]:
+    """Add a paper by hand; returns (paper, merged) where merged means a duplicate was found."""
+    return _add_or_merge(session, require_member(by), data)
+
+
+def import_bibtex(*, session: Session, by: Actor | None, text: str) -> ImportResult:
+    """Import every entry of a BibTeX text; duplicates (also within the text) are merged."""
+    by = require_member(by)
+    parsed = bibtex.parse(text)
+    result = ImportResult(failed=list(parsed.failed))
+    for data in parsed.papers:
+        try:
+            paper, merged = _add_or_merge(session, by, data)
+        except InvalidInput:
+            result.failed.append(data.key or data.title[:60])
+            continue
+        if not merged:
+            result.added.append(paper)
+        elif paper not in result.merged:
+            result.merged.append(paper)  # also when merged into a paper added by this same text
+    if not result.added and not result.merged:
+        raise InvalidInput("rev.error.bib_empty", failed=", ".join(result.failed) or "-")
+    return result
+
+
+def get_paper(*, session: Session, paper_id: int) -> Paper:
+    """One paper by id."""
+    paper = session.get(Paper, paper_id)
+    if paper is None:
+        raise NotFound()
+    return paper
+
+
+def list_papers(*, session: Session, query: str = "") -> list[tuple[Paper, int]]:
+    """Papers (newest first) with their count of submitted reviews; `query` filters titles."""
+    n = (select(func.count()).select_from(Review)
+         .where(Review.paper_id == Paper.id, Review.status != "draft").scalar_subquery())
+    q = select(Paper, n).order_by(Paper.created_at.desc(), Paper.id.desc())
+    if query.strip():
+        q = q.where(Paper.norm_title.contains(bibtex.normalise_title(query)))
+    return [(p, c) for p, c in session.execute(q)]
+
+
+def _may_edit(by: Actor, paper: Paper) -> bool:
+    return by.is_leader or paper.added_by_id == by.id
+
+
+def update_paper(*, session: Session, by: Actor | None, paper_id: int, expected_version: int,
+                 data: PaperData) -> Paper:
+    """Edit a paper (leaders, or the member who added it); stale saves are refused."""
+    by = require_member(by)
+    paper = get_paper(session=session, paper_id=paper_id)
+    if not _may_edit(by, paper):
+        raise PermissionDenied()
+    check_version(paper, expected_version)
+    data = _checked(data)
+    other = find_duplicate(session, data, exclude_id=paper.id)
+    if other is not None:
+        raise InvalidInput("rev.error.paper_duplicate", title=other.title)
+    paper.title, paper.norm_title = data.title, bibtex.normalise_title(data.title)
+    for attr in ("authors", "venue", "year", "url", "arxiv_id", "doi", "bibtex"):
+        setattr(paper, attr, getattr(data, attr))
+    session.flush()
+    return paper
+
+
+def delete_paper(*, session: Session, by: Actor | None, paper_id: int) -> None:
+    """Leaders delete a paper nobody has reviewed yet."""
+    if by is None or not by.is_leader:
+        raise PermissionDenied()
+    paper = get_paper(session=session, paper_id=paper_id)
+    if session.scalar(select(func.count()).select_from(Review).where(Review.paper_id == paper.id)):
+        raise InvalidInput("rev.error.paper_has_reviews")
+    session.delete(paper)
+    session.flush()

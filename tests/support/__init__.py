@@ -1,0 +1,1 @@
+"""Factories and helpers shared by tests (no test module imports another)."""

@@ -1,0 +1,1 @@
+"""Streamlit glue for the paper-review screens."""

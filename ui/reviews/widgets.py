@@ -1,0 +1,169 @@
+"""Streamlit glue for paper reviews: template-driven form widgets, answer rendering, the Home
+card, and the script that sends typed text to the server a moment after typing stops."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from core.reviews import answers as ans
+from core.reviews import assignments
+from core.reviews.template_schema import FieldSpec, TemplateSchema
+from ui.shell.i18n import current_lang, show_error, t
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELD_PREFIX = "revf_"  # widget keys; the container class "st-key-revf_..." scopes the script
+
+STATUS_ICONS = {"draft": "✏️", "submitted": "📨", "returned": "↩️", "resubmitted": "🔁", "approved": "✅"}
+
+# Streamlit sends a text box's value on blur or Ctrl+Enter only. This constant script (no user
+# input in it) presses Ctrl+Enter for the member 1.5 s after they stop typing in a review field,
+# so the on_change autosave runs while they type; it waits for Hangul IME composition to end.
+_AUTOCOMMIT_JS = """
+<script>
+(() => {
+  const doc = window.parent?.document || document;
+  if (doc.__revAutocommit) return;
+  doc.__revAutocommit = true;
+  const timers = new WeakMap();
+  let composing = false;
+  const inField = (el) => el && el.closest && el.closest('[class*="st-key-__PREFIX__"]');
+  const commit = (el) => {
+    if (composing || !el.isConnected) { schedule(el); return; }
+    el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13,
+      which: 13, ctrlKey: true, bubbles: true, cancelable: true}));
+  };
+  const schedule = (el) => {
+    clearTimeout(timers.get(el));
+    timers.set(el, setTimeout(() => commit(el), 1500));
+  };
+  doc.addEventListener('compositionstart', () => { composing = true; }, true);
+  doc.addEventListener('compositionend', () => { composing = false; }, true);
+  doc.addEventListener('input', (e) => {
+    const el = e.target;
+    if ((el.tagName === 'TEXTAREA' || el.tagName === 'INPUT') && inField(el)) schedule(el);
+  }, true);
+})();
+</script>
+""".replace("__PREFIX__", FIELD_PREFIX)
+
+
+def install_autocommit() -> None:
+    """Add the type-and-save script to the page (a constant; safe to call every run)."""
+    st.html(_AUTOCOMMIT_JS, unsafe_allow_javascript=True)
+
+
+def widget_key(prefix: str, field: FieldSpec) -> str:
+    """Session-state key of one field's widget."""
+    return f"{FIELD_PREFIX}{prefix}_{field.key}"
+
+
+def _widget_value(field: FieldSpec, value):
+    if field.type == "tags":
+        return ", ".join(value or [])
+    if field.type in ("short_text", "long_text", "url"):
+        return value or ""
+    if field.type == "multi_select":
+        return list(value or [])
+    if field.type == "checkbox":
+        return bool(value)
+    return value
+
+
+def load_values(schema: TemplateSchema, prefix: str, answers: dict) -> None:
+    """Put answers into the widgets' session state (restoring a draft)."""
+    for f in schema.fields:
+        st.session_state[widget_key(prefix, f)] = _widget_value(f, answers.get(f.key))
+
+
+def read_values(schema: TemplateSchema, prefix: str) -> dict:
+    """The answers currently in the widgets, cleaned to the template's types."""
+    raw = {f.key: st.session_state.get(widget_key(prefix, f)) for f in schema.fields}
+    return ans.clean(schema, raw)
+
+
+def field_widget(field: FieldSpec, prefix: str, *, on_change=None, args=(), disabled: bool = False) -> None:
+    """One input widget for a template field (label, help and required mark in the UI language)."""
+    lang = current_lang()
+    key = widget_key(prefix, field)
+    label = field.label(lang) + (" *" if field.required else "")
+    common = {"key": key, "help": field.help(lang) or None, "on_change": on_change, "args": args,
+              "disabled": disabled}
+    if field.type == "short_text":
+        st.text_input(label, max_chars=ans.MAX_SHORT, **common)
+    elif field.type == "url":
+        st.text_input(label, max_chars=2000, placeholder="https://", **common)
+    elif field.type == "long_text":
+        st.text_area(label, max_chars=ans.MAX_LONG, height=140, **common)
+    elif field.type == "tags":
+        st.text_input(label, placeholder=t("rev.form.tags_hint"), **common)
+    elif field.type == "rating":
+        points = list(range(field.scale_min, field.scale_max + 1))
+        st.radio(label, points, index=None, horizontal=True,
+                 format_func=lambda v: f"{v} · {field.point_label(v, lang)}" if field.point_label(v, lang) else str(v),
+                 **common)
+    elif field.type == "single_select":
+        st.selectbox(label, [c.value for c in field.choices], index=None,
+                     format_func=lambda v: field.choice_label(v, lang), placeholder=t("rev.form.pick"), **common)
+    elif field.type == "multi_select":
+        st.multiselect(label, [c.value for c in field.choices], format_func=lambda v: field.choice_label(v, lang),
+                       placeholder=t("rev.form.pick"), **common)
+    elif field.type == "checkbox":
+        st.checkbox(label, **common)
+
+
+def render_answers(schema: TemplateSchema, answers: dict) -> None:
+    """Show answers under their labels; Markdown and LaTeX render, raw HTML never does."""
+    lang = current_lang()
+    for f in schema.fields:
+        value = answers.get(f.key)
+        st.markdown(f"**{f.label(lang)}**")
+        if f.type == "long_text" and value:
+            st.markdown(value)  # user Markdown: Streamlit escapes HTML unless told otherwise
+        else:
+            text = ans.display_value(f, value, lang)
+            st.text(text or "—")
+
+
+def status_label(status: str) -> str:
+    """Icon + translated review status."""
+    return f"{STATUS_ICONS.get(status, '')} {t(f'rev.status.{status}')}"
+
+
+def problems_box(err) -> None:
+    """Every problem of a refused submit / template, as one error with a bullet each."""
+    lines = err.lines(current_lang()) if hasattr(err, "lines") else []
+    if not lines:
+        show_error(err)
+        return
+    head = t("rev.error.incomplete", count=len(lines)) if err.key == "rev.error.incomplete" else \
+        t("rev.error.schema", count=len(lines))
+    st.error(head + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/error:")
+
+
+def home_card(ctx) -> None:
+    """Home: the signed-in member's open review assignments, with links to write them."""
+    if ctx.actor is None:
+        return
+    with ctx.db.read() as s:
+        rows = assignments.open_assignments(session=s, by=ctx.actor, today=date.today())
+    with st.container(border=True):
+        st.subheader(t("rev.home.title"))
+        if not rows:
+            st.caption(t("rev.home.none"))
+        for r in rows:
+            week = t("rev.home.week", week=r.assignment.week_no) if r.assignment.week_no is not None else ""
+            page_link("views/review_write.py", r.paper.title, ":material/edit_note:", {"paper": str(r.paper.id)})
+            st.caption(f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {r.assignment.due_on.isoformat()} {week}")
+
+
+def page_link(path: str, label: str, icon: str, query: dict | None = None, where=st) -> None:
+    """st.page_link into another review page; plain text where that page is not registered
+    (a page shown alone, as in the AppTest harness)."""
+    try:
+        where.page_link(str(ROOT / path), label=label, icon=icon, query_params=query or {})
+    except StreamlitAPIException:
+        where.caption(label)

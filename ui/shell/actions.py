@@ -1,0 +1,49 @@
+"""The one way a screen writes: run a core call in one transaction, then show the translated error
+or a success toast (it survives the rerun) and rerun.
+
+    act(ctx.db, lambda s: members.add_member(session=s, by=ctx.actor, ...),
+        done="members.added", params=lambda m: {"name": m.display_name})
+
+On an AppError the script goes on (the form keeps what the user typed) and `act` returns False.
+`on_error` replaces the default error box, e.g. to show a newer version beside a stale save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from core.errors import AppError
+from db.engine import Database
+from ui.shell.i18n import show_error, t
+
+
+def act(db: Database, write: Callable[[Session], Any], *, done: str | None = None,
+        params: Callable[[Any], dict] | dict | None = None, forget: Iterable[str] = (),
+        on_error: Callable[[AppError], None] | None = None,
+        on_success: Callable[[Any], None] | None = None, rerun: bool = True, where=st) -> bool:
+    """Run `write(session)` in a write transaction. Error: `on_error(err)` or the translated message
+    in `where`; returns False. Success: forget the `forget` session keys, `on_success(result)`,
+    toast `t(done, **params)`, rerun (returns True when `rerun=False`)."""
+    try:
+        with db.write() as s:
+            result = write(s)
+    except AppError as err:
+        if on_error is not None:
+            on_error(err)
+        else:
+            show_error(err, where)
+        return False
+    for key in forget:
+        st.session_state.pop(key, None)
+    if on_success is not None:
+        on_success(result)
+    if done:
+        values = params(result) if callable(params) else (params or {})
+        st.toast(t(done, **values), icon=":material/check:")
+    if rerun:
+        st.rerun()
+    return True

@@ -1,0 +1,150 @@
+"""Who is signed in, and the sidebar sign-in box. Checks themselves live in core.accounts.members."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.accounts import members, sessions
+from core.accounts.members import Actor
+from core.errors import AppError
+from db.engine import Database
+from ui.shell.i18n import LANG_KEY, show_error, t
+
+ACTOR_KEY = "actor"
+PENDING_LANG_KEY = "_pending_lang"
+COOKIE = "study_session"
+TOKEN_KEY = "_session_token"
+COOKIE_JS_KEY = "_cookie_js"
+SIGNED_OUT_KEY = "_signed_out"
+
+# Constant script (the token is URL-safe base64 we generated, never user text): stores or clears
+# the remembered sign-in cookie, so a reload keeps the member signed in.
+_COOKIE_JS = """<script>
+(() => {{
+  const doc = (window.parent && window.parent.document) || document;
+  const secure = doc.location.protocol === 'https:' ? '; Secure' : '';
+  doc.cookie = '{name}={value}; path=/; max-age={max_age}; SameSite=Strict' + secure;
+}})();
+</script>"""
+
+
+def current_actor() -> Actor | None:
+    """The signed-in member for this browser session, or None for a guest."""
+    return st.session_state.get(ACTOR_KEY)
+
+
+def refresh(db: Database) -> Actor | None:
+    """Re-read the signed-in member each run, so a deactivation or role change applies at once."""
+    actor = current_actor()
+    if actor is None:
+        return None
+    with db.read() as s:
+        fresh = members.refresh_actor(session=s, actor=actor)
+    if fresh is None:
+        st.session_state.pop(ACTOR_KEY, None)
+    else:
+        st.session_state[ACTOR_KEY] = fresh
+    return fresh
+
+
+def sign_in_as(actor: Actor, db: Database | None = None) -> None:
+    """Mark `actor` signed in, remember it in a cookie (when a db is given), and switch to
+    their saved language on the next run."""
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[PENDING_LANG_KEY] = actor.language
+    st.session_state.pop(SIGNED_OUT_KEY, None)
+    if db is not None:
+        with db.write() as s:
+            token = sessions.create_session(session=s, actor=actor)
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(
+            name=COOKIE, value=token, max_age=sessions.SESSION_DAYS * 86400)
+
+
+def sign_out(db: Database) -> None:
+    """End the remembered sign-in and clear the cookie."""
+    with db.write() as s:
+        sessions.end_session(session=s, token=st.session_state.pop(TOKEN_KEY, None) or _cookie_token())
+    st.session_state.pop(ACTOR_KEY, None)
+    st.session_state[SIGNED_OUT_KEY] = True  # the request's cookie is stale from now on
+    st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(name=COOKIE, value="", max_age=0)
+
+
+def _cookie_token() -> str | None:
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001  no browser request (AppTest, bare mode)
+        return None
+    return token if isinstance(token, str) else None
+
+
+def resume_from_cookie(db: Database) -> None:
+    """A new browser session (e.g. after a reload) picks up a remembered sign-in."""
+    if current_actor() is not None or st.session_state.get(SIGNED_OUT_KEY):
+        return
+    token = _cookie_token()
+    if not token:
+        return
+    with db.read() as s:
+        actor = sessions.resume_session(session=s, token=token)
+    if actor is not None:
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[PENDING_LANG_KEY] = actor.language
+
+
+def flush_cookie_script() -> None:
+    """Send a pending cookie change to the browser (invisible element)."""
+    js = st.session_state.pop(COOKIE_JS_KEY, None)
+    if js:
+        st.sidebar.html(js, unsafe_allow_javascript=True)
+
+
+def apply_pending_language() -> None:
+    """Apply a language chosen by sign-in before the language widget is drawn."""
+    lang = st.session_state.pop(PENDING_LANG_KEY, None)
+    if lang:
+        st.session_state[LANG_KEY] = lang
+
+
+def sign_in_box(db: Database) -> None:
+    """Sidebar: the sign-in form for guests, the name and a sign-out button for members."""
+    actor = current_actor()
+    box = st.sidebar.container(border=True)
+    if actor is not None:
+        box.markdown(t("auth.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
+        if box.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:"):
+            sign_out(db)
+            st.rerun()
+        return
+    with box.form("sign_in", border=False):
+        username = st.text_input(t("auth.username"), key="sign_in_user", max_chars=64)
+        password = st.text_input(t("auth.password"), type="password", key="sign_in_pw", max_chars=256)
+        submitted = st.form_submit_button(t("auth.sign_in"), icon=":material/login:")
+    if submitted:
+        error = None
+        with db.write() as s:  # commit even on failure: the failed try must be counted
+            try:
+                actor = members.authenticate(session=s, username=username, password=password)
+            except AppError as err:
+                error = err
+        if error is not None:
+            show_error(error, box)
+        else:
+            sign_in_as(actor, db)
+            st.rerun()
+    box.caption(t("auth.browse_as_guest"))
+
+
+def remember_language(db: Database) -> None:
+    """Store a signed-in member's language choice when the switch changes."""
+    actor = current_actor()
+    lang = st.session_state.get(LANG_KEY)
+    if actor is None or not lang or lang == actor.language:
+        return
+    try:
+        with db.write() as s:
+            members.set_language(session=s, by=actor, language=lang)
+    except AppError:
+        return
+    st.session_state[ACTOR_KEY] = Actor(actor.id, actor.username, actor.display_name, actor.role, lang)

@@ -1,0 +1,50 @@
+"""The frame every page runs in: database, language switch, sign-in box, and navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.accounts import members
+from core.accounts.members import Actor
+from core.i18n import LANGUAGES
+from db.engine import Database
+from ui.shell import auth
+from ui.shell.db import get_db
+from ui.shell.i18n import LANG_KEY, LANG_NAMES, current_lang, t
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a page needs from the frame."""
+
+    db: Database
+    actor: Actor | None
+    lang: str
+    setup: bool
+
+
+def render_frame() -> Frame:
+    """Draw the sidebar (language, sign-in) and return the context for the page."""
+    database = get_db()
+    auth.resume_from_cookie(database)
+    auth.apply_pending_language()
+    st.sidebar.title(t("app.title"))
+    st.sidebar.radio(t("lang.label"), LANGUAGES, key=LANG_KEY, horizontal=True,
+                     format_func=LANG_NAMES.get)
+    actor = auth.refresh(database)
+    auth.remember_language(database)
+    with database.read() as s:
+        setup = members.needs_first_leader(session=s)
+    if not setup:
+        auth.sign_in_box(database)
+        actor = auth.current_actor()
+    auth.flush_cookie_script()
+    st.session_state["frame"] = Frame(database, actor, current_lang(), setup)
+    return st.session_state["frame"]
+
+
+def frame() -> Frame:
+    """The frame drawn for this run (pages call this)."""
+    return st.session_state["frame"]

@@ -1,0 +1,74 @@
+"""Which pages exist and who may open them. A page not handed to st.navigation cannot be
+reached by URL, so leaving leader pages out for others is what enforces page access (the core
+services enforce the actions themselves)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core.accounts.members import Actor
+from ui.shell.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCESS_ORDER = {"public": 0, "member": 1, "leader": 2}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page file with its title key, icon, URL path and who may open it."""
+
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+    access: str = "public"  # public | member | leader
+    default: bool = False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("views/home.py", "nav.home", ":material/home:", "home", default=True),
+    # --- curriculum pages (issue 4) ---
+    PageSpec("views/curriculum.py", "cur.nav.weeks", ":material/menu_book:", "curriculum"),
+    PageSpec("views/seminars.py", "cur.nav.seminars", ":material/co_present:", "seminars"),
+    PageSpec("views/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
+    PageSpec("views/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
+    # --- review pages (issue 5) ---
+    PageSpec("views/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),
+    PageSpec("views/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"),
+    PageSpec("views/reviews.py", "rev.nav.reviews", ":material/rate_review:", "reviews", access="member"),
+    PageSpec("views/templates.py", "rev.nav.templates", ":material/dashboard_customize:", "review-templates",
+             access="leader"),
+    PageSpec("views/assignments.py", "rev.nav.assignments", ":material/assignment:", "review-assignments",
+             access="leader"),
+    # --- model lab pages (issue 6) ---
+    PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
+    PageSpec("views/members.py", "nav.members", ":material/group:", "members", access="leader"),
+    PageSpec("views/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
+]
+
+SETUP_PAGE = PageSpec("views/setup.py", "nav.setup", ":material/rocket_launch:", "setup", default=True)
+
+
+def allowed(spec: PageSpec, actor: Actor | None) -> bool:
+    """May `actor` (None = guest) open this page?"""
+    level = 0 if actor is None else (2 if actor.is_leader else 1)
+    return ACCESS_ORDER[spec.access] <= level
+
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon,
+                   url_path=spec.url_path, default=spec.default)
+
+
+def navigation(actor: Actor | None, *, setup: bool):
+    """Build st.navigation for this actor: sections public / member / leader."""
+    if setup:
+        return st.navigation([_page(SETUP_PAGE)])
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        if allowed(spec, actor):
+            sections.setdefault(t(f"nav.{spec.access}"), []).append(_page(spec))
+    return st.navigation(sections)
