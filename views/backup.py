@@ -5,24 +5,28 @@ from datetime import datetime
 import streamlit as st
 
 from core import backup
-from core.errors import AppError
+from ui.shell.actions import attempt
 from ui.shell.frame import frame
-from ui.shell.i18n import show_error, t
+from ui.shell.i18n import t
 
 ctx = frame()
 st.title(t("backup.title"))
 st.write(t("backup.intro"))
 stamp = datetime.now().strftime("%Y%m%d-%H%M")
 
-try:
+
+def _export_json() -> str:
     with ctx.db.read() as s:
-        payload = backup.export_json(session=s, by=ctx.actor)
+        return backup.export_json(session=s, by=ctx.actor)
+
+
+payload = attempt(_export_json)
+if payload is not None:
     st.download_button(t("backup.download_json"), payload, file_name=f"study-backup-{stamp}.json",
                        mime="application/json", icon=":material/download:")
     if ctx.db.dialect == "sqlite":
-        snapshot = backup.sqlite_snapshot(engine=ctx.db.engine, by=ctx.actor)
-        st.download_button(t("backup.download_sqlite"), snapshot, file_name=f"study-backup-{stamp}.sqlite",
-                           mime="application/vnd.sqlite3", icon=":material/database:")
-except AppError as err:
-    show_error(err)
+        snapshot = attempt(lambda: backup.sqlite_snapshot(engine=ctx.db.engine, by=ctx.actor))
+        if snapshot is not None:
+            st.download_button(t("backup.download_sqlite"), snapshot, file_name=f"study-backup-{stamp}.sqlite",
+                               mime="application/vnd.sqlite3", icon=":material/database:")
 st.caption(t("backup.restore_hint"))

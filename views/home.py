@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui.curriculum.widgets import next_seminar_card, this_week_card
+from ui.curriculum.home import next_seminar_card, this_week_card
 from ui.lab.home import home_card as lab_home_card
 from ui.reviews.widgets import home_card as review_home_card
 from ui.shell.frame import frame
 from ui.shell.i18n import t
-from ui.shell.nav import PAGES, allowed
+from ui.shell.links import page_link
+from ui.shell.nav import HOME, PAGES, allowed
 
 ctx = frame()
 st.title(t("app.title"))
@@ -27,7 +28,7 @@ review_home_card(ctx)
 lab_home_card(ctx)
 
 st.subheader(t("home.links"))
-links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.path != "views/home.py"]
+links = [spec for spec in PAGES if allowed(spec, ctx.actor) and spec.url_path != HOME]
 cols = st.columns(3)
 for i, spec in enumerate(links):
-    cols[i % 3].page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
+    page_link(spec.url_path, t(spec.title_key), where=cols[i % 3])

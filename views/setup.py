@@ -3,10 +3,10 @@
 import streamlit as st
 
 from core.accounts import members
-from core.errors import AppError
+from ui.shell.actions import act
 from ui.shell.auth import sign_in_as
 from ui.shell.frame import frame
-from ui.shell.i18n import current_lang, show_error, t
+from ui.shell.i18n import current_lang, t
 from ui.shell.restore import restore_form
 
 ctx = frame()
@@ -24,17 +24,9 @@ if submitted:
     if password != password2:
         st.error(t("members.error.password_mismatch"))
     else:
-        try:
-            with ctx.db.write() as s:
-                actor = members.create_first_leader(session=s, username=username,
-                                                    display_name=display_name, password=password,
-                                                    language=current_lang())
-        except AppError as err:
-            show_error(err)
-        else:
-            sign_in_as(actor, ctx.db)
-            st.success(t("setup.done"))
-            st.rerun()
+        act(ctx.db, lambda s: members.create_first_leader(session=s, username=username, display_name=display_name,
+                                                          password=password, language=current_lang()),
+            done="setup.done", on_success=lambda actor: sign_in_as(actor, ctx.db))
 
 st.divider()
 restore_form(ctx.db)

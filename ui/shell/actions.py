@@ -6,12 +6,13 @@ or a success toast (it survives the rerun) and rerun.
 
 On an AppError the script goes on (the form keeps what the user typed) and `act` returns False.
 `on_error` replaces the default error box, e.g. to show a newer version beside a stale save.
+`attempt` is the same guard for a call that is not a write (a read that may be NotFound, a parse).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy.orm import Session
@@ -19,6 +20,27 @@ from sqlalchemy.orm import Session
 from core.errors import AppError
 from db.engine import Database
 from ui.shell.i18n import show_error, t
+
+T = TypeVar("T")
+_FAILED = object()
+
+
+def _guard(call: Callable[[], Any], on_error: Callable[[AppError], None] | None, where) -> Any:
+    try:
+        return call()
+    except AppError as err:
+        if on_error is not None:
+            on_error(err)
+        else:
+            show_error(err, where)
+        return _FAILED
+
+
+def attempt(call: Callable[[], T], *, on_error: Callable[[AppError], None] | None = None,
+            where=st) -> T | None:
+    """Run `call()`; on an AppError show it translated in `where` (or call `on_error`), return None."""
+    result = _guard(call, on_error, where)
+    return None if result is _FAILED else result
 
 
 def act(db: Database, write: Callable[[Session], Any], *, done: str | None = None,
@@ -28,14 +50,13 @@ def act(db: Database, write: Callable[[Session], Any], *, done: str | None = Non
     """Run `write(session)` in a write transaction. Error: `on_error(err)` or the translated message
     in `where`; returns False. Success: forget the `forget` session keys, `on_success(result)`,
     toast `t(done, **params)`, rerun (returns True when `rerun=False`)."""
-    try:
+
+    def in_transaction():
         with db.write() as s:
-            result = write(s)
-    except AppError as err:
-        if on_error is not None:
-            on_error(err)
-        else:
-            show_error(err, where)
+            return write(s)
+
+    result = _guard(in_transaction, on_error, where)
+    if result is _FAILED:
         return False
     for key in forget:
         st.session_state.pop(key, None)

@@ -6,16 +6,12 @@ import streamlit as st
 
 from core.accounts import members, sessions
 from core.accounts.members import Actor
-from core.errors import AppError
 from db.engine import Database
-from ui.shell.i18n import LANG_KEY, show_error, t
+from ui.shell.actions import act, attempt
+from ui.shell.i18n import t
+from ui.shell.keys import ACTOR_KEY, COOKIE_JS_KEY, LANG_KEY, PENDING_LANG_KEY, SIGNED_OUT_KEY, TOKEN_KEY
 
-ACTOR_KEY = "actor"
-PENDING_LANG_KEY = "_pending_lang"
 COOKIE = "study_session"
-TOKEN_KEY = "_session_token"
-COOKIE_JS_KEY = "_cookie_js"
-SIGNED_OUT_KEY = "_signed_out"
 
 # Constant script (the token is URL-safe base64 we generated, never user text): stores or clears
 # the remembered sign-in cookie, so a reload keeps the member signed in.
@@ -122,15 +118,10 @@ def sign_in_box(db: Database) -> None:
         password = st.text_input(t("auth.password"), type="password", key="sign_in_pw", max_chars=256)
         submitted = st.form_submit_button(t("auth.sign_in"), icon=":material/login:")
     if submitted:
-        error = None
-        with db.write() as s:  # commit even on failure: the failed try must be counted
-            try:
-                actor = members.authenticate(session=s, username=username, password=password)
-            except AppError as err:
-                error = err
-        if error is not None:
-            show_error(error, box)
-        else:
+        with db.write() as s:  # the guard sits inside: a failed try commits, so it is counted
+            actor = attempt(lambda: members.authenticate(session=s, username=username, password=password),
+                            where=box)
+        if actor is not None:
             sign_in_as(actor, db)
             st.rerun()
     box.caption(t("auth.browse_as_guest"))
@@ -142,9 +133,7 @@ def remember_language(db: Database) -> None:
     lang = st.session_state.get(LANG_KEY)
     if actor is None or not lang or lang == actor.language:
         return
-    try:
-        with db.write() as s:
-            members.set_language(session=s, by=actor, language=lang)
-    except AppError:
-        return
-    st.session_state[ACTOR_KEY] = Actor(actor.id, actor.username, actor.display_name, actor.role, lang)
+    act(db, lambda s: members.set_language(session=s, by=actor, language=lang), rerun=False,
+        on_error=lambda err: None,  # a refused choice still switches this session's language
+        on_success=lambda _: st.session_state.update(
+            {ACTOR_KEY: Actor(actor.id, actor.username, actor.display_name, actor.role, lang)}))

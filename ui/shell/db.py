@@ -30,12 +30,13 @@ def demo_data_enabled() -> bool:
 
 def get_db() -> Database:
     """The shared Database; stops the page with a clear message when the setting is wrong."""
-    from ui.shell.i18n import t
+    from ui.shell.i18n import error_text, t
 
+    # Not `act`/`attempt`: this opens the database itself (no transaction yet) and must stop the page.
     try:
         return _open(resolve_url(), demo_data_enabled())
     except AppError as err:
-        st.error(err.message(st.session_state.get("lang_choice", "ko")), icon=":material/database:")
+        st.error(error_text(err), icon=":material/database:")
         st.stop()
     except OperationalError as exc:
         st.error(t("common.error.db_unreachable", detail=str(exc.orig).splitlines()[0][:200]))

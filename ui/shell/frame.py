@@ -12,7 +12,8 @@ from core.i18n import LANGUAGES
 from db.engine import Database
 from ui.shell import auth
 from ui.shell.db import get_db
-from ui.shell.i18n import LANG_KEY, LANG_NAMES, current_lang, t
+from ui.shell.i18n import LANG_NAMES, current_lang, t
+from ui.shell.keys import FRAME_KEY, LANG_KEY
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Frame:
     actor: Actor | None
     lang: str
     setup: bool
+
+    @property
+    def is_leader(self) -> bool:
+        """Is someone signed in, and a leader?"""
+        return self.actor is not None and self.actor.is_leader
 
 
 def render_frame() -> Frame:
@@ -41,10 +47,10 @@ def render_frame() -> Frame:
         auth.sign_in_box(database)
         actor = auth.current_actor()
     auth.flush_cookie_script()
-    st.session_state["frame"] = Frame(database, actor, current_lang(), setup)
-    return st.session_state["frame"]
+    st.session_state[FRAME_KEY] = Frame(database, actor, current_lang(), setup)
+    return st.session_state[FRAME_KEY]
 
 
 def frame() -> Frame:
     """The frame drawn for this run (pages call this)."""
-    return st.session_state["frame"]
+    return st.session_state[FRAME_KEY]

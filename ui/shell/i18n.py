@@ -6,8 +6,8 @@ import streamlit as st
 
 from core.errors import AppError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from ui.shell.keys import LANG_KEY
 
-LANG_KEY = "lang_choice"
 LANG_NAMES = {"ko": "한국어", "en": "English"}
 
 

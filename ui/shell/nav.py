@@ -1,4 +1,6 @@
-"""Which pages exist and who may open them. A page not handed to st.navigation cannot be
+"""Which pages exist and who may open them: the one owner of page specs, keyed by url_path
+("home", "curriculum", "write-review", "lab", ...). Other modules link to a page by that key
+(`ui.shell.links.page_link`), never by its file. A page not handed to st.navigation cannot be
 reached by URL, so leaving leader pages out for others is what enforces page access (the core
 services enforce the actions themselves)."""
 
@@ -18,7 +20,7 @@ ACCESS_ORDER = {"public": 0, "member": 1, "leader": 2}
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page file with its title key, icon, URL path and who may open it."""
+    """A page file with its title key, icon, URL path (its key) and who may open it."""
 
     path: str
     title_key: str
@@ -27,15 +29,20 @@ class PageSpec:
     access: str = "public"  # public | member | leader
     default: bool = False
 
+    @property
+    def file(self) -> str:
+        """The screen script's absolute path (what st.Page and st.page_link resolve)."""
+        return str(ROOT / self.path)
+
 
 PAGES: list[PageSpec] = [
     PageSpec("views/home.py", "nav.home", ":material/home:", "home", default=True),
-    # --- curriculum pages (issue 4) ---
+    # curriculum
     PageSpec("views/curriculum.py", "cur.nav.weeks", ":material/menu_book:", "curriculum"),
     PageSpec("views/seminars.py", "cur.nav.seminars", ":material/co_present:", "seminars"),
     PageSpec("views/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
     PageSpec("views/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
-    # --- review pages (issue 5) ---
+    # paper reviews
     PageSpec("views/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),
     PageSpec("views/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"),
     PageSpec("views/reviews.py", "rev.nav.reviews", ":material/rate_review:", "reviews", access="member"),
@@ -43,13 +50,21 @@ PAGES: list[PageSpec] = [
              access="leader"),
     PageSpec("views/assignments.py", "rev.nav.assignments", ":material/assignment:", "review-assignments",
              access="leader"),
-    # --- model lab pages (issue 6) ---
+    # model lab
     PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
+    # group administration
     PageSpec("views/members.py", "nav.members", ":material/group:", "members", access="leader"),
     PageSpec("views/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
 ]
 
 SETUP_PAGE = PageSpec("views/setup.py", "nav.setup", ":material/rocket_launch:", "setup", default=True)
+HOME = "home"
+_BY_KEY = {spec.url_path: spec for spec in (*PAGES, SETUP_PAGE)}
+
+
+def page_spec(key: str) -> PageSpec:
+    """The page whose url_path is `key` (KeyError for a key no page has: a typo, not a role)."""
+    return _BY_KEY[key]
 
 
 def allowed(spec: PageSpec, actor: Actor | None) -> bool:
@@ -59,8 +74,8 @@ def allowed(spec: PageSpec, actor: Actor | None) -> bool:
 
 
 def _page(spec: PageSpec) -> st.Page:
-    return st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon,
-                   url_path=spec.url_path, default=spec.default)
+    return st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                   default=spec.default)
 
 
 def navigation(actor: Actor | None, *, setup: bool):

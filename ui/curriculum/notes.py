@@ -1,0 +1,102 @@
+"""A week's notes: the cards (the author edits, the author or a leader deletes), a member's new
+note, and importing a Markdown note (cleaned up and previewed before it is saved)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.curriculum import notes_import
+from core.curriculum import weeks as cur
+from db.models.curriculum import Week
+from ui.curriculum import keys
+from ui.curriculum.widgets import base_version, save_versioned, when
+from ui.shell.actions import act, attempt
+from ui.shell.i18n import t
+
+
+def notes_list(ctx, week: Week) -> None:
+    """Every note of the week as a card; a stale edit shows the newer note and keeps the text."""
+    me = ctx.actor
+    with ctx.db.read() as s:
+        notes = cur.list_notes(session=s, week_id=week.id)
+    st.subheader(t("cur.notes"), anchor=False)
+    if not notes:
+        st.caption(t("cur.note.none"))
+    for n in notes:
+        with st.container(border=True, key=keys.note_card(n.id)):
+            st.markdown(f"#### {n.title}")
+            st.caption(t("cur.note.by", name=n.author.display_name, when=when(n.created_at)))
+            st.markdown(n.body)
+            if me is not None and n.author_id == me.id:
+                _edit_note(ctx, n)
+            if me is not None and (n.author_id == me.id or me.is_leader):
+                if st.button(t("cur.note.delete"), key=keys.note_delete(n.id), icon=":material/delete:"):
+                    act(ctx.db, lambda s, n=n: cur.delete_note(session=s, by=me, note_id=n.id))
+
+
+def _edit_note(ctx, n) -> None:
+    base_key = keys.note_base(n.id)
+    base_version(base_key, n.version)  # the version this edit starts from
+    with st.expander(t("cur.note.edit"), icon=":material/edit:"):
+        with st.form(keys.note_edit_form(n.id)):
+            title = st.text_input(t("cur.note.title"), value=n.title, key=keys.note_title(n.id))
+            body = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), value=n.body,
+                                height=240, key=keys.note_body(n.id))
+            save = st.form_submit_button(t("cur.note.save"), type="primary")
+        if save:
+            save_versioned(
+                ctx.db, base_key,
+                lambda s, v: cur.update_note(session=s, by=ctx.actor, note_id=n.id, title=title, body=body,
+                                             expected_version=v),
+                lambda x: f"**{x.title}**\n\n{x.body}", "cur.note.added")
+
+
+def new_note(ctx, week: Week) -> None:
+    """A member writes a note (Markdown and LaTeX); the form is empty again after a save."""
+    if st.session_state.pop(keys.NOTE_SAVED, False):
+        # Empty the new-note form *before* its widgets exist: popping their keys after a save only
+        # clears the server's copy, while the browser keeps showing (and would resend) the old text.
+        st.session_state[keys.NOTE_TITLE] = ""
+        st.session_state[keys.NOTE_BODY] = ""
+    with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
+        with st.form(keys.note_new_form(week.id)):
+            title = st.text_input(t("cur.note.title"), key=keys.NOTE_TITLE, max_chars=200)
+            body = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), key=keys.NOTE_BODY, height=240)
+            save = st.form_submit_button(t("cur.note.save"), type="primary")
+        if save:
+            act(ctx.db, lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
+                done="cur.note.added", on_success=lambda _: st.session_state.update({keys.NOTE_SAVED: True}))
+
+
+def _check_import(upload, pasted: str) -> None:
+    """Clean the upload (or the pasted text) up and keep the result for the preview."""
+    result = attempt(lambda: notes_import.from_upload(upload.getvalue(), upload.name) if upload is not None
+                     else notes_import.from_paste(pasted))
+    if result is None:
+        return
+    st.session_state[keys.IMPORT_BODY] = result.text
+    st.session_state[keys.IMPORT_TITLE] = result.title
+    items = ", ".join(t(f"cur.import.fix.{k}", n=v) for k, v in sorted(result.fixes.items()))
+    st.session_state[keys.IMPORT_FIXES] = t("cur.import.fixed", items=items) if items else t("cur.import.clean")
+
+
+def import_note(ctx, week: Week) -> None:
+    """Paste or upload Markdown; check it (fixes listed), edit the preview, save it as a note."""
+    with st.expander(t("cur.import.title"), icon=":material/upload_file:",
+                     expanded=keys.IMPORT_BODY in st.session_state):
+        pasted = st.text_area(t("cur.import.paste"), key=keys.IMPORT_PASTE, height=160)
+        upload = st.file_uploader(t("cur.import.file", max_kb=notes_import.MAX_IMPORT_BYTES // 1024),
+                                  type=["md", "markdown", "txt"], key=keys.IMPORT_FILE)
+        if st.button(t("cur.import.check"), key=keys.IMPORT_CHECK, icon=":material/auto_fix_high:"):
+            _check_import(upload, pasted)
+        if keys.IMPORT_BODY not in st.session_state:
+            return
+        st.info(st.session_state.get(keys.IMPORT_FIXES, ""))
+        title = st.text_input(t("cur.note.title"), key=keys.IMPORT_TITLE, max_chars=200)
+        body = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), key=keys.IMPORT_BODY, height=240)
+        st.caption(t("cur.note.preview"))
+        with st.container(border=True):
+            st.markdown(body)
+        if st.button(t("cur.import.save"), key=keys.IMPORT_SAVE, type="primary"):
+            act(ctx.db, lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
+                done="cur.note.added", forget=keys.IMPORT_STATE)

@@ -1,0 +1,30 @@
+"""The curriculum page's search box: words and a tag across weeks, materials and notes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.curriculum.search import search
+from db.models.curriculum import Week
+from ui.curriculum import keys
+from ui.curriculum.widgets import week_label
+from ui.shell.i18n import t
+
+
+def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
+    """An expander (open while a search is typed) listing the hits with the week they belong to."""
+    by_id = {w.id: w for w in weeks}
+    typed = st.session_state.get(keys.SEARCH_QUERY) or st.session_state.get(keys.SEARCH_TAG)
+    with st.expander(t("cur.search.title"), icon=":material/search:", expanded=bool(typed)):
+        c1, c2 = st.columns([3, 1])
+        query = c1.text_input(t("cur.search.query"), key=keys.SEARCH_QUERY)
+        tag_labels = {"": t("cur.search.any_tag"), **{x: x for x in tags}}
+        tag = c2.selectbox(t("cur.search.tag"), list(tag_labels), key=keys.SEARCH_TAG, format_func=tag_labels.get)
+        if not (query.strip() or tag):
+            return
+        with ctx.db.read() as s:
+            hits = search(session=s, query=query, tag=tag or None, lang=ctx.lang)
+        st.caption(t("cur.search.count", n=len(hits)) if hits else t("cur.search.none"))
+        for h in hits:
+            where = week_label(by_id[h.week_id], ctx.lang) if h.week_id in by_id else ""
+            st.markdown(f"**{t(f'cur.search.kind.{h.kind}')}** · {h.title}  \n:gray[{where}] {h.snippet}")
