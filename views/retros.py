@@ -5,11 +5,12 @@ import streamlit as st
 
 from core.curriculum import retros
 from core.curriculum import weeks as cur
-from core.errors import AppError
 from db.models.curriculum import RETRO_VISIBILITY
+from ui.curriculum import keys
 from ui.curriculum.widgets import save_versioned, week_label, when
+from ui.shell.actions import act
 from ui.shell.frame import frame
-from ui.shell.i18n import show_error, t
+from ui.shell.i18n import t
 
 ctx = frame()
 me = ctx.actor
@@ -21,9 +22,8 @@ with ctx.db.read() as s:
 if not weeks:
     st.info(t("cur.week.none"))
     st.stop()
-by_id = {w.id: w for w in weeks}
-week_labels = {i: week_label(w, ctx.lang) for i, w in by_id.items()}
-week_id = st.selectbox(t("cur.retro.week"), list(by_id), key="cur_retro_week", format_func=week_labels.get)
+week_labels = {w.id: week_label(w, ctx.lang) for w in weeks}
+week_id = st.selectbox(t("cur.retro.week"), list(week_labels), key=keys.RETRO_WEEK, format_func=week_labels.get)
 
 with ctx.db.read() as s:
     mine = retros.my_retro(session=s, by=me, week_id=week_id)
@@ -31,16 +31,16 @@ with ctx.db.read() as s:
 
 st.subheader(t("cur.retro.mine"), anchor=False)
 # The version this form began from; None means "began with no retrospective".
-base_key = f"cur_retro_base_{week_id}"
+base_key = keys.retro_base(week_id)
 if base_key not in st.session_state:
     st.session_state[base_key] = mine.version if mine else None
-with st.form(f"cur_retro_{week_id}"):
+with st.form(keys.retro_form(week_id)):
     body = st.text_area(t("cur.retro.body"), value=mine.body if mine else "", height=200,
-                        key=f"cur_retro_body_{week_id}")
+                        key=keys.retro_body(week_id))
     vis_labels = {v: t(f"cur.retro.vis.{v}") for v in RETRO_VISIBILITY}
     visibility = st.radio(t("cur.retro.visibility"), RETRO_VISIBILITY, horizontal=True,
                           index=RETRO_VISIBILITY.index(mine.visibility) if mine else 0,
-                          format_func=vis_labels.get, key=f"cur_retro_vis_{week_id}")
+                          format_func=vis_labels.get, key=keys.retro_visibility(week_id))
     save = st.form_submit_button(t("cur.retro.save"), type="primary")
 if save:
     save_versioned(
@@ -48,17 +48,9 @@ if save:
         lambda s, v: retros.save(session=s, by=me, week_id=week_id, body=body, visibility=visibility,
                                  expected_version=v),
         lambda x: f"{t(f'cur.retro.vis.{x.visibility}')}\n\n{x.body}", "cur.retro.saved")
-if mine is not None and st.button(t("cur.retro.delete"), key=f"cur_retro_del_{week_id}",
-                                  icon=":material/delete:"):
-    try:
-        with ctx.db.write() as s:
-            retros.delete(session=s, by=me, retro_id=mine.id)
-    except AppError as err:
-        show_error(err)
-    else:
-        for k in (base_key, f"cur_retro_body_{week_id}", f"cur_retro_vis_{week_id}"):
-            st.session_state.pop(k, None)
-        st.rerun()
+if mine is not None and st.button(t("cur.retro.delete"), key=keys.retro_delete(week_id), icon=":material/delete:"):
+    act(ctx.db, lambda s: retros.delete(session=s, by=me, retro_id=mine.id),
+        forget=(base_key, keys.retro_body(week_id), keys.retro_visibility(week_id)))
 
 st.subheader(t("cur.retro.others"), anchor=False)
 if not readable:
