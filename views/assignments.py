@@ -7,22 +7,21 @@ import pandas as pd
 import streamlit as st
 
 from core.accounts import members
-from core.errors import AppError
 from core.reviews import assignments, papers, templates
+from ui.reviews import keys
+from ui.shell.actions import act
 from ui.shell.frame import frame
-from ui.shell.i18n import show_error, t
+from ui.shell.i18n import t
 
 ctx = frame()
 st.title(t("rev.asg.title"))
-if flash := st.session_state.pop("rev_flash", None):
-    st.success(flash)
 
 with ctx.db.read() as s:
     paper_by_id = {p.id: p for p, _ in papers.list_papers(session=s)}
     people = {m.id: m for m in members.list_members(session=s, active_only=True)}
     tpls = {tp.id: tp for tp in templates.list_templates(session=s)}
 
-with st.form("rev_assign"):
+with st.form(keys.ASSIGN_FORM):
     paper_id = st.selectbox(t("rev.find.paper"), list(paper_by_id), format_func=lambda i: paper_by_id[i].title,
                             index=None, placeholder=t("rev.form.pick"))
     member_ids = st.multiselect(t("rev.asg.members"), list(people), format_func=lambda i: people[i].display_name)
@@ -36,19 +35,13 @@ if go:
     if paper_id is None:
         st.error(t("common.error.invalid", field=t("rev.find.paper"), reason=t("common.error.required")))
     else:
-        try:
-            with ctx.db.write() as s:
-                made = assignments.assign(session=s, by=ctx.actor, paper_id=paper_id, member_ids=member_ids,
-                                          due_on=due, week_no=int(week) if week is not None else None,
-                                          template_id=tpl_id)
-        except AppError as err:
-            show_error(err)
-        else:
-            st.session_state["rev_flash"] = t("rev.asg.done", n=len(made))
-            st.rerun()
+        act(ctx.db, lambda s: assignments.assign(session=s, by=ctx.actor, paper_id=paper_id, member_ids=member_ids,
+                                                 due_on=due, week_no=int(week) if week is not None else None,
+                                                 template_id=tpl_id),
+            done="rev.asg.done", params=lambda made: {"n": len(made)})
 
 st.subheader(t("rev.asg.board"))
-week_filter = st.number_input(t("rev.asg.week_filter"), min_value=0, max_value=200, value=None, step=1, key="rev_asg_week")
+week_filter = st.number_input(t("rev.asg.week_filter"), min_value=0, max_value=200, value=None, step=1, key=keys.BOARD_WEEK)
 with ctx.db.read() as s:
     rows = assignments.board(session=s, by=ctx.actor, today=date.today(),
                              week_no=int(week_filter) if week_filter is not None else None)
@@ -67,10 +60,4 @@ by_id = {r.assignment.id: r for r in rows}
 pick = st.selectbox(t("rev.asg.remove_pick"), list(by_id), index=None, placeholder=t("rev.form.pick"),
                     format_func=lambda i: f"{by_id[i].member.display_name} · {by_id[i].paper.title}")
 if pick is not None and st.button(t("rev.asg.remove"), icon=":material/delete:"):
-    try:
-        with ctx.db.write() as s:
-            assignments.unassign(session=s, by=ctx.actor, assignment_id=pick)
-    except AppError as err:
-        show_error(err)
-    else:
-        st.rerun()
+    act(ctx.db, lambda s: assignments.unassign(session=s, by=ctx.actor, assignment_id=pick))

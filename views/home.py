@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.curriculum.home import next_seminar_card, this_week_card
 from ui.lab.home import home_card as lab_home_card
-from ui.reviews.widgets import home_card as review_home_card
+from ui.reviews.home import home_card as review_home_card
 from ui.shell.frame import frame
 from ui.shell.i18n import t
 from ui.shell.links import page_link

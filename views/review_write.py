@@ -3,19 +3,18 @@ form; the draft is saved on the server as you type."""
 
 import streamlit as st
 
-from core.errors import AppError
 from core.reviews import papers, templates
 from core.reviews import workflow as reviews
 from core.reviews.queries import hidden_count, my_reviews
+from ui.reviews import keys
 from ui.reviews.editor import editor
-from ui.reviews.widgets import page_link
+from ui.shell.actions import act
 from ui.shell.frame import frame
-from ui.shell.i18n import show_error, t
+from ui.shell.i18n import t
+from ui.shell.links import page_link
 
 ctx = frame()
 st.title(t("rev.write.title"))
-if flash := st.session_state.pop("rev_flash", None):
-    st.success(flash)
 
 with ctx.db.read() as s:
     paper_rows = papers.list_papers(session=s)
@@ -23,14 +22,14 @@ with ctx.db.read() as s:
 by_id = {p.id: p for p, _ in paper_rows}
 if not by_id:
     st.info(t("rev.write.no_papers"))
-    page_link("views/papers.py", t("rev.nav.papers"), ":material/article:", None)
+    page_link("papers", t("rev.nav.papers"))
     st.stop()
 
 wanted = st.query_params.get("paper")
 ids = list(by_id)
 index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else None
 paper_id = st.selectbox(t("rev.write.paper"), ids, index=index, format_func=lambda i: by_id[i].title,
-                        placeholder=t("rev.form.pick"), key="rev_write_paper")
+                        placeholder=t("rev.form.pick"), key=keys.WRITE_PAPER)
 if paper_id is None:
     st.stop()
 if str(paper_id) != wanted:
@@ -51,19 +50,13 @@ if mine is None:
         st.stop()
     tpl_ids = [tp.id for tp in tpl_rows]
     names = {tp.id: templates.template_name(tp, ctx.lang) for tp in tpl_rows}
-    tpl_id = st.selectbox(t("rev.template"), tpl_ids, format_func=names.get, key="rev_write_tpl")
-    week = st.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1, key="rev_write_week")
+    tpl_id = st.selectbox(t("rev.template"), tpl_ids, format_func=names.get, key=keys.WRITE_TEMPLATE)
+    week = st.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1, key=keys.WRITE_WEEK)
     if st.button(t("rev.write.start"), type="primary", icon=":material/edit:"):
-        try:
-            with ctx.db.write() as s:
-                reviews.start_review(session=s, by=ctx.actor, paper_id=paper_id, template_id=tpl_id,
-                                     week_no=int(week) if week is not None else None)
-        except AppError as err:
-            show_error(err)
-        else:
-            st.rerun()
+        act(ctx.db, lambda s: reviews.start_review(session=s, by=ctx.actor, paper_id=paper_id, template_id=tpl_id,
+                                                   week_no=int(week) if week is not None else None))
     st.stop()
 
 editor(ctx, mine.id)
 if mine.status != "draft":
-    page_link("views/reviews.py", t("rev.write.open_read"), ":material/visibility:", {"review": str(mine.id)})
+    page_link("reviews", t("rev.write.open_read"), ":material/visibility:", {"review": mine.id})

@@ -6,43 +6,42 @@ from __future__ import annotations
 import streamlit as st
 
 from core.accounts import members
-from core.errors import AppError
 from core.reviews import answers as ans
 from core.reviews import export as review_export
 from core.reviews import workflow as reviews
 from core.reviews.queries import get_row
 from core.reviews.templates import schema_of, template_name
-from ui.reviews.widgets import page_link, render_answers, status_label
-from ui.shell.i18n import show_error, t
-from ui.shell.links import lab_link
+from ui.reviews import keys
+from ui.reviews.widgets import render_answers, status_label
+from ui.shell.actions import act, attempt
+from ui.shell.i18n import t
+from ui.shell.links import lab_link, page_link
 
 
 def _act(ctx, fn, done_key: str, **kwargs) -> None:
-    try:
-        with ctx.db.write() as s:
-            fn(session=s, by=ctx.actor, **kwargs)
-    except AppError as err:
-        show_error(err)
-    else:
-        st.session_state["rev_flash"] = t(done_key)
-        st.rerun()
+    """One review action by the actor, toasted on success."""
+    act(ctx.db, lambda s: fn(session=s, by=ctx.actor, **kwargs), done=done_key)
+
+
+def _load(ctx, rid: int) -> tuple:
+    with ctx.db.read() as s:
+        row = get_row(session=s, by=ctx.actor, review_id=rid)
+        schema = schema_of(row.review.template_version)
+        tpl = row.review.template_version.template
+        tpl_caption = f"{template_name(tpl, ctx.lang)} v{row.review.template_version.number}"
+        revs = reviews.revisions(session=s, by=ctx.actor, review_id=rid)
+        thread = reviews.comments(session=s, by=ctx.actor, review_id=rid)
+        markdown = review_export.review_markdown(row, ctx.lang)
+        names = {m.id: m.display_name for m in members.list_members(session=s)} if thread else {}
+    return row, schema, tpl_caption, revs, thread, markdown, names
 
 
 def review_page(ctx, rid: int) -> None:
     """Draw review `rid` for the actor (NotFound shows as a message)."""
-    try:
-        with ctx.db.read() as s:
-            row = get_row(session=s, by=ctx.actor, review_id=rid)
-            schema = schema_of(row.review.template_version)
-            tpl = row.review.template_version.template
-            tpl_caption = f"{template_name(tpl, ctx.lang)} v{row.review.template_version.number}"
-            revs = reviews.revisions(session=s, by=ctx.actor, review_id=rid)
-            thread = reviews.comments(session=s, by=ctx.actor, review_id=rid)
-            markdown = review_export.review_markdown(row, ctx.lang)
-            names = {m.id: m.display_name for m in members.list_members(session=s)} if thread else {}
-    except AppError as err:
-        show_error(err)
+    loaded = attempt(lambda: _load(ctx, rid))
+    if loaded is None:
         return
+    row, schema, tpl_caption, revs, thread, markdown, names = loaded
     r, paper = row.review, row.paper
     mine = r.author_id == ctx.actor.id
     st.subheader(paper.title)
@@ -54,11 +53,11 @@ def review_page(ctx, rid: int) -> None:
     if r.lab_run_id:
         lab_link(t("rev.view.lab_run", run=r.lab_run_id), run=r.lab_run_id)
     st.download_button(t("rev.view.download"), markdown, file_name=f"review-{r.id}.md", mime="text/markdown",
-                       icon=":material/download:", key=f"rev_dl_{rid}")
+                       icon=":material/download:", key=keys.download(rid))
     if mine:
-        page_link("views/review_write.py", t("rev.view.edit"), ":material/edit:", {"paper": str(paper.id)})
-        with st.form(f"rev_lab_{rid}"):
-            run = st.number_input(t("rev.lab_run"), min_value=1, value=r.lab_run_id, step=1, key=f"rev_labrun_{rid}")
+        page_link("write-review", t("rev.view.edit"), ":material/edit:", {"paper": paper.id})
+        with st.form(keys.lab_run_form(rid)):
+            run = st.number_input(t("rev.lab_run"), min_value=1, value=r.lab_run_id, step=1, key=keys.lab_run(rid))
             if st.form_submit_button(t("common.save")):
                 _act(ctx, reviews.set_lab_run, "common.saved", review_id=rid,
                      run_id=int(run) if run is not None else None)
@@ -75,8 +74,8 @@ def _history(schema, revs, lang, rid) -> None:
         if len(revs) >= 2:
             nums = [rev.number for rev in revs]
             c1, c2 = st.columns(2)
-            a = c1.selectbox(t("rev.view.from"), nums, index=len(nums) - 2, key=f"rev_da_{rid}")
-            b = c2.selectbox(t("rev.view.to"), nums, index=len(nums) - 1, key=f"rev_db_{rid}")
+            a = c1.selectbox(t("rev.view.from"), nums, index=len(nums) - 2, key=keys.diff_from(rid))
+            b = c2.selectbox(t("rev.view.to"), nums, index=len(nums) - 1, key=keys.diff_to(rid))
             by_no = {rev.number: rev for rev in revs}
             diff = ans.diff(schema, by_no[a].answers, by_no[b].answers, lang, (f"#{a}", f"#{b}"))
             st.code(diff or t("rev.view.no_diff"), language="diff")
@@ -90,8 +89,8 @@ def _thread(ctx, r, thread, names) -> None:
             st.caption(f"{names.get(c.author_id, '?')} · {c.created_at.astimezone():%Y-%m-%d %H:%M}{kind}")
             st.markdown(c.body)  # Markdown + LaTeX; raw HTML is not rendered
     if r.status != "draft" and (ctx.actor.is_leader or r.author_id == ctx.actor.id):
-        with st.form(f"rev_comment_{r.id}", clear_on_submit=True):
-            body = st.text_area(t("rev.comment"), key=f"rev_cbody_{r.id}", help=t("rev.view.md_help"))
+        with st.form(keys.comment_form(r.id), clear_on_submit=True):
+            body = st.text_area(t("rev.comment"), key=keys.comment_body(r.id), help=t("rev.view.md_help"))
             if st.form_submit_button(t("rev.view.post"), icon=":material/send:"):
                 _act(ctx, reviews.add_comment, "rev.view.posted", review_id=r.id, body=body)
 
@@ -99,15 +98,15 @@ def _thread(ctx, r, thread, names) -> None:
 def _leader_actions(ctx, r) -> None:
     st.markdown(f"#### {t('rev.view.leader')}")
     if r.status in ("submitted", "resubmitted"):
-        feedback = st.text_area(t("rev.view.feedback"), key=f"rev_fb_{r.id}", help=t("rev.view.md_help"))
+        feedback = st.text_area(t("rev.view.feedback"), key=keys.feedback(r.id), help=t("rev.view.md_help"))
         c1, c2 = st.columns(2)
-        if c1.button(t("rev.view.return"), key=f"rev_ret_{r.id}", icon=":material/undo:"):
+        if c1.button(t("rev.view.return"), key=keys.return_button(r.id), icon=":material/undo:"):
             _act(ctx, reviews.return_review, "rev.view.returned", review_id=r.id, feedback=feedback)
-        if c2.button(t("rev.view.approve"), key=f"rev_app_{r.id}", type="primary", icon=":material/verified:"):
+        if c2.button(t("rev.view.approve"), key=keys.approve_button(r.id), type="primary", icon=":material/verified:"):
             _act(ctx, reviews.approve_review, "rev.view.approved", review_id=r.id, comment=feedback)
     if r.status != "draft":
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        score = c1.radio(t("rev.helpfulness"), [1, 2, 3, 4, 5], horizontal=True, key=f"rev_help_{r.id}",
+        score = c1.radio(t("rev.helpfulness"), [1, 2, 3, 4, 5], horizontal=True, key=keys.helpfulness(r.id),
                          index=r.helpfulness - 1 if r.helpfulness else None, format_func=lambda n: "★" * n)
-        if c2.button(t("rev.view.rate"), key=f"rev_rate_{r.id}", disabled=score is None):
+        if c2.button(t("rev.view.rate"), key=keys.rate_button(r.id), disabled=score is None):
             _act(ctx, reviews.rate_helpfulness, "rev.view.rated", review_id=r.id, score=score)

@@ -1,21 +1,15 @@
-"""Streamlit glue for paper reviews: template-driven form widgets, answer rendering, the Home
-card, and the script that sends typed text to the server a moment after typing stops."""
+"""Streamlit glue for paper reviews: template-driven form widgets, answer rendering, status
+labels, the problems box, and the script that sends typed text to the server a moment after
+typing stops."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from core.reviews import answers as ans
-from core.reviews import assignments
 from core.reviews.template_schema import FieldSpec, TemplateSchema
+from ui.reviews.keys import FIELD_PREFIX, answer_field
 from ui.shell.i18n import current_lang, show_error, t
-
-ROOT = Path(__file__).resolve().parents[2]
-FIELD_PREFIX = "revf_"  # widget keys; the container class "st-key-revf_..." scopes the script
 
 STATUS_ICONS = {"draft": "✏️", "submitted": "📨", "returned": "↩️", "resubmitted": "🔁", "approved": "✅"}
 
@@ -58,7 +52,7 @@ def install_autocommit() -> None:
 
 def widget_key(prefix: str, field: FieldSpec) -> str:
     """Session-state key of one field's widget."""
-    return f"{FIELD_PREFIX}{prefix}_{field.key}"
+    return answer_field(prefix, field.key)
 
 
 def _widget_value(field: FieldSpec, value):
@@ -143,27 +137,3 @@ def problems_box(err) -> None:
         t("rev.error.schema", count=len(lines))
     st.error(head + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/error:")
 
-
-def home_card(ctx) -> None:
-    """Home: the signed-in member's open review assignments, with links to write them."""
-    if ctx.actor is None:
-        return
-    with ctx.db.read() as s:
-        rows = assignments.open_assignments(session=s, by=ctx.actor, today=date.today())
-    with st.container(border=True):
-        st.subheader(t("rev.home.title"))
-        if not rows:
-            st.caption(t("rev.home.none"))
-        for r in rows:
-            week = t("rev.home.week", week=r.assignment.week_no) if r.assignment.week_no is not None else ""
-            page_link("views/review_write.py", r.paper.title, ":material/edit_note:", {"paper": str(r.paper.id)})
-            st.caption(f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {r.assignment.due_on.isoformat()} {week}")
-
-
-def page_link(path: str, label: str, icon: str, query: dict | None = None, where=st) -> None:
-    """st.page_link into another review page; plain text where that page is not registered
-    (a page shown alone, as in the AppTest harness)."""
-    try:
-        where.page_link(str(ROOT / path), label=label, icon=icon, query_params=query or {})
-    except StreamlitAPIException:
-        where.caption(label)

@@ -43,13 +43,14 @@ def attempt(call: Callable[[], T], *, on_error: Callable[[AppError], None] | Non
     return None if result is _FAILED else result
 
 
-def act(db: Database, write: Callable[[Session], Any], *, done: str | None = None,
+def act(db: Database, write: Callable[[Session], Any], *, done: str | Callable[[Any], str] | None = None,
         params: Callable[[Any], dict] | dict | None = None, forget: Iterable[str] = (),
         on_error: Callable[[AppError], None] | None = None,
         on_success: Callable[[Any], None] | None = None, rerun: bool = True, where=st) -> bool:
     """Run `write(session)` in a write transaction. Error: `on_error(err)` or the translated message
     in `where`; returns False. Success: forget the `forget` session keys, `on_success(result)`,
-    toast `t(done, **params)`, rerun (returns True when `rerun=False`)."""
+    toast `t(done, **params)` (`done` may pick the key from the result), rerun (returns True when
+    `rerun=False`)."""
 
     def in_transaction():
         with db.write() as s:
@@ -63,8 +64,9 @@ def act(db: Database, write: Callable[[Session], Any], *, done: str | None = Non
     if on_success is not None:
         on_success(result)
     if done:
+        key = done(result) if callable(done) else done
         values = params(result) if callable(params) else (params or {})
-        st.toast(t(done, **values), icon=":material/check:")
+        st.toast(t(key, **values), icon=":material/check:")
     if rerun:
         st.rerun()
     return True

@@ -1,0 +1,107 @@
+"""The reading list's parts: the paper fields, adding by hand or by BibTeX (paste or upload; duplicates
+are merged), one paper's details with its review links, and editing / deleting it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import StaleEdit
+from core.reviews import papers
+from core.reviews.bibtex import MAX_BIB_BYTES, PaperData
+from core.validate import decode_text_upload
+from db.models.reviews import Paper
+from ui.reviews import keys
+from ui.shell.actions import act
+from ui.shell.i18n import show_error, t
+from ui.shell.links import page_link
+
+
+def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
+    """The paper fields as widgets (keys keep the user's text across reruns)."""
+    key = lambda field: keys.paper_field(prefix, field)  # noqa: E731
+    c1, c2 = st.columns([3, 1])
+    title = c1.text_input(t("rev.paper.title"), value=paper.title if paper else "", key=key("title"), max_chars=500)
+    year = c2.number_input(t("rev.paper.year"), min_value=1900, max_value=2100, step=1,
+                           value=paper.year if paper else None, key=key("year"))
+    authors = st.text_input(t("rev.paper.authors"), value=paper.authors if paper else "", key=key("authors"))
+    c1, c2, c3 = st.columns(3)
+    venue = c1.text_input(t("rev.paper.venue"), value=paper.venue if paper else "", key=key("venue"), max_chars=200)
+    arxiv = c2.text_input(t("rev.paper.arxiv"), value=(paper.arxiv_id or "") if paper else "", key=key("arxiv"))
+    doi = c3.text_input(t("rev.paper.doi"), value=(paper.doi or "") if paper else "", key=key("doi"))
+    url = st.text_input(t("rev.paper.url"), value=paper.url if paper else "", key=key("url"))
+    return PaperData(title=title, authors=authors, venue=venue, year=int(year) if year else None, url=url,
+                     arxiv_id=arxiv, doi=doi, bibtex=paper.bibtex if paper else "")
+
+
+def add_papers(ctx) -> None:
+    """An expander with two tabs: one paper by hand, or BibTeX entries pasted and / or uploaded."""
+    with st.expander(t("rev.papers.add"), icon=":material/add:"):
+        tab_hand, tab_bib = st.tabs([t("rev.papers.by_hand"), t("rev.papers.bibtex")])
+        with tab_hand:
+            data = paper_inputs(keys.NEW_PAPER)
+            if st.button(t("rev.papers.add"), key=keys.ADD_PAPER, type="primary"):
+                act(ctx.db, lambda s: papers.add_paper(session=s, by=ctx.actor, data=data),
+                    done=lambda added: "rev.papers.merged" if added[1] else "rev.papers.added",
+                    params=lambda added: {"title": added[0].title})
+        with tab_bib:
+            _import_bibtex(ctx)
+
+
+def _import_bibtex(ctx) -> None:
+    pasted = st.text_area(t("rev.papers.paste"), key=keys.BIB_TEXT, height=180, placeholder="@article{...}")
+    upload = st.file_uploader(t("rev.papers.upload", max_kb=MAX_BIB_BYTES // 1024), type=["bib", "txt"],
+                              key=keys.BIB_FILE)
+    if not st.button(t("rev.papers.import"), key=keys.BIB_GO, type="primary", icon=":material/upload:"):
+        return
+
+    def write(s):
+        text = pasted
+        if upload is not None:
+            text = decode_text_upload(upload.getvalue(), max_bytes=MAX_BIB_BYTES) + "\n" + pasted
+        result = papers.import_bibtex(session=s, by=ctx.actor, text=text)
+        return result, [p.title for p in result.added + result.merged]
+
+    def imported(done) -> None:  # no rerun: the list of what came in stays on screen
+        result, titles = done
+        st.success(t("rev.papers.imported", added=len(result.added), merged=len(result.merged)))
+        st.markdown("\n".join(f"- {title}" for title in titles))
+        if result.failed:
+            st.warning(t("rev.papers.failed", keys=", ".join(result.failed)))
+
+    act(ctx.db, write, rerun=False, on_success=imported)
+
+
+def paper_details(paper: Paper) -> None:
+    """Title, authors, link, where to write or read its reviews, and its BibTeX."""
+    st.subheader(paper.title)
+    st.caption(" · ".join(x for x in (paper.authors, paper.venue, str(paper.year or "")) if x))
+    if paper.url:
+        st.link_button(t("rev.paper.url"), paper.url, icon=":material/open_in_new:")
+    c1, c2 = st.columns(2)
+    page_link("write-review", t("rev.papers.write"), query={"paper": paper.id}, where=c1)
+    page_link("reviews", t("rev.papers.read"), query={"paper": paper.id}, where=c2)
+    if paper.bibtex:
+        with st.expander("BibTeX"):
+            st.code(paper.bibtex, language="latex")
+
+
+def paper_edit(ctx, paper: Paper) -> None:
+    """The paper's editor (who added it, or a leader); a stale save shows the newer one. Leaders delete."""
+    pid = paper.id
+    with st.expander(t("rev.papers.edit"), icon=":material/edit:"):
+        base_key = keys.paper_base(pid)
+        st.session_state.setdefault(base_key, paper.version)
+        data = paper_inputs(keys.paper_prefix(pid), paper)
+
+        def refused(err) -> None:
+            show_error(err)
+            if isinstance(err, StaleEdit):
+                st.info(f"{err.current.title} · {err.current.authors}")
+                st.session_state[base_key] = err.current.version
+
+        if st.button(t("common.save"), key=keys.paper_save(pid), type="primary"):
+            act(ctx.db, lambda s: papers.update_paper(session=s, by=ctx.actor, paper_id=pid,
+                                                      expected_version=st.session_state[base_key], data=data),
+                done="common.saved", forget=(base_key,), on_error=refused)
+        if ctx.is_leader and st.button(t("common.delete"), key=keys.paper_delete(pid), icon=":material/delete:"):
+            act(ctx.db, lambda s: papers.delete_paper(session=s, by=ctx.actor, paper_id=pid))
