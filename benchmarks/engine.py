@@ -6,7 +6,7 @@ Fairness rules: both models train on the SAME pre-drawn batches with the same st
 (`train.train_step`: Adam with fused kernel, clipping, one sync), and their steps ALTERNATE
 (ours, ref, ref, ours, ...) so load from other processes on this shared machine hits both.
 Timings are sums of per-step wall times after a warm-up. Sections: train, attention (our
-Transformer's step per attention backend), converge, decode, memory, overhead (issue 6: job
+Transformer's step per attention backend), converge, decode, memory, overhead (the job
 runner + page-rate polling vs bare `train()`), threads.
 """
 

@@ -1,4 +1,4 @@
-"""In-app training speed (issue 6): a real `streamlit run app.py` with a browser watching vs bare `train()`.
+"""In-app training speed: a real `streamlit run app.py` with a browser watching vs bare `train()`.
 
     python -m benchmarks.live_app [--steps 600] [--repeats 3] [--modes process,thread] [--json FILE]
 
@@ -7,7 +7,8 @@ temp SQLite database, opens a shared Lab link (Transformer on reverse-10) in hea
 presses "학습 시작" and waits for "완료:" while the page polls (fragment, 0.5 s). The in-app speed
 is the stored LabRun's `metrics["steps_per_s"]`; the bare speed is the same config's `train()` in
 a fresh subprocess (after a warm-up run). App and bare runs alternate; medians give the ratio.
-Needs Debian's chromium (/usr/bin/chromium) and Playwright; never downloads a browser.
+The app is started by tests/support/appserver.py, the helper the browser tests use. Needs
+Debian's chromium (/usr/bin/chromium) and Playwright; never downloads a browser.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -72,12 +71,6 @@ def bare(cfg: TrainConfig) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["steps_per_s"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def app_server(mode: str):
     """`streamlit run app.py` with a fresh SQLite database and the given job mode: (url, Database)."""
@@ -85,6 +78,7 @@ def app_server(mode: str):
     from db.engine import Database
     from db.migrate import upgrade
     from db.seeds import run_seeds
+    from tests.support.appserver import serve_app
 
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -95,33 +89,11 @@ def app_server(mode: str):
             # A leader must exist, or every page shows the first-setup form; the bench trains as a guest.
             members.create_first_leader(session=s, username="bench_leader", display_name="bench",
                                         password=secrets.token_urlsafe(16))
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": db_url, "STUDY_DEMO_DATA": "0", MODE_ENV: mode}
-        log = open(Path(tmp) / "streamlit.log", "w")  # noqa: SIM115
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
+        env = {"DATABASE_URL": db_url, "STUDY_DEMO_DATA": "0", MODE_ENV: mode}
         try:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    if time.time() > deadline:
-                        raise RuntimeError("streamlit did not answer its health check") from None
-                    time.sleep(0.3)
-            yield base, database
+            with serve_app(env, Path(tmp) / "streamlit.log") as base:
+                yield base, database
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
             database.dispose()
 
 
@@ -130,9 +102,10 @@ def app_run(page, base: str, database, cfg: TrainConfig) -> float:
     from playwright.sync_api import expect
 
     from core.lab import runs as lab_runs
+    from tests.support.appserver import IDLE
 
     page.goto(f"{base}/lab?{query(cfg)}")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     page.get_by_role("button", name="학습 시작").click()
     expect(page.get_by_text("완료:").first).to_be_visible(timeout=max(120_000, cfg.steps * 300))
     want = to_dict(cfg)

@@ -12,7 +12,7 @@ from db.engine import Database
 from db.migrate import current_heads, upgrade
 from db.models.members import Member
 from db.seeds import run_seeds
-from tests.conftest import wipe
+from tests.support.db import wipe
 from tests.support.factories import PASSWORD, make_leader, make_member
 
 

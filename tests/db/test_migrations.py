@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from db.base import Base
 from db.engine import Database
 from db.migrate import current_heads, downgrade, script_heads, upgrade
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.support.db import create_pg_database, drop_pg_database
 
 
 def _roundtrip(database: Database) -> None:

@@ -3,12 +3,11 @@ loss chart and an attention heatmap render, then stops a second, long run."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import goto, wait_idle
+from tests.support.lab import fresh_seed
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +23,7 @@ def _drawn_charts(page: Page) -> int:
 
 
 def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live_app, tmp_path):
-    seed = random.randint(1, 10**6)  # a fresh config, so no stored run offers an instant replay
+    seed = fresh_seed()  # a fresh config, so no stored run offers an instant replay
     goto(page, live_app, "lab", f"tab=rnn&task=copy&seq_len=5&steps=60&eval_every=20&probe_every=20&seed={seed}")
     expect(page.get_by_role("heading", name="모델 실험실").first).to_be_visible()
     # the link restored the tab's config (a guest, no sign-in)

@@ -1,6 +1,5 @@
 """A member types a review draft in a real browser, reloads, and finds the text still there."""
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -11,14 +10,15 @@ from core.reviews import assignments, papers, templates
 from core.reviews.bibtex import PaperData
 from db.models.reviews import Review
 from tests.support.browser import goto, sign_in, wait_idle
-from tests.support.factories import PASSWORD, _any_leader
+from tests.support.factories import PASSWORD, any_leader
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 TEXT = "어텐션만으로 번역한다. Self-attention is all we need"
 
 
 def _arrange(live_app) -> int:
-    leader = _any_leader(live_app.db)
+    leader = any_leader(live_app.db)
     with live_app.db.write() as s:
         member_id = next(m.id for m in members.list_members(session=s) if m.username == live_app.member)
         paper, _ = papers.add_paper(session=s, by=leader, data=PaperData(title="E2E Draft Paper"))
@@ -43,14 +43,12 @@ def test_draft_survives_a_reload(page: Page, live_app):
     box = page.locator("[class*='st-key-revf_'][class*='_tldr'] textarea")
     box.click()
     box.press_sequentially(TEXT, delay=20)  # typing, no blur: the autosave must still catch it
-    deadline = time.time() + 15
-    saved = ""
-    while time.time() < deadline and saved != TEXT:
-        time.sleep(0.5)
+
+    def saved() -> bool:
         with live_app.db.read() as s:
-            review = s.query(Review).filter_by(paper_id=pid).one()
-            saved = review.draft.answers.get("tldr", "")
-    assert saved == TEXT
+            return s.query(Review).filter_by(paper_id=pid).one().draft.answers.get("tldr", "") == TEXT
+
+    wait_until(saved, timeout=15, every=0.2, what="the autosaved draft in the database")
     assert "paper=" in page.url  # the review's address, so a reload reopens it
     page.reload()
     wait_idle(page)

@@ -1,16 +1,41 @@
-"""Run pages in AppTest against the `db` fixture's database."""
+"""Run pages in AppTest against the `db` fixture's database.
+
+Page tests run on SQLite only: the core and db tests cover both back ends, and a page adds no SQL of
+its own. A page test that is database-specific takes `@pytest.mark.both_backends` and runs on
+SQLite and PostgreSQL (ids `[sqlite]`, `[postgres]`).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-HARNESS = str(Path(__file__).with_name("harness.py"))
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.support.db import wipe
+from tests.support.paths import APP, HARNESS
+
 TIMEOUT = 30
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS)
+
+
+@pytest.fixture
+def backend() -> str:
+    """The back end of a page test: SQLite, unless `both_backends` parametrises it."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db(request, backend):
+    """A migrated, empty Database for page tests (overrides the both-back-ends `db` of tests/conftest.py)."""
+    database = request.getfixturevalue(f"{backend}_database")
+    wipe(database)
+    yield database
+    wipe(database)
 
 
 @pytest.fixture(autouse=True)

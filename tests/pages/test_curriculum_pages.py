@@ -1,4 +1,4 @@
-"""Curriculum pages in AppTest on both back ends: a leader plans a week and a seminar, a member
+"""Curriculum pages in AppTest on SQLite: a leader plans a week and a seminar, a member
 writes a note, imports one, asks and answers, checks in; stale edits keep the user's text."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Frame, setup, home, members and backup pages in AppTest (both back ends)."""
+"""Frame, setup, home, members and backup pages in AppTest (SQLite; the restore on both back ends)."""
 
 import pytest
 
@@ -97,7 +97,7 @@ def test_backup_page_offers_downloads(run_page, db):
 def test_malformed_database_url_stops_with_message(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.pages.conftest import APP
+    from tests.support.paths import APP
 
     monkeypatch.setenv("DATABASE_URL", "this is not a url")
     at = AppTest.from_file(APP, default_timeout=30).run()
@@ -114,6 +114,7 @@ def test_language_switch_is_remembered_for_member(run_page, db):
         assert members.get_member(session=s, member_id=leader.id).language == "en"
 
 
+@pytest.mark.both_backends  # restoring writes every table and resets PostgreSQL's sequences
 def test_restore_from_setup_screen(run_app, db, tmp_path):
     import json
 

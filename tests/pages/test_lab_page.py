@@ -1,5 +1,5 @@
 """Model Lab page without live jobs: presets, URL round trip, inline validation, stored-run replay,
-instant replay offer, custom input errors, Compare, presenter mode (AppTest, both back ends)."""
+instant replay offer, custom input errors, Compare, presenter mode (AppTest on SQLite)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import pytest
 
 from core.lab import runs as lab_runs
 from core.lab.config import replace
-from ui.lab.presets import PRESETS, tab_default
-
-LAB = "views/lab.py"
-TINY_RNN = replace(tab_default("rnn"), steps=20, seq_len=5, eval_every=10, probe_every=10)
+from core.lab.presets import PRESETS, tab_default
+from tests.support.lab import LAB, TINY_RNN, has_heatmap, has_loss_chart, heatmaps, specs, store
 
 
 @pytest.fixture(scope="module")
@@ -22,35 +20,6 @@ def tiny_record():
     from core.lab.train import train
 
     return record_of_events(TINY_RNN, train(TINY_RNN))
-
-
-def store(db, record, by=None) -> int:
-    with db.write() as s:
-        return lab_runs.store_run(session=s, by=by, record=record).id
-
-
-def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-
-
-def heatmaps(at) -> int:
-    """Attention heatmaps drawn: rect marks with a 'weight' colour field and token axes."""
-    def walk(spec):
-        yield spec
-        for k in ("layer", "hconcat", "vconcat", "concat"):
-            for sub in spec.get(k, []):
-                yield from walk(sub)
-    return sum(1 for spec in specs(at) for s in walk(spec)
-               if s.get("encoding", {}).get("color", {}).get("field") == "weight"
-               and s.get("encoding", {}).get("x", {}).get("field") == "key")
-
-
-def has_heatmap(at) -> bool:
-    return heatmaps(at) > 0
-
-
-def has_loss_chart(at) -> bool:
-    return any("loss" in json.dumps(s.get("title", "")).lower() for s in specs(at))
 
 
 def test_preset_link_opens_tab_with_config_and_story(run_page):
@@ -71,9 +40,7 @@ def test_preset_link_opens_tab_with_config_and_story(run_page):
 
 
 def test_every_preset_renders_in_korean(run_page):
-    from ui.shell.links import LAB_PRESETS
-
-    for name in LAB_PRESETS:
+    for name in PRESETS:
         at = run_page(LAB, query={"preset": name})
         assert not at.exception, name
         assert at.title[0].value == "모델 실험실"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+from tests.support.appserver import IDLE
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:

@@ -15,7 +15,7 @@ def make_leader(db: Database, username: str = "leader", name: str = "스터디�
         if members.needs_first_leader(session=s):
             return members.create_first_leader(session=s, username=username, display_name=name,
                                                password=PASSWORD)
-    boss = _any_leader(db)
+    boss = any_leader(db)
     with db.write() as s:
         return actor_of(members.add_member(session=s, by=boss, username=username, display_name=name,
                                            password=PASSWORD, role="leader"))
@@ -24,13 +24,14 @@ def make_leader(db: Database, username: str = "leader", name: str = "스터디�
 def make_member(db: Database, username: str = "member", name: str = "멤버",
                 by: Actor | None = None) -> Actor:
     """A member with PASSWORD, added by a leader (made first if needed)."""
-    by = by or _any_leader(db) or make_leader(db)
+    by = by or any_leader(db) or make_leader(db)
     with db.write() as s:
         return actor_of(members.add_member(session=s, by=by, username=username, display_name=name,
                                            password=PASSWORD))
 
 
-def _any_leader(db: Database) -> Actor | None:
+def any_leader(db: Database) -> Actor | None:
+    """An active leader who can sign in, or None."""
     with db.read() as s:
         for m in members.list_members(session=s, active_only=True):
             if m.role == "leader" and m.password_hash:
