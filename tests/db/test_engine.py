@@ -1,7 +1,6 @@
 """Engine settings: SQLite pragmas, IMMEDIATE writes, URL resolution and bad settings."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import text
@@ -22,25 +21,34 @@ def test_sqlite_pragmas(tmp_path):
 def test_concurrent_writers_queue_instead_of_failing(sqlite_db):
     """Two writers that read then write: with BEGIN IMMEDIATE the second waits for the first."""
     errors, order = [], []
+    a_in, b_trying, b_in = threading.Event(), threading.Event(), threading.Event()
 
-    def writer(name: str, hold: float) -> None:
+    def writer(name: str, inside) -> None:
         try:
+            if name == "b":
+                b_trying.set()
             with sqlite_db.write() as s:
                 s.execute(text("SELECT count(*) FROM app_meta")).scalar()
                 order.append(f"{name}-in")
-                time.sleep(hold)
+                inside()
                 s.add(AppMeta(key=name, value="x"))
             order.append(f"{name}-out")
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
-    a = threading.Thread(target=writer, args=("a", 0.4))
+    def a_holds():
+        a_in.set()
+        b_trying.wait(5)
+        # b is starting its transaction now; with a deferred BEGIN it would get in at once
+        b_in.wait(0.5)
+
+    a = threading.Thread(target=writer, args=("a", a_holds))
     a.start()
-    time.sleep(0.1)
-    b = threading.Thread(target=writer, args=("b", 0.0))
+    assert a_in.wait(5)
+    b = threading.Thread(target=writer, args=("b", b_in.set))
     b.start()
-    a.join()
-    b.join()
+    a.join(10)
+    b.join(10)
     assert errors == []
     assert order.index("a-out") < order.index("b-in")  # b began only after a committed
     with sqlite_db.read() as s:

@@ -99,7 +99,7 @@ class JobRegistry:
 
     def __init__(self, *, slots: int | None = None, threads_per_job: int = 1, mode: str | None = None,
                  train_fn: Callable | None = None, on_done: Callable[[str, JobSnapshot], None] | None = None,
-                 prewarm: bool = True, ttl_s: float = DONE_TTL_S):
+                 prewarm: bool = True, ttl_s: float = DONE_TTL_S, clock: Callable[[], float] = time.monotonic):
         self.mode = mode or _default_mode(train_fn)
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
@@ -110,6 +110,7 @@ class JobRegistry:
         self._train_fn = train_fn
         self._on_done = on_done
         self.ttl_s = ttl_s
+        self._clock = clock  # when jobs ended, for the TTL (tests pass a fake one)
         self._jobs: dict[str, _Job] = {}
         self._queue: list[str] = []
         self._running = 0
@@ -196,7 +197,7 @@ class JobRegistry:
 
     def _evict(self) -> None:
         # Called under the lock: ended jobs past the TTL go, then the oldest beyond KEEP_DONE.
-        now = time.time()
+        now = self._clock()
         done = sorted((j for j in self._jobs.values() if j.ended_at is not None), key=lambda j: j.ended_at)
         for k, j in enumerate(done):
             if k < len(done) - KEEP_DONE or now - j.ended_at > self.ttl_s:
@@ -209,7 +210,7 @@ class JobRegistry:
                 self._cond.wait(0.25)
             self._queue.remove(job.id)
             if job.stop.is_set():
-                job.status, job.ended_at = "stopped", time.time()
+                job.status, job.ended_at = "stopped", self._clock()
                 job.version += 1
                 self._cond.notify_all()
                 return False
@@ -239,7 +240,7 @@ class JobRegistry:
                 pass
         # Only now does the page see the outcome, so a finished job already has its stored run.
         with self._cond:
-            job.status, job.ended_at = final, time.time()
+            job.status, job.ended_at = final, self._clock()
             job.version += 1
 
     # Both modes apply events through these two, under the lock (held for microseconds).

@@ -1,6 +1,11 @@
 """JobRegistry: queue order and positions, stop, failures, on_done before the final status, and
 snapshots under load (thread mode, fake training); the real `train` in worker processes (results
-equal to the bare loop's, stop, a killed worker)."""
+equal to the bare loop's, stop, a killed worker).
+
+Waits are bounded waits on a condition (tests/support/waiting.py) and the TTL runs on an injected
+clock; their timeouts are deadlines against a hang, never speed measurements. The only sleep left
+is Fake's optional `delay`, simulated work per step that keeps a long run running until stopped.
+"""
 
 from __future__ import annotations
 
@@ -18,22 +23,16 @@ from core.lab.jobs.registry import JobRegistry
 from core.lab.models import DecodeResult
 from core.lab.tasks import make_task
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, predict, train
+from tests.support.waiting import wait_until as wait_for
 
 ENDED = ("finished", "stopped", "diverged", "failed")
 CFG = TrainConfig(task="reverse", seq_len=4, vocab_size=6, steps=50, eval_every=10, probe_every=10, seed=0,
                   model=ModelConfig(kind="transformer", d_model=16, n_heads=2, n_layers=1, d_ff=32))
 
 
-def wait_for(cond, timeout: float = 10.0, every: float = 0.005):
-    deadline = time.monotonic() + timeout
-    while not (out := cond()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(every)
-    return out
-
-
 def ended(reg, job_id, timeout: float = 20.0):
-    return wait_for(lambda: (s := reg.snapshot(job_id)).status in ENDED and s, timeout)
+    return wait_for(lambda: (s := reg.snapshot(job_id)).status in ENDED and s, timeout=timeout,
+                    what=f"job {job_id} to end")
 
 
 class Fake:
@@ -63,7 +62,7 @@ class Fake:
             if step % cfg.eval_every == 0:
                 yield EvalEvent(step, 0.5, 0.5, 0.25, None)
             if self.delay:
-                time.sleep(self.delay)
+                time.sleep(self.delay)  # simulated work, not a wait
         yield DoneEvent("finished", step, {"steps_per_s": 123.0, "val_token_acc": 0.5}, "MODEL", 42, "cpu")
 
 
@@ -105,16 +104,24 @@ def test_finished_snapshot_has_curves_metrics_and_model():
 
 
 def test_ids_are_unguessable_and_ended_jobs_expire_after_the_ttl():
-    reg = JobRegistry(slots=1, train_fn=Fake(delay=0.001), ttl_s=0.2)
-    ids = [reg.start(replace(CFG, steps=2)) for _ in range(3)]
-    assert len(set(ids)) == 3 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    now = [1000.0]
+    fake = Fake(gated=True)
+    reg = JobRegistry(slots=1, train_fn=fake, ttl_s=60.0, clock=lambda: now[0])
+    for seed in (1, 2, 3):
+        fake.gate(seed).set()
+    ids = [reg.start(replace(CFG, steps=2, seed=seed)) for seed in (1, 2, 3)]
+    assert len(set(ids)) == 3 and all(len(i) == 32 and set(i) <= set("0123456789abcdef") for i in ids)
     for jid in ids:
         ended(reg, jid)
-    live = reg.start(replace(CFG, steps=20000))  # still running when the others expire
-    time.sleep(0.3)
+    live = reg.start(replace(CFG, seed=4))  # held at its gate: still running when the others expire
+    now[0] += 59.0
+    assert all(reg.snapshot(i) is not None for i in ids)  # within the TTL
+    now[0] += 2.0
     assert [reg.snapshot(i) for i in ids] == [None, None, None]
     assert [s.job_id for s in reg.list_jobs()] == [live]
     reg.stop(live)
+    fake.gate(4).set()
+    assert ended(reg, live).status == "stopped"
 
 
 def test_stop_while_running_and_while_queued():
@@ -128,10 +135,8 @@ def test_stop_while_running_and_while_queued():
     snap = ended(reg, queued, timeout=2)
     assert snap.status == "stopped" and snap.step == 0 and snap.queue_position is None
     assert reg.snapshot(third).queue_position == 1  # moved up
-    t0 = time.monotonic()
     reg.stop(running)
-    snap = ended(reg, running, timeout=2)
-    assert time.monotonic() - t0 < 1.0
+    snap = ended(reg, running, timeout=5)  # a deadline: unstopped, the run takes 40 s
     assert snap.status == "stopped" and 3 <= snap.step < 20000
     assert ended(reg, third).status == "finished"
     assert fake.calls == [1, 3]  # the job stopped in the queue never trained
@@ -150,20 +155,20 @@ def test_failure_is_reported_with_its_message_and_kept_curves():
 
 def test_on_done_runs_before_the_final_status_is_visible():
     seen: dict = {}
-    reg = None
+    entered, release = threading.Event(), threading.Event()
 
     def on_done(job_id, snap):
         seen["arg"] = (snap.status, snap.model, len(snap.curves["step"]))
-        seen["visible"] = reg.snapshot(job_id).status  # what a polling page sees meanwhile
-        time.sleep(0.2)
-        seen["returned"] = time.monotonic()
+        entered.set()
+        release.wait(10)  # storing the run takes a while
 
     reg = JobRegistry(slots=1, train_fn=Fake(), on_done=on_done)
     jid = reg.start(CFG)
+    assert entered.wait(10)
+    assert reg.snapshot(jid).status == "running"  # what a polling page sees while the run is stored
+    release.set()
     snap = ended(reg, jid)
-    assert time.monotonic() >= seen["returned"]
-    assert seen["arg"] == ("finished", "MODEL", 50) and seen["visible"] == "running"
-    assert snap.status == "finished"
+    assert seen["arg"] == ("finished", "MODEL", 50) and snap.status == "finished"
     # a callback that raises does not break the job
     bad = JobRegistry(slots=1, train_fn=Fake(), on_done=lambda *_: 1 / 0)
     assert ended(bad, bad.start(CFG)).status == "finished"
@@ -231,17 +236,15 @@ def test_process_job_matches_the_bare_loop_and_predicts(proc_reg):
     assert (jid, "finished", True) in proc_reg.done
 
 
-def test_process_stop_within_a_second_and_queue(proc_reg):
+def test_process_stop_and_queue(proc_reg):
     long = proc_reg.start(replace(CFG, steps=20000, eval_every=1000, probe_every=1000))
     queued = proc_reg.start(CFG)
     wait_for(lambda: proc_reg.snapshot(long).step >= 5, timeout=30)
     assert proc_reg.snapshot(queued).queue_position == 1
     live = proc_reg.snapshot(long)
     assert live.steps_per_s > 0 and live.eta_s > 0
-    t0 = time.monotonic()
     proc_reg.stop(long)
-    snap = ended(proc_reg, long, timeout=5)
-    assert time.monotonic() - t0 < 1.0
+    snap = ended(proc_reg, long, timeout=5)  # a deadline: unstopped, 20,000 steps take minutes
     assert snap.status == "stopped" and 5 <= snap.step < 20000 and snap.model is not None
     # the stop flag is reset per job: the next job in this worker trains to the end
     assert ended(proc_reg, queued, timeout=30).status == "finished"
