@@ -21,6 +21,23 @@ def test_korean_and_english_have_the_same_keys():
     assert not missing_ko, f"missing in Korean: {missing_ko}"
 
 
+def test_each_catalog_is_complete_and_keeps_to_its_namespace():
+    """Per module of CATALOGS: the same keys in KO and EN, and a feature's keys under its prefix."""
+    import importlib
+
+    from core.i18n import CATALOGS
+
+    prefix = {"core.curriculum.catalog": "cur.", "core.reviews.catalog": "rev.", "core.lab.catalog.": "lab."}
+    for name in CATALOGS:
+        mod = importlib.import_module(name)
+        assert set(mod.KO) == set(mod.EN), (name, sorted(set(mod.KO) ^ set(mod.EN))[:5])
+        want = next((p for mod_name, p in prefix.items() if name.startswith(mod_name)), None)
+        if want:
+            assert all(k.startswith(want) for k in mod.KO), (name, [k for k in mod.KO if not k.startswith(want)][:5])
+        else:  # the shell's catalog holds no feature's keys
+            assert not [k for k in mod.KO if k.startswith(("cur.", "rev.", "lab."))], name
+
+
 def test_placeholders_match_and_texts_are_not_empty():
     cats = catalogs()
     for key, ko in cats["ko"].items():

@@ -156,16 +156,6 @@ def test_lab_presets_match_the_lab_links():
     assert cur.LAB_PRESETS == LAB_PRESETS
 
 
-def test_curriculum_i18n_catalogs_match():
-    import re
-
-    from core.curriculum import catalog as cat
-    assert set(cat.KO) == set(cat.EN)
-    assert all(k.startswith("cur.") for k in cat.KO)
-    for k in cat.KO:
-        assert set(re.findall(r"{(\w+)}", cat.KO[k])) == set(re.findall(r"{(\w+)}", cat.EN[k])), k
-
-
 def test_leader_corrects_a_material_and_a_concurrent_edit_is_refused(db, people):
     leader, member, _ = people
     w = _week(db, leader)
