@@ -1,4 +1,5 @@
-"""Benchmark plumbing: every section runs with tiny step counts and reports positive numbers.
+"""Benchmark plumbing: every section runs with tiny step counts and reports positive numbers
+(marked slow: out of the quick loop).
 
 Speed itself is the benchmark's business (docs/benchmarks.md), never asserted here.
 """
@@ -9,6 +10,8 @@ import torch
 from benchmarks import engine as bench
 from benchmarks.reference import RefRNNSeq2Seq, RefTransformer
 from core.lab.tasks import make_task
+
+pytestmark = pytest.mark.slow  # the module's fixture runs every benchmark section (~1 min under load)
 
 TINY = bench.Plan(train_steps=3, warmup_steps=1, converge_max_steps=4, eval_every=2, decode_batch=4,
                   decode_lens=(3, 5), decode_repeats=1, memory_steps=2, overhead_steps=3, overhead_repeats=2,

@@ -75,6 +75,7 @@ def test_translation_cross_attention_follows_the_verb():
     assert last[1] > first[1] + 0.3
 
 
+@pytest.mark.slow
 def test_transformer_reaches_99_percent_on_reverse_10():
     cfg = PRESETS["reverse10-transformer"]
     done, evals = final(cfg)
