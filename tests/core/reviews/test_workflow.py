@@ -16,7 +16,7 @@ PATHS = {  # how to reach each status from a fresh draft
     "resubmitted": ["submit", "return", "resubmit"],
     "approved": ["submit", "approve"],
 }
-EXPECTED = {
+EXPECTED = {  # the whole table: every other (status, action) pair is refused
     ("draft", "submit"): "submitted",
     ("returned", "resubmit"): "resubmitted",
     ("submitted", "revise"): "submitted",
@@ -55,11 +55,6 @@ def reach(db, people, status):
     for action in PATHS[status]:
         act(db, people["author"] if action in ("submit", "resubmit", "revise") else people["leader"], rid, action)
     return rid
-
-
-def test_table_matches_the_issue():
-    assert reviews.TRANSITIONS == EXPECTED
-    assert set(REVIEW_STATUSES) == {s for s, _ in EXPECTED} | {"approved"}
 
 
 @pytest.mark.parametrize("status", REVIEW_STATUSES)
