@@ -15,16 +15,13 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
 from core.errors import NotFound, PermissionDenied, StaleEdit
+from core.lab.presets import PRESET_NAMES
 from core.validate import FieldError, check_version, snapshot
 from core.validate import text as check_text
 from core.validate import url as check_url
 from db.models.curriculum import MATERIAL_KINDS, Material, Note, Week
 
-# The Model Lab's presets (same names as ui.shell.links.LAB_PRESETS; a test keeps them in step).
-LAB_PRESETS = (
-    "rnn_basics", "long_term_dependency", "seq2seq_attention",
-    "transformer_reverse", "positional_encoding", "translate_en_ko",
-)
+LAB_PRESETS = PRESET_NAMES  # the Lab preset a week may link to (registry: core/lab/presets.py)
 MAX_TITLE = 200
 MAX_GOALS = 5_000
 MAX_SUMMARY = 20_000

@@ -75,6 +75,10 @@ class ModelConfig:
     The RNN family reads `emb_dim`, `hidden`, `n_layers`, `attention`; the Transformer reads
     `d_model`, `n_layers` (encoder and decoder each), `n_heads`, `d_ff`, `norm`, `pos_encoding`.
     Both read `dropout`.
+
+    Field defaults are only what a config gets for a field it does not name (a bare `ModelConfig()`,
+    an older stored run's JSON, the CLI's options). The Lab's default model sizes, per tab, are
+    `tab_default` in core/lab/presets.py: the one place to change them.
     """
 
     kind: str = "transformer"
@@ -106,7 +110,11 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """One training run: task, model, optimisation and bookkeeping settings."""
+    """One training run: task, model, optimisation and bookkeeping settings.
+
+    Validated once where a config enters (the Lab page's form and URL, the CLI, the job queue);
+    code below those boundaries (train, make_model) trusts it. Defaults: see ModelConfig.
+    """
 
     task: str = "reverse"
     seq_len: int = 10
@@ -178,24 +186,3 @@ def replace(cfg: TrainConfig, **changes: Any) -> TrainConfig:
     model = dataclasses.replace(changes.pop("model", cfg.model), **model_changes)
     return dataclasses.replace(cfg, model=model, **changes)
 
-
-def _preset(task: str, seq_len: int, steps: int, lr: float, eval_every: int = 25, **model: Any) -> TrainConfig:
-    return TrainConfig(task=task, seq_len=seq_len, steps=steps, lr=lr, eval_every=eval_every,
-                       probe_every=eval_every, model=ModelConfig(**model))
-
-
-# Seminar presets, each proven by tests/core/lab/test_teaching.py (seconds on 1 CPU thread).
-PRESETS: dict[str, TrainConfig] = {
-    # 99% held-out token accuracy after ~90-100 steps (~2.5 s).
-    "reverse10-transformer": _preset("reverse", 10, 150, 1e-3, eval_every=25),
-    # Attention vs the fixed-context bottleneck, equal steps: ~99% vs ~35% token accuracy (~2 s each).
-    "reverse16-lstm-dot": _preset("reverse", 16, 200, 3e-3, kind="lstm", attention="dot"),
-    "reverse16-lstm-none": _preset("reverse", 16, 200, 3e-3, kind="lstm", attention="none"),
-    "reverse16-lstm-additive": _preset("reverse", 16, 300, 3e-3, kind="lstm", attention="additive"),
-    # Long-term dependency: answer the first of 21 tokens. LSTM/GRU ~100%, plain RNN ~chance (10%).
-    "recall-rnn": _preset("recall", 21, 300, 3e-3, eval_every=50, kind="rnn", attention="none"),
-    "recall-lstm": _preset("recall", 21, 300, 3e-3, eval_every=50, kind="lstm", attention="none"),
-    "recall-gru": _preset("recall", 21, 300, 3e-3, eval_every=50, kind="gru", attention="none"),
-    # English -> Korean word order: ~99% held-out sentences after ~250 steps (~3 s).
-    "translate-transformer": _preset("translate", 10, 300, 1e-3),
-}

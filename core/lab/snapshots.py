@@ -1,5 +1,9 @@
 """Converting the engine's training output (events, job snapshots) into what the page draws
-(`RunView`) and what the database keeps (`RunRecord`)."""
+(`RunView`) and what the database keeps (`RunRecord`).
+
+A job's checkpoint bytes go to the record as the worker made them; only a model held in this
+process (thread mode, a consumed generator) is serialised, once. Curves go to the record in full:
+`core.lab.runs.store_run` thins them, once."""
 
 from __future__ import annotations
 
@@ -26,8 +30,11 @@ def probes_payload(cfg: TrainConfig, probes: dict[int, Any]) -> dict[str, Any]:
     return {"src": src, "snapshots": snaps}
 
 
-def checkpoint_of(model: Any, cfg: TrainConfig) -> bytes | None:
-    """The model's weights as checkpoint bytes (None without a model)."""
+def checkpoint_of(model: Any, cfg: TrainConfig, data: bytes | None = None) -> bytes | None:
+    """The run's checkpoint: `data` when the worker already made it, else the model's weights
+    serialised (None without either)."""
+    if data is not None:
+        return data
     if model is None:
         return None
     from core.lab.checkpoint import save_checkpoint
@@ -81,7 +88,7 @@ def view_of_snapshot(job_id: str, snap: Any) -> RunView:
                    probe_steps=sorted(probes), probe_at=probe_at, metrics=dict(snap.metrics or {}),
                    n_params=snap.n_params, device=snap.device, steps_per_s=snap.steps_per_s,
                    eta_s=snap.eta_s, queue_pos=snap.queue_position, error=snap.error, model=snap.model,
-                   job_id=job_id, version=snap.version)
+                   checkpoint=snap.checkpoint, job_id=job_id, version=snap.version)
 
 
 def record_of_snapshot(cfg: TrainConfig, snap: Any) -> RunRecord:
@@ -92,4 +99,5 @@ def record_of_snapshot(cfg: TrainConfig, snap: Any) -> RunRecord:
                      curves=snap.curves, probes=probes_payload(cfg, dict(snap.probes or {})),
                      device=str(snap.device or ""), duration_s=duration if math.isfinite(duration) else 0.0,
                      n_params=snap.n_params or 0,
-                     checkpoint=checkpoint_of(snap.model, cfg) if snap.status in ("finished", "stopped") else None)
+                     checkpoint=(checkpoint_of(snap.model, cfg, snap.checkpoint)
+                                 if snap.status in ("finished", "stopped") else None))

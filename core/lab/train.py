@@ -8,7 +8,8 @@ norm travel together in one `.tolist()`. Validation accuracy is measured on gree
 task's held-out split, not on teacher-forced predictions, so "99%" means the model really
 generates the answers. Determinism: same seed on CPU -> identical losses (the data generator and
 the model init are seeded; dropout uses torch's global RNG, so runs with dropout > 0 that train
-concurrently in one process are not bit-reproducible).
+concurrently in one process are not bit-reproducible). Configs arrive validated (TrainConfig.validate
+runs where a config enters: the page, the CLI, the job queue).
 """
 
 from __future__ import annotations
@@ -74,8 +75,7 @@ Event = StepEvent | EvalEvent | DoneEvent
 
 
 def build(cfg: TrainConfig, device: torch.device | str = "cpu") -> tuple[Task, nn.Module]:
-    """The task and a freshly initialised (seeded) model for `cfg`, on `device`."""
-    cfg.validate()
+    """The task and a freshly initialised (seeded) model for a validated `cfg`, on `device`."""
     task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
     with _INIT_LOCK, torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)
@@ -140,8 +140,10 @@ def probe_decode(model: nn.Module, task: Task, device: torch.device) -> DecodeRe
 
 
 def train(cfg: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[Event]:
-    """Train per `cfg`, yielding StepEvent each step, EvalEvent every eval_every, then one DoneEvent."""
-    cfg.validate()
+    """Train per `cfg`, yielding StepEvent each step, EvalEvent every eval_every, then one DoneEvent.
+
+    `cfg` was validated where it entered (page, CLI, URL, job queue); it is trusted here.
+    """
     device = pick_device(cfg.device)
     task, model = build(cfg, device)
     opt = make_optimizer(model, cfg.lr)

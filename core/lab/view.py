@@ -45,6 +45,7 @@ class RunView:
     queue_pos: int | None = None
     error: str | None = None
     model: Any = None          # the trained nn.Module, when this process still holds it
+    checkpoint: bytes | None = None  # a job's checkpoint bytes from its worker (the stored run's)
     job_id: str | None = None
     run_id: int | None = None
     version: int = 0           # changes whenever there is something new to draw

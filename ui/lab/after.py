@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import AppError
 from core.lab import charts
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, to_dict
 from core.lab.view import RunView
+from ui.lab import keys
 from ui.lab.draw import _memo, export_buttons, show
+from ui.shell.actions import attempt
 from ui.shell.frame import Frame
-from ui.shell.i18n import current_lang, show_error, t
+from ui.shell.i18n import current_lang, t
 
 PE_MAX_LEN = 50
 
@@ -36,10 +37,7 @@ def model_of(ctx: Frame, view: RunView):
     if view.model is not None:
         return view.model
     if view.run_id is not None:
-        try:
-            return _model_of_run(ctx.db, ctx.db.url, view.run_id, view.version)
-        except AppError as err:
-            show_error(err)
+        return attempt(lambda: _model_of_run(ctx.db, ctx.db.url, view.run_id, view.version))
     return None
 
 
@@ -56,20 +54,21 @@ def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     cfg = view.config
     task = _task(cfg)
     example = " ".join(task.src_tokens(task.probe()[0][0]))
-    with st.form(f"lab_{tab}_try_form", border=False):
-        text = st.text_input(t("lab.page.try_label"), key=f"lab_{tab}_try", placeholder=example,
+    slot = keys.slot(tab)
+    with st.form(keys.sub(slot, keys.TRY_FORM), border=False):
+        text = st.text_input(t("lab.page.try_label"), key=keys.sub(slot, keys.TRY), placeholder=example,
                              help=t("lab.page.try_help", example=example), max_chars=400)
         go = st.form_submit_button(t("lab.page.try_go"), icon=":material/send:")
-    if not (go or st.session_state.get(f"lab_{tab}_try_done")):
+    done_key = keys.sub(slot, keys.TRY_DONE)
+    if not (go or st.session_state.get(done_key)):
         return
     if not (text or "").strip():
         text = example
-    try:
-        out, res = predict(model, task, text)
-    except AppError as err:
-        show_error(err)
+    answer = attempt(lambda: predict(model, task, text))
+    if answer is None:
         return
-    st.session_state[f"lab_{tab}_try_done"] = True
+    out, res = answer
+    st.session_state[done_key] = True
     src = task.src_tokens(task.encode(text))
     outs = [task.tgt_vocab[i] for i in res.tokens[0].tolist()]
     if "<eos>" in outs:
@@ -100,7 +99,7 @@ def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
         d = max(2, min(int(cfg.model.d_model or 2), 512))
         chart = charts.positional_encoding_chart(pe(PE_MAX_LEN, d), lang=current_lang())
         show(chart, width="content")
-        export_buttons(chart, f"lab_{tab}_pe", "positional_encoding")
+        export_buttons(chart, keys.sub(keys.slot(tab), keys.PE), "positional_encoding")
 
 
 def gates(tab: str, view: RunView, model) -> None:
@@ -118,9 +117,10 @@ def gates(tab: str, view: RunView, model) -> None:
             g = acts["gates"] if isinstance(acts, dict) and "gates" in acts else acts
             return charts.gates_chart(g, task.src_tokens(src[0]), lang=lang)
 
-        chart = _memo(f"lab_{tab}:gates", (view.job_id, view.run_id, view.version, lang), build)
+        slot = keys.slot(tab)
+        chart = _memo(keys.memo(slot, keys.GATES), (view.job_id, view.run_id, view.version, lang), build)
         show(chart, width="content")
-        export_buttons(chart, f"lab_{tab}_gates", "gates")
+        export_buttons(chart, keys.sub(slot, keys.GATES), "gates")
 
 
 def grad_norms(tab: str, view: RunView, model) -> None:
@@ -137,25 +137,28 @@ def grad_norms(tab: str, view: RunView, model) -> None:
             norms = encoder_grad_norms(model, src, tgt)
             return charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=lang)
 
-        chart = _memo(f"lab_{tab}:grad", (view.job_id, view.run_id, view.version, lang), build)
+        slot = keys.slot(tab)
+        chart = _memo(keys.memo(slot, keys.GRAD), (view.job_id, view.run_id, view.version, lang), build)
         show(chart, width="content")
-        export_buttons(chart, f"lab_{tab}_grad", "grad_norms")
+        export_buttons(chart, keys.sub(slot, keys.GRAD), "grad_norms")
 
 
 def exports(ctx: Frame, tab: str, view: RunView, model) -> None:
     """Config JSON, metrics CSV, checkpoint, and the link to this run."""
     st.markdown(f"**{t('lab.page.exports')}**")
+    slot = keys.slot(tab)
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("lab.page.export_config"), _config_json(view.config), file_name=f"lab_{tab}_config.json",
-                       mime="application/json", key=f"lab_{tab}_dl_cfg", on_click="ignore",
+    c1.download_button(t("lab.page.export_config"), _config_json(view.config), file_name=f"{slot}_config.json",
+                       mime="application/json", key=keys.sub(slot, keys.DOWNLOAD_CONFIG), on_click="ignore",
                        icon=":material/data_object:")
-    c2.download_button(t("lab.page.export_csv"), lab_runs.metrics_csv(view.curves), file_name=f"lab_{tab}_metrics.csv",
-                       mime="text/csv", key=f"lab_{tab}_dl_csv", on_click="ignore", icon=":material/table:")
+    c2.download_button(t("lab.page.export_csv"), lab_runs.metrics_csv(view.curves), file_name=f"{slot}_metrics.csv",
+                       mime="text/csv", key=keys.sub(slot, keys.DOWNLOAD_CSV), on_click="ignore",
+                       icon=":material/table:")
     data = _checkpoint(ctx, view, model)
     if data:
-        c3.download_button(t("lab.page.export_ckpt"), data, file_name=f"lab_{tab}.pt",
-                           mime="application/octet-stream", key=f"lab_{tab}_dl_ckpt", on_click="ignore",
-                           icon=":material/save:")
+        c3.download_button(t("lab.page.export_ckpt"), data, file_name=f"{slot}.pt",
+                           mime="application/octet-stream", key=keys.sub(slot, keys.DOWNLOAD_CHECKPOINT),
+                           on_click="ignore", icon=":material/save:")
     if view.run_id is not None:
         base = (st.context.url or "").split("?")[0]
         st.caption(t("lab.page.share_run", run_id=view.run_id))
@@ -169,6 +172,9 @@ def _config_json(cfg: TrainConfig) -> str:
 
 
 def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
+    """The job's own bytes, else the stored run's, else (a model held here) the weights saved now."""
+    if view.checkpoint is not None:
+        return view.checkpoint
     if view.run_id is not None:
         with ctx.db.read() as s:
             data = lab_runs.checkpoint_bytes(session=s, run_id=view.run_id)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.lab import charts
 from core.lab.view import Probe, RunView
+from ui.lab import keys
 from ui.lab.draw import _memo, export_buttons, show
 from ui.lab.widgets import fmt
 from ui.shell.i18n import current_lang, t
@@ -24,9 +25,9 @@ def axis_tokens(probe: Probe, kind: str) -> tuple[list[str], list[str]]:
     return probe.src, probe.out
 
 
-def _follow(slider_key: str, steps: list[int]) -> None:
+def _follow(slot: str, steps: list[int]) -> None:
     """Keep the slider on the newest probe while the viewer has not moved it back."""
-    last_key = f"{slider_key}_latest"
+    slider_key, last_key = keys.sub(slot, keys.PROBE_STEP), keys.sub(slot, keys.PROBE_LATEST)
     cur = st.session_state.get(slider_key)
     if cur is None or cur not in steps or cur == st.session_state.get(last_key):
         st.session_state[slider_key] = steps[-1]
@@ -38,11 +39,11 @@ def pick_step(view: RunView, slot: str) -> int | None:
     steps = view.probe_steps
     if not steps:
         return None
-    sk = f"{slot}_probe_step"
-    _follow(sk, steps)
+    _follow(slot, steps)
     if len(steps) == 1:
         return steps[0]
-    return st.select_slider(t("lab.page.probe_step"), options=steps, key=sk, help=t("lab.page.probe_step_help"))
+    return st.select_slider(t("lab.page.probe_step"), options=steps, key=keys.sub(slot, keys.PROBE_STEP),
+                            help=t("lab.page.probe_step_help"))
 
 
 def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
@@ -60,15 +61,17 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
     if tab == "transformer":
         n_layers = view.config.model.n_layers
         n_heads = view.config.model.n_heads
-        kind = st.segmented_control(t("lab.page.att_kind"), KINDS, key=f"{slot}_att_kind", default="cross",
-                                    format_func=fmt(KINDS, lambda k: t(f"lab.page.att.{k}")), required=True)
-        for k, n in ((f"{slot}_att_layer", n_layers), (f"{slot}_att_head", n_heads + 1)):
+        layer_key, head_key = keys.sub(slot, keys.ATT_LAYER), keys.sub(slot, keys.ATT_HEAD)
+        kind = st.segmented_control(t("lab.page.att_kind"), KINDS, key=keys.sub(slot, keys.ATT_KIND),
+                                    default="cross", format_func=fmt(KINDS, lambda k: t(f"lab.page.att.{k}")),
+                                    required=True)
+        for k, n in ((layer_key, n_layers), (head_key, n_heads + 1)):
             if st.session_state.get(k, 0) >= n:  # the previous run had more layers / heads
                 st.session_state.pop(k)
         c2, c3, _ = st.columns([1, 1, 2])
-        layer = c2.selectbox(t("lab.page.layer"), list(range(n_layers)), key=f"{slot}_att_layer",
+        layer = c2.selectbox(t("lab.page.layer"), list(range(n_layers)), key=layer_key,
                              format_func=lambda i: str(i + 1))
-        head = c3.selectbox(t("lab.page.head"), list(range(n_heads + 1)), key=f"{slot}_att_head",
+        head = c3.selectbox(t("lab.page.head"), list(range(n_heads + 1)), key=head_key,
                             format_func=fmt(range(n_heads + 1), lambda h: t("lab.page.all_heads") if h == ALL else str(h)))
         name = f"{kind or 'cross'}/{layer or 0}"
         kind = kind or "cross"
@@ -92,7 +95,7 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
         return charts.attention_heatmap(weights[head - 1], xs, ys, title=title, lang=lang,
                                         cell=max(10, min(52 if compact else 36, 760 // fit)))
 
-    chart = _memo(f"{slot}:att", (view.job_id, view.run_id, probe.step, name, head, lang, compact), build)
+    chart = _memo(keys.memo(slot, keys.ATT), (view.job_id, view.run_id, probe.step, name, head, lang, compact), build)
     show(chart, width="content")
     if not view.active:
-        export_buttons(chart, f"{slot}_att", "attention")
+        export_buttons(chart, keys.sub(slot, keys.ATT), "attention")

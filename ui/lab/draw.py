@@ -3,7 +3,9 @@
 Charts are rebuilt only when the run has something new (`RunView.version`) or the viewer changed
 a selection; otherwise the cached chart objects are sent again (a fragment must re-emit them).
 Loss and accuracy curves go out as a fixed spec plus new data, so a live page updates the
-charts it has instead of rebuilding them.
+charts it has instead of rebuilding them. Curves are thinned once, to what a stored run keeps
+(`core.lab.runs.decimate`): a stored run's curves pass through as stored, and a live job's chart
+is the chart its stored run will show.
 """
 
 from __future__ import annotations
@@ -21,14 +23,13 @@ import streamlit as st
 from core.lab import charts
 from core.lab.runs import decimate
 from core.lab.view import RunView
+from ui.lab import keys
 from ui.shell.i18n import current_lang, t
-
-DRAW_POINTS = 400  # curve points sent to the browser per series
 
 
 def _memo(slot: str, token: tuple, build):
     """Rebuild with `build()` only when `token` changed since the last draw of this slot."""
-    memo = st.session_state.setdefault("_lab_memo", {})
+    memo = st.session_state.setdefault(keys.MEMO, {})
     hit = memo.get(slot)
     if hit is not None and hit[0] == token:
         return hit[1]
@@ -71,7 +72,7 @@ def _pct(v: Any) -> str:
 
 
 def _curve_data(view: RunView) -> dict[str, list]:
-    return decimate(view.curves, DRAW_POINTS, DRAW_POINTS)
+    return decimate(view.curves)  # a stored run's curves are already within the limits: unchanged
 
 
 CURVE_KINDS = ("loss", "accuracy")
@@ -107,7 +108,7 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
     data = _curve_data(view)
     out = {}
     for kind in CURVE_KINDS:
-        line_df, point_df = charts.curve_frames(kind, data, lang=lang, max_points=DRAW_POINTS)
+        line_df, point_df = charts.curve_frames(kind, data, lang=lang, max_points=None)  # thinned above
         rows = {"lines": _arrow(line_df), "points": _arrow(point_df)}
         out[kind] = (line_df, point_df, tuple(charts.curve_series(kind, line_df, point_df, lang)), rows)
     with _shared_lock:
@@ -155,12 +156,12 @@ def draw_curves(view: RunView, slot: str, *, presenter: bool = False) -> None:
             st.vega_lite_chart(spec=spec, width="stretch")
             if not view.active:
                 export_buttons(functools.partial(_full_curve_chart, kind, frames[kind], lang, title),
-                               f"{slot}_{kind}", kind)
+                               keys.sub(slot, kind), kind)
 
 
 def presenting() -> bool:
     """Presenter mode is on (large type, fewer controls)."""
-    return bool(st.session_state.get("lab_presenter"))
+    return bool(st.session_state.get(keys.PRESENTER))
 
 
 def _presented(chart, presenter: bool):
@@ -179,7 +180,7 @@ def _spec(chart, presenter: bool) -> dict:
     """The chart's Vega-Lite dict, made once per chart object: a live fragment re-emits the same
     memoised charts twice a second, and Altair's schema validation (what st.altair_chart runs on
     every call) was a large part of the server's CPU while a run trained."""
-    cache = st.session_state.setdefault("_lab_specs", {})
+    cache = st.session_state.setdefault(keys.SPECS, {})
     key = (id(chart), presenter)
     hit = cache.get(key)
     if hit is not None and hit[0] is chart:
@@ -232,12 +233,13 @@ def export_buttons(chart, slot: str, name: str) -> None:
     if presenting():
         return
     with st.popover(t("lab.page.export_chart"), icon=":material/download:"):
-        if st.button(t("lab.page.prepare_png_svg"), key=f"{slot}_prep"):
+        files_key = keys.sub(slot, keys.EXPORT_FILES)
+        if st.button(t("lab.page.prepare_png_svg"), key=keys.sub(slot, keys.EXPORT_PREPARE)):
             full = chart() if callable(chart) else chart
-            st.session_state[f"{slot}_files"] = (charts.chart_to_png(full), charts.chart_to_svg(full))
-        files = st.session_state.get(f"{slot}_files")
+            st.session_state[files_key] = (charts.chart_to_png(full), charts.chart_to_svg(full))
+        files = st.session_state.get(files_key)
         if files:
-            st.download_button("PNG", files[0], file_name=f"{name}.png", mime="image/png", key=f"{slot}_png",
-                               on_click="ignore")
+            st.download_button("PNG", files[0], file_name=f"{name}.png", mime="image/png",
+                               key=keys.sub(slot, keys.EXPORT_PNG), on_click="ignore")
             st.download_button("SVG", files[1].encode("utf-8"), file_name=f"{name}.svg", mime="image/svg+xml",
-                               key=f"{slot}_svg", on_click="ignore")
+                               key=keys.sub(slot, keys.EXPORT_SVG), on_click="ignore")

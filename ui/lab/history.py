@@ -12,31 +12,32 @@ from core.errors import AppError, StaleEdit
 from core.lab import charts
 from core.lab import runs as lab_runs
 from core.lab.config import KINDS, TASK_NAMES
+from core.lab.presets import TAB_LABELS
 from db.models.lab import RUN_STATUSES
+from ui.lab import keys
 from ui.lab.draw import export_buttons, show
-from ui.lab.presets import TAB_LABELS
-from ui.lab.urlstate import MAX_COMPARE, TAB_ID, show_key
+from ui.lab.urlstate import MAX_COMPARE
 from ui.lab.widgets import fmt
+from ui.shell.actions import act
 from ui.shell.frame import Frame
 from ui.shell.i18n import current_lang, show_error, t
 
 METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
-COMPARE_KEY = "lab_compare_ids"
 
 
 def _filters(ctx: Frame) -> dict:
     c1, c2, c3, c4, c5 = st.columns(5)
-    kind = c1.selectbox(t("lab.page.f_kind"), (None, *KINDS), key="lab_f_kind",
+    kind = c1.selectbox(t("lab.page.f_kind"), (None, *KINDS), key=keys.FILTER_KIND,
                         format_func=fmt((None, *KINDS), lambda k: t("lab.page.f_all") if k is None else TAB_LABELS[k]))
-    task = c2.selectbox(t("lab.page.task"), (None, *TASK_NAMES), key="lab_f_task",
+    task = c2.selectbox(t("lab.page.task"), (None, *TASK_NAMES), key=keys.FILTER_TASK,
                         format_func=fmt((None, *TASK_NAMES), lambda k: t("lab.page.f_all") if k is None else k))
-    status = c3.selectbox(t("lab.page.f_status"), (None, *RUN_STATUSES), key="lab_f_status",
+    status = c3.selectbox(t("lab.page.f_status"), (None, *RUN_STATUSES), key=keys.FILTER_STATUS,
                           format_func=fmt((None, *RUN_STATUSES), lambda k: t("lab.page.f_all") if k is None else t(f"lab.page.status.{k}")))
     whos = [None, "guest"] + ([ctx.actor.id] if ctx.actor else [])
-    who = c4.selectbox(t("lab.page.f_who"), whos, key="lab_f_who",
+    who = c4.selectbox(t("lab.page.f_who"), whos, key=keys.FILTER_WHO,
                        format_func=fmt(whos, lambda w: t("lab.page.f_all") if w is None else
                                        (t("common.guest") if w == "guest" else t("lab.page.f_me"))))
-    days = c5.date_input(t("lab.page.f_dates"), value=(), key="lab_f_dates")
+    days = c5.date_input(t("lab.page.f_dates"), value=(), key=keys.FILTER_DATES)
     since = until = None
     if isinstance(days, (tuple, list)) and days:
         since = datetime.combine(days[0], time.min, tzinfo=UTC)
@@ -86,15 +87,15 @@ def _configs(chosen, names) -> None:
         model = cfg.pop("model", {})
         flat[label(r, names)] = {**cfg, **{f"model.{k}": v for k, v in model.items()}}
     df = pd.DataFrame(flat).astype(str)
-    only_diff = st.toggle(t("lab.page.only_diff"), key="lab_only_diff", value=True)
+    only_diff = st.toggle(t("lab.page.only_diff"), key=keys.ONLY_DIFF, value=True)
     if only_diff and len(chosen) > 1:
         df = df[df.nunique(axis=1) > 1]
     st.dataframe(df, width="stretch")
 
 
 def _open_run(run) -> None:
-    st.session_state[TAB_ID] = run.kind
-    st.session_state[show_key(run.kind)] = {"run": run.id}
+    st.session_state[keys.TAB_ID] = run.kind
+    st.session_state[keys.show(run.kind)] = {"run": run.id}
     from core.lab.config import from_dict
     from ui.lab.widgets import load_config
 
@@ -108,30 +109,30 @@ def render(ctx: Frame) -> None:
     with ctx.db.read() as s:
         rows = lab_runs.list_runs(session=s, **f)
         names = {m.id: m.display_name for m in members.list_members(session=s)}
-        picked_ids = [i for i in st.session_state.get(COMPARE_KEY, []) if isinstance(i, int)]
+        picked_ids = [i for i in st.session_state.get(keys.COMPARE_IDS, []) if isinstance(i, int)]
         extra = lab_runs.list_runs(session=s, ids=picked_ids) if picked_ids else []
     if not rows:
         st.info(t("lab.page.no_runs"))
     else:
         _table(rows, names)
     by_id = {r.id: r for r in [*rows, *extra]}
-    st.session_state[COMPARE_KEY] = [i for i in picked_ids if i in by_id]
-    chosen_ids = st.multiselect(t("lab.page.compare_pick"), list(by_id), key=COMPARE_KEY,
+    st.session_state[keys.COMPARE_IDS] = [i for i in picked_ids if i in by_id]
+    chosen_ids = st.multiselect(t("lab.page.compare_pick"), list(by_id), key=keys.COMPARE_IDS,
                                 max_selections=MAX_COMPARE, format_func=fmt(by_id, lambda i: label(by_id[i], names)),
                                 placeholder=t("lab.page.compare_placeholder"))
     chosen = [by_id[i] for i in chosen_ids]
     if not chosen:
         return
     c1, c2 = st.columns([1, 3])
-    metric = c1.selectbox(t("lab.page.metric"), METRICS, key="lab_cmp_metric",
+    metric = c1.selectbox(t("lab.page.metric"), METRICS, key=keys.COMPARE_METRIC,
                           format_func=fmt(METRICS, lambda m: t(f"lab.page.metric.{m}")))
-    log_y = c1.toggle(t("lab.page.log_y"), key="lab_cmp_log", value=False)
+    log_y = c1.toggle(t("lab.page.log_y"), key=keys.COMPARE_LOG, value=False)
     # short legend labels (the chart's legend cuts long ones); the full label is in the picker
     chart = charts.compare_chart([(_short(r), _curve(r, metric)) for r in chosen], metric=metric,
                                  lang=current_lang(), log_y=log_y and "loss" in metric)
     with c2:
         show(chart, width="stretch")
-        export_buttons(chart, "lab_cmp", f"compare_{metric}")
+        export_buttons(chart, keys.COMPARE, f"compare_{metric}")
     st.markdown(f"**{t('lab.page.configs')}**")
     _configs(chosen, names)
     _actions(ctx, chosen, names)
@@ -140,24 +141,17 @@ def render(ctx: Frame) -> None:
 def _actions(ctx: Frame, chosen, names) -> None:
     by_id = {r.id: r for r in chosen}
     chosen_ids = list(by_id)
-    pick = st.selectbox(t("lab.page.run_actions"), chosen_ids, key="lab_cmp_act",
+    pick = st.selectbox(t("lab.page.run_actions"), chosen_ids, key=keys.RUN_PICK,
                         format_func=fmt(chosen_ids, lambda i: label(by_id[i], names)))
     run = by_id[pick]
     c1, c2 = st.columns(2)
-    if c1.button(t("lab.page.open_run"), key="lab_cmp_open", icon=":material/open_in_new:"):
+    if c1.button(t("lab.page.open_run"), key=keys.RUN_OPEN, icon=":material/open_in_new:"):
         _open_run(run)
         st.rerun()
     may = ctx.actor is not None and (ctx.actor.is_leader or run.created_by_id == ctx.actor.id)
-    if may and c2.button(t("lab.page.delete_run"), key="lab_cmp_del", icon=":material/delete:"):
-        try:
-            with ctx.db.write() as s:
-                lab_runs.delete_run(session=s, by=ctx.actor, run_id=run.id)
-        except AppError as err:
-            show_error(err)
-        else:
-            st.session_state.pop(COMPARE_KEY, None)
-            st.toast(t("lab.page.deleted", run_id=run.id))
-            st.rerun()
+    if may and c2.button(t("lab.page.delete_run"), key=keys.RUN_DELETE, icon=":material/delete:"):
+        act(ctx.db, lambda s: lab_runs.delete_run(session=s, by=ctx.actor, run_id=run.id),
+            done="lab.page.deleted", params={"run_id": run.id}, forget=(keys.COMPARE_IDS,))
     if may:
         _edit(ctx, run)
     if run.notes:
@@ -166,29 +160,26 @@ def _actions(ctx: Frame, chosen, names) -> None:
 
 def _edit(ctx: Frame, run) -> None:
     """Title and notes of a run (owner or leader); a save begun from an older version is refused."""
-    base_key = f"lab_run_base_{run.id}"
+    base_key = keys.run_base(run.id)
     st.session_state.setdefault(base_key, run.version)
     with st.expander(t("lab.page.edit_run"), icon=":material/edit:"):
-        with st.form(f"lab_run_edit_{run.id}"):
+        with st.form(keys.run_edit_form(run.id)):
             title = st.text_input(t("lab.page.title_field"), value=run.title, max_chars=lab_runs.TITLE_MAX,
-                                  key=f"lab_run_title_{run.id}")
+                                  key=keys.run_title(run.id))
             notes = st.text_area(t("lab.page.notes_field"), value=run.notes, max_chars=lab_runs.NOTES_MAX,
-                                 key=f"lab_run_notes_{run.id}")
+                                 key=keys.run_notes(run.id))
             save = st.form_submit_button(t("common.save"), type="primary")
     if not save:
         return
-    try:
-        with ctx.db.write() as s:
-            lab_runs.update_run(session=s, by=ctx.actor, run_id=run.id,
-                                expected_version=st.session_state[base_key], title=title, notes=notes)
-    except StaleEdit as err:
+
+    def refused(err: AppError) -> None:
         show_error(err)
-        newer = err.current
-        st.info(f"{newer.title or '–'}\n\n{newer.notes}")  # the newer text; the viewer's own text stays in the form
-        st.session_state[base_key] = newer.version
-    except AppError as err:
-        show_error(err)
-    else:
-        st.session_state.pop(base_key, None)
-        st.toast(t("common.saved"))
-        st.rerun()
+        if isinstance(err, StaleEdit):  # the newer text; the viewer's own text stays in the form
+            newer = err.current
+            st.info(f"{newer.title or '–'}\n\n{newer.notes}")
+            st.session_state[base_key] = newer.version
+
+    act(ctx.db, lambda s: lab_runs.update_run(session=s, by=ctx.actor, run_id=run.id,
+                                              expected_version=st.session_state[base_key], title=title,
+                                              notes=notes),
+        done="common.saved", forget=(base_key,), on_error=refused)

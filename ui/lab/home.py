@@ -6,11 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab import runs as lab_runs
+from core.lab.presets import HOME, PRESETS, TAB_LABELS
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
-
-HOME_PRESETS = ("transformer_reverse", "seq2seq_attention", "long_term_dependency", "translate_en_ko")
-KIND_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "transformer": "Transformer"}
 
 
 def home_card(ctx) -> None:
@@ -19,12 +17,12 @@ def home_card(ctx) -> None:
         st.markdown(f"**:material/science: {t('lab.page.title')}**")
         st.caption(t("lab.page.home_caption"))
         cols = st.columns(2)
-        for i, name in enumerate(HOME_PRESETS):
-            lab_link(t(f"lab.page.preset.{name}.title"), preset=name, where=cols[i % 2])
+        for i, name in enumerate(HOME):
+            lab_link(t(PRESETS[name].title_key), preset=name, where=cols[i % 2])
         with ctx.db.read() as s:
             recent = lab_runs.list_runs(session=s, status="finished", limit=3)
         for run in recent:
             acc = (run.metrics or {}).get("val_token_acc")
             acc_txt = f" · {100 * acc:.0f}%" if isinstance(acc, (int, float)) else ""
-            lab_link(f"#{run.id} {KIND_LABELS.get(run.kind, run.kind)} · {run.title or run.task}{acc_txt}",
+            lab_link(f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task}{acc_txt}",
                      run=run.id)

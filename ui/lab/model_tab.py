@@ -8,16 +8,15 @@ import json
 
 import streamlit as st
 
-from core.errors import AppError
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, config_hash, to_dict
+from core.lab.presets import PRESETS
 from core.lab.view import RunView, from_stored
-from ui.lab import after, draw
+from ui.lab import after, draw, keys
 from ui.lab.attention import draw_attention
 from ui.lab.jobs import lab_jobs
-from ui.lab.presets import PRESETS
-from ui.lab.urlstate import PE_OPEN, PRESET, show_key
 from ui.lab.widgets import controls, current_config, validation_error
+from ui.shell.actions import attempt
 from ui.shell.frame import Frame
 from ui.shell.i18n import show_error, t
 
@@ -51,11 +50,11 @@ def device_badge() -> str:
 
 
 def _story(tab: str) -> None:
-    name = st.session_state.get(PRESET)
-    if name in PRESETS and tab in PRESETS[name].configs:
+    preset = PRESETS.get(st.session_state.get(keys.PRESET))
+    if preset is not None and tab in preset.configs:
         with st.container(border=True):
-            st.markdown(f"**{t(f'lab.page.preset.{name}.title')}**")
-            st.markdown(t(f"lab.page.preset.{name}.story"))
+            st.markdown(f"**{t(preset.title_key)}**")
+            st.markdown(t(preset.story_key))
 
 
 def _badges(cfg: TrainConfig, valid: bool) -> None:
@@ -72,70 +71,73 @@ def _stored_match(ctx: Frame, cfg: TrainConfig):
 
 
 def _start(ctx: Frame, tab: str, cfg: TrainConfig) -> None:
-    try:
-        job_id = lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor)
-    except AppError as err:
-        show_error(err)
+    """Queue `cfg` (validated by the form) and show its job; a refusal is shown translated."""
+    job_id = attempt(lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor))
+    if job_id is None:
         return
-    st.session_state[show_key(tab)] = {"job": job_id}
-    st.session_state.pop(f"lab_{tab}_offer", None)
+    st.session_state[keys.show(tab)] = {"job": job_id}
+    st.session_state.pop(keys.offer(tab), None)
+    st.rerun()
 
 
 def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) -> None:
     active = view is not None and view.active
+    slot = keys.slot(tab)
     c1, c2, c3 = st.columns([1, 1, 3])
-    if c1.button(t("lab.page.train"), key=f"lab_{tab}_train", type="primary", icon=":material/play_arrow:",
-                 disabled=err is not None or active):
+    if c1.button(t("lab.page.train"), key=keys.sub(slot, keys.TRAIN), type="primary",
+                 icon=":material/play_arrow:", disabled=err is not None or active):
         stored = _stored_match(ctx, cfg)
         if stored is not None:
-            st.session_state[f"lab_{tab}_offer"] = stored.id
+            st.session_state[keys.offer(tab)] = stored.id
         else:
             _start(ctx, tab, cfg)
-            st.rerun()
-    if active and c2.button(t("lab.page.stop"), key=f"lab_{tab}_stop", icon=":material/stop:"):
+    if active and c2.button(t("lab.page.stop"), key=keys.sub(slot, keys.STOP), icon=":material/stop:"):
         lab_jobs().stop(view.job_id)
         st.rerun()
-    offer = st.session_state.get(f"lab_{tab}_offer")
+    offer = st.session_state.get(keys.offer(tab))
     if offer is not None and not active:
         with st.container(border=True):
             st.info(t("lab.page.replay_offer", run_id=offer), icon=":material/replay:")
             b1, b2 = st.columns(2)
-            if b1.button(t("lab.page.replay"), key=f"lab_{tab}_replay", type="primary", icon=":material/bolt:"):
-                st.session_state[show_key(tab)] = {"run": offer}
-                st.session_state.pop(f"lab_{tab}_offer", None)
+            if b1.button(t("lab.page.replay"), key=keys.sub(slot, keys.REPLAY), type="primary",
+                         icon=":material/bolt:"):
+                st.session_state[keys.show(tab)] = {"run": offer}
+                st.session_state.pop(keys.offer(tab), None)
                 st.rerun()
-            if b2.button(t("lab.page.train_anyway"), key=f"lab_{tab}_anyway", icon=":material/refresh:"):
+            if b2.button(t("lab.page.train_anyway"), key=keys.sub(slot, keys.TRAIN_ANYWAY),
+                         icon=":material/refresh:"):
                 _start(ctx, tab, cfg)
-                st.rerun()
 
 
 def _current_view(ctx: Frame, tab: str) -> RunView | None:
     """What the tab shows: its job (live or just ended) or a stored run."""
-    shown = st.session_state.get(show_key(tab)) or {}
+    shown = st.session_state.get(keys.show(tab)) or {}
     if "job" in shown:
         view = lab_jobs().view(shown["job"])
         if view is not None:
             if not view.active and view.run_id is not None and shown.get("run") != view.run_id:
                 # stored: the address bar now links to the permanent run
-                st.session_state[show_key(tab)] = {**shown, "run": view.run_id}
+                st.session_state[keys.show(tab)] = {**shown, "run": view.run_id}
             return view
         if "run" not in shown:
-            st.session_state[show_key(tab)] = None
-            st.session_state["_lab_stale"] = (shown["job"], tab)
+            st.session_state[keys.show(tab)] = None
+            st.session_state[keys.STALE] = (shown["job"], tab)
             return None
     if "run" in shown:
-        try:
+        def read() -> RunView:
             with ctx.db.read() as s:
                 return from_stored(lab_runs.get_run(session=s, run_id=shown["run"]))
-        except AppError as err:
-            show_error(err)
-            st.session_state[show_key(tab)] = None
+
+        view = attempt(read)
+        if view is None:  # gone (deleted, or a link to a run that never was): shown once, forgotten
+            st.session_state[keys.show(tab)] = None
+        return view
     return None
 
 
 def _stale(ctx, tab: str) -> None:
     """A `?job=` this server no longer knows: say so and offer the stored result if there is one."""
-    stale = st.session_state.get("_lab_stale")
+    stale = st.session_state.get(keys.STALE)
     if not stale or stale[1] != tab:
         return
     cfg = current_config(tab)
@@ -144,20 +146,20 @@ def _stale(ctx, tab: str) -> None:
     with st.container(border=True):
         st.warning(t("lab.page.stale_job", job=stale[0]), icon=":material/link_off:")
         if run is not None:
-            if st.button(t("lab.page.show_stored", run_id=run.id), key="lab_stale_show", type="primary",
+            if st.button(t("lab.page.show_stored", run_id=run.id), key=keys.STALE_SHOW, type="primary",
                          icon=":material/history:"):
-                st.session_state[show_key(tab)] = {"run": run.id}
-                st.session_state.pop("_lab_stale", None)
+                st.session_state[keys.show(tab)] = {"run": run.id}
+                st.session_state.pop(keys.STALE, None)
                 st.rerun()
         else:
             st.caption(t("lab.page.stale_nothing"))
-        if st.button(t("lab.page.dismiss"), key="lab_stale_dismiss"):
-            st.session_state.pop("_lab_stale", None)
+        if st.button(t("lab.page.dismiss"), key=keys.STALE_DISMISS):
+            st.session_state.pop(keys.STALE, None)
             st.rerun()
 
 
 def _body(view: RunView, tab: str, presenter: bool) -> None:
-    slot = f"lab_{tab}"
+    slot = keys.slot(tab)
     draw.status_line(view)
     draw.draw_curves(view, slot, presenter=presenter)
     draw_attention(view, slot, compact=presenter)
@@ -173,11 +175,11 @@ def _live_view(job_id: str) -> RunView | None:
 def _live_curves(tab: str, job_id: str, presenter: bool) -> None:
     view = _live_view(job_id)
     draw.status_line(view)
-    draw.draw_curves(view, f"lab_{tab}", presenter=presenter)
+    draw.draw_curves(view, keys.slot(tab), presenter=presenter)
 
 
 def _live_attention(tab: str, job_id: str, presenter: bool) -> None:
-    draw_attention(_live_view(job_id), f"lab_{tab}", compact=presenter)
+    draw_attention(_live_view(job_id), keys.slot(tab), compact=presenter)
 
 
 # Two polls while a job trains: progress and curves twice a second; the probe's attention (a new
@@ -210,7 +212,7 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
             _body(view, tab, presenter)
             after.render(ctx, tab, view, presenter=presenter)
     if tab == "transformer":
-        after.positional_encoding(tab, cfg, expanded=st.session_state.get(PE_OPEN, False))
+        after.positional_encoding(tab, cfg, expanded=st.session_state.get(keys.PE_OPEN, False))
     if presenter:
         with st.expander(t("lab.page.settings"), icon=":material/tune:"):
             controls(tab, compact=True)

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.lab import history, model_tab
+from core.lab.presets import MODEL_TABS, TAB_LABELS, TABS
+from ui.lab import history, keys, model_tab
 from ui.lab.jobs import lab_jobs
-from ui.lab.presets import MODEL_TABS, TAB_LABELS, TABS
-from ui.lab.urlstate import TAB_ID, apply_url, show_key, show_notices, write_url
+from ui.lab.urlstate import apply_url, show_notices, write_url
 from ui.lab.widgets import keep_widget_state
+from ui.shell.actions import attempt
 from ui.shell.frame import frame
 from ui.shell.i18n import t
-
-TAB_KEY = "lab_tab"
-RENDERED = "_lab_tab_rendered"
-PRESENTER = "lab_presenter"
 
 # Our own constant (never user text): larger type and roomier charts for a projector.
 PRESENTER_CSS = """
@@ -43,45 +40,43 @@ def _sync_tab() -> str:
 
     by_label = {v: k for k, v in TAB_LABELS.items()}
     by_label.update({translate("lab.page.compare", lang): "compare" for lang in LANGUAGES})
-    clicked = by_label.get(st.session_state.get(TAB_KEY))
-    chosen = st.session_state.get(TAB_ID, "rnn")
-    if chosen == st.session_state.get(RENDERED) and clicked is not None:
+    clicked = by_label.get(st.session_state.get(keys.TAB))
+    chosen = st.session_state.get(keys.TAB_ID, "rnn")
+    if chosen == st.session_state.get(keys.RENDERED) and clicked is not None:
         chosen = clicked
     chosen = chosen if chosen in TABS else "rnn"
-    st.session_state[TAB_ID] = chosen
-    st.session_state[TAB_KEY] = labels[chosen]
+    st.session_state[keys.TAB_ID] = chosen
+    st.session_state[keys.TAB] = labels[chosen]
     return chosen
 
 
 def _open_links(ctx) -> None:
     """Resolve `?run=` and `?job=` from a link (they need the database and the registry)."""
-    rid = st.session_state.pop("_lab_open_run", None)
+    rid = st.session_state.pop(keys.OPEN_RUN, None)
     if rid is not None:
-        from core.errors import AppError
         from core.lab import runs as lab_runs
         from core.lab.config import from_dict
         from ui.lab.widgets import load_config
-        from ui.shell.i18n import show_error
 
-        try:
+        def read():
             with ctx.db.read() as s:
-                run = lab_runs.get_run(session=s, run_id=rid)
-        except AppError as err:
-            show_error(err)
-        else:
-            st.session_state[TAB_ID] = run.kind
+                return lab_runs.get_run(session=s, run_id=rid)
+
+        run = attempt(read)
+        if run is not None:
+            st.session_state[keys.TAB_ID] = run.kind
             load_config(run.kind, from_dict(run.config))
-            st.session_state[show_key(run.kind)] = {"run": run.id}
-    job = st.session_state.pop("_lab_open_job", None)
+            st.session_state[keys.show(run.kind)] = {"run": run.id}
+    job = st.session_state.pop(keys.OPEN_JOB, None)
     if job is not None:
         job_id, tab = job
         view = lab_jobs().view(job_id)
         if view is not None:
             kind = view.config.model.kind
-            st.session_state[TAB_ID] = kind
-            st.session_state[show_key(kind)] = {"job": job_id}
+            st.session_state[keys.TAB_ID] = kind
+            st.session_state[keys.show(kind)] = {"job": job_id}
         else:
-            st.session_state["_lab_stale"] = (job_id, tab)
+            st.session_state[keys.STALE] = (job_id, tab)
 
 
 def render() -> None:
@@ -90,18 +85,18 @@ def render() -> None:
     keep_widget_state()
     apply_url()
     _open_links(ctx)
-    presenter = st.session_state.get(PRESENTER, False)
+    presenter = st.session_state.get(keys.PRESENTER, False)
     if presenter:
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
     head, toggle = st.columns([4, 1], vertical_alignment="bottom")
     head.title(t("lab.page.title"))
-    toggle.toggle(t("lab.page.presenter"), key=PRESENTER, help=t("lab.page.presenter_help"))
+    toggle.toggle(t("lab.page.presenter"), key=keys.PRESENTER, help=t("lab.page.presenter_help"))
     if not presenter:
         st.caption(t("lab.page.tagline"))
     show_notices()
     active = _sync_tab()
     labels = _labels()
-    containers = st.tabs([labels[k] for k in TABS], key=TAB_KEY, on_change="rerun")
+    containers = st.tabs([labels[k] for k in TABS], key=keys.TAB, on_change="rerun")
     for tab, box in zip(TABS, containers, strict=True):
         if not box.open:
             continue
@@ -110,5 +105,5 @@ def render() -> None:
                 model_tab.render(ctx, tab, presenter=presenter)
             else:
                 history.render(ctx)
-    st.session_state[RENDERED] = active
+    st.session_state[keys.RENDERED] = active
     write_url(active)

@@ -2,6 +2,8 @@
 
 Only fields that differ from the tab's defaults are written, which keeps shared links short
 (`?tab=transformer&n_heads=4`). Pure functions: the page reads and writes `st.query_params`.
+`decode` checks only that each value can be read; the config goes into the tab's widgets, and the
+page validates what they hold (one check for a typed value and a link's value alike).
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import math
 import re
 from typing import Any
 
-from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, ModelConfig, TrainConfig
-from ui.lab.presets import MODEL_TABS, TABS, tab_default
+from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, TrainConfig
+from core.lab.presets import MODEL_TABS, TABS, tab_default
 
 # Query names: the dataclass field names (model fields unprefixed: the two sets do not overlap).
 TRAIN_FIELDS = ("task", "seq_len", "vocab_size", "steps", "batch_size", "lr", "warmup", "seed",
@@ -21,7 +23,6 @@ MODEL_FIELDS = ("d_model", "n_layers", "n_heads", "d_ff", "emb_dim", "hidden", "
                 "norm", "pos_encoding")
 FLOAT_FIELDS = ("lr", "dropout")
 CHOICES = {"task": TASK_NAMES, "attention": ATTENTIONS, "norm": NORMS, "pos_encoding": POS_ENCODINGS}
-RESERVED = ("tab", "preset", "run", "job")
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -94,7 +95,3 @@ def run_id(params: dict[str, str]) -> int | None:
     raw = params.get("run", "")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
 
-
-def model_config_for(tab: str, cfg: TrainConfig) -> ModelConfig:
-    """The tab's model kind is fixed by the tab (a link cannot put a GRU in the RNN tab)."""
-    return dataclasses.replace(cfg.model, kind=tab)

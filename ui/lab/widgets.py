@@ -1,8 +1,10 @@
 """Hyperparameter controls of a model tab, with the engine's validation shown inline.
 
-Widget keys are "lab_<tab>_<field>", so a tab keeps its values across reruns and tab switches;
-presets, links and stored runs set them through `load_config` before the widgets are drawn.
-Number inputs have no upper bound on purpose: the engine's limit message names the limit.
+Widget keys are `keys.field(tab, name)` ("lab_<tab>_<field>"), so a tab keeps its values across
+reruns and tab switches; presets, links and stored runs set them through `load_config` before the
+widgets are drawn. Number inputs have no upper bound on purpose: the engine's limit message names
+the limit. `validation_error` is where a config from the form (or a link, which fills the form) is
+validated: the one check before it reaches the job queue.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 import streamlit as st
 
 from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, ConfigError, TrainConfig
+from core.lab.presets import MODEL_TABS, tab_default
 from core.lab.tasks import TASKS
-from ui.lab.presets import tab_default
+from ui.lab import keys
 from ui.lab.query import MODEL_FIELDS, TRAIN_FIELDS
 from ui.shell.i18n import current_lang, t
 
@@ -27,21 +30,16 @@ def fmt(options, label) -> Callable[[Any], str]:
     return table.__getitem__
 
 
-def key(tab: str, name: str) -> str:
-    """Session-state key of a tab's field widget."""
-    return f"lab_{tab}_{name}"
-
-
 def load_config(tab: str, cfg: TrainConfig) -> None:
     """Put `cfg` into the tab's widgets (call before they are drawn in this run)."""
     for name in TRAIN_FIELDS:
-        st.session_state[key(tab, name)] = getattr(cfg, name)
+        st.session_state[keys.field(tab, name)] = getattr(cfg, name)
     for name in MODEL_FIELDS:
-        st.session_state[key(tab, name)] = getattr(cfg.model, name)
+        st.session_state[keys.field(tab, name)] = getattr(cfg.model, name)
 
 
 def _int(tab: str, name: str, label: str, *, disabled: bool = False, help: str | None = None) -> None:
-    st.number_input(label, key=key(tab, name), min_value=0, step=1, disabled=disabled, help=help)
+    st.number_input(label, key=keys.field(tab, name), min_value=0, step=1, disabled=disabled, help=help)
 
 
 def controls(tab: str, *, compact: bool = False) -> TrainConfig:
@@ -51,24 +49,24 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
     """
     base = tab_default(tab)
     for name in TRAIN_FIELDS:
-        st.session_state.setdefault(key(tab, name), getattr(base, name))
+        st.session_state.setdefault(keys.field(tab, name), getattr(base, name))
     for name in MODEL_FIELDS:
-        st.session_state.setdefault(key(tab, name), getattr(base.model, name))
+        st.session_state.setdefault(keys.field(tab, name), getattr(base.model, name))
     lang = current_lang()
     rnn = tab != "transformer"
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        st.selectbox(t("lab.page.task"), TASK_NAMES, key=key(tab, "task"),
+        st.selectbox(t("lab.page.task"), TASK_NAMES, key=keys.field(tab, "task"),
                      format_func=fmt(TASK_NAMES, lambda n: TASKS[n][lang]))
-    translate = st.session_state[key(tab, "task")] == "translate"
+    translate = st.session_state[keys.field(tab, "task")] == "translate"
     with c2:
         _int(tab, "steps", t("lab.page.steps"))
     with c3:
-        st.number_input(t("lab.page.lr"), key=key(tab, "lr"), min_value=0.0, step=1e-4, format="%g",
+        st.number_input(t("lab.page.lr"), key=keys.field(tab, "lr"), min_value=0.0, step=1e-4, format="%g",
                         help=t("lab.page.lr_help"))
     with c4:
         if rnn:
-            st.selectbox(t("lab.page.attention"), ATTENTIONS, key=key(tab, "attention"),
+            st.selectbox(t("lab.page.attention"), ATTENTIONS, key=keys.field(tab, "attention"),
                          format_func=fmt(ATTENTIONS, lambda a: t(f"lab.page.attention.{a}")))
         else:
             _int(tab, "n_heads", t("lab.page.n_heads"))
@@ -96,12 +94,12 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
                 _int(tab, "eval_every", t("lab.page.eval_every"))
                 _int(tab, "probe_every", t("lab.page.probe_every"))
             with c4:
-                st.number_input(t("lab.page.dropout"), key=key(tab, "dropout"), min_value=0.0, step=0.05,
+                st.number_input(t("lab.page.dropout"), key=keys.field(tab, "dropout"), min_value=0.0, step=0.05,
                                 format="%g")
                 if not rnn:
-                    st.selectbox(t("lab.page.norm"), NORMS, key=key(tab, "norm"),
+                    st.selectbox(t("lab.page.norm"), NORMS, key=keys.field(tab, "norm"),
                                  format_func=fmt(NORMS, lambda n: t(f"lab.page.norm.{n}")))
-                    st.selectbox(t("lab.page.pos_encoding"), POS_ENCODINGS, key=key(tab, "pos_encoding"),
+                    st.selectbox(t("lab.page.pos_encoding"), POS_ENCODINGS, key=keys.field(tab, "pos_encoding"),
                                  format_func=fmt(POS_ENCODINGS, lambda n: t(f"lab.page.pos.{n}")))
     return current_config(tab)
 
@@ -109,7 +107,7 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
 def current_config(tab: str) -> TrainConfig:
     """The tab's config from its widget state (the tab fixes the model kind)."""
     base = tab_default(tab)
-    get = lambda n, d: st.session_state.get(key(tab, n), d)  # noqa: E731
+    get = lambda n, d: st.session_state.get(keys.field(tab, n), d)  # noqa: E731
     train = {n: get(n, getattr(base, n)) for n in TRAIN_FIELDS}
     model = {n: get(n, getattr(base.model, n)) for n in MODEL_FIELDS}
     return dataclasses.replace(base, **train, model=dataclasses.replace(base.model, kind=tab, **model))
@@ -130,10 +128,8 @@ def keep_widget_state() -> None:
     Streamlit drops a widget's state after a run that did not draw it; re-assigning the value
     at the top of the run makes it plain session state that survives.
     """
-    from ui.lab.presets import MODEL_TABS
-
     for tab in MODEL_TABS:
         for name in (*TRAIN_FIELDS, *MODEL_FIELDS):
-            k = key(tab, name)
+            k = keys.field(tab, name)
             if k in st.session_state:
                 st.session_state[k] = st.session_state[k]

@@ -26,11 +26,12 @@ CURVES: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
 
 
 def curve_frames(kind: str, data: Any, *, lang: str = "ko",
-                 max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 max_points: int | None = MAX_POINTS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The two long-form (step, value, series) tables a curve chart draws: train lines, eval points.
 
     `data`: columns `step` + the kind's train columns, eval columns either joined on `step`
     (NaN where no eval ran) or listed separately as `eval_step` + eval columns (a job's curves).
+    `max_points` thins each train line; None for data thinned already (the Lab page's curves).
     """
     lines, points, _ = CURVES[kind]
     df = as_frame(data)
@@ -41,7 +42,8 @@ def curve_frames(kind: str, data: Any, *, lang: str = "ko",
         if len(df):
             raise ValueError("curve data needs a 'step' column")
         df = pd.DataFrame({"step": []})
-    return thin(long_form(df, lines, lang), max_points=max_points), long_form(df, points, lang)
+    line_df = long_form(df, lines, lang)
+    return (thin(line_df, max_points=max_points) if max_points else line_df), long_form(df, points, lang)
 
 
 def curve_series(kind: str, line_df: pd.DataFrame, point_df: pd.DataFrame, lang: str) -> list[str]:
@@ -79,7 +81,7 @@ def curve_chart(kind: str, line_data: Any, point_data: Any, series: Sequence[str
     return finish(chart, font)
 
 
-def _curve(kind: str, df: Any, lang: str, title: str | None, font: str | None, max_points: int,
+def _curve(kind: str, df: Any, lang: str, title: str | None, font: str | None, max_points: int | None,
            log_y: bool = False) -> alt.LayerChart:
     line_df, point_df = curve_frames(kind, df, lang=lang, max_points=max_points)
     return curve_chart(kind, line_df, point_df, curve_series(kind, line_df, point_df, lang), lang=lang,
@@ -87,18 +89,18 @@ def _curve(kind: str, df: Any, lang: str, title: str | None, font: str | None, m
 
 
 def loss_chart(df: Any, *, lang: str = "ko", title: str | None = None, log_y: bool = False,
-               font: str | None = FONT, max_points: int = MAX_POINTS) -> alt.LayerChart:
+               font: str | None = FONT, max_points: int | None = MAX_POINTS) -> alt.LayerChart:
     """Train loss per step (line) and validation loss at evaluations (points).
 
     Columns: `step`, `loss` (train), optional `val_loss` (NaN or absent where no eval ran).
     A dict of lists works too; eval points may also come as `eval_step`/`val_loss` lists.
-    `max_points` thins the train line (a live view redrawn twice a second may ask for ~300).
+    `max_points` thins the train line (None: draw every row given).
     """
     return _curve("loss", df, lang, title, font, max_points, log_y=log_y)
 
 
 def accuracy_chart(df: Any, *, lang: str = "ko", title: str | None = None,
-                   font: str | None = FONT, max_points: int = MAX_POINTS) -> alt.LayerChart:
+                   font: str | None = FONT, max_points: int | None = MAX_POINTS) -> alt.LayerChart:
     """Train token accuracy per step (line) and validation token / sequence accuracy (points).
 
     Columns: `step`, `token_acc`, optional `val_token_acc`, `val_seq_acc` (fractions 0..1).

@@ -3,12 +3,15 @@
 `JobRegistry(slots=...)`: `start(cfg, owner=) -> job_id`, `snapshot(job_id)`, `stop(job_id)`,
 `list_jobs()`, `on_done(job_id, snapshot)`. At most `slots` jobs train at once; the rest wait in
 order and know their place in the queue. The final status becomes visible only after `on_done`
-returned, so a finished job already has its stored run.
+returned, so a finished job already has its stored run. `start` is the queue's boundary: it
+validates the config once, and the training below it trusts the config.
 
 Two modes. "process" (default on CPU): each slot owns a long-lived worker process (a fresh
 interpreter that imports torch once and is reused) and the job's thread here only applies the worker's batched events under
 the lock: in one process, the training thread and Streamlit's server thread and fragment reruns
-fight for the GIL (measured 11-17 vs 66 steps/s with a browser watching). "thread" (default with
+fight for the GIL (measured 11-17 vs 66 steps/s with a browser watching). The worker's checkpoint
+bytes are kept as they came (`JobSnapshot.checkpoint`: what the stored run saves); the model is
+rebuilt from them once, for the page's after-training views. "thread" (default with
 CUDA, where one process owns the GPU, and with an injected `train_fn` for tests): `train` runs
 in a thread of this process. No Streamlit here.
 """
@@ -57,6 +60,7 @@ class JobSnapshot:
     error: str | None = None
     version: int = 0
     owner: str | None = None
+    checkpoint: bytes | None = None   # the worker's checkpoint bytes (process mode), stored as they are
 
 
 class _Job:
@@ -71,6 +75,7 @@ class _Job:
         self.probes: dict[int, Any] = {}
         self.metrics: dict[str, Any] = {}
         self.model = None
+        self.checkpoint: bytes | None = None
         self.n_params: int | None = None
         self.device = ""
         self.error: str | None = None
@@ -193,7 +198,8 @@ class JobRegistry:
             speed = job.metrics["steps_per_s"]
         return JobSnapshot(job.id, job.cfg, job.status, pos, job.step, speed, eta,
                            {k: list(v) for k, v in job.curves.items()}, dict(job.probes), dict(job.metrics),
-                           job.model, job.n_params, job.device, job.error, job.version, job.owner)
+                           job.model, job.n_params, job.device, job.error, job.version, job.owner,
+                           job.checkpoint)
 
     def _evict(self) -> None:
         # Called under the lock: ended jobs past the TTL go, then the oldest beyond KEEP_DONE.
@@ -320,7 +326,7 @@ class JobRegistry:
                 model = _rebuild(data, job.cfg)  # outside the lock: a few ms of torch work
                 with self._cond:
                     job.step, job.metrics = step, metrics
-                    job.model, job.n_params, job.device = model, n_params, device
+                    job.model, job.checkpoint, job.n_params, job.device = model, data, n_params, device
                     job.version += 1
                 return status, False
             if kind == "error":
@@ -338,7 +344,8 @@ class JobRegistry:
 
 
 def _rebuild(data: bytes, cfg: TrainConfig) -> Any:
-    """The trained model, on CPU in eval mode, from the worker's checkpoint bytes."""
+    """The trained model, on CPU in eval mode, from the worker's checkpoint bytes (for the page;
+    the bytes themselves are what gets stored)."""
     import torch
 
     from core.lab.checkpoint import load_checkpoint

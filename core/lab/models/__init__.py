@@ -2,8 +2,8 @@
 
 Every model maps `forward(src (B, S), tgt_in (B, T)) -> logits (B, T, V)` with teacher forcing,
 and `greedy_decode(src, max_len, stop_at_eos=True) -> DecodeResult` for generation. The two
-families live in `models_rnn.py` (seq2seq on nn.RNN / nn.LSTM / nn.GRU, attention none / dot /
-additive) and `models_transformer.py` (encoder-decoder Transformer on our MultiHeadAttention).
+families live in `rnn.py` (seq2seq on nn.RNN / nn.LSTM / nn.GRU, attention none / dot /
+additive) and `transformer.py` (encoder-decoder Transformer on our MultiHeadAttention).
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ def n_params(model: nn.Module) -> int:
 
 
 def make_model(model_cfg: ModelConfig, src_vocab_size: int, tgt_vocab_size: int) -> nn.Module:
-    """Build the model a ModelConfig describes (validated first)."""
-    model_cfg.validate()
+    """Build the model a validated ModelConfig describes (validated where the config entered)."""
     if model_cfg.kind == "transformer":
         from core.lab.models.transformer import TransformerSeq2Seq
         return TransformerSeq2Seq(model_cfg, src_vocab_size, tgt_vocab_size)

@@ -151,11 +151,6 @@ def test_stale_note_edit_from_two_tabs(db, people):
     assert err.value.current.body == "탭 1"
 
 
-def test_lab_presets_match_the_lab_links():
-    from ui.shell.links import LAB_PRESETS
-    assert cur.LAB_PRESETS == LAB_PRESETS
-
-
 def test_leader_corrects_a_material_and_a_concurrent_edit_is_refused(db, people):
     leader, member, _ = people
     w = _week(db, leader)

@@ -1,14 +1,15 @@
 """The demos teach what the curriculum says; fixed seeds, real numbers compared.
 
-Configs come from core.lab.config.PRESETS where one exists, so the seminar presets are the ones
-proven here.
+Configs come from core.lab.presets.PROVEN, the configs the seminar presets use, so the presets are
+the ones proven here.
 """
 
 import pytest
 import torch
 
-from core.lab.config import PRESETS, replace
+from core.lab.config import replace
 from core.lab.models import n_params
+from core.lab.presets import PROVEN
 from core.lab.tasks import make_task
 from core.lab.train import DoneEvent, EvalEvent, predict, train
 
@@ -22,9 +23,9 @@ def final(cfg):
 
 @pytest.mark.slow
 def test_attention_beats_the_fixed_context_bottleneck_on_reverse_16():
-    with_attn, _ = final(PRESETS["reverse16-lstm-dot"])
-    without, _ = final(PRESETS["reverse16-lstm-none"])
-    assert PRESETS["reverse16-lstm-dot"].steps == PRESETS["reverse16-lstm-none"].steps
+    with_attn, _ = final(PROVEN["reverse16-lstm-dot"])
+    without, _ = final(PROVEN["reverse16-lstm-none"])
+    assert PROVEN["reverse16-lstm-dot"].steps == PROVEN["reverse16-lstm-none"].steps
     acc_a, acc_n = with_attn.metrics["val_token_acc"], without.metrics["val_token_acc"]
     assert acc_a >= 0.95 and acc_n <= 0.5, (acc_a, acc_n)
 
@@ -33,7 +34,7 @@ def test_attention_beats_the_fixed_context_bottleneck_on_reverse_16():
 def test_gated_rnns_remember_past_20_distractors():
     acc = {}
     for kind in ("rnn", "lstm", "gru"):
-        cfg = PRESETS[f"recall-{kind}"]
+        cfg = PROVEN[f"recall-{kind}"]
         assert cfg.seq_len - 1 >= 20 and cfg.model.attention == "none"
         acc[kind] = final(cfg)[0].metrics["val_seq_acc"]  # the answer token (chance: 1/10)
     assert acc["lstm"] >= 0.9 and acc["gru"] >= 0.9 and acc["rnn"] <= 0.3, acc
@@ -41,14 +42,14 @@ def test_gated_rnns_remember_past_20_distractors():
 
 def test_lstm_has_more_parameters_than_gru_at_equal_size():
     from core.lab.models import make_model
-    sizes = {k: n_params(make_model(replace(PRESETS["recall-lstm"], **{"model.kind": k}).model, 13, 13))
+    sizes = {k: n_params(make_model(replace(PROVEN["recall-lstm"], **{"model.kind": k}).model, 13, 13))
              for k in ("lstm", "gru", "rnn")}
     assert sizes["lstm"] > sizes["gru"] > sizes["rnn"]
 
 
 @pytest.mark.slow
 def test_translation_cross_attention_follows_the_verb():
-    done, evals = final(PRESETS["translate-transformer"])
+    done, evals = final(PROVEN["translate-transformer"])
     assert done.metrics["val_seq_acc"] >= 0.95
     task = make_task("translate")
     text, res = predict(done.model, task, "I love cats")
@@ -77,7 +78,7 @@ def test_translation_cross_attention_follows_the_verb():
 
 @pytest.mark.slow
 def test_transformer_reaches_99_percent_on_reverse_10():
-    cfg = PRESETS["reverse10-transformer"]
+    cfg = PROVEN["reverse10-transformer"]
     done, evals = final(cfg)
     hit = next(e.step for e in evals if e.val_token_acc >= 0.99)
     assert hit <= 125 and done.metrics["val_token_acc"] >= 0.99, [(e.step, e.val_token_acc) for e in evals]
