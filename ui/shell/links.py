@@ -15,17 +15,6 @@ from ui.shell.i18n import t
 from ui.shell.nav import page_spec
 
 
-# Presets the Lab offers (keys for ?preset=); the Lab page defines what each one configures.
-LAB_PRESETS = (
-    "rnn_basics",            # plain RNN learns to copy short sequences
-    "long_term_dependency",  # recall task: plain RNN fails, LSTM / GRU remember
-    "seq2seq_attention",     # seq2seq without vs with attention on reverse
-    "transformer_reverse",   # Transformer on reverse, attention heads
-    "positional_encoding",   # Transformer tab with the positional encoding chart
-    "translate_en_ko",       # English -> Korean toy translation, cross-attention re-ordering
-)
-
-
 def page_link(key: str, label: str, icon: str | None = None, query: dict | None = None, where=st, *,
               unavailable: str | None = None) -> bool:
     """st.page_link to the page `key` (icon: the page's own by default) with `query` as its query
