@@ -46,7 +46,7 @@ def _rnn(kind: str, inp: int, hidden: int, layers: int, dropout: float) -> nn.RN
 
 
 class Encoder(nn.Module):
-    """Source embedding + RNN; `rnn` is the torch module whose gates inspect.py recomputes."""
+    """Source embedding + RNN; `rnn` is the torch module whose gates introspect.py recomputes."""
 
     def __init__(self, cfg: ModelConfig, vocab: int) -> None:
         super().__init__()
