@@ -3,8 +3,13 @@ seeded random generators.
 
 `db` is parametrised over both back ends (tests/pages/conftest.py narrows it to SQLite for page
 tests). Each back end gets one fresh database per test run (a temp SQLite file; a uniquely named
-PostgreSQL database, dropped at the end), migrated once; after every test all rows are deleted,
-so tests start empty and stay independent. The helpers behind them live in tests/support/db.py.
+PostgreSQL database, dropped at the end), migrated once; every test that takes one starts by
+deleting all rows, so tests start empty and stay independent. The helpers behind them live in
+tests/support/db.py.
+
+Passwords are hashed with a cheap scrypt cost in this process (the product's cost is ~70 ms a
+hash, and most tests make three or four accounts); the browser tests keep the real cost, since the
+server they start verifies the passwords their fixtures hash.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import sys
 
 import pytest
 
+from core.accounts import members
 from db.engine import Database
 from db.migrate import upgrade
 from tests.support.db import PG_SKIP_REASON, create_pg_database, drop_pg_database, pg_admin_url, wipe
 
 SEED = 0
+CHEAP_SCRYPT = {**members.SCRYPT, "n": 2**4}  # same algorithm and sizes, a trivial work factor
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +36,12 @@ def _seeded():
         sys.modules["numpy"].random.seed(SEED)
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(SEED)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request, monkeypatch):
+    if request.node.get_closest_marker("e2e") is None:
+        monkeypatch.setattr(members, "SCRYPT", CHEAP_SCRYPT)
 
 
 @pytest.fixture(scope="session")
@@ -62,14 +75,12 @@ def postgres_database(pg_server):
 def db(request) -> Database:
     """A migrated, empty Database on each back end."""
     database = request.getfixturevalue(f"{request.param}_database")
-    wipe(database)
-    yield database
-    wipe(database)
+    wipe(database)  # before, not after: the next user of the database wipes it again anyway
+    return database
 
 
 @pytest.fixture
 def sqlite_db(sqlite_database) -> Database:
     """A migrated, empty SQLite Database (for tests that need only one back end)."""
     wipe(sqlite_database)
-    yield sqlite_database
-    wipe(sqlite_database)
+    return sqlite_database

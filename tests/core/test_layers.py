@@ -1,4 +1,5 @@
-"""core/ and db/ stay importable without Streamlit (DESIGN.md layers)."""
+"""core/ and db/ stay importable without Streamlit, and torch stays out of what does not need it
+(DESIGN.md layers)."""
 
 import re
 import subprocess
@@ -19,11 +20,13 @@ def _modules(folder: str) -> list[str]:
     return mods
 
 
-def test_core_and_db_never_import_streamlit():
-    mods = _modules("core") + _modules("db")
-    assert "core.accounts.members" in mods and "db.engine" in mods
+def test_core_and_db_never_import_streamlit_and_core_lab_import_is_light():
+    mods = [*_modules("core"), "core.lab.__main__", *_modules("db")]  # the CLI module is guarded
+    assert "core.accounts.members" in mods and "db.engine" in mods and "core.lab.train" in mods
     code = (
         "import importlib, sys\n"
+        "import core.lab\n"
+        "assert 'torch' not in sys.modules, 'the core.lab package import pulled in torch'\n"
         f"for m in {mods!r}:\n"
         "    importlib.import_module(m)\n"
         "bad = sorted(k for k in sys.modules if k == 'streamlit' or k.startswith('streamlit.'))\n"

@@ -3,6 +3,11 @@
 Page tests run on SQLite only: the core and db tests cover both back ends, and a page adds no SQL of
 its own. A page test that is database-specific takes `@pytest.mark.both_backends` and runs on
 SQLite and PostgreSQL (ids `[sqlite]`, `[postgres]`).
+
+Lab jobs run in thread mode here: in process mode (the CPU default) every test that renders the Lab
+would start a worker process that imports torch in the background (~2-3 s of CPU each, as the
+registry is rebuilt per test). A test that trains through the real workers takes
+`@pytest.mark.job_workers`.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.lab.jobs.registry import MODE_ENV
 from tests.support.db import wipe
 from tests.support.paths import APP, HARNESS
 
@@ -34,13 +40,14 @@ def db(request, backend):
     """A migrated, empty Database for page tests (overrides the both-back-ends `db` of tests/conftest.py)."""
     database = request.getfixturevalue(f"{backend}_database")
     wipe(database)
-    yield database
-    wipe(database)
+    return database
 
 
 @pytest.fixture(autouse=True)
-def _app_env(monkeypatch):
+def _app_env(request, monkeypatch):
     monkeypatch.setenv("STUDY_DEMO_DATA", "0")
+    if request.node.get_closest_marker("job_workers") is None:
+        monkeypatch.setenv(MODE_ENV, "thread")
     st.cache_resource.clear()
     st.cache_data.clear()
     yield

@@ -1,16 +1,19 @@
 """Model Lab page with live jobs: train and poll until done, stop, queue place, re-attach by
 `?job=`, stale job links, diverged runs (AppTest; `run_every` never fires here, so tests poll
-with `at.run()`)."""
+with `at.run()`). Marked slow: each test trains in a job worker process for several seconds."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from core.lab import runs as lab_runs
 from tests.support.factories import make_member
 from tests.support.lab import LAB, TINY_RNN, fresh_seed, has_heatmap, has_loss_chart, store
 from tests.support.waiting import wait_until
 
+pytestmark = [pytest.mark.slow, pytest.mark.job_workers]  # the CPU default: real worker processes
 TIMEOUT_S = 30
 
 

@@ -2,6 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.lab.__main__ import config_from_args, main
 from core.lab.config import TrainConfig
 
@@ -25,6 +27,7 @@ def test_options_reach_the_config():
     assert config_from_args(_parser().parse_args(["train"])) == TrainConfig()
 
 
+@pytest.mark.slow  # trains in a fresh interpreter that imports torch
 def test_train_prints_metrics_and_saves(tmp_path):
     ck = tmp_path / "m.pt"
     proc = subprocess.run(

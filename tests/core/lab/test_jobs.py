@@ -176,7 +176,8 @@ def test_on_done_runs_before_the_final_status_is_visible():
 
 def test_many_concurrent_snapshots_stay_consistent():
     reg = JobRegistry(slots=1, train_fn=Fake())
-    jid = reg.start(replace(CFG, steps=20000, eval_every=100))
+    # 5,000 steps: readers copy the growing curves at every snapshot, so the cost grows with steps²
+    jid = reg.start(replace(CFG, steps=5000, eval_every=25))
     errors: list[str] = []
 
     def reader():
@@ -199,11 +200,11 @@ def test_many_concurrent_snapshots_stay_consistent():
         t.join(30)
     assert not errors, errors[:3]
     snap = reg.snapshot(jid)
-    assert snap.status == "finished" and snap.curves["step"] == list(range(1, 20001))
+    assert snap.status == "finished" and snap.curves["step"] == list(range(1, 5001))
     assert len(snap.curves["eval_step"]) == 200
 
 
-# --- process mode: the real train() in a worker process -------------------------------------
+# --- process mode: the real train() in a worker process (slow: each worker imports torch) ----
 
 @pytest.fixture(scope="module")
 def proc_reg():
@@ -215,6 +216,7 @@ def proc_reg():
     reg.close()
 
 
+@pytest.mark.slow
 def test_process_job_matches_the_bare_loop_and_predicts(proc_reg):
     assert proc_reg.mode == "process"
     jid = proc_reg.start(CFG, owner="ann")
@@ -236,6 +238,7 @@ def test_process_job_matches_the_bare_loop_and_predicts(proc_reg):
     assert (jid, "finished", True) in proc_reg.done
 
 
+@pytest.mark.slow
 def test_process_stop_and_queue(proc_reg):
     long = proc_reg.start(replace(CFG, steps=20000, eval_every=1000, probe_every=1000))
     queued = proc_reg.start(CFG)
@@ -250,6 +253,7 @@ def test_process_stop_and_queue(proc_reg):
     assert ended(proc_reg, queued, timeout=30).status == "finished"
 
 
+@pytest.mark.slow
 def test_killed_worker_fails_its_job_and_is_replaced(proc_reg):
     jid = proc_reg.start(replace(CFG, steps=20000, eval_every=1000, probe_every=1000))
     wait_for(lambda: proc_reg.snapshot(jid).step >= 2, timeout=30)
@@ -262,6 +266,7 @@ def test_killed_worker_fails_its_job_and_is_replaced(proc_reg):
     assert proc_reg.worker_pids()[0] not in (None, pid)
 
 
+@pytest.mark.slow
 def test_close_ends_the_worker_processes():
     reg = JobRegistry(slots=1, mode="process")
     ended(reg, reg.start(replace(CFG, steps=3)), timeout=30)
