@@ -7,7 +7,7 @@ import json
 
 from core.lab import runs as lab_runs
 from core.lab.config import replace
-from ui.lab.presets import tab_default
+from core.lab.presets import tab_default
 
 LAB = "views/lab.py"
 TINY_RNN = replace(tab_default("rnn"), steps=20, seq_len=5, eval_every=10, probe_every=10)
