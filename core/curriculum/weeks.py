@@ -21,7 +21,6 @@ from core.validate import text as check_text
 from core.validate import url as check_url
 from db.models.curriculum import MATERIAL_KINDS, Material, Note, Week
 
-LAB_PRESETS = PRESET_NAMES  # the Lab preset a week may link to (registry: core/lab/presets.py)
 MAX_TITLE = 200
 MAX_GOALS = 5_000
 MAX_SUMMARY = 20_000
@@ -104,7 +103,7 @@ def _week_fields(title_ko, title_en, start_date, end_date, goals, summary, tags,
     if start_date and end_date and start_date > end_date:
         raise FieldError("cur.week.end_date", "cur.error.dates_order")
     preset = (lab_preset or "").strip() or None
-    if preset is not None and preset not in LAB_PRESETS:
+    if preset is not None and preset not in PRESET_NAMES:  # a week links to a Lab preset by name
         raise FieldError("cur.week.lab_preset", "common.error.invalid_choice")
     return {
         "title_ko": check_text(title_ko, "cur.week.title_ko", max_len=MAX_TITLE),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.curriculum import weeks as cur
 from core.curriculum.export import curriculum_markdown, filename, week_markdown
+from core.lab.presets import PRESET_NAMES
 from db.models.curriculum import Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import base_version, save_versioned, week_label
@@ -33,7 +34,7 @@ def week_form(prefix: str, week: Week | None = None) -> dict:
         "tags": st.text_input(t("cur.week.tags"), value=", ".join(cur.tag_list(week.tags)) if week else "",
                               help=t("cur.week.tags_help"), key=key("tags")),
     }
-    presets = {"": t("common.none"), **{p: p for p in cur.LAB_PRESETS}}
+    presets = {"": t("common.none"), **{p: p for p in PRESET_NAMES}}
     current = week.lab_preset if week and week.lab_preset else ""
     values["lab_preset"] = st.selectbox(t("cur.week.lab_preset"), list(presets),
                                         index=list(presets).index(current), format_func=presets.get,

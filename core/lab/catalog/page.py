@@ -1,6 +1,6 @@
 """Model Lab page strings ("lab.page.*"): the Lab page, run history, Compare, presets.
 
-Kept apart from `lab.py` (the engine's strings) so the two can be edited independently.
+Kept apart from `engine.py` (the engine's strings) so the two can be edited independently.
 """
 
 KO = {
