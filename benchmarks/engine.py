@@ -57,8 +57,16 @@ class Plan:
     threads_steps: int = 200
 
 
-QUICK = Plan(train_steps=60, warmup_steps=5, converge_max_steps=150, decode_repeats=1, memory_steps=10,
-             overhead_steps=80, overhead_repeats=2, threads_steps=60)
+QUICK = Plan(
+    train_steps=60,
+    warmup_steps=5,
+    converge_max_steps=150,
+    decode_repeats=1,
+    memory_steps=10,
+    overhead_steps=80,
+    overhead_repeats=2,
+    threads_steps=60,
+)
 
 
 def model_cfg(kind: str) -> ModelConfig:
@@ -109,8 +117,9 @@ class _Trainer:
         return out
 
 
-def _alternate(trainers: dict[str, _Trainer], batches: list, warmup: int, device: torch.device,
-               before=None) -> dict[str, float]:
+def _alternate(
+    trainers: dict[str, _Trainer], batches: list, warmup: int, device: torch.device, before=None
+) -> dict[str, float]:
     """Step every trainer on every batch, rotating who goes first; ms per timed step by name.
 
     `before(name)` runs before each trainer's step (e.g. to switch the attention backend).
@@ -147,11 +156,21 @@ def bench_train(plan: Plan, device: torch.device) -> list[dict]:
     try:
         for kind, threads in settings:
             torch.set_num_threads(threads)
-            ours, ref = (_Trainer(m) for m in build_pair(kind, len(task.src_vocab), len(task.tgt_vocab), device))
+            ours, ref = (
+                _Trainer(m) for m in build_pair(kind, len(task.src_vocab), len(task.tgt_vocab), device)
+            )
             ms = _alternate({"ours": ours, "ref": ref}, batches, plan.warmup_steps, device)
-            rows.append({"model": kind, "threads": threads, "ours_steps_s": 1e3 / ms["ours"],
-                         "ref_steps_s": 1e3 / ms["ref"], "ratio": ms["ref"] / ms["ours"],
-                         "ours_ms": ms["ours"], "ref_ms": ms["ref"]})
+            rows.append(
+                {
+                    "model": kind,
+                    "threads": threads,
+                    "ours_steps_s": 1e3 / ms["ours"],
+                    "ref_steps_s": 1e3 / ms["ref"],
+                    "ratio": ms["ref"] / ms["ours"],
+                    "ours_ms": ms["ours"],
+                    "ref_ms": ms["ref"],
+                }
+            )
     finally:
         torch.set_num_threads(current)
     return rows
@@ -174,15 +193,23 @@ def bench_attention(plan: Plan, device: torch.device) -> list[dict]:
         attention.BACKEND = "auto"
     with torch.enable_grad():
         chosen = attention.pick_backend(torch.zeros(1, device=device, requires_grad=True))
-    return [{"backend": b + (" (auto)" if b == chosen else ""), "ms_per_step": ms[b],
-             "vs_auto": ms[chosen] / ms[b] if b != chosen else 1.0} for b in backends]
+    return [
+        {
+            "backend": b + (" (auto)" if b == chosen else ""),
+            "ms_per_step": ms[b],
+            "vs_auto": ms[chosen] / ms[b] if b != chosen else 1.0,
+        }
+        for b in backends
+    ]
 
 
 def bench_converge(plan: Plan, device: torch.device) -> list[dict]:
     """Steps and seconds (training + evaluation) to 99% held-out greedy token accuracy on reverse-10."""
     task = make_task("reverse", 10, 10)
     val_src, val_tgt = (t.to(device) for t in task.val_batch())
-    ours, ref = (_Trainer(m) for m in build_pair("transformer", len(task.src_vocab), len(task.tgt_vocab), device))
+    ours, ref = (
+        _Trainer(m) for m in build_pair("transformer", len(task.src_vocab), len(task.tgt_vocab), device)
+    )
     state = {id(t): {"steps": None, "seconds": None, "acc": 0.0, "wall": 0.0} for t in (ours, ref)}
     g = torch.Generator().manual_seed(0)
     for step in range(1, plan.converge_max_steps + 1):
@@ -203,9 +230,16 @@ def bench_converge(plan: Plan, device: torch.device) -> list[dict]:
                 st["seconds"] = st["wall"]
         if all(s["steps"] is not None for s in state.values()):
             break
-    return [{"model": name, "steps_to_99": s["steps"], "seconds_to_99": s["seconds"], "last_val_token_acc": s["acc"],
-             "max_steps": plan.converge_max_steps}
-            for name, s in (("ours", state[id(ours)]), ("nn.Transformer", state[id(ref)]))]
+    return [
+        {
+            "model": name,
+            "steps_to_99": s["steps"],
+            "seconds_to_99": s["seconds"],
+            "last_val_token_acc": s["acc"],
+            "max_steps": plan.converge_max_steps,
+        }
+        for name, s in (("ours", state[id(ours)]), ("nn.Transformer", state[id(ref)]))
+    ]
 
 
 def bench_decode(plan: Plan, device: torch.device) -> list[dict]:
@@ -217,10 +251,13 @@ def bench_decode(plan: Plan, device: torch.device) -> list[dict]:
         ours.eval(), ref.eval()
         src, _ = task.sample(plan.decode_batch, torch.Generator().manual_seed(n))
         src = src.to(device)
-        runs = {"cache": partial(ours.greedy_decode, src, n, stop_at_eos=False, need_weights=False),
-                "no_cache": partial(ours.greedy_decode, src, n, stop_at_eos=False, use_cache=False,
-                                    need_weights=False),
-                "ref": partial(ref.greedy_decode, src, n, stop_at_eos=False)}
+        runs = {
+            "cache": partial(ours.greedy_decode, src, n, stop_at_eos=False, need_weights=False),
+            "no_cache": partial(
+                ours.greedy_decode, src, n, stop_at_eos=False, use_cache=False, need_weights=False
+            ),
+            "ref": partial(ref.greedy_decode, src, n, stop_at_eos=False),
+        }
         times: dict[str, list[float]] = {k: [] for k in runs}
         for fn in runs.values():
             fn()  # warm-up (allocator, kernels)
@@ -231,9 +268,17 @@ def bench_decode(plan: Plan, device: torch.device) -> list[dict]:
                 _sync(device)
                 times[name].append(time.perf_counter() - t0)
         ms = {k: 1e3 * min(v) for k, v in times.items()}  # min: the least disturbed repeat
-        rows.append({"L": n, "batch": plan.decode_batch, "cache_ms": ms["cache"], "no_cache_ms": ms["no_cache"],
-                     "ref_ms": ms["ref"], "speedup_vs_ref": ms["ref"] / ms["cache"],
-                     "speedup_vs_no_cache": ms["no_cache"] / ms["cache"]})
+        rows.append(
+            {
+                "L": n,
+                "batch": plan.decode_batch,
+                "cache_ms": ms["cache"],
+                "no_cache_ms": ms["no_cache"],
+                "ref_ms": ms["ref"],
+                "speedup_vs_ref": ms["ref"] / ms["cache"],
+                "speedup_vs_no_cache": ms["no_cache"] / ms["cache"],
+            }
+        )
     return rows
 
 
@@ -241,7 +286,9 @@ def _memory_worker(what: str, who: str, steps: int, batch: int, n: int) -> None:
     """Subprocess body: peak memory (MiB) of one training run or one decode, printed as JSON."""
     dev = pick_device("auto")
     task = make_task("reverse", n, 10)
-    ours, ref = build_pair("transformer" if what == "decode" else what, len(task.src_vocab), len(task.tgt_vocab), dev)
+    ours, ref = build_pair(
+        "transformer" if what == "decode" else what, len(task.src_vocab), len(task.tgt_vocab), dev
+    )
     model = ours if who == "ours" else ref
     # The first optimizer imports torch._dynamo (~30 MiB of modules): load it before the baseline.
     make_optimizer(torch.nn.Linear(1, 1), 1e-3)
@@ -261,14 +308,20 @@ def _memory_worker(what: str, who: str, steps: int, batch: int, n: int) -> None:
 def bench_memory(plan: Plan, device: torch.device) -> list[dict]:
     """Peak memory above the start, each variant in a fresh subprocess (a warm heap would hide it)."""
     n = max(plan.decode_lens)
-    variants = [(kind, who, plan.memory_steps, 64, 10) for kind in ("transformer", "lstm") for who in ("ours", "ref")]
+    variants = [
+        (kind, who, plan.memory_steps, 64, 10) for kind in ("transformer", "lstm") for who in ("ours", "ref")
+    ]
     variants += [("decode", who, 0, plan.decode_batch, n) for who in ("ours", "ref")]
     rows = []
     for what, who, steps, batch, length in variants:
         spec = ",".join(map(str, (what, who, steps, batch, length)))
         cmd = [sys.executable, "-m", "benchmarks.engine", "--_memory", spec, "--device", str(device)]
         res = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=600)
-        label = f"train {what} ({who})" if what != "decode" else f"decode L={n} B={batch} ({who}{', cache' if who == 'ours' else ''})"
+        label = (
+            f"train {what} ({who})"
+            if what != "decode"
+            else f"decode L={n} B={batch} ({who}{', cache' if who == 'ours' else ''})"
+        )
         rows.append({"what": label, "peak_mib": json.loads(res.stdout.strip().splitlines()[-1])["peak_mib"]})
     return rows
 
@@ -302,9 +355,17 @@ def bench_overhead(plan: Plan, device: torch.device) -> list[dict]:
     """
     from core.lab.jobs.registry import JobRegistry
 
-    cfg = TrainConfig(task="reverse", seq_len=10, vocab_size=10, model=model_cfg("transformer"),
-                      steps=plan.overhead_steps, batch_size=64, eval_every=25, probe_every=25,
-                      device=str(device))
+    cfg = TrainConfig(
+        task="reverse",
+        seq_len=10,
+        vocab_size=10,
+        model=model_cfg("transformer"),
+        steps=plan.overhead_steps,
+        batch_size=64,
+        eval_every=25,
+        probe_every=25,
+        device=str(device),
+    )
     _run_bare(replace(cfg, steps=5))  # warm-up: imports, allocator
     rows = []
     for mode in ("thread", "process"):
@@ -325,17 +386,34 @@ def bench_overhead(plan: Plan, device: torch.device) -> list[dict]:
         finally:
             reg.close()
         b, j = statistics.median(bare), statistics.median(job)
-        rows.append({"runner": f"core.lab.jobs.registry.JobRegistry (mode={mode})", "bare_steps_s": b, "job_steps_s": j,
-                     "ratio": j / b, "repeats": plan.overhead_repeats, "polls": polls,
-                     "steps": plan.overhead_steps})
+        rows.append(
+            {
+                "runner": f"core.lab.jobs.registry.JobRegistry (mode={mode})",
+                "bare_steps_s": b,
+                "job_steps_s": j,
+                "ratio": j / b,
+                "repeats": plan.overhead_repeats,
+                "polls": polls,
+                "steps": plan.overhead_steps,
+            }
+        )
     return rows
 
 
 def _threads_worker(threads: int, jobs: int, steps: int) -> None:
     """Subprocess body: `jobs` concurrent train() threads with torch set to `threads`; prints JSON."""
     torch.set_num_threads(threads)
-    cfg = TrainConfig(task="reverse", seq_len=10, vocab_size=10, model=model_cfg("transformer"), steps=steps,
-                      batch_size=64, eval_every=10**4, probe_every=10**4, device="cpu")
+    cfg = TrainConfig(
+        task="reverse",
+        seq_len=10,
+        vocab_size=10,
+        model=model_cfg("transformer"),
+        steps=steps,
+        batch_size=64,
+        eval_every=10**4,
+        probe_every=10**4,
+        device="cpu",
+    )
     _run_bare(replace(cfg, steps=5))
     out: list[float] = []
     ts = [threading.Thread(target=lambda: out.append(_run_bare(cfg))) for _ in range(jobs)]
@@ -351,24 +429,51 @@ def bench_threads(plan: Plan, device: torch.device) -> list[dict]:
     rows = []
     for threads in (1, 2):
         for jobs in (1, 2):
-            cmd = [sys.executable, "-m", "benchmarks.engine", "--_worker", f"{threads},{jobs},{plan.threads_steps}"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "benchmarks.engine",
+                "--_worker",
+                f"{threads},{jobs},{plan.threads_steps}",
+            ]
             res = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=600)
             per_job = json.loads(res.stdout.strip().splitlines()[-1])["per_job"]
-            rows.append({"threads": threads, "jobs": jobs, "per_job_steps_s": statistics.mean(per_job),
-                         "total_steps_s": sum(per_job)})
+            rows.append(
+                {
+                    "threads": threads,
+                    "jobs": jobs,
+                    "per_job_steps_s": statistics.mean(per_job),
+                    "total_steps_s": sum(per_job),
+                }
+            )
     return rows
 
 
-RUNNERS = {"train": bench_train, "attention": bench_attention, "converge": bench_converge, "decode": bench_decode, "memory": bench_memory,
-           "overhead": bench_overhead, "threads": bench_threads}
+RUNNERS = {
+    "train": bench_train,
+    "attention": bench_attention,
+    "converge": bench_converge,
+    "decode": bench_decode,
+    "memory": bench_memory,
+    "overhead": bench_overhead,
+    "threads": bench_threads,
+}
 
 
-def run(plan: Plan, sections: tuple[str, ...] = SECTIONS[:-1], device: str = "auto", log=print) -> dict[str, Any]:
+def run(
+    plan: Plan, sections: tuple[str, ...] = SECTIONS[:-1], device: str = "auto", log=print
+) -> dict[str, Any]:
     """Run the chosen sections; returns {"meta": ..., section: rows} (and logs each table as it finishes)."""
     dev = pick_device(device)
-    result: dict[str, Any] = {"meta": {"device": str(dev), "torch": torch.__version__,
-                                       "threads": torch.get_num_threads(), "plan": asdict(plan),
-                                       "date": time.strftime("%Y-%m-%d %H:%M")}}
+    result: dict[str, Any] = {
+        "meta": {
+            "device": str(dev),
+            "torch": torch.__version__,
+            "threads": torch.get_num_threads(),
+            "plan": asdict(plan),
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+        }
+    }
     log(f"device {dev} · torch {torch.__version__} · {torch.get_num_threads()} intra-op threads")
     for name in sections:
         t0 = time.perf_counter()
@@ -399,8 +504,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", action="store_true", help="add the threads x jobs section (subprocesses)")
     ap.add_argument("--sections", help=f"comma-separated subset of {','.join(SECTIONS)}")
     ap.add_argument("--device", default="auto")
-    ap.add_argument("--torch-threads", type=int, default=1,
-                    help="intra-op threads (default 1, what a Lab job uses; 0 keeps torch's default)")
+    ap.add_argument(
+        "--torch-threads",
+        type=int,
+        default=1,
+        help="intra-op threads (default 1, what a Lab job uses; 0 keeps torch's default)",
+    )
     ap.add_argument("--_worker", help=argparse.SUPPRESS)
     ap.add_argument("--_memory", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

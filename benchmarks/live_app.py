@@ -36,17 +36,38 @@ MODE_ENV = "STUDY_LAB_JOB_MODE"  # read by core.lab.jobs.registry (kept literal 
 
 def config(steps: int, seed: int, eval_every: int = 25) -> TrainConfig:
     """The benchmarked run: the Transformer tab's model on reverse-10 (the seminar preset's size)."""
-    return TrainConfig(task="reverse", seq_len=10, vocab_size=10, steps=steps, batch_size=64, lr=1e-3,
-                       eval_every=eval_every, probe_every=eval_every, seed=seed,
-                       model=ModelConfig(kind="transformer", d_model=64, n_layers=2, n_heads=2, d_ff=128))
+    return TrainConfig(
+        task="reverse",
+        seq_len=10,
+        vocab_size=10,
+        steps=steps,
+        batch_size=64,
+        lr=1e-3,
+        eval_every=eval_every,
+        probe_every=eval_every,
+        seed=seed,
+        model=ModelConfig(kind="transformer", d_model=64, n_layers=2, n_heads=2, d_ff=128),
+    )
 
 
 def query(cfg: TrainConfig) -> str:
     """A shared link's query with every field spelled out (no reliance on the tab's defaults)."""
-    q = {"tab": "transformer", "task": cfg.task, "seq_len": cfg.seq_len, "vocab_size": cfg.vocab_size,
-         "steps": cfg.steps, "batch_size": cfg.batch_size, "lr": repr(cfg.lr), "eval_every": cfg.eval_every,
-         "probe_every": cfg.probe_every, "seed": cfg.seed, "d_model": cfg.model.d_model,
-         "n_layers": cfg.model.n_layers, "n_heads": cfg.model.n_heads, "d_ff": cfg.model.d_ff}
+    q = {
+        "tab": "transformer",
+        "task": cfg.task,
+        "seq_len": cfg.seq_len,
+        "vocab_size": cfg.vocab_size,
+        "steps": cfg.steps,
+        "batch_size": cfg.batch_size,
+        "lr": repr(cfg.lr),
+        "eval_every": cfg.eval_every,
+        "probe_every": cfg.probe_every,
+        "seed": cfg.seed,
+        "d_model": cfg.model.d_model,
+        "n_layers": cfg.model.n_layers,
+        "n_heads": cfg.model.n_heads,
+        "d_ff": cfg.model.d_ff,
+    }
     return "&".join(f"{k}={v}" for k, v in q.items())
 
 
@@ -87,8 +108,9 @@ def app_server(mode: str):
         with database.write() as s:
             run_seeds(s)
             # A leader must exist, or every page shows the first-setup form; the bench trains as a guest.
-            members.create_first_leader(session=s, username="bench_leader", display_name="bench",
-                                        password=secrets.token_urlsafe(16))
+            members.create_first_leader(
+                session=s, username="bench_leader", display_name="bench", password=secrets.token_urlsafe(16)
+            )
         env = {"DATABASE_URL": db_url, "STUDY_DEMO_DATA": "0", MODE_ENV: mode}
         try:
             with serve_app(env, Path(tmp) / "streamlit.log") as base:
@@ -124,13 +146,15 @@ def bench_mode(mode: str, steps: int, repeats: int, log=print) -> dict:
 
     app, ref = [], []
     with app_server(mode) as (base, database), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
         page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ko-KR").new_page()
         seed = random.randint(1, 10**6)  # fresh seeds: no stored run offers an instant replay
         app_run(page, base, database, config(30, seed))  # warm-up: imports, worker start, first render
         for r in range(repeats):
             cfg = config(steps, seed + 1 + r)
-            for which in (("app", "bare") if r % 2 == 0 else ("bare", "app")):
+            for which in ("app", "bare") if r % 2 == 0 else ("bare", "app"):
                 if which == "app":
                     app.append(app_run(page, base, database, cfg))
                 else:
@@ -138,8 +162,16 @@ def bench_mode(mode: str, steps: int, repeats: int, log=print) -> dict:
                 log(f"  {mode} repeat {r + 1} {which}: {(app if which == 'app' else ref)[-1]:.1f} steps/s")
         browser.close()
     a, b = statistics.median(app), statistics.median(ref)
-    return {"mode": mode, "app_steps_s": a, "bare_steps_s": b, "ratio": a / b, "app_runs": app, "bare_runs": ref,
-            "steps": steps, "repeats": repeats}
+    return {
+        "mode": mode,
+        "app_steps_s": a,
+        "bare_steps_s": b,
+        "ratio": a / b,
+        "app_runs": app,
+        "bare_runs": ref,
+        "steps": steps,
+        "repeats": repeats,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ({mode}: {time.perf_counter() - t0:.0f} s)")
     print("\n| job mode | in-app steps/s | bare steps/s | ratio | target |\n|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['mode']} | {r['app_steps_s']:.1f} | {r['bare_steps_s']:.1f} | **{r['ratio']:.2f}** | >= 0.90 |")
+        print(
+            f"| {r['mode']} | {r['app_steps_s']:.1f} | {r['bare_steps_s']:.1f} | **{r['ratio']:.2f}** | >= 0.90 |"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0

@@ -47,7 +47,7 @@ class RefTransformer(nn.Module):
         # default N(0, 1) the scaled embeddings (std 8) drown the positions and reverse-10 took
         # ~30x more steps, which would measure an init choice, not the implementation.
         for emb in (self.src_emb, self.tgt_emb):
-            nn.init.normal_(emb.weight, std=d ** -0.5)
+            nn.init.normal_(emb.weight, std=d**-0.5)
 
     def _embed(self, emb: nn.Embedding, x: Tensor) -> Tensor:
         return emb(x) * self.scale + self.pe[: x.shape[1]]  # (B, T, D)
@@ -62,8 +62,13 @@ class RefTransformer(nn.Module):
     def _dec(self, ys: Tensor, memory: Tensor, pad: Tensor | None) -> Tensor:
         t = ys.shape[1]
         causal = nn.Transformer.generate_square_subsequent_mask(t, device=ys.device)  # (T, T)
-        return self.tf.decoder(self._embed(self.tgt_emb, ys), memory, tgt_mask=causal, tgt_is_causal=True,
-                               memory_key_padding_mask=pad)  # (B, T, D)
+        return self.tf.decoder(
+            self._embed(self.tgt_emb, ys),
+            memory,
+            tgt_mask=causal,
+            tgt_is_causal=True,
+            memory_key_padding_mask=pad,
+        )  # (B, T, D)
 
     def forward(self, src: Tensor, tgt_in: Tensor) -> Tensor:
         """Teacher-forced logits (B, T, V)."""
@@ -78,7 +83,9 @@ class RefTransformer(nn.Module):
         try:
             pad = self._pad_mask(src)
             memory = self._memory(src, pad)
-            return _greedy_loop(lambda ys: self.out(self._dec(ys, memory, pad)[:, -1]), src, max_len, stop_at_eos)
+            return _greedy_loop(
+                lambda ys: self.out(self._dec(ys, memory, pad)[:, -1]), src, max_len, stop_at_eos
+            )
         finally:
             self.train(was)
 

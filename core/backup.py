@@ -90,8 +90,13 @@ def dump_tables(session: Session) -> dict:
             "columns": [c.name for c in cols],
             "rows": [[_encode(v, c.type) for v, c in zip(row, cols, strict=True)] for row in rows],
         }
-    return {"format": FORMAT, "version": FORMAT_VERSION, "created_at": utcnow().isoformat(),
-            "schema": _schema_revision(session), "tables": tables}
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "created_at": utcnow().isoformat(),
+        "schema": _schema_revision(session),
+        "tables": tables,
+    }
 
 
 def export_json(*, session: Session, by: Actor | None) -> bytes:
@@ -120,8 +125,9 @@ def sqlite_snapshot(*, engine, by: Actor | None) -> bytes:
 
 def is_restorable(*, session: Session) -> bool:
     """True while no account can sign in: the database holds at most demo content."""
-    return session.scalar(
-        select(func.count()).select_from(Member).where(Member.password_hash.is_not(None))) == 0
+    return (
+        session.scalar(select(func.count()).select_from(Member).where(Member.password_hash.is_not(None))) == 0
+    )
 
 
 def _parse(data: bytes) -> dict:
@@ -174,8 +180,9 @@ def _validated_rows(doc: dict) -> list[tuple]:
         for i, row in enumerate(rows):
             if not isinstance(row, list) or len(row) != len(cols):
                 raise BackupError(detail=f"table {table.name}, row {i + 1}: wrong length")
-            decoded.append({c: _decode(v, table.c[c].type, f"{table.name}.{c}")
-                            for c, v in zip(cols, row, strict=True)})
+            decoded.append(
+                {c: _decode(v, table.c[c].type, f"{table.name}.{c}") for c, v in zip(cols, row, strict=True)}
+            )
         plan.append((table, decoded))
     return plan
 
@@ -187,8 +194,11 @@ def restore(*, session: Session, data: bytes, expected_schema: list[str]) -> int
         raise BackupError("backup.error.not_empty")
     doc = _parse(data)
     if sorted(doc.get("schema") or []) != sorted(expected_schema):
-        raise BackupError("backup.error.version", found=",".join(doc.get("schema") or []) or "?",
-                          expected=",".join(expected_schema))
+        raise BackupError(
+            "backup.error.version",
+            found=",".join(doc.get("schema") or []) or "?",
+            expected=",".join(expected_schema),
+        )
     plan = _validated_rows(doc)
     for table in reversed(Base.metadata.sorted_tables):  # drop demo content first
         session.execute(delete(table))
@@ -211,9 +221,12 @@ def _reset_sequences(session: Session) -> None:
     for table in Base.metadata.sorted_tables:
         pk = list(table.primary_key.columns)
         if len(pk) == 1 and isinstance(pk[0].type, Integer) and pk[0].autoincrement in (True, "auto"):
-            session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"))
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                    f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                )
+            )
 
 
 def _cli(argv: list[str] | None = None) -> int:
@@ -236,8 +249,11 @@ def _cli(argv: list[str] | None = None) -> int:
             print(f"wrote {args.file}")
         else:
             with database.write() as s:
-                rows = restore(session=s, data=Path(args.file).read_bytes(),
-                               expected_schema=sorted(current_heads(database.engine)))
+                rows = restore(
+                    session=s,
+                    data=Path(args.file).read_bytes(),
+                    expected_schema=sorted(current_heads(database.engine)),
+                )
             print(f"restored {rows} rows")
     except AppError as err:
         print(f"error: {err}")

@@ -48,9 +48,9 @@ def resolve_url(root: Path = ROOT) -> str:
 def _normalise(url: str) -> str:
     # "postgresql://" means psycopg2 to SQLAlchemy; we ship psycopg 3.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -22,42 +22,85 @@ with ctx.db.read() as s:
     tpls = {tp.id: tp for tp in templates.list_templates(session=s)}
 
 with st.form(keys.ASSIGN_FORM):
-    paper_id = st.selectbox(t("rev.find.paper"), list(paper_by_id), format_func=lambda i: paper_by_id[i].title,
-                            index=None, placeholder=t("rev.form.pick"))
-    member_ids = st.multiselect(t("rev.asg.members"), list(people), format_func=lambda i: people[i].display_name)
+    paper_id = st.selectbox(
+        t("rev.find.paper"),
+        list(paper_by_id),
+        format_func=lambda i: paper_by_id[i].title,
+        index=None,
+        placeholder=t("rev.form.pick"),
+    )
+    member_ids = st.multiselect(
+        t("rev.asg.members"), list(people), format_func=lambda i: people[i].display_name
+    )
     c1, c2, c3 = st.columns(3)
     due = c1.date_input(t("rev.asg.due"), value=date.today() + timedelta(days=7))
     week = c2.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1)
-    tpl_id = c3.selectbox(t("rev.template"), list(tpls), format_func=lambda i: templates.template_name(tpls[i], ctx.lang),
-                          index=0 if tpls else None)
+    tpl_id = c3.selectbox(
+        t("rev.template"),
+        list(tpls),
+        format_func=lambda i: templates.template_name(tpls[i], ctx.lang),
+        index=0 if tpls else None,
+    )
     go = st.form_submit_button(t("rev.asg.assign"), type="primary", icon=":material/assignment_add:")
 if go:
     if paper_id is None:
         st.error(t("common.error.invalid", field=t("rev.find.paper"), reason=t("common.error.required")))
     else:
-        act(ctx.db, lambda s: assignments.assign(session=s, by=ctx.actor, paper_id=paper_id, member_ids=member_ids,
-                                                 due_on=due, week_no=int(week) if week is not None else None,
-                                                 template_id=tpl_id),
-            done="rev.asg.done", params=lambda made: {"n": len(made)})
+        act(
+            ctx.db,
+            lambda s: assignments.assign(
+                session=s,
+                by=ctx.actor,
+                paper_id=paper_id,
+                member_ids=member_ids,
+                due_on=due,
+                week_no=int(week) if week is not None else None,
+                template_id=tpl_id,
+            ),
+            done="rev.asg.done",
+            params=lambda made: {"n": len(made)},
+        )
 
 st.subheader(t("rev.asg.board"))
-week_filter = st.number_input(t("rev.asg.week_filter"), min_value=0, max_value=200, value=None, step=1, key=keys.BOARD_WEEK)
+week_filter = st.number_input(
+    t("rev.asg.week_filter"), min_value=0, max_value=200, value=None, step=1, key=keys.BOARD_WEEK
+)
 with ctx.db.read() as s:
-    rows = assignments.board(session=s, by=ctx.actor, today=date.today(),
-                             week_no=int(week_filter) if week_filter is not None else None)
+    rows = assignments.board(
+        session=s,
+        by=ctx.actor,
+        today=date.today(),
+        week_no=int(week_filter) if week_filter is not None else None,
+    )
 if not rows:
     st.info(t("rev.asg.none"))
     st.stop()
 labels = {x: t(f"rev.board.{x}") for x in assignments.BOARD_STATUSES}
 st.altair_chart(assignments.board_chart(assignments.board_counts(rows), labels), width="stretch")
-st.dataframe(pd.DataFrame([{
-    t("rev.asg.members"): r.member.display_name, t("rev.find.paper"): r.paper.title,
-    t("rev.week"): r.assignment.week_no, t("rev.asg.due"): r.assignment.due_on,
-    t("rev.find.status"): labels[r.status],
-} for r in rows]), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                t("rev.asg.members"): r.member.display_name,
+                t("rev.find.paper"): r.paper.title,
+                t("rev.week"): r.assignment.week_no,
+                t("rev.asg.due"): r.assignment.due_on,
+                t("rev.find.status"): labels[r.status],
+            }
+            for r in rows
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 by_id = {r.assignment.id: r for r in rows}
-pick = st.selectbox(t("rev.asg.remove_pick"), list(by_id), index=None, placeholder=t("rev.form.pick"),
-                    format_func=lambda i: f"{by_id[i].member.display_name} · {by_id[i].paper.title}")
+pick = st.selectbox(
+    t("rev.asg.remove_pick"),
+    list(by_id),
+    index=None,
+    placeholder=t("rev.form.pick"),
+    format_func=lambda i: f"{by_id[i].member.display_name} · {by_id[i].paper.title}",
+)
 if pick is not None and st.button(t("rev.asg.remove"), icon=":material/delete:"):
     act(ctx.db, lambda s: assignments.unassign(session=s, by=ctx.actor, assignment_id=pick))

@@ -22,11 +22,21 @@ def _export_json() -> str:
 
 payload = attempt(_export_json)
 if payload is not None:
-    st.download_button(t("backup.download_json"), payload, file_name=f"study-backup-{stamp}.json",
-                       mime="application/json", icon=":material/download:")
+    st.download_button(
+        t("backup.download_json"),
+        payload,
+        file_name=f"study-backup-{stamp}.json",
+        mime="application/json",
+        icon=":material/download:",
+    )
     if ctx.db.dialect == "sqlite":
         snapshot = attempt(lambda: backup.sqlite_snapshot(engine=ctx.db.engine, by=ctx.actor))
         if snapshot is not None:
-            st.download_button(t("backup.download_sqlite"), snapshot, file_name=f"study-backup-{stamp}.sqlite",
-                               mime="application/vnd.sqlite3", icon=":material/database:")
+            st.download_button(
+                t("backup.download_sqlite"),
+                snapshot,
+                file_name=f"study-backup-{stamp}.sqlite",
+                mime="application/vnd.sqlite3",
+                icon=":material/database:",
+            )
 st.caption(t("backup.restore_hint"))

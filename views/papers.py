@@ -20,13 +20,28 @@ with ctx.db.read() as s:
 if not rows:
     st.info(t("rev.papers.none"))
     st.stop()
-st.dataframe(pd.DataFrame([{
-    t("rev.paper.title"): p.title, t("rev.paper.authors"): p.authors, t("rev.paper.venue"): p.venue,
-    t("rev.paper.year"): p.year, "arXiv": p.arxiv_id, t("rev.papers.reviews"): n,
-} for p, n in rows]), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                t("rev.paper.title"): p.title,
+                t("rev.paper.authors"): p.authors,
+                t("rev.paper.venue"): p.venue,
+                t("rev.paper.year"): p.year,
+                "arXiv": p.arxiv_id,
+                t("rev.papers.reviews"): n,
+            }
+            for p, n in rows
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 by_id = {p.id: p for p, _ in rows}
-pid = st.selectbox(t("rev.papers.open"), list(by_id), format_func=lambda i: by_id[i].title, key=keys.PAPER_PICK)
+pid = st.selectbox(
+    t("rev.papers.open"), list(by_id), format_func=lambda i: by_id[i].title, key=keys.PAPER_PICK
+)
 paper = by_id[pid]
 paper_details(paper)
 if ctx.is_leader or paper.added_by_id == ctx.actor.id:

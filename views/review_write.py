@@ -28,8 +28,14 @@ if not by_id:
 wanted = st.query_params.get("paper")
 ids = list(by_id)
 index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else None
-paper_id = st.selectbox(t("rev.write.paper"), ids, index=index, format_func=lambda i: by_id[i].title,
-                        placeholder=t("rev.form.pick"), key=keys.WRITE_PAPER)
+paper_id = st.selectbox(
+    t("rev.write.paper"),
+    ids,
+    index=index,
+    format_func=lambda i: by_id[i].title,
+    placeholder=t("rev.form.pick"),
+    key=keys.WRITE_PAPER,
+)
 if paper_id is None:
     st.stop()
 if str(paper_id) != wanted:
@@ -53,8 +59,16 @@ if mine is None:
     tpl_id = st.selectbox(t("rev.template"), tpl_ids, format_func=names.get, key=keys.WRITE_TEMPLATE)
     week = st.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1, key=keys.WRITE_WEEK)
     if st.button(t("rev.write.start"), type="primary", icon=":material/edit:"):
-        act(ctx.db, lambda s: reviews.start_review(session=s, by=ctx.actor, paper_id=paper_id, template_id=tpl_id,
-                                                   week_no=int(week) if week is not None else None))
+        act(
+            ctx.db,
+            lambda s: reviews.start_review(
+                session=s,
+                by=ctx.actor,
+                paper_id=paper_id,
+                template_id=tpl_id,
+                week_no=int(week) if week is not None else None,
+            ),
+        )
     st.stop()
 
 editor(ctx, mine.id)

@@ -24,9 +24,18 @@ if submitted:
     if password != password2:
         st.error(t("members.error.password_mismatch"))
     else:
-        act(ctx.db, lambda s: members.create_first_leader(session=s, username=username, display_name=display_name,
-                                                          password=password, language=current_lang()),
-            done="setup.done", on_success=lambda actor: sign_in_as(actor, ctx.db))
+        act(
+            ctx.db,
+            lambda s: members.create_first_leader(
+                session=s,
+                username=username,
+                display_name=display_name,
+                password=password,
+                language=current_lang(),
+            ),
+            done="setup.done",
+            on_success=lambda actor: sign_in_as(actor, ctx.db),
+        )
 
 st.divider()
 restore_form(ctx.db)

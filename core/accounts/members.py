@@ -26,8 +26,8 @@ from db.models.members import ROLES, AuthSession, LoginThrottle, Member
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
-FREE_FAILURES = 5          # failed sign-ins allowed before the delay starts
-BASE_DELAY_S = 30          # first lock; doubles with each further failure
+FREE_FAILURES = 5  # failed sign-ins allowed before the delay starts
+BASE_DELAY_S = 30  # first lock; doubles with each further failure
 MAX_DELAY_S = 3600
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 64}
 _DUMMY_SALT = secrets.token_bytes(16)
@@ -108,20 +108,27 @@ def _check_role(role: str) -> str:
 
 def needs_first_leader(*, session: Session) -> bool:
     """True until an active leader who can sign in exists (first-run setup)."""
-    q = select(func.count()).select_from(Member).where(
-        Member.role == "leader", Member.active.is_(True), Member.password_hash.is_not(None)
+    q = (
+        select(func.count())
+        .select_from(Member)
+        .where(Member.role == "leader", Member.active.is_(True), Member.password_hash.is_not(None))
     )
     return session.scalar(q) == 0
 
 
-def _insert_member(session: Session, username: str, display_name: str, role: str,
-                   password: str | None, language: str = "ko") -> Member:
+def _insert_member(
+    session: Session, username: str, display_name: str, role: str, password: str | None, language: str = "ko"
+) -> Member:
     name = _check_username(username)
     display = check_text(display_name, "members.display_name", max_len=50)
     if session.scalar(select(Member.id).where(Member.username == name)) is not None:
         raise InvalidInput("members.error.duplicate", username=name)
-    member = Member(username=name, display_name=display, role=_check_role(role),
-                    language=language if language in LANGUAGES else "ko")
+    member = Member(
+        username=name,
+        display_name=display,
+        role=_check_role(role),
+        language=language if language in LANGUAGES else "ko",
+    )
     if password is not None:
         member.password_hash, member.password_salt = hash_password(_check_password(password))
     session.add(member)
@@ -129,16 +136,24 @@ def _insert_member(session: Session, username: str, display_name: str, role: str
     return member
 
 
-def create_first_leader(*, session: Session, username: str, display_name: str, password: str,
-                        language: str = "ko") -> Actor:
+def create_first_leader(
+    *, session: Session, username: str, display_name: str, password: str, language: str = "ko"
+) -> Actor:
     """Create the first leader; refused once a usable leader exists (no default password)."""
     if not needs_first_leader(session=session):
         raise PermissionDenied("setup.already")
     return actor_of(_insert_member(session, username, display_name, "leader", password, language))
 
 
-def add_member(*, session: Session, by: Actor | None, username: str, display_name: str,
-               password: str | None, role: str = "member") -> Member:
+def add_member(
+    *,
+    session: Session,
+    by: Actor | None,
+    username: str,
+    display_name: str,
+    password: str | None,
+    role: str = "member",
+) -> Member:
     """A leader adds a member (duplicate names refused, nothing saved)."""
     require_leader(by)
     return _insert_member(session, username, display_name, role, password)
@@ -161,19 +176,33 @@ def list_members(*, session: Session, active_only: bool = False) -> list[Member]
 
 
 def _active_leaders(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Member).where(
-        Member.role == "leader", Member.active.is_(True))) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Member).where(Member.role == "leader", Member.active.is_(True))
+        )
+        or 0
+    )
 
 
-def update_member(*, session: Session, by: Actor | None, member_id: int, expected_version: int,
-                  display_name: str | None = None, role: str | None = None,
-                  active: bool | None = None) -> Member:
+def update_member(
+    *,
+    session: Session,
+    by: Actor | None,
+    member_id: int,
+    expected_version: int,
+    display_name: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+) -> Member:
     """A leader edits a member; a save begun from an older version is refused (StaleEdit)."""
     require_leader(by)
     member = get_member(session=session, member_id=member_id)
     check_version(member, expected_version)
-    losing_leader = member.role == "leader" and member.active and (
-        (role is not None and role != "leader") or active is False)
+    losing_leader = (
+        member.role == "leader"
+        and member.active
+        and ((role is not None and role != "leader") or active is False)
+    )
     if losing_leader and _active_leaders(session) <= 1:
         raise InvalidInput("members.error.last_leader")
     if active is False and member.id == by.id:
@@ -203,8 +232,7 @@ def reset_password(*, session: Session, by: Actor | None, member_id: int, new_pa
     session.flush()
 
 
-def change_own_password(*, session: Session, by: Actor | None, old_password: str,
-                        new_password: str) -> None:
+def change_own_password(*, session: Session, by: Actor | None, old_password: str, new_password: str) -> None:
     """A member changes their own password after proving the old one."""
     me = get_member(session=session, member_id=require_member(by).id)
     if me.password_hash is None or not verify_password(old_password, me.password_hash, me.password_salt):
@@ -230,8 +258,7 @@ def _lock_seconds(failures: int) -> int:
     return min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (failures - FREE_FAILURES))
 
 
-def authenticate(*, session: Session, username: str, password: str,
-                 now: datetime | None = None) -> Actor:
+def authenticate(*, session: Session, username: str, password: str, now: datetime | None = None) -> Actor:
     """Check a sign-in. One generic AuthFailed whether the name exists or not; after 5
     failures for a name, tries are refused (RateLimited) for a delay that grows."""
     now = now or utcnow()

@@ -28,8 +28,14 @@ def create_session(*, session: Session, actor: Actor, now: datetime | None = Non
     """Start a remembered sign-in for `actor`; returns the token for the cookie."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    session.add(AuthSession(token_hash=_digest(token), member_id=actor.id, created_at=now,
-                            expires_at=now + timedelta(days=SESSION_DAYS)))
+    session.add(
+        AuthSession(
+            token_hash=_digest(token),
+            member_id=actor.id,
+            created_at=now,
+            expires_at=now + timedelta(days=SESSION_DAYS),
+        )
+    )
     session.execute(delete(AuthSession).where(AuthSession.expires_at < now))  # tidy up
     session.flush()
     return token
@@ -62,5 +68,10 @@ def end_all_sessions(*, session: Session, member_id: int) -> None:
 
 def active_session_count(*, session: Session, member_id: int) -> int:
     """How many remembered sign-ins a member has (for tests and the members page)."""
-    return len(session.scalars(select(AuthSession.token_hash).where(
-        AuthSession.member_id == member_id, AuthSession.expires_at > utcnow())).all())
+    return len(
+        session.scalars(
+            select(AuthSession.token_hash).where(
+                AuthSession.member_id == member_id, AuthSession.expires_at > utcnow()
+            )
+        ).all()
+    )

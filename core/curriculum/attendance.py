@@ -40,17 +40,16 @@ class Window:
 
 def checkin_window(seminar: Seminar) -> Window:
     """30 minutes before the start until the end; more than 10 minutes after the start is late."""
-    return Window(seminar.starts_at - CHECKIN_OPENS_BEFORE, seminar.starts_at + LATE_AFTER,
-                  ends_at(seminar))
+    return Window(seminar.starts_at - CHECKIN_OPENS_BEFORE, seminar.starts_at + LATE_AFTER, ends_at(seminar))
 
 
 def _record(session: Session, seminar_id: int, member_id: int) -> Attendance | None:
-    return session.scalar(select(Attendance).where(
-        Attendance.seminar_id == seminar_id, Attendance.member_id == member_id))
+    return session.scalar(
+        select(Attendance).where(Attendance.seminar_id == seminar_id, Attendance.member_id == member_id)
+    )
 
 
-def mark(*, session: Session, by: Actor | None, seminar_id: int, member_id: int,
-         status: str) -> Attendance:
+def mark(*, session: Session, by: Actor | None, seminar_id: int, member_id: int, status: str) -> Attendance:
     """A leader sets one member's attendance (overrides a self check-in)."""
     require_leader(by)
     get_seminar(session=session, seminar_id=seminar_id)
@@ -68,8 +67,9 @@ def mark(*, session: Session, by: Actor | None, seminar_id: int, member_id: int,
     return row
 
 
-def check_in(*, session: Session, by: Actor | None, seminar_id: int,
-             now: datetime | None = None) -> Attendance:
+def check_in(
+    *, session: Session, by: Actor | None, seminar_id: int, now: datetime | None = None
+) -> Attendance:
     """A member checks in while the window is open: present, or late after the grace period."""
     me = require_member(by)
     now = now or utcnow()
@@ -77,13 +77,18 @@ def check_in(*, session: Session, by: Actor | None, seminar_id: int,
     window = checkin_window(seminar)
     if not window.is_open(now):
         opens, closes = to_local(window.opens), to_local(window.closes)
-        raise InvalidInput("cur.error.checkin_closed", opens=opens.strftime("%m-%d %H:%M"),
-                           closes=closes.strftime("%H:%M"))
+        raise InvalidInput(
+            "cur.error.checkin_closed", opens=opens.strftime("%m-%d %H:%M"), closes=closes.strftime("%H:%M")
+        )
     row = _record(session, seminar_id, me.id)
     if row is not None:
         raise InvalidInput("cur.error.already_marked")
-    row = Attendance(seminar_id=seminar_id, member_id=me.id, self_checked_in=True,
-                     status="late" if now > window.late_from else "present")
+    row = Attendance(
+        seminar_id=seminar_id,
+        member_id=me.id,
+        self_checked_in=True,
+        status="late" if now > window.late_from else "present",
+    )
     session.add(row)
     session.flush()
     return row
@@ -97,27 +102,35 @@ def for_seminar(*, session: Session, seminar_id: int) -> dict[int, Attendance]:
 
 def frame(*, session: Session, lang: str = "ko") -> pd.DataFrame:
     """One row per recorded attendance: seminar, date, week, member, status (keys, not labels)."""
-    q = (select(Attendance, Seminar).join(Seminar, Attendance.seminar_id == Seminar.id)
-         .order_by(Seminar.starts_at, Attendance.member_id))
+    q = (
+        select(Attendance, Seminar)
+        .join(Seminar, Attendance.seminar_id == Seminar.id)
+        .order_by(Seminar.starts_at, Attendance.member_id)
+    )
     rows = []
     for att, sem in session.execute(q):
         week = sem.week
-        rows.append({
-            "seminar": sem.title,
-            "date": to_local(sem.starts_at).strftime("%Y-%m-%d %H:%M"),
-            "week": translate("cur.week.short", lang, n=week.number) if week else "—",
-            "week_number": week.number if week else 0,
-            "member": att.member.display_name,
-            "status": att.status,
-            "self_check_in": att.self_checked_in,
-        })
-    return pd.DataFrame(rows, columns=["seminar", "date", "week", "week_number", "member",
-                                       "status", "self_check_in"])
+        rows.append(
+            {
+                "seminar": sem.title,
+                "date": to_local(sem.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "week": translate("cur.week.short", lang, n=week.number) if week else "—",
+                "week_number": week.number if week else 0,
+                "member": att.member.display_name,
+                "status": att.status,
+                "self_check_in": att.self_checked_in,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["seminar", "date", "week", "week_number", "member", "status", "self_check_in"]
+    )
 
 
 def _status_scale(lang: str) -> alt.Scale:
-    return alt.Scale(domain=[translate(f"cur.att.{s}", lang) for s in ATTENDANCE_STATUSES],
-                     range=list(STATUS_COLOURS.values()))
+    return alt.Scale(
+        domain=[translate(f"cur.att.{s}", lang) for s in ATTENDANCE_STATUSES],
+        range=list(STATUS_COLOURS.values()),
+    )
 
 
 def _labelled(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -129,24 +142,37 @@ def _labelled(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def by_member_chart(df: pd.DataFrame, lang: str = "ko") -> alt.Chart:
     """Stacked bars: how often each member was present / late / absent / excused."""
     status = translate("cur.att.status", lang)
-    return alt.Chart(_labelled(df, lang)).mark_bar().encode(
-        y=alt.Y("member:N", title=translate("cur.att.member", lang), sort="ascending"),
-        x=alt.X("count():Q", title=translate("cur.att.count", lang)),
-        color=alt.Color("status_label:N", title=status, scale=_status_scale(lang)),
-        tooltip=["member:N", alt.Tooltip("status_label:N", title=status), "count():Q"],
-    ).properties(title=translate("cur.att.chart_member", lang))
+    return (
+        alt.Chart(_labelled(df, lang))
+        .mark_bar()
+        .encode(
+            y=alt.Y("member:N", title=translate("cur.att.member", lang), sort="ascending"),
+            x=alt.X("count():Q", title=translate("cur.att.count", lang)),
+            color=alt.Color("status_label:N", title=status, scale=_status_scale(lang)),
+            tooltip=["member:N", alt.Tooltip("status_label:N", title=status), "count():Q"],
+        )
+        .properties(title=translate("cur.att.chart_member", lang))
+    )
 
 
 def by_week_chart(df: pd.DataFrame, lang: str = "ko") -> alt.Chart:
     """Stacked bars: attendance statuses per curriculum week."""
     status = translate("cur.att.status", lang)
-    return alt.Chart(_labelled(df, lang)).mark_bar().encode(
-        x=alt.X("week:N", title=translate("cur.seminar.week", lang),
-                sort=alt.EncodingSortField("week_number", order="ascending")),
-        y=alt.Y("count():Q", title=translate("cur.att.count", lang)),
-        color=alt.Color("status_label:N", title=status, scale=_status_scale(lang)),
-        tooltip=["week:N", alt.Tooltip("status_label:N", title=status), "count():Q"],
-    ).properties(title=translate("cur.att.chart_week", lang))
+    return (
+        alt.Chart(_labelled(df, lang))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "week:N",
+                title=translate("cur.seminar.week", lang),
+                sort=alt.EncodingSortField("week_number", order="ascending"),
+            ),
+            y=alt.Y("count():Q", title=translate("cur.att.count", lang)),
+            color=alt.Color("status_label:N", title=status, scale=_status_scale(lang)),
+            tooltip=["week:N", alt.Tooltip("status_label:N", title=status), "count():Q"],
+        )
+        .properties(title=translate("cur.att.chart_week", lang))
+    )
 
 
 def to_csv(df: pd.DataFrame, lang: str = "ko") -> bytes:
@@ -154,7 +180,15 @@ def to_csv(df: pd.DataFrame, lang: str = "ko") -> bytes:
     Hangul correctly)."""
     out = _labelled(df, lang).drop(columns=["status", "week_number"])
     out = out[["seminar", "date", "week", "member", "status_label", "self_check_in"]]
-    out.columns = [translate(k, lang) for k in ("cur.seminar.title", "cur.seminar.date",
-                                                 "cur.seminar.week", "cur.att.member",
-                                                 "cur.att.status", "cur.att.self_check_in")]
+    out.columns = [
+        translate(k, lang)
+        for k in (
+            "cur.seminar.title",
+            "cur.seminar.date",
+            "cur.seminar.week",
+            "cur.att.member",
+            "cur.att.status",
+            "cur.att.self_check_in",
+        )
+    ]
     return out.to_csv(index=False).encode("utf-8-sig")

@@ -42,9 +42,14 @@ def _week_md(session: Session, week: Week, lang: str) -> str:
             out.append(f"- {tr('cur.seminar.paper_title')}: {paper}")
         out += ["", s.description, ""] if s.description else [""]
     for n in list_notes(session=session, week_id=week.id):
-        out += [f"### {n.title}", "",
-                f"*{n.author.display_name} · {seminars.to_local(n.created_at):%Y-%m-%d}*", "",
-                n.body.strip(), ""]
+        out += [
+            f"### {n.title}",
+            "",
+            f"*{n.author.display_name} · {seminars.to_local(n.created_at):%Y-%m-%d}*",
+            "",
+            n.body.strip(),
+            "",
+        ]
     for q in reversed(qa.list_questions(session=session, week_id=week.id)):
         mark = f" ({tr('cur.qa.resolved')})" if q.resolved else ""
         out += [f"### Q. {q.title}{mark}", "", f"*{q.author.display_name}*", ""]
@@ -67,8 +72,10 @@ def curriculum_markdown(*, session: Session, lang: str = "ko") -> str:
     weeks = list_weeks(session=session)
     out = [f"# {translate('cur.export.title', lang)}", ""]
     for w in weeks:
-        out.append(f"- {translate('cur.week.short', lang, n=w.number)} · {w.title_ko}"
-                   + (f" ({w.title_en})" if w.title_en else ""))
+        out.append(
+            f"- {translate('cur.week.short', lang, n=w.number)} · {w.title_ko}"
+            + (f" ({w.title_en})" if w.title_en else "")
+        )
     out.append("")
     return "\n".join(out) + "\n" + "\n".join(_week_md(session, w, lang) for w in weeks)
 

@@ -21,7 +21,7 @@ from core.validate import decode_text_upload
 
 MAX_IMPORT_BYTES = 200 * 1024
 ALLOWED_SUFFIXES = (".md", ".markdown", ".txt")
-MAX_INLINE_LINES = 8   # an inline formula split over more lines than this is not one formula
+MAX_INLINE_LINES = 8  # an inline formula split over more lines than this is not one formula
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
@@ -38,8 +38,17 @@ _BOLD = re.compile(r"</?(b|strong)\s*>", re.I)
 _ITALIC = re.compile(r"</?(i|em)\s*>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
-_INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\u200c": None, "\u200d": None,
-                            "\ufeff": None, "\u2028": "\n", "\u2029": "\n"})
+_INVISIBLE = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
+        "\u2028": "\n",
+        "\u2029": "\n",
+    }
+)
 
 
 @dataclass
@@ -114,7 +123,7 @@ def _fix_display(text: str, slots: _Slots, fixes: Counter) -> str:
         nxt = _DISPLAY.search(text, m.end())
         if nxt and nxt.start() < line_end:
             line_end = m.end()
-        before, after = text[line_start:m.start()], text[m.end():line_end]
+        before, after = text[line_start : m.start()], text[m.end() : line_end]
         block = _display_block(m.group(1), before, after)
         if block.strip() != text[line_start:line_end].strip():
             fixes["display"] += 1
@@ -128,8 +137,13 @@ def _fix_display(text: str, slots: _Slots, fixes: Counter) -> str:
 
 def _looks_like_split_formula(inner: str) -> bool:
     lines = [ln for ln in inner.split("\n")]
-    return (len(lines) <= MAX_INLINE_LINES and "\n\n" not in inner.strip()
-            and not _HANGUL.search(inner) and "\ue000" not in inner and inner.strip() != "")
+    return (
+        len(lines) <= MAX_INLINE_LINES
+        and "\n\n" not in inner.strip()
+        and not _HANGUL.search(inner)
+        and "\ue000" not in inner
+        and inner.strip() != ""
+    )
 
 
 def _fix_inline(text: str, fixes: Counter) -> str:
@@ -140,9 +154,9 @@ def _fix_inline(text: str, fixes: Counter) -> str:
             out.append(text[i:])
             return "".join(out)
         end = _next_dollar(text, start + 1)
-        inner = text[start + 1:end] if end >= 0 else ""
+        inner = text[start + 1 : end] if end >= 0 else ""
         if end >= 0 and "\n" not in inner and inner.strip():
-            out.append(text[i:end + 1])
+            out.append(text[i : end + 1])
             i = end + 1
         elif end >= 0 and "\n" in inner and _looks_like_split_formula(inner):
             out.append(text[i:start] + "$" + " ".join(inner.split()) + "$")

@@ -30,8 +30,9 @@ def get_question(*, session: Session, question_id: int) -> Question:
     return _get(session, Question, question_id)
 
 
-def list_questions(*, session: Session, week_id: int | None = None, seminar_id: int | None = None,
-                   open_only: bool = False) -> list[Question]:
+def list_questions(
+    *, session: Session, week_id: int | None = None, seminar_id: int | None = None, open_only: bool = False
+) -> list[Question]:
     """Questions, newest first; filtered to a week and/or a seminar when given."""
     q = select(Question).order_by(Question.created_at.desc(), Question.id.desc())
     if week_id is not None:
@@ -45,8 +46,13 @@ def list_questions(*, session: Session, week_id: int | None = None, seminar_id: 
 
 def list_answers(*, session: Session, question_id: int) -> list[Answer]:
     """A question's answers: the accepted one first, then oldest first."""
-    return list(session.scalars(select(Answer).where(Answer.question_id == question_id)
-                                .order_by(Answer.accepted.desc(), Answer.created_at, Answer.id)))
+    return list(
+        session.scalars(
+            select(Answer)
+            .where(Answer.question_id == question_id)
+            .order_by(Answer.accepted.desc(), Answer.created_at, Answer.id)
+        )
+    )
 
 
 def answer_counts(*, session: Session, question_ids: list[int]) -> dict[int, int]:
@@ -57,8 +63,15 @@ def answer_counts(*, session: Session, question_ids: list[int]) -> dict[int, int
     return counts
 
 
-def ask(*, session: Session, by: Actor | None, title: str, body: str = "",
-        week_id: int | None = None, seminar_id: int | None = None) -> Question:
+def ask(
+    *,
+    session: Session,
+    by: Actor | None,
+    title: str,
+    body: str = "",
+    week_id: int | None = None,
+    seminar_id: int | None = None,
+) -> Question:
     """A member asks a question about a week or a seminar (at least one of them)."""
     me = require_member(by)
     if week_id is None and seminar_id is None:
@@ -67,16 +80,21 @@ def ask(*, session: Session, by: Actor | None, title: str, body: str = "",
         raise FieldError("cur.qa.target", "cur.error.unknown_week")
     if seminar_id is not None and session.get(Seminar, seminar_id) is None:
         raise FieldError("cur.qa.target", "cur.error.unknown_seminar")
-    question = Question(week_id=week_id, seminar_id=seminar_id, author_id=me.id,
-                        title=check_text(title, "cur.qa.title", max_len=200),
-                        body=check_text(body, "cur.qa.body", max_len=MAX_BODY, required=False))
+    question = Question(
+        week_id=week_id,
+        seminar_id=seminar_id,
+        author_id=me.id,
+        title=check_text(title, "cur.qa.title", max_len=200),
+        body=check_text(body, "cur.qa.body", max_len=MAX_BODY, required=False),
+    )
     session.add(question)
     session.flush()
     return question
 
 
-def update_question(*, session: Session, by: Actor | None, question_id: int, expected_version: int,
-                    title: str, body: str) -> Question:
+def update_question(
+    *, session: Session, by: Actor | None, question_id: int, expected_version: int, title: str, body: str
+) -> Question:
     """The author edits their question; refused (StaleEdit) if it changed meanwhile."""
     me = require_member(by)
     question = get_question(session=session, question_id=question_id)
@@ -93,15 +111,17 @@ def answer(*, session: Session, by: Actor | None, question_id: int, body: str) -
     """A member answers a question (several answers per question)."""
     me = require_member(by)
     get_question(session=session, question_id=question_id)
-    reply = Answer(question_id=question_id, author_id=me.id,
-                   body=check_text(body, "cur.qa.answer", max_len=MAX_BODY))
+    reply = Answer(
+        question_id=question_id, author_id=me.id, body=check_text(body, "cur.qa.answer", max_len=MAX_BODY)
+    )
     session.add(reply)
     session.flush()
     return reply
 
 
-def update_answer(*, session: Session, by: Actor | None, answer_id: int, expected_version: int,
-                  body: str) -> Answer:
+def update_answer(
+    *, session: Session, by: Actor | None, answer_id: int, expected_version: int, body: str
+) -> Answer:
     """The author edits their answer; refused (StaleEdit) if it changed meanwhile."""
     me = require_member(by)
     reply = _get(session, Answer, answer_id)

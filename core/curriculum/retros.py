@@ -56,8 +56,15 @@ def my_retro(*, session: Session, by: Actor | None, week_id: int) -> Retro | Non
     return session.scalar(select(Retro).where(Retro.week_id == week_id, Retro.author_id == me.id))
 
 
-def save(*, session: Session, by: Actor | None, week_id: int, body: str, visibility: str,
-         expected_version: int | None) -> Retro:
+def save(
+    *,
+    session: Session,
+    by: Actor | None,
+    week_id: int,
+    body: str,
+    visibility: str,
+    expected_version: int | None,
+) -> Retro:
     """Write or edit one's own retrospective for a week. `expected_version` is None when the
     form began with no retrospective; if one appeared since (another tab), that is stale too."""
     me = require_member(by)

@@ -40,8 +40,9 @@ def terms_of(query: str) -> list[str]:
 def _all_terms(terms: list[str], *cols):
     # Each term in at least one of the columns; lower() is Unicode-aware on PostgreSQL and
     # ASCII-only on SQLite, which is enough: Hangul has no case.
-    return and_(*[or_(*[func.lower(cast(c, Text)).contains(t, autoescape=True) for c in cols])
-                  for t in terms])
+    return and_(
+        *[or_(*[func.lower(cast(c, Text)).contains(t, autoescape=True) for c in cols]) for t in terms]
+    )
 
 
 def _snippet(text: str, terms: list[str]) -> str:
@@ -49,7 +50,7 @@ def _snippet(text: str, terms: list[str]) -> str:
     low = flat.lower()
     pos = min((p for p in (low.find(t) for t in terms) if p >= 0), default=0)
     start = max(0, pos - SNIPPET // 2)
-    piece = flat[start:start + SNIPPET]
+    piece = flat[start : start + SNIPPET]
     return ("…" if start else "") + piece + ("…" if start + SNIPPET < len(flat) else "")
 
 
@@ -65,8 +66,7 @@ def search(*, session: Session, query: str, tag: str | None = None, lang: str = 
 
     q = select(Week).where(Week.id.in_(tagged)).order_by(Week.number)
     if terms:
-        q = q.where(_all_terms(terms, Week.title_ko, Week.title_en, Week.goals, Week.summary,
-                               Week.tags))
+        q = q.where(_all_terms(terms, Week.title_ko, Week.title_en, Week.goals, Week.summary, Week.tags))
     for w in session.scalars(q):
         hits.append(Hit("week", w.id, w.id, week_title(w, lang), _snippet(w.summary or w.goals, terms)))
 
@@ -88,6 +88,5 @@ def search(*, session: Session, query: str, tag: str | None = None, lang: str = 
             continue  # hangs on an archived week
         if tag is not None and week_id not in tagged:
             continue
-        hits.append(Hit("question", question.id, week_id, question.title,
-                        _snippet(question.body, terms)))
+        hits.append(Hit("question", question.id, week_id, question.title, _snippet(question.body, terms)))
     return hits[:MAX_RESULTS]

@@ -59,13 +59,29 @@ def next_seminar(*, session: Session, now: datetime | None = None) -> Seminar | 
     """The seminar on now, or else the next one to come (None when nothing is planned)."""
     now = now or utcnow()
     # A seminar lasts at most MAX_DURATION_MIN, so this bound lets the database do the filtering.
-    q = (select(Seminar).where(Seminar.starts_at > now - timedelta(minutes=MAX_DURATION_MIN))
-         .order_by(Seminar.starts_at, Seminar.id))
+    q = (
+        select(Seminar)
+        .where(Seminar.starts_at > now - timedelta(minutes=MAX_DURATION_MIN))
+        .order_by(Seminar.starts_at, Seminar.id)
+    )
     return next((s for s in session.scalars(q) if ends_at(s) > now), None)
 
 
-def _fields(session: Session, *, title, starts_at, duration_min, place, link, presenter_id,
-            paper_title, paper_url, slides_url, description, week_id) -> dict:
+def _fields(
+    session: Session,
+    *,
+    title,
+    starts_at,
+    duration_min,
+    place,
+    link,
+    presenter_id,
+    paper_title,
+    paper_url,
+    slides_url,
+    description,
+    week_id,
+) -> dict:
     title = check_text(title, "cur.seminar.title", max_len=200)
     if starts_at is None:
         raise FieldError("cur.seminar.date", "common.error.required")
@@ -80,47 +96,95 @@ def _fields(session: Session, *, title, starts_at, duration_min, place, link, pr
     if week_id is not None and session.get(Week, week_id) is None:
         raise FieldError("cur.seminar.week", "cur.error.unknown_week")
     return {
-        "title": title, "starts_at": starts_at, "duration_min": duration_min,
+        "title": title,
+        "starts_at": starts_at,
+        "duration_min": duration_min,
         "place": check_text(place, "cur.seminar.place", max_len=200, required=False),
         "link": check_url(link, "cur.seminar.link"),
         "presenter_id": presenter_id,
         "paper_title": check_text(paper_title, "cur.seminar.paper_title", max_len=300, required=False),
         "paper_url": check_url(paper_url, "cur.seminar.paper_url"),
         "slides_url": check_url(slides_url, "cur.seminar.slides_url"),
-        "description": check_text(description, "cur.seminar.description", max_len=20_000,
-                                  required=False),
+        "description": check_text(description, "cur.seminar.description", max_len=20_000, required=False),
         "week_id": week_id,
     }
 
 
-def create_seminar(*, session: Session, by: Actor | None, title: str, starts_at: datetime,
-                   duration_min: int = 90, place: str = "", link: str = "",
-                   presenter_id: int | None = None, paper_title: str = "", paper_url: str = "",
-                   slides_url: str = "", description: str = "", week_id: int | None = None) -> Seminar:
+def create_seminar(
+    *,
+    session: Session,
+    by: Actor | None,
+    title: str,
+    starts_at: datetime,
+    duration_min: int = 90,
+    place: str = "",
+    link: str = "",
+    presenter_id: int | None = None,
+    paper_title: str = "",
+    paper_url: str = "",
+    slides_url: str = "",
+    description: str = "",
+    week_id: int | None = None,
+) -> Seminar:
     """A leader schedules a seminar (presenter must be an active member; URLs http(s))."""
     require_leader(by)
-    seminar = Seminar(**_fields(
-        session, title=title, starts_at=starts_at, duration_min=duration_min, place=place,
-        link=link, presenter_id=presenter_id, paper_title=paper_title, paper_url=paper_url,
-        slides_url=slides_url, description=description, week_id=week_id))
+    seminar = Seminar(
+        **_fields(
+            session,
+            title=title,
+            starts_at=starts_at,
+            duration_min=duration_min,
+            place=place,
+            link=link,
+            presenter_id=presenter_id,
+            paper_title=paper_title,
+            paper_url=paper_url,
+            slides_url=slides_url,
+            description=description,
+            week_id=week_id,
+        )
+    )
     session.add(seminar)
     session.flush()
     return seminar
 
 
-def update_seminar(*, session: Session, by: Actor | None, seminar_id: int, expected_version: int,
-                   title: str, starts_at: datetime, duration_min: int = 90, place: str = "",
-                   link: str = "", presenter_id: int | None = None, paper_title: str = "",
-                   paper_url: str = "", slides_url: str = "", description: str = "",
-                   week_id: int | None = None) -> Seminar:
+def update_seminar(
+    *,
+    session: Session,
+    by: Actor | None,
+    seminar_id: int,
+    expected_version: int,
+    title: str,
+    starts_at: datetime,
+    duration_min: int = 90,
+    place: str = "",
+    link: str = "",
+    presenter_id: int | None = None,
+    paper_title: str = "",
+    paper_url: str = "",
+    slides_url: str = "",
+    description: str = "",
+    week_id: int | None = None,
+) -> Seminar:
     """A leader edits a seminar; refused (StaleEdit) if it changed since the edit began."""
     require_leader(by)
     seminar = get_seminar(session=session, seminar_id=seminar_id)
     check_version(seminar, expected_version)
     fields = _fields(
-        session, title=title, starts_at=starts_at, duration_min=duration_min, place=place,
-        link=link, presenter_id=presenter_id, paper_title=paper_title, paper_url=paper_url,
-        slides_url=slides_url, description=description, week_id=week_id)
+        session,
+        title=title,
+        starts_at=starts_at,
+        duration_min=duration_min,
+        place=place,
+        link=link,
+        presenter_id=presenter_id,
+        paper_title=paper_title,
+        paper_url=paper_url,
+        slides_url=slides_url,
+        description=description,
+        week_id=week_id,
+    )
     for key, value in fields.items():
         setattr(seminar, key, value)
     session.flush()

@@ -108,16 +108,28 @@ def _week_fields(title_ko, title_en, start_date, end_date, goals, summary, tags,
     return {
         "title_ko": check_text(title_ko, "cur.week.title_ko", max_len=MAX_TITLE),
         "title_en": check_text(title_en, "cur.week.title_en", max_len=MAX_TITLE, required=False),
-        "start_date": start_date, "end_date": end_date,
+        "start_date": start_date,
+        "end_date": end_date,
         "goals": check_text(goals, "cur.week.goals", max_len=MAX_GOALS, required=False),
         "summary": check_text(summary, "cur.week.summary", max_len=MAX_SUMMARY, required=False),
-        "tags": normalise_tags(tags), "lab_preset": preset,
+        "tags": normalise_tags(tags),
+        "lab_preset": preset,
     }
 
 
-def create_week(*, session: Session, by: Actor | None, title_ko: str, title_en: str = "",
-                start_date: date | None = None, end_date: date | None = None, goals: str = "",
-                summary: str = "", tags: str | list[str] = "", lab_preset: str | None = None) -> Week:
+def create_week(
+    *,
+    session: Session,
+    by: Actor | None,
+    title_ko: str,
+    title_en: str = "",
+    start_date: date | None = None,
+    end_date: date | None = None,
+    goals: str = "",
+    summary: str = "",
+    tags: str | list[str] = "",
+    lab_preset: str | None = None,
+) -> Week:
     """A leader adds a week at the end of the curriculum."""
     require_leader(by)
     fields = _week_fields(title_ko, title_en, start_date, end_date, goals, summary, tags, lab_preset)
@@ -128,10 +140,21 @@ def create_week(*, session: Session, by: Actor | None, title_ko: str, title_en: 
     return week
 
 
-def update_week(*, session: Session, by: Actor | None, week_id: int, expected_version: int,
-                title_ko: str, title_en: str = "", start_date: date | None = None,
-                end_date: date | None = None, goals: str = "", summary: str = "",
-                tags: str | list[str] = "", lab_preset: str | None = None) -> Week:
+def update_week(
+    *,
+    session: Session,
+    by: Actor | None,
+    week_id: int,
+    expected_version: int,
+    title_ko: str,
+    title_en: str = "",
+    start_date: date | None = None,
+    end_date: date | None = None,
+    goals: str = "",
+    summary: str = "",
+    tags: str | list[str] = "",
+    lab_preset: str | None = None,
+) -> Week:
     """A leader edits a week; refused (StaleEdit) if someone saved it since the edit began."""
     require_leader(by)
     week = get_week(session=session, week_id=week_id)
@@ -169,27 +192,29 @@ def set_archived(*, session: Session, by: Actor | None, week_id: int, archived: 
     if week.archived != archived:
         week.archived = archived
         if not archived:
-            week.number = (session.scalar(select(func.max(Week.number)).where(
-                Week.archived.is_(False))) or 0) + 1
+            week.number = (
+                session.scalar(select(func.max(Week.number)).where(Week.archived.is_(False))) or 0
+            ) + 1
         session.flush()
     return week
 
 
 def list_materials(*, session: Session, week_id: int) -> list[Material]:
     """A week's materials in the order they were added."""
-    return list(session.scalars(select(Material).where(Material.week_id == week_id)
-                                .order_by(Material.id)))
+    return list(session.scalars(select(Material).where(Material.week_id == week_id).order_by(Material.id)))
 
 
-def add_material(*, session: Session, by: Actor | None, week_id: int, kind: str, title: str,
-                 url: str = "", note: str = "") -> Material:
+def add_material(
+    *, session: Session, by: Actor | None, week_id: int, kind: str, title: str, url: str = "", note: str = ""
+) -> Material:
     """A leader attaches a paper / lecture / slides / code / link to a week."""
     require_leader(by)
     get_week(session=session, week_id=week_id)
     if kind not in MATERIAL_KINDS:
         raise FieldError("cur.material.kind", "common.error.invalid_choice")
     material = Material(
-        week_id=week_id, kind=kind,
+        week_id=week_id,
+        kind=kind,
         title=check_text(title, "cur.material.title", max_len=300),
         url=check_url(url, "cur.material.url"),
         note=check_text(note, "cur.material.note", max_len=2_000, required=False),
@@ -202,8 +227,17 @@ def add_material(*, session: Session, by: Actor | None, week_id: int, kind: str,
 MATERIAL_FIELDS = ("kind", "title", "url", "note")
 
 
-def update_material(*, session: Session, by: Actor | None, material_id: int, kind: str, title: str,
-                    url: str = "", note: str = "", seen: dict[str, str] | None = None) -> Material:
+def update_material(
+    *,
+    session: Session,
+    by: Actor | None,
+    material_id: int,
+    kind: str,
+    title: str,
+    url: str = "",
+    note: str = "",
+    seen: dict[str, str] | None = None,
+) -> Material:
     """A leader corrects a material. `seen` holds the fields as the editor showed them: if
     another leader changed the material since, the save is refused with the newer fields
     (`StaleEdit.current`) and nothing changes."""
@@ -230,8 +264,9 @@ def delete_material(*, session: Session, by: Actor | None, material_id: int) -> 
 
 def list_notes(*, session: Session, week_id: int) -> list[Note]:
     """A week's notes, oldest first, with their authors loaded."""
-    return list(session.scalars(select(Note).where(Note.week_id == week_id)
-                                .order_by(Note.created_at, Note.id)))
+    return list(
+        session.scalars(select(Note).where(Note.week_id == week_id).order_by(Note.created_at, Note.id))
+    )
 
 
 def get_note(*, session: Session, note_id: int) -> Note:
@@ -245,16 +280,20 @@ def add_note(*, session: Session, by: Actor | None, week_id: int, title: str, bo
     week = get_week(session=session, week_id=week_id)
     if week.archived and not me.is_leader:
         raise PermissionDenied("cur.error.archived")
-    note = Note(week_id=week_id, author_id=me.id,
-                title=check_text(title, "cur.note.title", max_len=MAX_TITLE),
-                body=check_text(body, "cur.note.body", max_len=MAX_NOTE))
+    note = Note(
+        week_id=week_id,
+        author_id=me.id,
+        title=check_text(title, "cur.note.title", max_len=MAX_TITLE),
+        body=check_text(body, "cur.note.body", max_len=MAX_NOTE),
+    )
     session.add(note)
     session.flush()
     return note
 
 
-def update_note(*, session: Session, by: Actor | None, note_id: int, expected_version: int,
-                title: str, body: str) -> Note:
+def update_note(
+    *, session: Session, by: Actor | None, note_id: int, expected_version: int, title: str, body: str
+) -> Note:
     """The author edits their note; refused (StaleEdit) if it changed since the edit began."""
     me = require_member(by)
     note = get_note(session=session, note_id=note_id)

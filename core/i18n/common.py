@@ -178,9 +178,17 @@ EN = {
 
 KO["common.error.invalid_choice"] = "허용되지 않은 값입니다."
 EN["common.error.invalid_choice"] = "That value is not allowed."
-KO["backup.error.not_sqlite"] = "SQLite 파일 백업은 SQLite 데이터베이스에서만 쓸 수 있습니다. JSON 백업을 내려받으세요."
-EN["backup.error.not_sqlite"] = "A SQLite file copy needs a SQLite database; download the JSON backup instead."
-KO["backup.restore_hint"] = "복원은 아직 계정이 없는 새 데이터베이스의 처음 설정 화면에서, 또는 서버에서 `python -m core.backup restore 파일`로 할 수 있습니다."
-EN["backup.restore_hint"] = "Restore from the first-time setup screen of a new database (no accounts yet), or on the server with `python -m core.backup restore FILE`."
+KO["backup.error.not_sqlite"] = (
+    "SQLite 파일 백업은 SQLite 데이터베이스에서만 쓸 수 있습니다. JSON 백업을 내려받으세요."
+)
+EN["backup.error.not_sqlite"] = (
+    "A SQLite file copy needs a SQLite database; download the JSON backup instead."
+)
+KO["backup.restore_hint"] = (
+    "복원은 아직 계정이 없는 새 데이터베이스의 처음 설정 화면에서, 또는 서버에서 `python -m core.backup restore 파일`로 할 수 있습니다."
+)
+EN["backup.restore_hint"] = (
+    "Restore from the first-time setup screen of a new database (no accounts yet), or on the server with `python -m core.backup restore FILE`."
+)
 KO["links.lab_unavailable"] = "모델 실험실에서 볼 수 있습니다."
 EN["links.lab_unavailable"] = "available in the Model Lab."

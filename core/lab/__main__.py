@@ -26,7 +26,9 @@ from core.lab.config import (
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m core.lab", description="Model Lab: train tiny seq2seq models.")
+    p = argparse.ArgumentParser(
+        prog="python -m core.lab", description="Model Lab: train tiny seq2seq models."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train one model and print its metrics")
     tc, mc = TrainConfig(), ModelConfig()
@@ -35,15 +37,26 @@ def _parser() -> argparse.ArgumentParser:
     for f in dataclasses.fields(TrainConfig):
         if f.name in ("task", "model"):
             continue
-        t.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(getattr(tc, f.name)),
-                       default=getattr(tc, f.name))
+        t.add_argument(
+            f"--{f.name.replace('_', '-')}",
+            dest=f.name,
+            type=type(getattr(tc, f.name)),
+            default=getattr(tc, f.name),
+        )
     choices = {"attention": ATTENTIONS, "norm": NORMS, "pos_encoding": POS_ENCODINGS}
     for f in dataclasses.fields(ModelConfig):
         if f.name == "kind":
             continue
-        t.add_argument(f"--{f.name.replace('_', '-')}", dest=f"m_{f.name}", type=type(getattr(mc, f.name)),
-                       default=getattr(mc, f.name), choices=choices.get(f.name))
-    t.add_argument("--threads", type=int, default=0, help="torch intra-op threads for this process (0: leave)")
+        t.add_argument(
+            f"--{f.name.replace('_', '-')}",
+            dest=f"m_{f.name}",
+            type=type(getattr(mc, f.name)),
+            default=getattr(mc, f.name),
+            choices=choices.get(f.name),
+        )
+    t.add_argument(
+        "--threads", type=int, default=0, help="torch intra-op threads for this process (0: leave)"
+    )
     t.add_argument("--save", metavar="FILE", help="write a checkpoint here")
     t.add_argument("--predict", metavar="TEXT", action="append", default=[], help="answer a custom input")
     t.add_argument("--json", action="store_true", help="print the final metrics as JSON")
@@ -52,10 +65,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the parsed options describe (not yet validated)."""
-    model = ModelConfig(kind=args.kind, **{f.name: getattr(args, f"m_{f.name}")
-                                           for f in dataclasses.fields(ModelConfig) if f.name != "kind"})
-    return TrainConfig(model=model, **{f.name: getattr(args, f.name)
-                                       for f in dataclasses.fields(TrainConfig) if f.name != "model"})
+    model = ModelConfig(
+        kind=args.kind,
+        **{f.name: getattr(args, f"m_{f.name}") for f in dataclasses.fields(ModelConfig) if f.name != "kind"},
+    )
+    return TrainConfig(
+        model=model,
+        **{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig) if f.name != "model"},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,12 +99,16 @@ def main(argv: list[str] | None = None) -> int:
                 bar.update(1)
                 bar.set_postfix(loss=f"{ev.loss:.3f}", acc=f"{ev.token_acc:.3f}")
             elif isinstance(ev, EvalEvent):
-                bar.write(f"step {ev.step:5d}  val_loss {ev.val_loss:.4f}  val_token_acc {ev.val_token_acc:.4f}"
-                          f"  val_seq_acc {ev.val_seq_acc:.4f}")
+                bar.write(
+                    f"step {ev.step:5d}  val_loss {ev.val_loss:.4f}  val_token_acc {ev.val_token_acc:.4f}"
+                    f"  val_seq_acc {ev.val_seq_acc:.4f}"
+                )
             elif isinstance(ev, DoneEvent):
                 done = ev
     assert done is not None
-    print(f"status: {done.status} at step {done.step}  device: {device_label(done.device)}  params: {done.n_params}")
+    print(
+        f"status: {done.status} at step {done.step}  device: {device_label(done.device)}  params: {done.n_params}"
+    )
     if args.json:
         print(json.dumps(done.metrics, sort_keys=True))
     else:

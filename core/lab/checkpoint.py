@@ -24,7 +24,9 @@ ARCH_FIELDS = ("task", "seq_len", "vocab_size")
 
 def save_checkpoint(model: nn.Module, cfg: TrainConfig) -> bytes:
     """Serialise `model`'s float32 weights and `cfg` to bytes."""
-    state = {k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()}
+    state = {
+        k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()
+    }
     payload = {"format": FORMAT, "config": json.dumps(to_dict(cfg), sort_keys=True), "state_dict": state}
     buf = io.BytesIO()
     torch.save(payload, buf)
@@ -41,8 +43,9 @@ def _arch(cfg: TrainConfig) -> dict:
     return out
 
 
-def load_checkpoint(data: bytes, cfg: TrainConfig | None = None,
-                    device: torch.device | str = "cpu") -> tuple[nn.Module, TrainConfig]:
+def load_checkpoint(
+    data: bytes, cfg: TrainConfig | None = None, device: torch.device | str = "cpu"
+) -> tuple[nn.Module, TrainConfig]:
     """Rebuild (model in eval mode, the saved config); refuses a checkpoint whose architecture differs from `cfg`."""
     try:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)

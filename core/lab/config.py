@@ -141,13 +141,20 @@ class TrainConfig:
         if not 0.0 < self.lr <= MAX_LR:
             raise ConfigError("lab.error.lr", value=self.lr, limit=MAX_LR)
         dev = self.device
-        if not (isinstance(dev, str) and (dev in ("auto", "cpu", "cuda", "mps") or
-                                          (dev.startswith("cuda:") and dev[5:].isdigit()))):
-            raise ConfigError("lab.error.unknown_choice", field="device", value=dev,
-                              choices="auto, cpu, cuda, cuda:N, mps")
+        if not (
+            isinstance(dev, str)
+            and (dev in ("auto", "cpu", "cuda", "mps") or (dev.startswith("cuda:") and dev[5:].isdigit()))
+        ):
+            raise ConfigError(
+                "lab.error.unknown_choice", field="device", value=dev, choices="auto, cpu, cuda, cuda:N, mps"
+            )
         if not isinstance(self.model, ModelConfig):
-            raise ConfigError("lab.error.unknown_kind", field="model", value=type(self.model).__name__,
-                              choices=", ".join(KINDS))
+            raise ConfigError(
+                "lab.error.unknown_kind",
+                field="model",
+                value=type(self.model).__name__,
+                choices=", ".join(KINDS),
+            )
         self.model.validate()
         return self
 
@@ -185,4 +192,3 @@ def replace(cfg: TrainConfig, **changes: Any) -> TrainConfig:
             model_changes[k[6:]] = changes.pop(k)
     model = dataclasses.replace(changes.pop("model", cfg.model), **model_changes)
     return dataclasses.replace(cfg, model=model, **changes)
-

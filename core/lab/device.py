@@ -13,13 +13,15 @@ def _mps_ok() -> bool:
 
 
 def pick_device(pref: str = "auto") -> torch.device:
-    """"auto" -> cuda, else mps, else cpu; an explicit device that is not available raises ConfigError."""
+    """ "auto" -> cuda, else mps, else cpu; an explicit device that is not available raises ConfigError."""
     if pref == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
         return torch.device("mps") if _mps_ok() else torch.device("cpu")
     dev = torch.device(pref)
-    if dev.type == "cuda" and (not torch.cuda.is_available() or (dev.index or 0) >= torch.cuda.device_count()):
+    if dev.type == "cuda" and (
+        not torch.cuda.is_available() or (dev.index or 0) >= torch.cuda.device_count()
+    ):
         raise ConfigError("lab.error.device_unavailable", device=pref)
     if dev.type == "mps" and not _mps_ok():
         raise ConfigError("lab.error.device_unavailable", device=pref)

@@ -12,13 +12,17 @@ from torch import Tensor, nn
 
 from core.lab.tasks import PAD
 
-LSTM_GATES = ("input", "forget", "cell", "output")   # torch order i, f, g, o
-GRU_GATES = ("reset", "update", "new")               # torch order r, z, n
+LSTM_GATES = ("input", "forget", "cell", "output")  # torch order i, f, g, o
+GRU_GATES = ("reset", "update", "new")  # torch order r, z, n
 
 
 def _layer_weights(rnn: nn.RNNBase, k: int) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    return (getattr(rnn, f"weight_ih_l{k}"), getattr(rnn, f"weight_hh_l{k}"),
-            getattr(rnn, f"bias_ih_l{k}"), getattr(rnn, f"bias_hh_l{k}"))
+    return (
+        getattr(rnn, f"weight_ih_l{k}"),
+        getattr(rnn, f"weight_hh_l{k}"),
+        getattr(rnn, f"bias_ih_l{k}"),
+        getattr(rnn, f"bias_hh_l{k}"),
+    )
 
 
 @torch.no_grad()
@@ -100,7 +104,9 @@ def encoder_grad_norms(model: nn.Module, src: Tensor, tgt: Tensor) -> Tensor:
     try:
         with torch.enable_grad():
             logits = model(src, tgt[:, :-1])  # (1, T-1, V)
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[:, 1:].reshape(-1), ignore_index=PAD)
+            loss = F.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), tgt[:, 1:].reshape(-1), ignore_index=PAD
+            )
             (grad,) = torch.autograd.grad(loss, captured[0])  # (1, S, E)
     finally:
         hook.remove()

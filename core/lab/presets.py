@@ -27,12 +27,31 @@ TAB_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "transformer": "Transf
 _RNN_MODEL = {"emb_dim": 32, "hidden": 64, "n_layers": 1, "attention": "dot"}
 _TRANSFORMER_MODEL = {"d_model": 64, "n_layers": 2, "n_heads": 2, "d_ff": 128}
 TAB_DEFAULTS: dict[str, TrainConfig] = {
-    **{kind: TrainConfig(task="reverse", seq_len=8, vocab_size=10, steps=600, batch_size=64, lr=3e-3,
-                         eval_every=30, probe_every=30, model=ModelConfig(kind=kind, **_RNN_MODEL))
-       for kind in RNN_KINDS},
-    "transformer": TrainConfig(task="reverse", seq_len=8, vocab_size=10, steps=300, batch_size=64, lr=1e-3,
-                               eval_every=20, probe_every=20,
-                               model=ModelConfig(kind="transformer", **_TRANSFORMER_MODEL)),
+    **{
+        kind: TrainConfig(
+            task="reverse",
+            seq_len=8,
+            vocab_size=10,
+            steps=600,
+            batch_size=64,
+            lr=3e-3,
+            eval_every=30,
+            probe_every=30,
+            model=ModelConfig(kind=kind, **_RNN_MODEL),
+        )
+        for kind in RNN_KINDS
+    },
+    "transformer": TrainConfig(
+        task="reverse",
+        seq_len=8,
+        vocab_size=10,
+        steps=300,
+        batch_size=64,
+        lr=1e-3,
+        eval_every=20,
+        probe_every=20,
+        model=ModelConfig(kind="transformer", **_TRANSFORMER_MODEL),
+    ),
 }
 
 
@@ -42,9 +61,18 @@ def tab_default(tab: str) -> TrainConfig:
 
 
 # --- the engine's proven configs ---------------------------------------------------------------------
-def _proven(task: str, seq_len: int, steps: int, lr: float, eval_every: int = 25, **model: Any) -> TrainConfig:
-    return TrainConfig(task=task, seq_len=seq_len, steps=steps, lr=lr, eval_every=eval_every,
-                       probe_every=eval_every, model=ModelConfig(**model))
+def _proven(
+    task: str, seq_len: int, steps: int, lr: float, eval_every: int = 25, **model: Any
+) -> TrainConfig:
+    return TrainConfig(
+        task=task,
+        seq_len=seq_len,
+        steps=steps,
+        lr=lr,
+        eval_every=eval_every,
+        probe_every=eval_every,
+        model=ModelConfig(**model),
+    )
 
 
 PROVEN: dict[str, TrainConfig] = {
@@ -70,8 +98,8 @@ class Preset:
 
     name: str
     configs: dict[str, TrainConfig]
-    week: int | None = None   # the demo curriculum's week (db/seeds/curriculum.py) that uses it
-    view: str | None = None   # "pe": the positional encoding chart opens with it
+    week: int | None = None  # the demo curriculum's week (db/seeds/curriculum.py) that uses it
+    view: str | None = None  # "pe": the positional encoding chart opens with it
 
     @property
     def tab(self) -> str:
@@ -94,8 +122,11 @@ def _presets(*presets: Preset) -> dict[str, Preset]:
 
 
 PRESETS: dict[str, Preset] = _presets(
-    Preset("rnn_basics", {"rnn": replace(tab_default("rnn"), task="copy", seq_len=6, vocab_size=8, steps=500)},
-           week=1),
+    Preset(
+        "rnn_basics",
+        {"rnn": replace(tab_default("rnn"), task="copy", seq_len=6, vocab_size=8, steps=500)},
+        week=1,
+    ),
     # The answer sits behind 20 distractors; no attention, or the decoder would just look back.
     Preset("long_term_dependency", {k: PROVEN[f"recall-{k}"] for k in RNN_KINDS}, week=2),
     # Without attention first; the story asks to switch to "dot" (PROVEN["reverse16-lstm-dot"]).
@@ -105,7 +136,12 @@ PRESETS: dict[str, Preset] = _presets(
     Preset("translate_en_ko", {"transformer": PROVEN["translate-transformer"]}, week=6),
 )
 PRESET_NAMES = tuple(PRESETS)
-HOME = ("transformer_reverse", "seq2seq_attention", "long_term_dependency", "translate_en_ko")  # Home card order
+HOME = (
+    "transformer_reverse",
+    "seq2seq_attention",
+    "long_term_dependency",
+    "translate_en_ko",
+)  # Home card order
 
 
 def preset_of_week(number: int) -> str | None:

@@ -47,7 +47,7 @@ class RunRecord:
     status: str
     step: int
     metrics: dict[str, Any]
-    curves: dict[str, list]            # step + STEP_COLUMNS, eval_step + EVAL_COLUMNS
+    curves: dict[str, list]  # step + STEP_COLUMNS, eval_step + EVAL_COLUMNS
     probes: dict[str, Any] = field(default_factory=dict)  # {"src": [...], "snapshots": [...]}
     device: str = ""
     duration_s: float = 0.0
@@ -71,8 +71,9 @@ def _pick(n: int, k: int) -> list[int]:
     return sorted({round(i * (n - 1) / (k - 1)) for i in range(k)})
 
 
-def decimate(curves: dict[str, list], max_points: int = MAX_CURVE_POINTS,
-             max_evals: int = MAX_EVAL_POINTS) -> dict[str, list]:
+def decimate(
+    curves: dict[str, list], max_points: int = MAX_CURVE_POINTS, max_evals: int = MAX_EVAL_POINTS
+) -> dict[str, list]:
     """Curves thinned to at most `max_points` steps and `max_evals` eval points (ends kept)."""
     out: dict[str, list] = {}
     steps = list(curves.get("step", []))
@@ -93,11 +94,13 @@ def decimate(curves: dict[str, list], max_points: int = MAX_CURVE_POINTS,
 def _floats(snapshot: dict[str, Any]) -> int:
     def count(x: Any) -> int:
         return sum(count(y) for y in x) if isinstance(x, list) else 1
+
     return sum(count(v) for v in snapshot.get("attention", {}).values())
 
 
-def thin_probes(probes: dict[str, Any], max_snapshots: int = MAX_PROBE_SNAPSHOTS,
-                max_floats: int = MAX_PROBE_FLOATS) -> dict[str, Any]:
+def thin_probes(
+    probes: dict[str, Any], max_snapshots: int = MAX_PROBE_SNAPSHOTS, max_floats: int = MAX_PROBE_FLOATS
+) -> dict[str, Any]:
     """Keep evenly spaced probe snapshots (first and last always) within a float budget."""
     snaps = list(probes.get("snapshots", []))
     if not snaps:
@@ -128,22 +131,39 @@ def store_run(*, session: Session, by: Actor | None, record: RunRecord, title: s
     status = record.status if record.status in RUN_STATUSES else "failed"
     run = LabRun(
         title=check_text(title, "lab.page.title_field", max_len=TITLE_MAX, required=False),
-        kind=tcfg.model.kind, task=tcfg.task, status=status, config=json.loads(json.dumps(cfg)),
-        config_hash=config_hash(tcfg), seed=tcfg.seed, steps_done=int(record.step),
-        curves=decimate(record.curves), metrics={k: _clean(v) for k, v in record.metrics.items()},
-        probes=thin_probes(record.probes), device=str(record.device)[:80],
-        duration_s=float(record.duration_s or 0.0), n_params=int(record.n_params or 0),
-        created_by_id=by.id if by is not None else None, checkpoint=ckpt,
+        kind=tcfg.model.kind,
+        task=tcfg.task,
+        status=status,
+        config=json.loads(json.dumps(cfg)),
+        config_hash=config_hash(tcfg),
+        seed=tcfg.seed,
+        steps_done=int(record.step),
+        curves=decimate(record.curves),
+        metrics={k: _clean(v) for k, v in record.metrics.items()},
+        probes=thin_probes(record.probes),
+        device=str(record.device)[:80],
+        duration_s=float(record.duration_s or 0.0),
+        n_params=int(record.n_params or 0),
+        created_by_id=by.id if by is not None else None,
+        checkpoint=ckpt,
     )
     session.add(run)
     session.flush()
     return run
 
 
-def list_runs(*, session: Session, kind: str | None = None, task: str | None = None,
-              status: str | None = None, who: int | str | None = None,
-              since: datetime | None = None, until: datetime | None = None,
-              ids: list[int] | None = None, limit: int = MAX_LIST) -> list[LabRun]:
+def list_runs(
+    *,
+    session: Session,
+    kind: str | None = None,
+    task: str | None = None,
+    status: str | None = None,
+    who: int | str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    ids: list[int] | None = None,
+    limit: int = MAX_LIST,
+) -> list[LabRun]:
     """Runs, newest first. `who`: a member id, "guest" (no owner) or None (everyone)."""
     q = select(LabRun).order_by(LabRun.created_at.desc(), LabRun.id.desc()).limit(min(limit, MAX_LIST))
     if kind:
@@ -175,16 +195,23 @@ def get_run(*, session: Session, run_id: int) -> LabRun:
 
 def find_replay(*, session: Session, config_hash: str, seed: int) -> LabRun | None:
     """The newest finished run with this config and seed (what "instant replay" shows), if any."""
-    q = (select(LabRun).where(LabRun.config_hash == config_hash, LabRun.seed == seed,
-                              LabRun.status == "finished")
-         .order_by(LabRun.created_at.desc(), LabRun.id.desc()).limit(1))
+    q = (
+        select(LabRun)
+        .where(LabRun.config_hash == config_hash, LabRun.seed == seed, LabRun.status == "finished")
+        .order_by(LabRun.created_at.desc(), LabRun.id.desc())
+        .limit(1)
+    )
     return session.scalars(q).first()
 
 
 def find_stored(*, session: Session, config_hash: str, seed: int) -> LabRun | None:
     """The newest stored run with this config and seed, whatever its outcome (for stale job links)."""
-    q = (select(LabRun).where(LabRun.config_hash == config_hash, LabRun.seed == seed)
-         .order_by(LabRun.created_at.desc(), LabRun.id.desc()).limit(1))
+    q = (
+        select(LabRun)
+        .where(LabRun.config_hash == config_hash, LabRun.seed == seed)
+        .order_by(LabRun.created_at.desc(), LabRun.id.desc())
+        .limit(1)
+    )
     return session.scalars(q).first()
 
 
@@ -200,8 +227,9 @@ def delete_run(*, session: Session, by: Actor | None, run_id: int) -> None:
     session.delete(run)
 
 
-def update_run(*, session: Session, by: Actor | None, run_id: int, expected_version: int | None,
-               title: str, notes: str) -> LabRun:
+def update_run(
+    *, session: Session, by: Actor | None, run_id: int, expected_version: int | None, title: str, notes: str
+) -> LabRun:
     """Edit a run's title and notes (owner or leader); StaleEdit if someone saved first."""
     run = get_run(session=session, run_id=run_id)
     _may_change(run, by)
@@ -236,7 +264,9 @@ def metrics_csv(curves: dict[str, list]) -> str:
     rows: list[tuple[int, list]] = []
     for i, s in enumerate(steps):
         e = evals.get(s)
-        rows.append((s, [curves[c][i] for c in cols] + [curves[c][e] if e is not None else None for c in vcols]))
+        rows.append(
+            (s, [curves[c][i] for c in cols] + [curves[c][e] if e is not None else None for c in vcols])
+        )
         seen.add(s)
     for s, e in evals.items():  # evaluations at steps that were decimated away (or step 0)
         if s not in seen:

@@ -46,8 +46,20 @@ def record_of_events(cfg: TrainConfig, events: Iterable[Any]) -> RunRecord:
     """Consume a `train()` generator into a RunRecord (what a job stores when it ends)."""
     from core.lab.train import DoneEvent, EvalEvent, StepEvent
 
-    curves: dict[str, list] = {k: [] for k in ("step", "loss", "token_acc", "grad_norm", "lr", "eval_step",
-                                               "val_loss", "val_token_acc", "val_seq_acc")}
+    curves: dict[str, list] = {
+        k: []
+        for k in (
+            "step",
+            "loss",
+            "token_acc",
+            "grad_norm",
+            "lr",
+            "eval_step",
+            "val_loss",
+            "val_token_acc",
+            "val_seq_acc",
+        )
+    }
     probes: dict[int, Any] = {}
     done = None
     for ev in events:
@@ -65,10 +77,18 @@ def record_of_events(cfg: TrainConfig, events: Iterable[Any]) -> RunRecord:
     if done is None:
         raise RuntimeError("training ended without a DoneEvent")
     duration = float(done.metrics.get("duration_s") or 0.0)
-    return RunRecord(config=to_dict(cfg), status=done.status, step=done.step, metrics=dict(done.metrics),
-                     curves=curves, probes=probes_payload(cfg, probes), device=str(done.device),
-                     duration_s=duration if math.isfinite(duration) else 0.0, n_params=done.n_params,
-                     checkpoint=checkpoint_of(done.model, cfg))
+    return RunRecord(
+        config=to_dict(cfg),
+        status=done.status,
+        step=done.step,
+        metrics=dict(done.metrics),
+        curves=curves,
+        probes=probes_payload(cfg, probes),
+        device=str(done.device),
+        duration_s=duration if math.isfinite(duration) else 0.0,
+        n_params=done.n_params,
+        checkpoint=checkpoint_of(done.model, cfg),
+    )
 
 
 def view_of_snapshot(job_id: str, snap: Any) -> RunView:
@@ -84,20 +104,44 @@ def view_of_snapshot(job_id: str, snap: Any) -> RunView:
             cache[step] = decode_probe(step, probes[step], _task(cfg))
         return cache[step]
 
-    return RunView(status=snap.status, config=cfg, step=snap.step, curves=snap.curves,
-                   probe_steps=sorted(probes), probe_at=probe_at, metrics=dict(snap.metrics or {}),
-                   n_params=snap.n_params, device=snap.device, steps_per_s=snap.steps_per_s,
-                   eta_s=snap.eta_s, queue_pos=snap.queue_position, error=snap.error, model=snap.model,
-                   checkpoint=snap.checkpoint, job_id=job_id, version=snap.version)
+    return RunView(
+        status=snap.status,
+        config=cfg,
+        step=snap.step,
+        curves=snap.curves,
+        probe_steps=sorted(probes),
+        probe_at=probe_at,
+        metrics=dict(snap.metrics or {}),
+        n_params=snap.n_params,
+        device=snap.device,
+        steps_per_s=snap.steps_per_s,
+        eta_s=snap.eta_s,
+        queue_pos=snap.queue_position,
+        error=snap.error,
+        model=snap.model,
+        checkpoint=snap.checkpoint,
+        job_id=job_id,
+        version=snap.version,
+    )
 
 
 def record_of_snapshot(cfg: TrainConfig, snap: Any) -> RunRecord:
     """What the database keeps of an ended job."""
     metrics = dict(snap.metrics or {})
     duration = float(metrics.get("duration_s") or 0.0)
-    return RunRecord(config=to_dict(cfg), status=snap.status, step=snap.step, metrics=metrics,
-                     curves=snap.curves, probes=probes_payload(cfg, dict(snap.probes or {})),
-                     device=str(snap.device or ""), duration_s=duration if math.isfinite(duration) else 0.0,
-                     n_params=snap.n_params or 0,
-                     checkpoint=(checkpoint_of(snap.model, cfg, snap.checkpoint)
-                                 if snap.status in ("finished", "stopped") else None))
+    return RunRecord(
+        config=to_dict(cfg),
+        status=snap.status,
+        step=snap.step,
+        metrics=metrics,
+        curves=snap.curves,
+        probes=probes_payload(cfg, dict(snap.probes or {})),
+        device=str(snap.device or ""),
+        duration_s=duration if math.isfinite(duration) else 0.0,
+        n_params=snap.n_params or 0,
+        checkpoint=(
+            checkpoint_of(snap.model, cfg, snap.checkpoint)
+            if snap.status in ("finished", "stopped")
+            else None
+        ),
+    )

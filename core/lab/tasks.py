@@ -91,7 +91,7 @@ class Task:
         index = {w: i for i, w in enumerate(self.src_vocab) if i >= len(SPECIALS)}
         unknown = [w for w in words if w not in index]
         if unknown:
-            allowed = self.src_vocab[len(SPECIALS):]
+            allowed = self.src_vocab[len(SPECIALS) :]
             raise UnknownTokens(tokens=", ".join(dict.fromkeys(unknown)), allowed=" ".join(allowed))
         return [index[w] for w in words]
 
@@ -117,7 +117,7 @@ class SymbolTask(Task):
         g = torch.Generator().manual_seed(1234)
         self._hash_w = torch.randint(1, 1 << 20, (seq_len,), generator=g)  # (S,)
         # Tiny spaces (e.g. 2 symbols x 3 positions) cannot spare a split; then val = train.
-        self._holdout = vocab_size ** seq_len >= 1000
+        self._holdout = vocab_size**seq_len >= 1000
         cand = self._raw(12 * VAL_SIZE, torch.Generator().manual_seed(4321))
         if self._holdout:
             cand = cand[self._is_val(cand)]

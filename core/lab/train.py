@@ -97,8 +97,9 @@ def lr_at(cfg: TrainConfig, step: int) -> float:
     return cfg.lr * min(1.0, step / cfg.warmup) if cfg.warmup else cfg.lr
 
 
-def train_step(model: nn.Module, opt: torch.optim.Optimizer, params: list[Tensor], src: Tensor,
-               tgt: Tensor) -> Tensor:
+def train_step(
+    model: nn.Module, opt: torch.optim.Optimizer, params: list[Tensor], src: Tensor, tgt: Tensor
+) -> Tensor:
     """One teacher-forced Adam step on (src (B, S), tgt (B, T)); returns [loss, token_acc, grad_norm] unsynced."""
     tgt_out = tgt[:, 1:]  # (B, T-1)
     logits = model(src, tgt[:, :-1])  # (B, T-1, V)

@@ -44,11 +44,11 @@ class RunView:
     eta_s: float | None = None
     queue_pos: int | None = None
     error: str | None = None
-    model: Any = None          # the trained nn.Module, when this process still holds it
+    model: Any = None  # the trained nn.Module, when this process still holds it
     checkpoint: bytes | None = None  # a job's checkpoint bytes from its worker (the stored run's)
     job_id: str | None = None
     run_id: int | None = None
-    version: int = 0           # changes whenever there is something new to draw
+    version: int = 0  # changes whenever there is something new to draw
 
     @property
     def active(self) -> bool:
@@ -67,14 +67,21 @@ def decode_probe(step: int, result: Any, task: Any) -> Probe:
 
 def probe_json(p: Probe) -> dict[str, Any]:
     """A probe snapshot for the database (rounded lists)."""
-    return {"step": p.step, "out": p.out,
-            "attention": {k: np.round(v, DIGITS).tolist() for k, v in p.attention.items()}}
+    return {
+        "step": p.step,
+        "out": p.out,
+        "attention": {k: np.round(v, DIGITS).tolist() for k, v in p.attention.items()},
+    }
 
 
 def stored_probe(src: list[str], snap: dict[str, Any]) -> Probe:
     """A stored probe snapshot back as arrays."""
-    return Probe(int(snap["step"]), list(src), list(snap.get("out", [])),
-                 {k: np.asarray(v, dtype=float) for k, v in snap.get("attention", {}).items()})
+    return Probe(
+        int(snap["step"]),
+        list(src),
+        list(snap.get("out", [])),
+        {k: np.asarray(v, dtype=float) for k, v in snap.get("attention", {}).items()},
+    )
 
 
 def from_stored(run: Any) -> RunView:
@@ -83,7 +90,16 @@ def from_stored(run: Any) -> RunView:
     src = probes.get("src", [])
     snaps = {int(s["step"]): s for s in probes.get("snapshots", [])}
     return RunView(
-        status=run.status, config=from_dict(run.config), step=run.steps_done, curves=run.curves or {},
-        probe_steps=sorted(snaps), probe_at=lambda s: stored_probe(src, snaps[s]) if s in snaps else None,
-        metrics=run.metrics or {}, n_params=run.n_params, device=run.device,
-        steps_per_s=(run.metrics or {}).get("steps_per_s"), run_id=run.id, version=run.version)
+        status=run.status,
+        config=from_dict(run.config),
+        step=run.steps_done,
+        curves=run.curves or {},
+        probe_steps=sorted(snaps),
+        probe_at=lambda s: stored_probe(src, snaps[s]) if s in snaps else None,
+        metrics=run.metrics or {},
+        n_params=run.n_params,
+        device=run.device,
+        steps_per_s=(run.metrics or {}).get("steps_per_s"),
+        run_id=run.id,
+        version=run.version,
+    )

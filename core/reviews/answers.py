@@ -31,7 +31,11 @@ class ReviewIncomplete(InvalidInput):
 
     def message(self, lang: str) -> str:
         """Summary plus each problem."""
-        return translate("rev.error.incomplete", lang, count=len(self.problems)) + " " + "; ".join(self.lines(lang))
+        return (
+            translate("rev.error.incomplete", lang, count=len(self.problems))
+            + " "
+            + "; ".join(self.lines(lang))
+        )
 
 
 def _tags(value: Any) -> list[str]:

@@ -40,12 +40,24 @@ def board_status(review: Review | None, due_on: date, today: date) -> str:
         if due_on < today:
             return "overdue"
         return "assigned" if review is None else "drafting"
-    return {"submitted": "submitted", "resubmitted": "submitted", "returned": "returned",
-            "approved": "approved"}[review.status]
+    return {
+        "submitted": "submitted",
+        "resubmitted": "submitted",
+        "returned": "returned",
+        "approved": "approved",
+    }[review.status]
 
 
-def assign(*, session: Session, by: Actor | None, paper_id: int, member_ids: list[int], due_on: date,
-           week_no: int | None = None, template_id: int | None = None) -> list[Assignment]:
+def assign(
+    *,
+    session: Session,
+    by: Actor | None,
+    paper_id: int,
+    member_ids: list[int],
+    due_on: date,
+    week_no: int | None = None,
+    template_id: int | None = None,
+) -> list[Assignment]:
     """A leader assigns a paper to members; an existing assignment is updated, not doubled."""
     by = require_leader(by)
     if session.get(Paper, paper_id) is None:
@@ -65,8 +77,9 @@ def assign(*, session: Session, by: Actor | None, paper_id: int, member_ids: lis
         member = session.get(Member, member_id)
         if member is None or not member.active:
             raise NotFound()
-        row = session.scalar(select(Assignment).where(
-            Assignment.paper_id == paper_id, Assignment.member_id == member_id))
+        row = session.scalar(
+            select(Assignment).where(Assignment.paper_id == paper_id, Assignment.member_id == member_id)
+        )
         if row is None:
             row = Assignment(paper_id=paper_id, member_id=member_id, assigned_by_id=by.id)
             session.add(row)
@@ -87,9 +100,14 @@ def unassign(*, session: Session, by: Actor | None, assignment_id: int) -> None:
 
 
 def _rows(session: Session, q, today: date) -> list[BoardRow]:
-    q = (q.join(Paper, Paper.id == Assignment.paper_id).join(Member, Member.id == Assignment.member_id)
-         .outerjoin(Review, (Review.paper_id == Assignment.paper_id) & (Review.author_id == Assignment.member_id))
-         .order_by(Assignment.due_on, Member.display_name, Assignment.id))
+    q = (
+        q.join(Paper, Paper.id == Assignment.paper_id)
+        .join(Member, Member.id == Assignment.member_id)
+        .outerjoin(
+            Review, (Review.paper_id == Assignment.paper_id) & (Review.author_id == Assignment.member_id)
+        )
+        .order_by(Assignment.due_on, Member.display_name, Assignment.id)
+    )
     return [BoardRow(a, p, m, r, board_status(r, a.due_on, today)) for a, p, m, r in session.execute(q)]
 
 
@@ -105,7 +123,9 @@ def board(*, session: Session, by: Actor | None, today: date, week_no: int | Non
 def open_assignments(*, session: Session, by: Actor | None, today: date) -> list[BoardRow]:
     """The actor's own assignments that still need work, soonest due first."""
     by = require_member(by)
-    rows = _rows(session, select(Assignment, Paper, Member, Review).where(Assignment.member_id == by.id), today)
+    rows = _rows(
+        session, select(Assignment, Paper, Member, Review).where(Assignment.member_id == by.id), today
+    )
     return [r for r in rows if r.status in OPEN_STATUSES]
 
 
@@ -113,19 +133,26 @@ def board_chart(counts: pd.DataFrame, status_labels: dict[str, str]) -> alt.Char
     """Stacked bars: assignments per member by status. `counts` has member, status, n."""
     order = [status_labels[s] for s in BOARD_STATUSES]
     data = counts.assign(status=counts["status"].map(status_labels))
-    return (alt.Chart(data).mark_bar()
-            .encode(x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-                    y=alt.Y("member:N", title=None, sort="ascending"),
-                    color=alt.Color("status:N", title=None, sort=order,
-                                    scale=alt.Scale(domain=order, range=list(STATUS_COLORS))),
-                    order=alt.Order("status_rank:Q"),
-                    tooltip=["member:N", "status:N", "n:Q"])
-            .transform_calculate(status_rank=f"indexof({order!r}, datum.status)")
-            .properties(height=alt.Step(28)))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("member:N", title=None, sort="ascending"),
+            color=alt.Color(
+                "status:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(STATUS_COLORS))
+            ),
+            order=alt.Order("status_rank:Q"),
+            tooltip=["member:N", "status:N", "n:Q"],
+        )
+        .transform_calculate(status_rank=f"indexof({order!r}, datum.status)")
+        .properties(height=alt.Step(28))
+    )
 
 
 def board_counts(rows: list[BoardRow]) -> pd.DataFrame:
     """Counts per (member, status) for the chart."""
-    df = pd.DataFrame([{"member": r.member.display_name, "status": r.status} for r in rows],
-                      columns=["member", "status"])
+    df = pd.DataFrame(
+        [{"member": r.member.display_name, "status": r.status} for r in rows], columns=["member", "status"]
+    )
     return df.groupby(["member", "status"], as_index=False).size().rename(columns={"size": "n"})

@@ -19,8 +19,9 @@ from bibtexparser.middlewares import (
 from core.errors import InvalidInput
 
 MAX_BIB_BYTES = 512 * 1024
-ARXIV_RE = re.compile(r"(?:arxiv[:/ ]\s*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
-                      re.IGNORECASE)
+ARXIV_RE = re.compile(
+    r"(?:arxiv[:/ ]\s*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE
+)
 DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 
 
@@ -100,10 +101,15 @@ def _entry(entry) -> PaperData:
     if not url and arxiv:
         url = f"https://arxiv.org/abs/{arxiv}"
     return PaperData(
-        title=_clean(f.get("title", "")), authors=_authors(f.get("author")), venue=venue[:200],
-        year=_year(f.get("year")), url=url if url.startswith(("http://", "https://")) else "",
-        arxiv_id=arxiv, doi=normalise_doi(str(f.get("doi", "")) or None),
-        bibtex=entry.raw.strip(), key=entry.key,
+        title=_clean(f.get("title", "")),
+        authors=_authors(f.get("author")),
+        venue=venue[:200],
+        year=_year(f.get("year")),
+        url=url if url.startswith(("http://", "https://")) else "",
+        arxiv_id=arxiv,
+        doi=normalise_doi(str(f.get("doi", "")) or None),
+        bibtex=entry.raw.strip(),
+        key=entry.key,
     )
 
 
@@ -116,10 +122,15 @@ def parse(text: str) -> ParseResult:
     level = logger.level
     logger.setLevel(logging.ERROR + 10)
     try:
-        library = bibtexparser.parse_string(text, append_middleware=[
-            LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts(),
-            MergeNameParts(style="first"),
-        ])
+        library = bibtexparser.parse_string(
+            text,
+            append_middleware=[
+                LatexDecodingMiddleware(),
+                SeparateCoAuthors(),
+                SplitNameParts(),
+                MergeNameParts(style="first"),
+            ],
+        )
     finally:
         logger.setLevel(level)
     result = ParseResult()

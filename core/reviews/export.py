@@ -36,9 +36,14 @@ def review_markdown(row: ReviewRow, lang: str, *, with_paper: bool = True) -> st
     schema = schema_of(r.template_version)
     head = paper_header(row.paper, lang) + "\n" if with_paper else ""
     status = translate(f"rev.status.{r.status}", lang)
-    meta = translate("rev.export.meta", lang, author=row.author.display_name, status=status,
-                     week=r.week_no if r.week_no is not None else "-",
-                     date=(r.submitted_at or r.updated_at).date().isoformat())
+    meta = translate(
+        "rev.export.meta",
+        lang,
+        author=row.author.display_name,
+        status=status,
+        week=r.week_no if r.week_no is not None else "-",
+        date=(r.submitted_at or r.updated_at).date().isoformat(),
+    )
     body = ans.to_markdown(schema, r.answers, lang, level=3)
     return f"{head}## {translate('rev.export.review_by', lang, name=row.author.display_name)}\n\n{meta}\n\n{body}"
 
@@ -50,8 +55,11 @@ def export_review(*, session: Session, by: Actor | None, review_id: int, lang: s
 
 def export_paper(*, session: Session, by: Actor | None, paper_id: int, lang: str) -> str:
     """Every review of a paper that the actor may read, as one Markdown document."""
-    rows = [r for r in find_reviews(session=session, by=by, filters=Filters(paper_id=paper_id))
-            if r.review.status != "draft"]
+    rows = [
+        r
+        for r in find_reviews(session=session, by=by, filters=Filters(paper_id=paper_id))
+        if r.review.status != "draft"
+    ]
     paper = get_paper(session=session, paper_id=paper_id)
     parts = [paper_header(paper, lang)]
     parts += [review_markdown(row, lang, with_paper=False) for row in rows]
@@ -82,6 +90,8 @@ def export_zip(*, session: Session, by: Actor | None, lang: str) -> bytes:
         index = [{"paper": p.title, "arxiv": p.arxiv_id, "doi": p.doi} for p in papers.values()]
         zf.writestr("papers.json", json.dumps(index, ensure_ascii=False, indent=2))
         for tpl in list_templates(session=session, include_archived=True):
-            zf.writestr(f"templates/{tpl.id:03d}-{_slug(tpl.name_en)}.json",
-                        export_json(session=session, template_id=tpl.id))
+            zf.writestr(
+                f"templates/{tpl.id:03d}-{_slug(tpl.name_en)}.json",
+                export_json(session=session, template_id=tpl.id),
+            )
     return buf.getvalue()

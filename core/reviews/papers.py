@@ -76,9 +76,18 @@ def _add_or_merge(session: Session, by: Actor, data: PaperData) -> tuple[Paper, 
         _merge(existing, data)
         session.flush()
         return existing, True
-    paper = Paper(title=data.title, norm_title=bibtex.normalise_title(data.title),
-                  authors=data.authors, venue=data.venue, year=data.year, url=data.url,
-                  arxiv_id=data.arxiv_id, doi=data.doi, bibtex=data.bibtex, added_by_id=by.id)
+    paper = Paper(
+        title=data.title,
+        norm_title=bibtex.normalise_title(data.title),
+        authors=data.authors,
+        venue=data.venue,
+        year=data.year,
+        url=data.url,
+        arxiv_id=data.arxiv_id,
+        doi=data.doi,
+        bibtex=data.bibtex,
+        added_by_id=by.id,
+    )
     session.add(paper)
     session.flush()
     return paper, False
@@ -119,8 +128,12 @@ def get_paper(*, session: Session, paper_id: int) -> Paper:
 
 def list_papers(*, session: Session, query: str = "") -> list[tuple[Paper, int]]:
     """Papers (newest first) with their count of submitted reviews; `query` filters titles."""
-    n = (select(func.count()).select_from(Review)
-         .where(Review.paper_id == Paper.id, Review.status != "draft").scalar_subquery())
+    n = (
+        select(func.count())
+        .select_from(Review)
+        .where(Review.paper_id == Paper.id, Review.status != "draft")
+        .scalar_subquery()
+    )
     q = select(Paper, n).order_by(Paper.created_at.desc(), Paper.id.desc())
     if query.strip():
         q = q.where(Paper.norm_title.contains(bibtex.normalise_title(query)))
@@ -131,8 +144,9 @@ def _may_edit(by: Actor, paper: Paper) -> bool:
     return by.is_leader or paper.added_by_id == by.id
 
 
-def update_paper(*, session: Session, by: Actor | None, paper_id: int, expected_version: int,
-                 data: PaperData) -> Paper:
+def update_paper(
+    *, session: Session, by: Actor | None, paper_id: int, expected_version: int, data: PaperData
+) -> Paper:
     """Edit a paper (leaders, or the member who added it); stale saves are refused."""
     by = require_member(by)
     paper = get_paper(session=session, paper_id=paper_id)

@@ -43,8 +43,9 @@ def can_view(*, session: Session, by: Actor | None, review: Review) -> bool:
         return False
     if by.is_leader:
         return True
-    mine = session.scalar(select(Review.status).where(
-        Review.paper_id == review.paper_id, Review.author_id == by.id))
+    mine = session.scalar(
+        select(Review.status).where(Review.paper_id == review.paper_id, Review.author_id == by.id)
+    )
     return mine is not None and mine != "draft"
 
 
@@ -59,10 +60,22 @@ def get_review(*, session: Session, by: Actor | None, review_id: int) -> Review:
 
 def hidden_count(*, session: Session, by: Actor, paper_id: int) -> int:
     """How many submitted reviews of a paper `by` cannot see yet (until submitting their own)."""
-    total = session.scalar(select(func.count()).select_from(Review).where(
-        Review.paper_id == paper_id, Review.status != "draft", Review.author_id != by.id)) or 0
-    seen = session.scalar(select(func.count()).select_from(Review).where(
-        Review.paper_id == paper_id, Review.author_id != by.id, visible_clause(by))) or 0
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .where(Review.paper_id == paper_id, Review.status != "draft", Review.author_id != by.id)
+        )
+        or 0
+    )
+    seen = (
+        session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .where(Review.paper_id == paper_id, Review.author_id != by.id, visible_clause(by))
+        )
+        or 0
+    )
     return total - seen
 
 
@@ -98,12 +111,20 @@ def find_reviews(*, session: Session, by: Actor | None, filters: Filters | None 
     """Reviews `by` may read, filtered by paper, member, status, week, tag, rating and text."""
     by = require_member(by)
     f = filters or Filters()
-    q = (select(Review, Paper, Member).join(Paper, Paper.id == Review.paper_id)
-         .join(Member, Member.id == Review.author_id).where(visible_clause(by))
-         .options(joinedload(Review.template_version))
-         .order_by(Review.updated_at.desc(), Review.id.desc()))
-    for col, value in ((Review.paper_id, f.paper_id), (Review.author_id, f.member_id),
-                       (Review.status, f.status), (Review.week_no, f.week_no)):
+    q = (
+        select(Review, Paper, Member)
+        .join(Paper, Paper.id == Review.paper_id)
+        .join(Member, Member.id == Review.author_id)
+        .where(visible_clause(by))
+        .options(joinedload(Review.template_version))
+        .order_by(Review.updated_at.desc(), Review.id.desc())
+    )
+    for col, value in (
+        (Review.paper_id, f.paper_id),
+        (Review.author_id, f.member_id),
+        (Review.status, f.status),
+        (Review.week_no, f.week_no),
+    ):
         if value is not None and value != "":
             q = q.where(col == value)
     needle = unicodedata.normalize("NFKC", f.text or "").casefold().strip()
@@ -115,9 +136,12 @@ def find_reviews(*, session: Session, by: Actor | None, filters: Filters | None 
         tag = f.tag.strip().lstrip("#").casefold()
         rows = [row for row in rows if tag in {t.casefold() for t in _tags_of(row.review)}]
     if f.rating_key and f.min_rating is not None:
-        rows = [row for row in rows
-                if isinstance(row.review.answers.get(f.rating_key), int)
-                and row.review.answers[f.rating_key] >= f.min_rating]
+        rows = [
+            row
+            for row in rows
+            if isinstance(row.review.answers.get(f.rating_key), int)
+            and row.review.answers[f.rating_key] >= f.min_rating
+        ]
     return rows
 
 

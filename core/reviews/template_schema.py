@@ -11,8 +11,16 @@ from pydantic_core import PydanticCustomError
 from core.errors import InvalidInput
 from core.i18n import translate
 
-FIELD_TYPES = ("short_text", "long_text", "rating", "single_select", "multi_select", "checkbox",
-               "url", "tags")
+FIELD_TYPES = (
+    "short_text",
+    "long_text",
+    "rating",
+    "single_select",
+    "multi_select",
+    "checkbox",
+    "url",
+    "tags",
+)
 SELECT_TYPES = ("single_select", "multi_select")
 MAX_FIELDS = 60
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -47,8 +55,9 @@ class FieldSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     key: str = Field(pattern=KEY_PATTERN)
-    type: Literal["short_text", "long_text", "rating", "single_select", "multi_select", "checkbox",
-                  "url", "tags"]
+    type: Literal[
+        "short_text", "long_text", "rating", "single_select", "multi_select", "checkbox", "url", "tags"
+    ]
     label_ko: str = Field(min_length=1, max_length=120)
     label_en: str = Field(min_length=1, max_length=120)
     help_ko: str = Field(default="", max_length=1000)
@@ -79,7 +88,8 @@ class FieldSpec(BaseModel):
                 raise _err("rev.schema.scale", min=self.scale_min, max=self.scale_max)
             values = [p.value for p in self.points]
             if len(set(values)) != len(values) or any(
-                    not self.scale_min <= v <= self.scale_max for v in values):
+                not self.scale_min <= v <= self.scale_max for v in values
+            ):
                 raise _err("rev.schema.points", min=self.scale_min, max=self.scale_max)
         elif self.points:
             raise _err("rev.schema.points_only_rating")
@@ -145,10 +155,15 @@ class SchemaError(InvalidInput):
         return head + " " + "; ".join(self.lines(lang))
 
 
-_PYDANTIC_KEYS = {"missing": "common.error.required", "string_too_short": "common.error.required",
-                  "string_too_long": "common.error.too_long", "literal_error": "rev.schema.bad_type",
-                  "string_pattern_mismatch": "rev.schema.key_pattern",
-                  "extra_forbidden": "rev.schema.unknown_attr", "too_short": "rev.schema.no_fields"}
+_PYDANTIC_KEYS = {
+    "missing": "common.error.required",
+    "string_too_short": "common.error.required",
+    "string_too_long": "common.error.too_long",
+    "literal_error": "rev.schema.bad_type",
+    "string_pattern_mismatch": "rev.schema.key_pattern",
+    "extra_forbidden": "rev.schema.unknown_attr",
+    "too_short": "rev.schema.no_fields",
+}
 
 
 def _where(loc: tuple, raw: Any) -> str:

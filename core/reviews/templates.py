@@ -49,8 +49,11 @@ def get_version(*, session: Session, template_id: int, number: int | None = None
     """A template's version `number` (the current one by default)."""
     template = get_template(session=session, template_id=template_id)
     number = number or template.current_version
-    version = session.scalar(select(TemplateVersion).where(
-        TemplateVersion.template_id == template_id, TemplateVersion.number == number))
+    version = session.scalar(
+        select(TemplateVersion).where(
+            TemplateVersion.template_id == template_id, TemplateVersion.number == number
+        )
+    )
     if version is None:
         raise NotFound()
     return version
@@ -65,8 +68,16 @@ def _names(name_ko: str, name_en: str, description_ko: str, description_en: str)
     }
 
 
-def create_template(*, session: Session, by: Actor | None, name_ko: str, name_en: str,
-                    fields: list, description_ko: str = "", description_en: str = "") -> ReviewTemplate:
+def create_template(
+    *,
+    session: Session,
+    by: Actor | None,
+    name_ko: str,
+    name_en: str,
+    fields: list,
+    description_ko: str = "",
+    description_en: str = "",
+) -> ReviewTemplate:
     """A leader creates a template (version 1) from a field list."""
     by = require_leader(by)
     names = _names(name_ko, name_en, description_ko, description_en)
@@ -74,15 +85,25 @@ def create_template(*, session: Session, by: Actor | None, name_ko: str, name_en
     template = ReviewTemplate(**names, current_version=1, created_by_id=by.id)
     session.add(template)
     session.flush()
-    session.add(TemplateVersion(template_id=template.id, number=1, fields=dump_fields(schema),
-                                created_by_id=by.id))
+    session.add(
+        TemplateVersion(template_id=template.id, number=1, fields=dump_fields(schema), created_by_id=by.id)
+    )
     session.flush()
     return template
 
 
-def update_template(*, session: Session, by: Actor | None, template_id: int, expected_version: int,
-                    name_ko: str, name_en: str, fields: list, description_ko: str = "",
-                    description_en: str = "") -> ReviewTemplate:
+def update_template(
+    *,
+    session: Session,
+    by: Actor | None,
+    template_id: int,
+    expected_version: int,
+    name_ko: str,
+    name_en: str,
+    fields: list,
+    description_ko: str = "",
+    description_en: str = "",
+) -> ReviewTemplate:
     """A leader edits a template: changed fields make a new version; old versions stay."""
     by = require_leader(by)
     template = get_template(session=session, template_id=template_id)
@@ -94,8 +115,14 @@ def update_template(*, session: Session, by: Actor | None, template_id: int, exp
     current = get_version(session=session, template_id=template_id)
     if new_fields != current.fields:
         template.current_version = current.number + 1
-        session.add(TemplateVersion(template_id=template.id, number=template.current_version,
-                                    fields=new_fields, created_by_id=by.id))
+        session.add(
+            TemplateVersion(
+                template_id=template.id,
+                number=template.current_version,
+                fields=new_fields,
+                created_by_id=by.id,
+            )
+        )
     session.flush()
     return template
 
@@ -105,9 +132,15 @@ def duplicate_template(*, session: Session, by: Actor | None, template_id: int) 
     require_leader(by)
     source = get_template(session=session, template_id=template_id)
     fields = get_version(session=session, template_id=template_id).fields
-    return create_template(session=session, by=by, name_ko=f"{source.name_ko} (사본)"[:100],
-                           name_en=f"{source.name_en} (copy)"[:100], fields=fields,
-                           description_ko=source.description_ko, description_en=source.description_en)
+    return create_template(
+        session=session,
+        by=by,
+        name_ko=f"{source.name_ko} (사본)"[:100],
+        name_en=f"{source.name_en} (copy)"[:100],
+        fields=fields,
+        description_ko=source.description_ko,
+        description_en=source.description_en,
+    )
 
 
 def set_archived(*, session: Session, by: Actor | None, template_id: int, archived: bool) -> ReviewTemplate:
@@ -122,9 +155,15 @@ def set_archived(*, session: Session, by: Actor | None, template_id: int, archiv
 def export_json(*, session: Session, template_id: int) -> str:
     """The template's current version as a JSON document."""
     template = get_template(session=session, template_id=template_id)
-    doc = {"format": EXPORT_FORMAT, "schema": 1, "name_ko": template.name_ko, "name_en": template.name_en,
-           "description_ko": template.description_ko, "description_en": template.description_en,
-           "fields": get_version(session=session, template_id=template_id).fields}
+    doc = {
+        "format": EXPORT_FORMAT,
+        "schema": 1,
+        "name_ko": template.name_ko,
+        "name_en": template.name_en,
+        "description_ko": template.description_ko,
+        "description_en": template.description_en,
+        "fields": get_version(session=session, template_id=template_id).fields,
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
@@ -138,16 +177,31 @@ def import_json(*, session: Session, by: Actor | None, data: bytes) -> ReviewTem
         raise InvalidInput("rev.error.json", detail=f"{exc.msg} (line {exc.lineno})") from exc
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise InvalidInput("rev.error.json_format")
-    return create_template(session=session, by=by, name_ko=str(doc.get("name_ko", "")),
-                           name_en=str(doc.get("name_en", "")), fields=doc.get("fields"),
-                           description_ko=str(doc.get("description_ko", "")),
-                           description_en=str(doc.get("description_en", "")))
+    return create_template(
+        session=session,
+        by=by,
+        name_ko=str(doc.get("name_ko", "")),
+        name_en=str(doc.get("name_en", "")),
+        fields=doc.get("fields"),
+        description_ko=str(doc.get("description_ko", "")),
+        description_en=str(doc.get("description_en", "")),
+    )
 
 
 # --- the leader's field table (st.data_editor rows) <-> field dicts --------------------------
 
-ROW_COLUMNS = ("key", "type", "label_ko", "label_en", "help_ko", "help_en", "required", "choices",
-               "scale_min", "scale_max")
+ROW_COLUMNS = (
+    "key",
+    "type",
+    "label_ko",
+    "label_en",
+    "help_ko",
+    "help_en",
+    "required",
+    "choices",
+    "scale_min",
+    "scale_max",
+)
 
 
 def format_choices(field: FieldSpec) -> str:
@@ -172,9 +226,20 @@ def fields_to_rows(fields: list) -> list[dict]:
     """Stored fields -> one flat row per field for the table editor."""
     rows = []
     for f in TemplateSchema.model_validate({"fields": fields}).fields:
-        rows.append({"key": f.key, "type": f.type, "label_ko": f.label_ko, "label_en": f.label_en,
-                     "help_ko": f.help_ko, "help_en": f.help_en, "required": f.required,
-                     "choices": format_choices(f), "scale_min": f.scale_min, "scale_max": f.scale_max})
+        rows.append(
+            {
+                "key": f.key,
+                "type": f.type,
+                "label_ko": f.label_ko,
+                "label_en": f.label_en,
+                "help_ko": f.help_ko,
+                "help_en": f.help_en,
+                "required": f.required,
+                "choices": format_choices(f),
+                "scale_min": f.scale_min,
+                "scale_max": f.scale_max,
+            }
+        )
     return rows
 
 
@@ -196,7 +261,9 @@ def rows_to_fields(rows: list[dict]) -> list[dict]:
         field.update(type=ftype, required=bool(row.get("required")))
         choices = parse_choices(str(row.get("choices") or ""))
         if ftype == "rating":
-            field.update(scale_min=_int_or(row.get("scale_min"), 1), scale_max=_int_or(row.get("scale_max"), 5))
+            field.update(
+                scale_min=_int_or(row.get("scale_min"), 1), scale_max=_int_or(row.get("scale_max"), 5)
+            )
             field["points"] = [{**c, "value": _int_or(c["value"], c["value"])} for c in choices]
         elif ftype in SELECT_TYPES or choices:
             field["choices"] = choices

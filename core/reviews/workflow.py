@@ -23,23 +23,29 @@ from db.models.reviews import Assignment, Paper, Review, ReviewComment, ReviewDr
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("draft", "submit"): "submitted",
     ("returned", "resubmit"): "resubmitted",
-    ("submitted", "revise"): "submitted",      # an edit after submitting: a new revision
+    ("submitted", "revise"): "submitted",  # an edit after submitting: a new revision
     ("resubmitted", "revise"): "resubmitted",
     ("submitted", "return"): "returned",
     ("resubmitted", "return"): "returned",
     ("submitted", "approve"): "approved",
     ("resubmitted", "approve"): "approved",
 }
-ACTION_ROLE = {"submit": "author", "resubmit": "author", "revise": "author",
-               "return": "leader", "approve": "leader"}
+ACTION_ROLE = {
+    "submit": "author",
+    "resubmit": "author",
+    "revise": "author",
+    "return": "leader",
+    "approve": "leader",
+}
 EDITABLE = ("draft", "submitted", "returned", "resubmitted")
 MAX_COMMENT = 10_000
 
 
 def commit_action(status: str) -> str | None:
     """The author's save-and-send action in `status` (submit / resubmit / revise), if any."""
-    return {"draft": "submit", "returned": "resubmit", "submitted": "revise",
-            "resubmitted": "revise"}.get(status)
+    return {"draft": "submit", "returned": "resubmit", "submitted": "revise", "resubmitted": "revise"}.get(
+        status
+    )
 
 
 def _check_transition(by: Actor, review: Review, action: str) -> str:
@@ -55,8 +61,14 @@ def _check_transition(by: Actor, review: Review, action: str) -> str:
     return target
 
 
-def start_review(*, session: Session, by: Actor | None, paper_id: int, template_id: int | None = None,
-                 week_no: int | None = None) -> Review:
+def start_review(
+    *,
+    session: Session,
+    by: Actor | None,
+    paper_id: int,
+    template_id: int | None = None,
+    week_no: int | None = None,
+) -> Review:
     """The actor's review of a paper: the existing one, or a new draft on a template's current
     version (the assignment's template and week when the paper was assigned)."""
     by = require_member(by)
@@ -65,8 +77,9 @@ def start_review(*, session: Session, by: Actor | None, paper_id: int, template_
         return existing
     if session.get(Paper, paper_id) is None:
         raise NotFound()
-    assignment = session.scalar(select(Assignment).where(
-        Assignment.paper_id == paper_id, Assignment.member_id == by.id))
+    assignment = session.scalar(
+        select(Assignment).where(Assignment.paper_id == paper_id, Assignment.member_id == by.id)
+    )
     if template_id is None and assignment is not None:
         template_id = assignment.template_id
     if template_id is None:
@@ -77,8 +90,15 @@ def start_review(*, session: Session, by: Actor | None, paper_id: int, template_
     if week_no is None and assignment is not None:
         week_no = assignment.week_no
     version = get_version(session=session, template_id=template_id)
-    review = Review(paper_id=paper_id, author_id=by.id, template_version_id=version.id,
-                    status="draft", answers={}, search_text="", week_no=week_no)
+    review = Review(
+        paper_id=paper_id,
+        author_id=by.id,
+        template_version_id=version.id,
+        status="draft",
+        answers={},
+        search_text="",
+        week_no=week_no,
+    )
     review.draft = ReviewDraft(answers={})
     session.add(review)
     session.flush()
@@ -97,8 +117,9 @@ def _own_editable(session: Session, by: Actor | None, review_id: int) -> Review:
     return review
 
 
-def save_draft(*, session: Session, by: Actor | None, review_id: int, answers: dict,
-               expected_version: int) -> ReviewDraft:
+def save_draft(
+    *, session: Session, by: Actor | None, review_id: int, answers: dict, expected_version: int
+) -> ReviewDraft:
     """Autosave the author's working copy. A save begun from an older copy (another tab or
     device saved since) is refused with StaleEdit carrying the newer answers."""
     review = _own_editable(session, by, review_id)
@@ -112,8 +133,15 @@ def save_draft(*, session: Session, by: Actor | None, review_id: int, answers: d
     return draft
 
 
-def commit_review(*, session: Session, by: Actor | None, review_id: int, answers: dict,
-                  expected_version: int, action: str | None = None) -> Review:
+def commit_review(
+    *,
+    session: Session,
+    by: Actor | None,
+    review_id: int,
+    answers: dict,
+    expected_version: int,
+    action: str | None = None,
+) -> Review:
     """Save the working copy and send it: submit a draft, resubmit a returned review, or record
     a new revision of a submitted one (`action` defaults to the one the status calls for).
     Required fields are checked, every problem listed."""
@@ -123,13 +151,16 @@ def commit_review(*, session: Session, by: Actor | None, review_id: int, answers
         raise InvalidInput("rev.error.transition", action=action, status=review.status)
     target = _check_transition(by, review, action)
     schema = schema_of(review.template_version)
-    draft = save_draft(session=session, by=by, review_id=review_id, answers=answers,
-                       expected_version=expected_version)
+    draft = save_draft(
+        session=session, by=by, review_id=review_id, answers=answers, expected_version=expected_version
+    )
     complete = ans.check_complete(schema, draft.answers)
     if action == "revise" and complete == review.answers:
         return review  # nothing changed: no empty revision
-    number = (session.scalar(select(func.max(ReviewRevision.number))
-                             .where(ReviewRevision.review_id == review.id)) or 0) + 1
+    number = (
+        session.scalar(select(func.max(ReviewRevision.number)).where(ReviewRevision.review_id == review.id))
+        or 0
+    ) + 1
     now = utcnow()
     review.answers = complete
     review.search_text = ans.search_text(schema, complete)
@@ -137,8 +168,9 @@ def commit_review(*, session: Session, by: Actor | None, review_id: int, answers
     review.updated_at = now
     if action in ("submit", "resubmit"):
         review.submitted_at = now
-    session.add(ReviewRevision(review_id=review.id, number=number, answers=complete, status=target,
-                               created_at=now))
+    session.add(
+        ReviewRevision(review_id=review.id, number=number, answers=complete, status=target, created_at=now)
+    )
     session.flush()
     return review
 
@@ -223,17 +255,40 @@ def set_lab_run(*, session: Session, by: Actor | None, review_id: int, run_id: i
 def revisions(*, session: Session, by: Actor | None, review_id: int) -> list[ReviewRevision]:
     """A review's revisions, oldest first (for anyone who may see the review)."""
     get_review(session=session, by=by, review_id=review_id)
-    return list(session.scalars(select(ReviewRevision).where(ReviewRevision.review_id == review_id)
-                                .order_by(ReviewRevision.number)))
+    return list(
+        session.scalars(
+            select(ReviewRevision)
+            .where(ReviewRevision.review_id == review_id)
+            .order_by(ReviewRevision.number)
+        )
+    )
 
 
 def comments(*, session: Session, by: Actor | None, review_id: int) -> list[ReviewComment]:
     """A review's comment thread, oldest first."""
     get_review(session=session, by=by, review_id=review_id)
-    return list(session.scalars(select(ReviewComment).where(ReviewComment.review_id == review_id)
-                                .order_by(ReviewComment.created_at, ReviewComment.id)))
+    return list(
+        session.scalars(
+            select(ReviewComment)
+            .where(ReviewComment.review_id == review_id)
+            .order_by(ReviewComment.created_at, ReviewComment.id)
+        )
+    )
 
 
-__all__ = ["ACTION_ROLE", "TRANSITIONS", "add_comment", "approve_review", "can_view", "comments",
-           "commit_action", "commit_review", "rate_helpfulness", "return_review", "revisions",
-           "save_draft", "set_lab_run", "start_review"]
+__all__ = [
+    "ACTION_ROLE",
+    "TRANSITIONS",
+    "add_comment",
+    "approve_review",
+    "can_view",
+    "comments",
+    "commit_action",
+    "commit_review",
+    "rate_helpfulness",
+    "return_review",
+    "revisions",
+    "save_draft",
+    "set_lab_run",
+    "start_review",
+]

@@ -90,7 +90,8 @@ class Seminar(Base):
     slides_url: Mapped[str] = mapped_column(String(2000), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     week_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cur_weeks.id", ondelete="SET NULL"), nullable=True)
+        ForeignKey("cur_weeks.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     presenter: Mapped[Member | None] = relationship(Member, lazy="joined")
     week: Mapped[Week | None] = relationship(Week, lazy="joined")
@@ -106,8 +107,7 @@ class Attendance(Base):
     __table_args__ = (UniqueConstraint("seminar_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seminar_id: Mapped[int] = mapped_column(ForeignKey("cur_seminars.id", ondelete="CASCADE"),
-                                            index=True)
+    seminar_id: Mapped[int] = mapped_column(ForeignKey("cur_seminars.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     status: Mapped[str] = mapped_column(String(10))
     self_checked_in: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -123,9 +123,11 @@ class Question(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     week_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cur_weeks.id", ondelete="CASCADE"), nullable=True, index=True)
+        ForeignKey("cur_weeks.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     seminar_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cur_seminars.id", ondelete="CASCADE"), nullable=True, index=True)
+        ForeignKey("cur_seminars.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
@@ -144,8 +146,7 @@ class Answer(Base):
     __tablename__ = "cur_answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("cur_questions.id", ondelete="CASCADE"),
-                                             index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("cur_questions.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     body: Mapped[str] = mapped_column(Text)
     accepted: Mapped[bool] = mapped_column(Boolean, default=False)

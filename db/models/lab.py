@@ -26,9 +26,9 @@ class LabRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[str] = mapped_column(String(20), index=True)       # rnn | lstm | gru | transformer
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # rnn | lstm | gru | transformer
     task: Mapped[str] = mapped_column(String(20), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)     # RUN_STATUSES
+    status: Mapped[str] = mapped_column(String(20), index=True)  # RUN_STATUSES
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
     config_hash: Mapped[str] = mapped_column(String(64))
     seed: Mapped[int] = mapped_column(Integer)
@@ -44,7 +44,8 @@ class LabRun(Base):
     n_params: Mapped[int] = mapped_column(Integer, default=0)
     # Guests may train (a shared seminar link): their runs have no owner.
     created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True)
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     checkpoint: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -32,8 +32,9 @@ class Paper(Base):
     arxiv_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     doi: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     bibtex: Mapped[str] = mapped_column(Text, default="")
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
-                                                    nullable=True)
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -52,13 +53,15 @@ class ReviewTemplate(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
-                                                      nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     versions: Mapped[list[TemplateVersion]] = relationship(
-        back_populates="template", order_by="TemplateVersion.number")
+        back_populates="template", order_by="TemplateVersion.number"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -73,8 +76,9 @@ class TemplateVersion(Base):
     template_id: Mapped[int] = mapped_column(ForeignKey("review_templates.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     fields: Mapped[list] = mapped_column(JSON)  # validated by core.reviews.templates.TemplateSchema
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
-                                                      nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     template: Mapped[ReviewTemplate] = relationship(back_populates="versions")
@@ -114,8 +118,7 @@ class ReviewDraft(Base):
 
     __tablename__ = "review_drafts"
 
-    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -146,8 +149,9 @@ class ReviewComment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
-                                                  nullable=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+    )
     kind: Mapped[str] = mapped_column(String(10), default="comment")  # comment | return | approve
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -163,9 +167,11 @@ class Assignment(Base):
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     template_id: Mapped[int | None] = mapped_column(
-        ForeignKey("review_templates.id", ondelete="SET NULL"), nullable=True)
+        ForeignKey("review_templates.id", ondelete="SET NULL"), nullable=True
+    )
     due_on: Mapped[date] = mapped_column(Date)
     week_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
-                                                       nullable=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

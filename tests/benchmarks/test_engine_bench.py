@@ -13,9 +13,20 @@ from core.lab.tasks import make_task
 
 pytestmark = pytest.mark.slow  # the module's fixture runs every benchmark section (~1 min under load)
 
-TINY = bench.Plan(train_steps=3, warmup_steps=1, converge_max_steps=4, eval_every=2, decode_batch=4,
-                  decode_lens=(3, 5), decode_repeats=1, memory_steps=2, overhead_steps=3, overhead_repeats=2,
-                  poll_s=0.01, threads_steps=3)
+TINY = bench.Plan(
+    train_steps=3,
+    warmup_steps=1,
+    converge_max_steps=4,
+    eval_every=2,
+    decode_batch=4,
+    decode_lens=(3, 5),
+    decode_repeats=1,
+    memory_steps=2,
+    overhead_steps=3,
+    overhead_repeats=2,
+    poll_s=0.01,
+    threads_steps=3,
+)
 
 
 def _positive(row: dict, *keys: str) -> None:
@@ -26,8 +37,12 @@ def _positive(row: dict, *keys: str) -> None:
 @pytest.fixture(scope="module")
 def result():
     lines = []
-    out = bench.run(TINY, ("train", "attention", "converge", "decode", "memory", "overhead"), device="cpu",
-                    log=lines.append)
+    out = bench.run(
+        TINY,
+        ("train", "attention", "converge", "decode", "memory", "overhead"),
+        device="cpu",
+        log=lines.append,
+    )
     out["_log"] = "\n".join(lines)
     return out
 
@@ -39,7 +54,9 @@ def test_train_rows_for_every_kind(result):
     for r in result["train"]:
         _positive(r, "ours_steps_s", "ref_steps_s", "ratio", "ours_ms", "ref_ms")
     # the Transformer is measured at 1 thread (a Lab job) and at torch's default (the cores) too
-    assert {r["threads"] for r in result["train"] if r["model"] == "transformer"} == set(bench._thread_counts())
+    assert {r["threads"] for r in result["train"] if r["model"] == "transformer"} == set(
+        bench._thread_counts()
+    )
     assert torch.get_num_threads() == threads  # the section restores the setting
 
 

@@ -61,12 +61,17 @@ def test_sqlite_file_copy_restores_into_postgres_or_sqlite(db, tmp_path):
     assert {"boss", "kim", "demo.hayeon"} <= names
 
 
-@pytest.mark.parametrize("payload", [
-    b"not json at all",
-    b'{"format": "something-else", "tables": {}}',
-    json.dumps({"format": "study-dashboard-backup", "version": 1, "schema": [], "tables": {"evil": {}}}).encode(),
-    b"\x89PNG\r\n\x1a\n\x00\x00",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json at all",
+        b'{"format": "something-else", "tables": {}}',
+        json.dumps(
+            {"format": "study-dashboard-backup", "version": 1, "schema": [], "tables": {"evil": {}}}
+        ).encode(),
+        b"\x89PNG\r\n\x1a\n\x00\x00",
+    ],
+)
 def test_malformed_or_foreign_files_change_nothing(db, payload):
     with db.write() as s:
         run_seeds(s)

@@ -33,7 +33,10 @@ def test_each_catalog_is_complete_and_keeps_to_its_namespace():
         assert set(mod.KO) == set(mod.EN), (name, sorted(set(mod.KO) ^ set(mod.EN))[:5])
         want = next((p for mod_name, p in prefix.items() if name.startswith(mod_name)), None)
         if want:
-            assert all(k.startswith(want) for k in mod.KO), (name, [k for k in mod.KO if not k.startswith(want)][:5])
+            assert all(k.startswith(want) for k in mod.KO), (
+                name,
+                [k for k in mod.KO if not k.startswith(want)][:5],
+            )
         else:  # the shell's catalog holds no feature's keys
             assert not [k for k in mod.KO if k.startswith(("cur.", "rev.", "lab."))], name
 
@@ -62,6 +65,9 @@ def test_every_literal_key_used_in_code_exists():
 
 
 def test_translate_formats_and_falls_back():
-    assert translate("common.auth.locked", "en", seconds=30) == "Too many failed sign-ins. Try again in 30 seconds."
+    assert (
+        translate("common.auth.locked", "en", seconds=30)
+        == "Too many failed sign-ins. Try again in 30 seconds."
+    )
     assert "30" in translate("common.auth.locked", "ko", seconds=30)
     assert translate("no.such.key", "en") == "no.such.key"

@@ -68,7 +68,8 @@ def test_url_resolution_order(tmp_path, monkeypatch):
     assert resolve_url(tmp_path).startswith("sqlite:///")
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "secrets.toml").write_text(
-        '[connections.study]\nurl = "postgresql://u@h/db"\n', encoding="utf-8")
+        '[connections.study]\nurl = "postgresql://u@h/db"\n', encoding="utf-8"
+    )
     assert resolve_url(tmp_path) == "postgresql://u@h/db"
     monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/x.db")
     assert resolve_url(tmp_path) == "sqlite:////tmp/x.db"

@@ -26,13 +26,18 @@ def pytest_collection_modifyitems(config, items):
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.e2e)
             if not Path(CHROMIUM).exists():
-                item.add_marker(pytest.mark.skip(reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"))
+                item.add_marker(
+                    pytest.mark.skip(reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
+                )
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-dev-shm-usage"],
+    }
 
 
 @pytest.fixture(scope="session")

@@ -22,12 +22,15 @@ def test_member_writes_a_note_and_answers_a_question(page: Page, live_app):
 
     open_nav(page, "커리큘럼")
     expect(page.get_by_role("heading", name="1주차 · 신경망 기초: MLP, CNN, RNN")).to_be_visible()
-    expect(page.get_by_text("모델 실험실에서 직접 해 보기").first).to_be_visible()  # Lab link (or its caption)
+    expect(
+        page.get_by_text("모델 실험실에서 직접 해 보기").first
+    ).to_be_visible()  # Lab link (or its caption)
 
     page.get_by_text("노트 쓰기").click()
     page.get_by_label("노트 제목").fill("브라우저에서 쓴 노트")
     page.get_by_role("textbox", name="본문 (Markdown과 LaTeX 수식)").fill(
-        "은닉 상태: $h_t = \\tanh(W h_{t-1} + U x_t)$")
+        "은닉 상태: $h_t = \\tanh(W h_{t-1} + U x_t)$"
+    )
     page.get_by_role("button", name="노트 저장").click()
     wait_idle(page)
     # Each note is a bordered container keyed cur_note_card_<id> (Streamlit 1.67 has no
@@ -47,7 +50,9 @@ def test_member_writes_a_note_and_answers_a_question(page: Page, live_app):
     page.get_by_role("button", name="답변 달기").first.click()
     wait_idle(page)
     # The question stays open (its label now counts one more answer) and shows the new answer typeset.
-    answer = page.get_by_test_id("stMarkdownContainer").filter(has_text="학습된 위치 임베딩과 비교해 보면 좋아요")
+    answer = page.get_by_test_id("stMarkdownContainer").filter(
+        has_text="학습된 위치 임베딩과 비교해 보면 좋아요"
+    )
     expect(answer.first).to_be_visible()
     expect(answer.first.locator(".katex").first).to_be_visible()
     expect(page.locator("[class*='st-key-cur_ans_'] textarea").first).to_have_value("")  # answer box emptied

@@ -12,8 +12,10 @@ def test_home_renders_korean_with_hangul_font(page: Page, live_app, tmp_path):
     # The served NanumGothic face is loaded and covers Hangul (the default font has none).
     page.wait_for_function("document.fonts.status === 'loaded'")
     assert page.evaluate("document.fonts.check('16px nanum', '스터디')")
-    loaded = page.evaluate("[...document.fonts].filter(f => f.family.replace(/\"/g,'') === 'nanum' "
-                           "&& f.status === 'loaded').length")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.family.replace(/\"/g,'') === 'nanum' "
+        "&& f.status === 'loaded').length"
+    )
     assert loaded >= 1
     family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "nanum" in family

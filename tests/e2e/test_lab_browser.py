@@ -24,7 +24,12 @@ def _drawn_charts(page: Page) -> int:
 
 def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live_app, tmp_path):
     seed = fresh_seed()  # a fresh config, so no stored run offers an instant replay
-    goto(page, live_app, "lab", f"tab=rnn&task=copy&seq_len=5&steps=60&eval_every=20&probe_every=20&seed={seed}")
+    goto(
+        page,
+        live_app,
+        "lab",
+        f"tab=rnn&task=copy&seq_len=5&steps=60&eval_every=20&probe_every=20&seed={seed}",
+    )
     expect(page.get_by_role("heading", name="모델 실험실").first).to_be_visible()
     # the link restored the tab's config (a guest, no sign-in)
     expect(page.get_by_role("tab", name="RNN", selected=True)).to_be_visible()
@@ -32,10 +37,13 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
 
     page.get_by_role("button", name="학습 시작").click()
     expect(page.get_by_text("완료:").first).to_be_visible(timeout=60_000)
-    page.wait_for_function(f"document.querySelectorAll(\"{CHART}\").length >= 3", timeout=20_000)
-    page.wait_for_function(f"""[...document.querySelectorAll("{CHART}")].filter(el => {{
+    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 3', timeout=20_000)
+    page.wait_for_function(
+        f"""[...document.querySelectorAll("{CHART}")].filter(el => {{
         const g = el.querySelector('canvas, svg'); return g && g.getBoundingClientRect().width > 20;
-    }}).length >= 3""", timeout=20_000)
+    }}).length >= 3""",
+        timeout=20_000,
+    )
     assert _drawn_charts(page) >= 3  # loss, accuracy and the attention heatmap
     expect(page.get_by_text("프로브 입력:").first).to_be_visible()
     page.wait_for_url("**run=**", timeout=10_000)  # the finished run is stored; the address links to it

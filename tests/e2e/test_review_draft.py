@@ -23,8 +23,15 @@ def _arrange(live_app) -> int:
         member_id = next(m.id for m in members.list_members(session=s) if m.username == live_app.member)
         paper, _ = papers.add_paper(session=s, by=leader, data=PaperData(title="E2E Draft Paper"))
         tid = templates.list_templates(session=s)[0].id
-        assignments.assign(session=s, by=leader, paper_id=paper.id, member_ids=[member_id],
-                           due_on=date.today() + timedelta(days=3), week_no=2, template_id=tid)
+        assignments.assign(
+            session=s,
+            by=leader,
+            paper_id=paper.id,
+            member_ids=[member_id],
+            due_on=date.today() + timedelta(days=3),
+            week_no=2,
+            template_id=tid,
+        )
         return paper.id
 
 

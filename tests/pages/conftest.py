@@ -59,8 +59,9 @@ def run_page(db, monkeypatch):
     """run_page("views/x.py", actor=..., lang="en", state={...}, query={...}) -> AppTest after run()."""
     monkeypatch.setenv("DATABASE_URL", db.url)
 
-    def _run(page: str, *, actor=None, lang: str = "ko", state: dict | None = None,
-             query: dict | None = None) -> AppTest:
+    def _run(
+        page: str, *, actor=None, lang: str = "ko", state: dict | None = None, query: dict | None = None
+    ) -> AppTest:
         at = AppTest.from_file(HARNESS, default_timeout=TIMEOUT)
         at.session_state["_harness_page"] = page
         at.session_state["lang_choice"] = lang

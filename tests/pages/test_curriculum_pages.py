@@ -40,7 +40,10 @@ def test_leader_creates_a_week_with_a_material(run_page, db):
     with db.read() as s:
         [week] = cur.list_weeks(session=s)
     assert (week.title_en, week.lab_preset, cur.tag_list(week.tags)) == (
-        "The Transformer", "transformer_reverse", ["attention", "transformer"])
+        "The Transformer",
+        "transformer_reverse",
+        ["attention", "transformer"],
+    )
     at.text_input(key="cur_mat_title").input("Attention Is All You Need")
     at.text_input(key="cur_mat_url").input("file:///etc/passwd")
     button(at, "Add material").click().run()
@@ -56,8 +59,14 @@ def test_leader_corrects_a_material_and_a_stale_save_shows_the_newer_one(run_pag
     leader = make_leader(db)
     w = _week(db, leader)
     with db.write() as s:
-        mid = cur.add_material(session=s, by=leader, week_id=w.id, kind="link", title="Atention paper",
-                               url="https://arxiv.org/abs/1706.03762").id
+        mid = cur.add_material(
+            session=s,
+            by=leader,
+            week_id=w.id,
+            kind="link",
+            title="Atention paper",
+            url="https://arxiv.org/abs/1706.03762",
+        ).id
     at = run_page("views/curriculum.py", actor=leader, lang="en")
     at.text_input(key=f"cur_mat_{mid}_title").set_value("Attention Is All You Need")
     at.selectbox(key=f"cur_mat_{mid}_kind").set_value("paper")
@@ -67,8 +76,14 @@ def test_leader_corrects_a_material_and_a_stale_save_shows_the_newer_one(run_pag
     # the form reopens on the saved values; another leader then saves first
     at.text_input(key=f"cur_mat_{mid}_note").set_value("read sections 3.2-3.5")
     with db.write() as s:
-        cur.update_material(session=s, by=leader, material_id=mid, kind="paper", title="Attention (Vaswani 2017)",
-                            url="https://arxiv.org/abs/1706.03762")
+        cur.update_material(
+            session=s,
+            by=leader,
+            material_id=mid,
+            kind="paper",
+            title="Attention (Vaswani 2017)",
+            url="https://arxiv.org/abs/1706.03762",
+        )
     at.button(key=f"FormSubmitter:cur_mat_edit_{mid}-Save").click().run()
     assert "Someone else saved first" in at.error[0].value
     assert "Attention (Vaswani 2017)" in texts(at)  # the newer version is shown
@@ -119,8 +134,14 @@ def test_member_adds_a_note_and_stale_edit_keeps_their_text(run_page, db):
     # The member opens the edit form; meanwhile another tab saves a newer version.
     at.text_area(key=f"cur_note_b_{note.id}").input("내가 고친 본문")
     with db.write() as s:
-        cur.update_note(session=s, by=member, note_id=note.id, expected_version=note.version,
-                        title=note.title, body="다른 탭에서 먼저 저장")
+        cur.update_note(
+            session=s,
+            by=member,
+            note_id=note.id,
+            expected_version=note.version,
+            title=note.title,
+            body="다른 탭에서 먼저 저장",
+        )
     button(at, "Save note").click().run()
     assert "saved first" in at.error[0].value or "newer" in at.error[0].value.lower()
     assert "다른 탭에서 먼저 저장" in texts(at)
@@ -136,7 +157,9 @@ def test_member_imports_a_pasted_note_with_preview(run_page, db):
     member = make_member(db, "minjun", by=leader)
     w = _week(db, leader)
     at = run_page("views/curriculum.py", actor=member, lang="en")
-    at.text_area(key="cur_import_paste").input("# RNN 정리\n- 점화식 : $\nh_t = \\tanh(W h_{t-1} + U x_t)\n$ 이다<br>끝")
+    at.text_area(key="cur_import_paste").input(
+        "# RNN 정리\n- 점화식 : $\nh_t = \\tanh(W h_{t-1} + U x_t)\n$ 이다<br>끝"
+    )
     button(at, "Clean up and preview").click().run()
     assert not at.exception
     assert "split across lines" in at.info[0].value
@@ -175,8 +198,9 @@ def test_attendance_check_in_and_leader_marks(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", "이민준", by=leader)
     with db.write() as s:
-        sem = seminars.create_seminar(session=s, by=leader, title="지금 하는 세미나",
-                                      starts_at=utcnow() - timedelta(minutes=5))
+        sem = seminars.create_seminar(
+            session=s, by=leader, title="지금 하는 세미나", starts_at=utcnow() - timedelta(minutes=5)
+        )
     at = run_page("views/seminars.py", actor=member, lang="en")
     at.button(key="cur_checkin").click().run()
     assert not at.exception
@@ -225,7 +249,9 @@ def test_retros_page_respects_visibility(run_page, db, run_app):
     b = make_member(db, "seoyeon", "박서연", by=leader)
     w = _week(db, leader)
     with db.write() as s:
-        retros.save(session=s, by=b, week_id=w.id, body="비공개 회고", visibility="leaders", expected_version=None)
+        retros.save(
+            session=s, by=b, week_id=w.id, body="비공개 회고", visibility="leaders", expected_version=None
+        )
     at = run_page("views/retros.py", actor=a, lang="en")
     at.text_area(key=f"cur_retro_body_{w.id}").input("공유하는 회고")
     at.radio(key=f"cur_retro_vis_{w.id}").set_value("group")
@@ -235,6 +261,7 @@ def test_retros_page_respects_visibility(run_page, db, run_app):
     at = run_page("views/retros.py", actor=leader)
     assert "비공개 회고" in texts(at) and "공유하는 회고" in texts(at)
     import pytest
+
     with pytest.raises(ValueError):  # guests cannot reach the page at all
         run_app().switch_page("views/retros.py").run()
 
@@ -242,8 +269,9 @@ def test_retros_page_respects_visibility(run_page, db, run_app):
 def test_home_shows_the_next_seminar(run_app, db):
     leader = make_leader(db)
     with db.write() as s:
-        seminars.create_seminar(session=s, by=leader, title="다음 주 세미나",
-                                starts_at=utcnow() + timedelta(days=2))
+        seminars.create_seminar(
+            session=s, by=leader, title="다음 주 세미나", starts_at=utcnow() + timedelta(days=2)
+        )
     at = run_app()  # the real router: Home links to every page registered for a guest
     assert not at.exception
     assert "다음 주 세미나" in texts(at)

@@ -18,6 +18,10 @@ def test_view_renders_for_allowed_roles(spec, run_page, run_app, db):
     for actor in roles:
         for lang in ("ko", "en"):
             # Home links to every page the role may open: run it through the real router.
-            at = run_app(actor=actor, lang=lang) if spec.default else run_page(spec.path, actor=actor, lang=lang)
+            at = (
+                run_app(actor=actor, lang=lang)
+                if spec.default
+                else run_page(spec.path, actor=actor, lang=lang)
+            )
             assert not at.exception, (spec.path, actor and actor.role, lang, at.exception)
             assert at.title or at.header or at.subheader, f"{spec.path} drew no heading"

@@ -19,14 +19,21 @@ TIMEOUT_S = 30
 
 def tiny(tab: str = "rnn", steps: int = 30, **extra) -> dict[str, str]:
     """Query for a tiny run with a fresh seed (no stored run offers an instant replay)."""
-    q = {"tab": tab, "steps": str(steps), "seq_len": "5", "eval_every": "10", "probe_every": "10",
-         "seed": str(fresh_seed())}
+    q = {
+        "tab": tab,
+        "steps": str(steps),
+        "seq_len": "5",
+        "eval_every": "10",
+        "probe_every": "10",
+        "seed": str(fresh_seed()),
+    }
     q.update({k: str(v) for k, v in extra.items()})
     return q
 
 
 def poll(at, until, timeout: float = TIMEOUT_S):
     """Rerun (what the 0.5 s fragment does in a browser) until `until(at)` holds."""
+
     def rerun():
         at.run()
         assert not at.exception, at.exception
@@ -53,7 +60,12 @@ def test_member_trains_a_tiny_run_and_it_is_stored(run_page, db):
     rid = int(dict(at.query_params)["run"])  # the address bar now links to the stored run
     with db.read() as s:
         run = lab_runs.get_run(session=s, run_id=rid)
-        assert (run.kind, run.status, run.steps_done, run.created_by_id) == ("lstm", "finished", 30, member.id)
+        assert (run.kind, run.status, run.steps_done, run.created_by_id) == (
+            "lstm",
+            "finished",
+            30,
+            member.id,
+        )
         assert [p["step"] for p in run.probes["snapshots"]] == [0, 10, 20, 30]
         assert lab_runs.checkpoint_bytes(session=s, run_id=rid)
     # after training: gates of the trained LSTM over the probe and gradient norms per encoder step
@@ -75,6 +87,7 @@ def test_guest_run_is_stored_without_owner_and_progress_is_shown(run_page, db):
     def progressed(a):
         seen.extend(progress_texts(a))
         return a.success
+
     poll(at, progressed)
     assert any(t.startswith("Step ") and "steps/s" in t and "left" in t for t in seen), seen
     with db.read() as s:
@@ -154,8 +167,13 @@ def test_diverged_run_names_the_step_and_suggests_a_lower_rate(run_page, db):
     from core.lab.runs import RunRecord
 
     cfg = replace(TINY_RNN, lr=0.5)
-    record = RunRecord(config=to_dict(cfg), status="diverged", step=7, metrics={},
-                       curves={"step": list(range(1, 8)), "loss": [2.0, 3.0, 5.0, 9.0, 14.0, 19.0, 25.0]})
+    record = RunRecord(
+        config=to_dict(cfg),
+        status="diverged",
+        step=7,
+        metrics={},
+        curves={"step": list(range(1, 8)), "loss": [2.0, 3.0, 5.0, 9.0, 14.0, 19.0, 25.0]},
+    )
     rid = store(db, record)
     at = run_page(LAB, lang="en", query={"run": str(rid)})
     msg = [e.value for e in at.error]
@@ -167,7 +185,9 @@ def test_a_live_run_that_diverges_says_so_and_is_stored(run_page, db):
     at.button(key="lab_rnn_train").click().run()
     poll(at, lambda a: a.error)
     (msg,) = [e.value for e in at.error]
-    assert msg.startswith("The loss diverged at step ") and "learning rate (1) is too high: try about 0.1" in msg
+    assert (
+        msg.startswith("The loss diverged at step ") and "learning rate (1) is too high: try about 0.1" in msg
+    )
     with db.read() as s:
         (run,) = lab_runs.list_runs(session=s)
     assert run.status == "diverged" and run.steps_done < 150

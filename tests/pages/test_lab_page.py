@@ -176,7 +176,10 @@ def test_presenter_mode_moves_settings_below_and_enlarges_type(run_page):
     keys = {n.key for n in at.number_input}
     assert "lab_transformer_seq_len" not in keys and "lab_transformer_steps" in keys
     at.toggle(key="lab_presenter").set_value(False).run()
-    assert at.number_input(key="lab_transformer_seq_len").value == PRESETS["transformer_reverse"].configs["transformer"].seq_len
+    assert (
+        at.number_input(key="lab_transformer_seq_len").value
+        == PRESETS["transformer_reverse"].configs["transformer"].seq_len
+    )
 
 
 def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny_record):
@@ -194,8 +197,13 @@ def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny
     assert "Transformer on reverse" in links
     assert any(k.startswith(f"#{rid} RNN · reverse") for k in links), links
     code = "import sys, ui.lab.home; print('TORCH' if 'torch' in sys.modules else 'CLEAN')"
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.stdout.strip() == "CLEAN", out.stderr
 
 
@@ -203,8 +211,14 @@ def test_transformer_attention_kinds_layers_heads_and_grid(run_page, db):
     from core.lab.snapshots import record_of_events
     from core.lab.train import train
 
-    cfg = replace(tab_default("transformer"), steps=2, seq_len=4, eval_every=2, probe_every=2,
-                  **{"model.d_model": 16, "model.d_ff": 16, "model.n_heads": 2})
+    cfg = replace(
+        tab_default("transformer"),
+        steps=2,
+        seq_len=4,
+        eval_every=2,
+        probe_every=2,
+        **{"model.d_model": 16, "model.d_ff": 16, "model.n_heads": 2},
+    )
     rid = store(db, record_of_events(cfg, train(cfg)))
     at = run_page(LAB, lang="en", query={"run": str(rid)})
     assert at.session_state["lab_tab"] == "Transformer"
@@ -235,8 +249,9 @@ def test_owner_edits_title_and_notes_and_a_stale_save_keeps_their_text(run_page,
         assert (run.title, run.notes) == ("Baseline", "Attention forms at step **10**.")
     # someone else saves in between: this save is refused, the newer text shown, ours kept
     with db.write() as s:
-        lab_runs.update_run(session=s, by=alice, run_id=rid, expected_version=run.version,
-                            title="Other tab", notes="")
+        lab_runs.update_run(
+            session=s, by=alice, run_id=rid, expected_version=run.version, title="Other tab", notes=""
+        )
     at.text_input(key=f"lab_run_title_{rid}").input("Mine")
     at.button(key=f"FormSubmitter:lab_run_edit_{rid}-Save").click().run()
     assert any("Someone else saved first" in e.value for e in at.error)

@@ -1,7 +1,6 @@
 """Review pages in AppTest: a member writes (autosave, reload, submit listing problems, stale
 save kept), a leader returns / approves, templates, assignments, papers; Korean and English."""
 
-
 import pytest
 
 from core.reviews import workflow as reviews
@@ -72,7 +71,9 @@ def test_stale_save_from_another_tab_keeps_my_text(run_page, db, group):
     rid, v = start(db, member, pid, tid)
     at = run_page("views/review_write.py", actor=member, lang="en", query={"paper": str(pid)})
     with db.write() as s:  # the other tab saves first
-        reviews.save_draft(session=s, by=member, review_id=rid, answers={"summary": "from tab A"}, expected_version=v)
+        reviews.save_draft(
+            session=s, by=member, review_id=rid, answers={"summary": "from tab A"}, expected_version=v
+        )
     key = f"revf_r{rid}_summary"
     at.text_area(key=key).input("from tab B").run()
     assert any("Someone else saved first" in e.value for e in at.error)
@@ -148,6 +149,7 @@ def test_templates_page_edit_makes_new_version(run_page, db, group):
     _button(at, "Save").click().run()
     assert not at.exception
     from core.reviews import templates
+
     with db.read() as s:
         assert templates.get_template(session=s, template_id=tid).name_en == "Basic v2"
 
@@ -157,7 +159,8 @@ def test_papers_page_imports_pasted_bibtex(run_page, db, group):
     at = run_page("views/papers.py", actor=member, lang="ko")
     at.text_area(key="rev_bib_text").input(
         "@article{a, title={Deep Residual Learning}, author={He, Kaiming and 김, 철수}, year={2016}}\n"
-        "@article{b, title={Attention is all you need}, eprint={1706.03762}}").run()
+        "@article{b, title={Attention is all you need}, eprint={1706.03762}}"
+    ).run()
     _button(at, "가져오기").click().run()
     assert "새 논문 1편" in at.success[0].value and "1편" in at.success[0].value
     with db.read() as s:

@@ -43,15 +43,35 @@ def serve_app(env: dict[str, str], log_path: Path, *, timeout: float = 60.0) -> 
     """Run the app with `env` added to this environment; yield its base URL once /_stcore/health
     answers "ok" (within `timeout` s); terminate it on exit. Output goes to `log_path`."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
-            wait_until(lambda: _healthy(base, proc, log_path), timeout=timeout, every=0.2,
-                       what="streamlit's health check")
+            wait_until(
+                lambda: _healthy(base, proc, log_path),
+                timeout=timeout,
+                every=0.2,
+                what="streamlit's health check",
+            )
             yield base
         finally:
             proc.terminate()

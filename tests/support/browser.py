@@ -24,7 +24,12 @@ def sign_in(page: Page, username: str, password: str) -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_label("아이디").or_(sidebar.get_by_label("Username")).first.fill(username)
     sidebar.get_by_label("비밀번호").or_(sidebar.get_by_label("Password")).first.fill(password)
-    sidebar.get_by_role("button", name="로그인").or_(sidebar.get_by_role("button", name="Sign in")).first.click()
-    expect(sidebar.get_by_role("button", name="로그아웃").or_(
-        sidebar.get_by_role("button", name="Sign out")).first).to_be_visible(timeout=15_000)
+    sidebar.get_by_role("button", name="로그인").or_(
+        sidebar.get_by_role("button", name="Sign in")
+    ).first.click()
+    expect(
+        sidebar.get_by_role("button", name="로그아웃")
+        .or_(sidebar.get_by_role("button", name="Sign out"))
+        .first
+    ).to_be_visible(timeout=15_000)
     wait_idle(page)

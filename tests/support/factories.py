@@ -13,21 +13,25 @@ def make_leader(db: Database, username: str = "leader", name: str = "스터디�
     """The first leader (or another leader if one exists)."""
     with db.write() as s:
         if members.needs_first_leader(session=s):
-            return members.create_first_leader(session=s, username=username, display_name=name,
-                                               password=PASSWORD)
+            return members.create_first_leader(
+                session=s, username=username, display_name=name, password=PASSWORD
+            )
     boss = any_leader(db)
     with db.write() as s:
-        return actor_of(members.add_member(session=s, by=boss, username=username, display_name=name,
-                                           password=PASSWORD, role="leader"))
+        return actor_of(
+            members.add_member(
+                session=s, by=boss, username=username, display_name=name, password=PASSWORD, role="leader"
+            )
+        )
 
 
-def make_member(db: Database, username: str = "member", name: str = "멤버",
-                by: Actor | None = None) -> Actor:
+def make_member(db: Database, username: str = "member", name: str = "멤버", by: Actor | None = None) -> Actor:
     """A member with PASSWORD, added by a leader (made first if needed)."""
     by = by or any_leader(db) or make_leader(db)
     with db.write() as s:
-        return actor_of(members.add_member(session=s, by=by, username=username, display_name=name,
-                                           password=PASSWORD))
+        return actor_of(
+            members.add_member(session=s, by=by, username=username, display_name=name, password=PASSWORD)
+        )
 
 
 def any_leader(db: Database) -> Actor | None:

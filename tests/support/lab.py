@@ -33,14 +33,20 @@ def specs(at) -> list[dict]:
 
 def heatmaps(at) -> int:
     """Attention heatmaps drawn: rect marks with a 'weight' colour field and token axes."""
+
     def walk(spec):
         yield spec
         for k in ("layer", "hconcat", "vconcat", "concat"):
             for sub in spec.get(k, []):
                 yield from walk(sub)
-    return sum(1 for spec in specs(at) for s in walk(spec)
-               if s.get("encoding", {}).get("color", {}).get("field") == "weight"
-               and s.get("encoding", {}).get("x", {}).get("field") == "key")
+
+    return sum(
+        1
+        for spec in specs(at)
+        for s in walk(spec)
+        if s.get("encoding", {}).get("color", {}).get("field") == "weight"
+        and s.get("encoding", {}).get("x", {}).get("field") == "key"
+    )
 
 
 def has_heatmap(at) -> bool:

@@ -10,8 +10,16 @@ from db.engine import Database
 
 SIMPLE_FIELDS = [
     {"key": "summary", "type": "long_text", "label_ko": "요약", "label_en": "Summary", "required": True},
-    {"key": "score", "type": "rating", "label_ko": "점수", "label_en": "Score", "required": True,
-     "scale_min": 1, "scale_max": 4, "points": [{"value": 4, "label_ko": "탁월", "label_en": "Excellent"}]},
+    {
+        "key": "score",
+        "type": "rating",
+        "label_ko": "점수",
+        "label_en": "Score",
+        "required": True,
+        "scale_min": 1,
+        "scale_max": 4,
+        "points": [{"value": 4, "label_ko": "탁월", "label_en": "Excellent"}],
+    },
     {"key": "tags", "type": "tags", "label_ko": "태그", "label_en": "Tags"},
 ]
 GOOD = {"summary": "Attention만으로 번역을 잘한다.", "score": 4, "tags": ["attention", "NLP"]}
@@ -20,8 +28,9 @@ GOOD = {"summary": "Attention만으로 번역을 잘한다.", "score": 4, "tags"
 def make_template(db: Database, leader, fields=None, name="기본") -> int:
     """A template with SIMPLE_FIELDS (or `fields`); returns its id."""
     with db.write() as s:
-        return templates.create_template(session=s, by=leader, name_ko=name, name_en=name,
-                                         fields=fields or SIMPLE_FIELDS).id
+        return templates.create_template(
+            session=s, by=leader, name_ko=name, name_en=name, fields=fields or SIMPLE_FIELDS
+        ).id
 
 
 def make_defaults(db: Database, leader) -> list[int]:

@@ -9,8 +9,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_until(cond: Callable[[], T], *, timeout: float = 10.0, every: float = 0.005,
-               what: str = "the condition") -> T:
+def wait_until(
+    cond: Callable[[], T], *, timeout: float = 10.0, every: float = 0.005, what: str = "the condition"
+) -> T:
     """Call `cond` until it returns something truthy and return that; fail after `timeout` seconds.
 
     The timeout is a deadline against hanging, never a measurement: a passing test returns as soon

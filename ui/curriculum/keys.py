@@ -10,9 +10,9 @@ SEARCH_QUERY = "cur_q"
 SEARCH_TAG = "cur_tag"
 
 # --- weeks -------------------------------------------------------------------------------------
-WEEK = "cur_week"          # the picked week; ?week=<id> sets it once
+WEEK = "cur_week"  # the picked week; ?week=<id> sets it once
 NEW_WEEK_FORM = "cur_new_week"
-NEW_WEEK = "cur_new"       # prefix of the new-week form's widgets (week_field)
+NEW_WEEK = "cur_new"  # prefix of the new-week form's widgets (week_field)
 MOVE_UP, MOVE_DOWN, ARCHIVE = "cur_up", "cur_down", "cur_archive"
 DOWNLOAD_WEEK, DOWNLOAD_ALL = "cur_dl_week", "cur_dl_all"
 
@@ -37,7 +37,7 @@ def week_base(week_id: int) -> str:
 
 
 # --- materials ---------------------------------------------------------------------------------
-MATERIAL_KIND, MATERIAL_TITLE = "cur_mat_kind", "cur_mat_title"   # the add-material form
+MATERIAL_KIND, MATERIAL_TITLE = "cur_mat_kind", "cur_mat_title"  # the add-material form
 MATERIAL_URL, MATERIAL_NOTE = "cur_mat_url", "cur_mat_note"
 NEW_MATERIAL_TEXT = (MATERIAL_TITLE, MATERIAL_URL, MATERIAL_NOTE)  # emptied after an add
 
@@ -108,7 +108,7 @@ IMPORT_STATE = (IMPORT_BODY, IMPORT_TITLE, IMPORT_FIXES, IMPORT_PASTE)  # forgot
 # --- seminars ----------------------------------------------------------------------------------
 SEMINAR = "cur_seminar"  # the picked seminar
 NEW_SEMINAR_FORM = "cur_new_seminar"
-NEW_SEMINAR = "cur_sn"   # prefix of the new-seminar form's widgets (seminar_field)
+NEW_SEMINAR = "cur_sn"  # prefix of the new-seminar form's widgets (seminar_field)
 
 
 def seminar_prefix(seminar_id: int) -> str:
@@ -150,7 +150,7 @@ def attendance_mark(seminar_id: int, member_id: int) -> str:
 # --- Q&A ---------------------------------------------------------------------------------------
 QA_WEEK, QA_OPEN_ONLY = "cur_qa_week", "cur_qa_open"
 QA_CLEAR = "cur_qa_clear"  # widget keys to empty before they are drawn (after a successful post)
-QA_LAST = "cur_qa_last"    # the question just written to: its box opens expanded
+QA_LAST = "cur_qa_last"  # the question just written to: its box opens expanded
 ASK_FORM = "cur_ask"
 ASK_TARGET, ASK_TITLE, ASK_BODY = "cur_ask_target", "cur_ask_title", "cur_ask_body"
 

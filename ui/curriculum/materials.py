@@ -30,10 +30,16 @@ def edit_material(db, me, m) -> None:
     with st.form(keys.material_edit_form(m.id)):
         kinds = _kinds()
         c1, c2 = st.columns([1, 3])
-        kind = c1.selectbox(t("cur.material.kind"), list(kinds), index=list(kinds).index(m.kind),
-                            key=keys.material_field(m.id, "kind"), format_func=kinds.get)
-        mtitle = c2.text_input(t("cur.material.title"), value=m.title, key=keys.material_field(m.id, "title"),
-                               max_chars=300)
+        kind = c1.selectbox(
+            t("cur.material.kind"),
+            list(kinds),
+            index=list(kinds).index(m.kind),
+            key=keys.material_field(m.id, "kind"),
+            format_func=kinds.get,
+        )
+        mtitle = c2.text_input(
+            t("cur.material.title"), value=m.title, key=keys.material_field(m.id, "title"), max_chars=300
+        )
         murl = st.text_input(t("cur.material.url"), value=m.url, key=keys.material_field(m.id, "url"))
         mnote = st.text_input(t("cur.material.note"), value=m.note, key=keys.material_field(m.id, "note"))
         save = st.form_submit_button(t("common.save"))
@@ -42,13 +48,22 @@ def edit_material(db, me, m) -> None:
 
     def newer(err) -> None:
         n = err.current
-        on_stale(err, seen_key, material_line(n.kind, n.title, n.url, n.note),
-                 base={k: getattr(n, k) for k in cur.MATERIAL_FIELDS})
+        on_stale(
+            err,
+            seen_key,
+            material_line(n.kind, n.title, n.url, n.note),
+            base={k: getattr(n, k) for k in cur.MATERIAL_FIELDS},
+        )
 
-    act(db, lambda s: cur.update_material(session=s, by=me, material_id=m.id, kind=kind, title=mtitle, url=murl,
-                                          note=mnote, seen=seen),
-        done="cur.material.saved", on_error=refused_unless_stale(newer),
-        forget=(seen_key, *(keys.material_field(m.id, f) for f in cur.MATERIAL_FIELDS)))
+    act(
+        db,
+        lambda s: cur.update_material(
+            session=s, by=me, material_id=m.id, kind=kind, title=mtitle, url=murl, note=mnote, seen=seen
+        ),
+        done="cur.material.saved",
+        on_error=refused_unless_stale(newer),
+        forget=(seen_key, *(keys.material_field(m.id, f) for f in cur.MATERIAL_FIELDS)),
+    )
 
 
 def materials_section(ctx, week: Week) -> None:
@@ -76,12 +91,19 @@ def _add_material(ctx, week: Week) -> None:
         with st.form(keys.material_add_form(week.id)):
             c1, c2 = st.columns([1, 3])
             kinds = _kinds()
-            kind = c1.selectbox(t("cur.material.kind"), list(kinds), key=keys.MATERIAL_KIND, format_func=kinds.get)
+            kind = c1.selectbox(
+                t("cur.material.kind"), list(kinds), key=keys.MATERIAL_KIND, format_func=kinds.get
+            )
             mtitle = c2.text_input(t("cur.material.title"), key=keys.MATERIAL_TITLE, max_chars=300)
             murl = st.text_input(t("cur.material.url"), key=keys.MATERIAL_URL, placeholder="https://")
             mnote = st.text_input(t("cur.material.note"), key=keys.MATERIAL_NOTE)
             add = st.form_submit_button(t("cur.material.add"))
         if add:
-            act(ctx.db, lambda s: cur.add_material(session=s, by=ctx.actor, week_id=week.id, kind=kind,
-                                                   title=mtitle, url=murl, note=mnote),
-                done="cur.material.added", forget=keys.NEW_MATERIAL_TEXT)
+            act(
+                ctx.db,
+                lambda s: cur.add_material(
+                    session=s, by=ctx.actor, week_id=week.id, kind=kind, title=mtitle, url=murl, note=mnote
+                ),
+                done="cur.material.added",
+                forget=keys.NEW_MATERIAL_TEXT,
+            )

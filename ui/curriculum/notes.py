@@ -40,15 +40,24 @@ def _edit_note(ctx, n) -> None:
     with st.expander(t("cur.note.edit"), icon=":material/edit:"):
         with st.form(keys.note_edit_form(n.id)):
             title = st.text_input(t("cur.note.title"), value=n.title, key=keys.note_title(n.id))
-            body = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), value=n.body,
-                                height=240, key=keys.note_body(n.id))
+            body = st.text_area(
+                t("cur.note.body"),
+                help=t("cur.note.body_help"),
+                value=n.body,
+                height=240,
+                key=keys.note_body(n.id),
+            )
             save = st.form_submit_button(t("cur.note.save"), type="primary")
         if save:
             save_versioned(
-                ctx.db, base_key,
-                lambda s, v: cur.update_note(session=s, by=ctx.actor, note_id=n.id, title=title, body=body,
-                                             expected_version=v),
-                lambda x: f"**{x.title}**\n\n{x.body}", "cur.note.added")
+                ctx.db,
+                base_key,
+                lambda s, v: cur.update_note(
+                    session=s, by=ctx.actor, note_id=n.id, title=title, body=body, expected_version=v
+                ),
+                lambda x: f"**{x.title}**\n\n{x.body}",
+                "cur.note.added",
+            )
 
 
 def new_note(ctx, week: Week) -> None:
@@ -61,42 +70,65 @@ def new_note(ctx, week: Week) -> None:
     with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
         with st.form(keys.note_new_form(week.id)):
             title = st.text_input(t("cur.note.title"), key=keys.NOTE_TITLE, max_chars=200)
-            body = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), key=keys.NOTE_BODY, height=240)
+            body = st.text_area(
+                t("cur.note.body"), help=t("cur.note.body_help"), key=keys.NOTE_BODY, height=240
+            )
             save = st.form_submit_button(t("cur.note.save"), type="primary")
         if save:
-            act(ctx.db, lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
-                done="cur.note.added", on_success=lambda _: st.session_state.update({keys.NOTE_SAVED: True}))
+            act(
+                ctx.db,
+                lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
+                done="cur.note.added",
+                on_success=lambda _: st.session_state.update({keys.NOTE_SAVED: True}),
+            )
 
 
 def _check_import(upload, pasted: str) -> None:
     """Clean the upload (or the pasted text) up and keep the result for the preview."""
-    result = attempt(lambda: notes_import.from_upload(upload.getvalue(), upload.name) if upload is not None
-                     else notes_import.from_paste(pasted))
+    result = attempt(
+        lambda: (
+            notes_import.from_upload(upload.getvalue(), upload.name)
+            if upload is not None
+            else notes_import.from_paste(pasted)
+        )
+    )
     if result is None:
         return
     st.session_state[keys.IMPORT_BODY] = result.text
     st.session_state[keys.IMPORT_TITLE] = result.title
     items = ", ".join(t(f"cur.import.fix.{k}", n=v) for k, v in sorted(result.fixes.items()))
-    st.session_state[keys.IMPORT_FIXES] = t("cur.import.fixed", items=items) if items else t("cur.import.clean")
+    st.session_state[keys.IMPORT_FIXES] = (
+        t("cur.import.fixed", items=items) if items else t("cur.import.clean")
+    )
 
 
 def import_note(ctx, week: Week) -> None:
     """Paste or upload Markdown; check it (fixes listed), edit the preview, save it as a note."""
-    with st.expander(t("cur.import.title"), icon=":material/upload_file:",
-                     expanded=keys.IMPORT_BODY in st.session_state):
+    with st.expander(
+        t("cur.import.title"), icon=":material/upload_file:", expanded=keys.IMPORT_BODY in st.session_state
+    ):
         pasted = st.text_area(t("cur.import.paste"), key=keys.IMPORT_PASTE, height=160)
-        upload = st.file_uploader(t("cur.import.file", max_kb=notes_import.MAX_IMPORT_BYTES // 1024),
-                                  type=["md", "markdown", "txt"], key=keys.IMPORT_FILE)
+        upload = st.file_uploader(
+            t("cur.import.file", max_kb=notes_import.MAX_IMPORT_BYTES // 1024),
+            type=["md", "markdown", "txt"],
+            key=keys.IMPORT_FILE,
+        )
         if st.button(t("cur.import.check"), key=keys.IMPORT_CHECK, icon=":material/auto_fix_high:"):
             _check_import(upload, pasted)
         if keys.IMPORT_BODY not in st.session_state:
             return
         st.info(st.session_state.get(keys.IMPORT_FIXES, ""))
         title = st.text_input(t("cur.note.title"), key=keys.IMPORT_TITLE, max_chars=200)
-        body = st.text_area(t("cur.note.body"), help=t("cur.note.body_help"), key=keys.IMPORT_BODY, height=240)
+        body = st.text_area(
+            t("cur.note.body"), help=t("cur.note.body_help"), key=keys.IMPORT_BODY, height=240
+        )
         st.caption(t("cur.note.preview"))
         with st.container(border=True):
             st.markdown(body)
         if st.button(t("cur.import.save"), key=keys.IMPORT_SAVE, type="primary"):
-            act(ctx.db, lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
-                done="cur.note.added", forget=keys.IMPORT_STATE)
+            act(
+                ctx.db,
+                lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
+                done="cur.note.added",
+                forget=keys.IMPORT_STATE,
+            )

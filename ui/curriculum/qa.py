@@ -17,15 +17,19 @@ Target = tuple[str, int]  # ("w", week id) or ("s", seminar id)
 
 def target_labels(ctx, weeks: list[Week], sems: list[Seminar]) -> dict[Target, str]:
     """What a question may be about, weeks first, with its label."""
-    return {**{("w", w.id): week_label(w, ctx.lang) for w in weeks},
-            **{("s", x.id): f"{t('cur.seminar.heading')} · {x.title}" for x in sems}}
+    return {
+        **{("w", w.id): week_label(w, ctx.lang) for w in weeks},
+        **{("s", x.id): f"{t('cur.seminar.heading')} · {x.title}" for x in sems},
+    }
 
 
 def filters(ctx, weeks: list[Week]) -> tuple[int | None, bool]:
     """The week filter (None: all) and "open questions only"."""
     c1, c2 = st.columns([3, 1])
     labels = {None: t("cur.qa.all"), **{w.id: week_label(w, ctx.lang) for w in weeks}}
-    week_filter = c1.selectbox(t("cur.qa.filter_week"), list(labels), key=keys.QA_WEEK, format_func=labels.get)
+    week_filter = c1.selectbox(
+        t("cur.qa.filter_week"), list(labels), key=keys.QA_WEEK, format_func=labels.get
+    )
     return week_filter, c2.checkbox(t("cur.qa.open_only"), key=keys.QA_OPEN_ONLY)
 
 
@@ -42,18 +46,29 @@ def ask_form(ctx, labels: dict[Target, str], week_filter: int | None) -> None:
     with st.expander(t("cur.qa.ask"), icon=":material/help:"):
         with st.form(keys.ASK_FORM):
             default = targets.index(("w", week_filter)) if week_filter else 0
-            target = st.selectbox(t("cur.qa.target"), targets, index=default, format_func=labels.get,
-                                  key=keys.ASK_TARGET)
+            target = st.selectbox(
+                t("cur.qa.target"), targets, index=default, format_func=labels.get, key=keys.ASK_TARGET
+            )
             title = st.text_input(t("cur.qa.title"), max_chars=200, key=keys.ASK_TITLE)
             body = st.text_area(t("cur.qa.body"), key=keys.ASK_BODY)
             ask = st.form_submit_button(t("cur.qa.ask"), type="primary")
         if ask:
             kind, target_id = target
-            act(ctx.db, lambda s: qa.ask(session=s, by=ctx.actor, title=title, body=body,
-                                         week_id=target_id if kind == "w" else None,
-                                         seminar_id=target_id if kind == "s" else None),
+            act(
+                ctx.db,
+                lambda s: qa.ask(
+                    session=s,
+                    by=ctx.actor,
+                    title=title,
+                    body=body,
+                    week_id=target_id if kind == "w" else None,
+                    seminar_id=target_id if kind == "s" else None,
+                ),
                 done="cur.qa.asked",
-                on_success=lambda _: st.session_state.update({keys.QA_CLEAR: [keys.ASK_TITLE, keys.ASK_BODY]}))
+                on_success=lambda _: st.session_state.update(
+                    {keys.QA_CLEAR: [keys.ASK_TITLE, keys.ASK_BODY]}
+                ),
+            )
 
 
 def question_box(ctx, q, answers: list, n_answers: int, labels: dict[Target, str]) -> None:
@@ -64,8 +79,12 @@ def question_box(ctx, q, answers: list, n_answers: int, labels: dict[Target, str
     where = labels.get(("w", q.week_id)) or labels.get(("s", q.seminar_id)) or ""
     # Keyed, so the expander stays the same element (and stays open) when its label changes
     # (a new answer, resolved); the question just written to opens expanded.
-    with st.expander(f"{q.title} · {status} · {t('cur.qa.answers', n=n_answers)}", icon=icon,
-                     key=keys.question_box(q.id), expanded=st.session_state.get(keys.QA_LAST) == q.id):
+    with st.expander(
+        f"{q.title} · {status} · {t('cur.qa.answers', n=n_answers)}",
+        icon=icon,
+        key=keys.question_box(q.id),
+        expanded=st.session_state.get(keys.QA_LAST) == q.id,
+    ):
         st.caption(f"{where} · {t('cur.note.by', name=q.author.display_name, when=when(q.created_at))}")
         if q.body:
             st.markdown(q.body)
@@ -73,8 +92,11 @@ def question_box(ctx, q, answers: list, n_answers: int, labels: dict[Target, str
         if may_moderate:
             label = t("cur.qa.reopen") if q.resolved else t("cur.qa.mark_resolved")
             if st.button(label, key=keys.question_resolve(q.id)):
-                act(ctx.db, lambda s: qa.set_resolved(session=s, by=me, question_id=q.id, resolved=not q.resolved),
-                    done="cur.qa.saved")
+                act(
+                    ctx.db,
+                    lambda s: qa.set_resolved(session=s, by=me, question_id=q.id, resolved=not q.resolved),
+                    done="cur.qa.saved",
+                )
         if me is not None and me.id == q.author_id:
             _edit_question(ctx, q)
         for a in answers:
@@ -93,10 +115,13 @@ def _edit_question(ctx, q) -> None:
         save = st.form_submit_button(t("common.save"))
     if save:
         save_versioned(
-            ctx.db, base_key,
-            lambda s, v: qa.update_question(session=s, by=ctx.actor, question_id=q.id, title=title, body=body,
-                                            expected_version=v),
-            lambda x: f"**{x.title}**\n\n{x.body}")
+            ctx.db,
+            base_key,
+            lambda s, v: qa.update_question(
+                session=s, by=ctx.actor, question_id=q.id, title=title, body=body, expected_version=v
+            ),
+            lambda x: f"**{x.title}**\n\n{x.body}",
+        )
 
 
 def _answer(ctx, a, may_moderate: bool) -> None:
@@ -105,8 +130,11 @@ def _answer(ctx, a, may_moderate: bool) -> None:
         head = f":green-badge[{t('cur.qa.accepted')}] " if a.accepted else ""
         st.markdown(head + f"**{a.author.display_name}** · {when(a.created_at)}")
         st.markdown(a.body)
-        if may_moderate and not a.accepted and st.button(t("cur.qa.accept"), key=keys.answer_accept(a.id),
-                                                         icon=":material/check:"):
+        if (
+            may_moderate
+            and not a.accepted
+            and st.button(t("cur.qa.accept"), key=keys.answer_accept(a.id), icon=":material/check:")
+        ):
             act(ctx.db, lambda s: qa.accept(session=s, by=me, answer_id=a.id), done="cur.qa.saved")
         if me is not None and me.id == a.author_id:
             base_key = keys.answer_base(a.id)
@@ -116,9 +144,13 @@ def _answer(ctx, a, may_moderate: bool) -> None:
                 save = st.form_submit_button(t("common.save"))
             if save:
                 save_versioned(
-                    ctx.db, base_key,
-                    lambda s, v: qa.update_answer(session=s, by=me, answer_id=a.id, body=body, expected_version=v),
-                    lambda x: x.body)
+                    ctx.db,
+                    base_key,
+                    lambda s, v: qa.update_answer(
+                        session=s, by=me, answer_id=a.id, body=body, expected_version=v
+                    ),
+                    lambda x: x.body,
+                )
         if me is not None and (me.id == a.author_id or me.is_leader):
             if st.button(t("cur.qa.delete_answer"), key=keys.answer_delete(a.id), icon=":material/delete:"):
                 act(ctx.db, lambda s: qa.delete_answer(session=s, by=me, answer_id=a.id), done="cur.qa.saved")
@@ -129,7 +161,11 @@ def _answer_form(ctx, q) -> None:
         body = st.text_area(t("cur.qa.answer"), key=keys.answer_new(q.id))
         post = st.form_submit_button(t("cur.qa.answer_submit"), type="primary")
     if post:
-        act(ctx.db, lambda s: qa.answer(session=s, by=ctx.actor, question_id=q.id, body=body),
+        act(
+            ctx.db,
+            lambda s: qa.answer(session=s, by=ctx.actor, question_id=q.id, body=body),
             done="cur.qa.answered",
-            on_success=lambda _: st.session_state.update({keys.QA_CLEAR: [keys.answer_new(q.id)],
-                                                          keys.QA_LAST: q.id}))
+            on_success=lambda _: st.session_state.update(
+                {keys.QA_CLEAR: [keys.answer_new(q.id)], keys.QA_LAST: q.id}
+            ),
+        )

@@ -19,7 +19,9 @@ def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
         c1, c2 = st.columns([3, 1])
         query = c1.text_input(t("cur.search.query"), key=keys.SEARCH_QUERY)
         tag_labels = {"": t("cur.search.any_tag"), **{x: x for x in tags}}
-        tag = c2.selectbox(t("cur.search.tag"), list(tag_labels), key=keys.SEARCH_TAG, format_func=tag_labels.get)
+        tag = c2.selectbox(
+            t("cur.search.tag"), list(tag_labels), key=keys.SEARCH_TAG, format_func=tag_labels.get
+        )
         if not (query.strip() or tag):
             return
         with ctx.db.read() as s:

@@ -22,38 +22,71 @@ def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar
     title = st.text_input(t("cur.seminar.title"), value=sem.title if sem else "", key=key("title"))
     c1, c2, c3 = st.columns(3)
     day = c1.date_input(t("cur.seminar.date"), value=local.date() if local else "today", key=key("day"))
-    at = c2.time_input(t("cur.seminar.time"), value=local.time() if local else time(19, 0),
-                       step=300, key=key("time"))
-    duration = c3.number_input(t("cur.seminar.duration"), 1, seminars.MAX_DURATION_MIN,
-                               value=sem.duration_min if sem else 90, step=15, key=key("dur"))
+    at = c2.time_input(
+        t("cur.seminar.time"), value=local.time() if local else time(19, 0), step=300, key=key("time")
+    )
+    duration = c3.number_input(
+        t("cur.seminar.duration"),
+        1,
+        seminars.MAX_DURATION_MIN,
+        value=sem.duration_min if sem else 90,
+        step=15,
+        key=key("dur"),
+    )
     c1, c2 = st.columns(2)
     place = c1.text_input(t("cur.seminar.place"), value=sem.place if sem else "", key=key("place"))
-    link = c2.text_input(t("cur.seminar.link"), value=sem.link if sem else "", placeholder="https://",
-                         key=key("link"))
+    link = c2.text_input(
+        t("cur.seminar.link"), value=sem.link if sem else "", placeholder="https://", key=key("link")
+    )
     presenters = {None: t("cur.seminar.no_presenter"), **{p.id: p.display_name for p in people}}
     presenter_ids = list(presenters)
     presenter = c1.selectbox(
-        t("cur.seminar.presenter"), presenter_ids,
+        t("cur.seminar.presenter"),
+        presenter_ids,
         index=presenter_ids.index(sem.presenter_id) if sem and sem.presenter_id in presenter_ids else 0,
-        format_func=presenters.get, key=key("presenter"))
+        format_func=presenters.get,
+        key=key("presenter"),
+    )
     week_labels = {None: t("cur.seminar.no_week"), **{w.id: week_label(w, ctx.lang) for w in weeks}}
     week_ids = list(week_labels)
     week = c2.selectbox(
-        t("cur.seminar.week"), week_ids,
+        t("cur.seminar.week"),
+        week_ids,
         index=week_ids.index(sem.week_id) if sem and sem.week_id in week_ids else 0,
-        format_func=week_labels.get, key=key("week"))
-    paper_title = c1.text_input(t("cur.seminar.paper_title"), value=sem.paper_title if sem else "",
-                                key=key("paper"))
-    paper_url = c2.text_input(t("cur.seminar.paper_url"), value=sem.paper_url if sem else "",
-                              placeholder="https://", key=key("paper_url"))
-    slides_url = st.text_input(t("cur.seminar.slides_url"), value=sem.slides_url if sem else "",
-                               placeholder="https://", key=key("slides"))
-    description = st.text_area(t("cur.seminar.description"), value=sem.description if sem else "",
-                               key=key("desc"))
-    return {"title": title, "starts_at": seminars.local_to_utc(day, at) if day and at else None,
-            "duration_min": int(duration or 0), "place": place, "link": link, "presenter_id": presenter,
-            "paper_title": paper_title, "paper_url": paper_url, "slides_url": slides_url,
-            "description": description, "week_id": week}
+        format_func=week_labels.get,
+        key=key("week"),
+    )
+    paper_title = c1.text_input(
+        t("cur.seminar.paper_title"), value=sem.paper_title if sem else "", key=key("paper")
+    )
+    paper_url = c2.text_input(
+        t("cur.seminar.paper_url"),
+        value=sem.paper_url if sem else "",
+        placeholder="https://",
+        key=key("paper_url"),
+    )
+    slides_url = st.text_input(
+        t("cur.seminar.slides_url"),
+        value=sem.slides_url if sem else "",
+        placeholder="https://",
+        key=key("slides"),
+    )
+    description = st.text_area(
+        t("cur.seminar.description"), value=sem.description if sem else "", key=key("desc")
+    )
+    return {
+        "title": title,
+        "starts_at": seminars.local_to_utc(day, at) if day and at else None,
+        "duration_min": int(duration or 0),
+        "place": place,
+        "link": link,
+        "presenter_id": presenter,
+        "paper_title": paper_title,
+        "paper_url": paper_url,
+        "slides_url": slides_url,
+        "description": description,
+        "week_id": week,
+    }
 
 
 def new_seminar(ctx, people: list, weeks: list[Week]) -> None:
@@ -63,8 +96,12 @@ def new_seminar(ctx, people: list, weeks: list[Week]) -> None:
             fields = seminar_form(ctx, keys.NEW_SEMINAR, people, weeks)
             create = st.form_submit_button(t("cur.seminar.create"), type="primary")
         if create:
-            act(ctx.db, lambda s: seminars.create_seminar(session=s, by=ctx.actor, **fields),
-                done="cur.seminar.created", on_success=lambda new: st.session_state.update({keys.SEMINAR: new.id}))
+            act(
+                ctx.db,
+                lambda s: seminars.create_seminar(session=s, by=ctx.actor, **fields),
+                done="cur.seminar.created",
+                on_success=lambda new: st.session_state.update({keys.SEMINAR: new.id}),
+            )
 
 
 def pick_seminar(all_seminars: list[Seminar], upcoming: Seminar | None) -> Seminar:
@@ -93,10 +130,17 @@ def seminar_admin(ctx, sem: Seminar, people: list, weeks: list[Week]) -> None:
             save = st.form_submit_button(t("common.save"), type="primary")
         if save:
             save_versioned(
-                ctx.db, base_key,
-                lambda s, v: seminars.update_seminar(session=s, by=ctx.actor, seminar_id=sem.id,
-                                                     expected_version=v, **fields),
-                lambda x: f"**{x.title}** · {when(x.starts_at)}\n\n{x.description}", "cur.seminar.updated")
+                ctx.db,
+                base_key,
+                lambda s, v: seminars.update_seminar(
+                    session=s, by=ctx.actor, seminar_id=sem.id, expected_version=v, **fields
+                ),
+                lambda x: f"**{x.title}** · {when(x.starts_at)}\n\n{x.description}",
+                "cur.seminar.updated",
+            )
         if st.button(t("cur.seminar.delete"), key=keys.seminar_delete(sem.id), icon=":material/delete:"):
-            act(ctx.db, lambda s: seminars.delete_seminar(session=s, by=ctx.actor, seminar_id=sem.id),
-                forget=(keys.SEMINAR,))
+            act(
+                ctx.db,
+                lambda s: seminars.delete_seminar(session=s, by=ctx.actor, seminar_id=sem.id),
+                forget=(keys.SEMINAR,),
+            )

@@ -21,24 +21,38 @@ def week_form(prefix: str, week: Week | None = None) -> dict:
     key = lambda field: keys.week_field(prefix, field)  # noqa: E731
     c1, c2 = st.columns(2)
     values = {
-        "title_ko": c1.text_input(t("cur.week.title_ko"), value=week.title_ko if week else "",
-                                  max_chars=200, key=key("title_ko")),
-        "title_en": c2.text_input(t("cur.week.title_en"), value=week.title_en if week else "",
-                                  max_chars=200, key=key("title_en")),
-        "start_date": c1.date_input(t("cur.week.start_date"), value=week.start_date if week else None,
-                                    key=key("start")),
-        "end_date": c2.date_input(t("cur.week.end_date"), value=week.end_date if week else None,
-                                  key=key("end")),
+        "title_ko": c1.text_input(
+            t("cur.week.title_ko"), value=week.title_ko if week else "", max_chars=200, key=key("title_ko")
+        ),
+        "title_en": c2.text_input(
+            t("cur.week.title_en"), value=week.title_en if week else "", max_chars=200, key=key("title_en")
+        ),
+        "start_date": c1.date_input(
+            t("cur.week.start_date"), value=week.start_date if week else None, key=key("start")
+        ),
+        "end_date": c2.date_input(
+            t("cur.week.end_date"), value=week.end_date if week else None, key=key("end")
+        ),
         "goals": st.text_area(t("cur.week.goals"), value=week.goals if week else "", key=key("goals")),
-        "summary": st.text_area(t("cur.week.summary"), value=week.summary if week else "", key=key("summary")),
-        "tags": st.text_input(t("cur.week.tags"), value=", ".join(cur.tag_list(week.tags)) if week else "",
-                              help=t("cur.week.tags_help"), key=key("tags")),
+        "summary": st.text_area(
+            t("cur.week.summary"), value=week.summary if week else "", key=key("summary")
+        ),
+        "tags": st.text_input(
+            t("cur.week.tags"),
+            value=", ".join(cur.tag_list(week.tags)) if week else "",
+            help=t("cur.week.tags_help"),
+            key=key("tags"),
+        ),
     }
     presets = {"": t("common.none"), **{p: p for p in PRESET_NAMES}}
     current = week.lab_preset if week and week.lab_preset else ""
-    values["lab_preset"] = st.selectbox(t("cur.week.lab_preset"), list(presets),
-                                        index=list(presets).index(current), format_func=presets.get,
-                                        key=key("preset"))
+    values["lab_preset"] = st.selectbox(
+        t("cur.week.lab_preset"),
+        list(presets),
+        index=list(presets).index(current),
+        format_func=presets.get,
+        key=key("preset"),
+    )
     return values
 
 
@@ -49,9 +63,13 @@ def new_week(ctx) -> None:
             fields = week_form(keys.NEW_WEEK)
             create = st.form_submit_button(t("cur.week.create"), type="primary")
         if create:
-            act(ctx.db, lambda s: cur.create_week(session=s, by=ctx.actor, **fields),
-                done="cur.week.created", params=lambda w: {"n": w.number},
-                on_success=lambda w: st.session_state.update({keys.WEEK: w.id}))
+            act(
+                ctx.db,
+                lambda s: cur.create_week(session=s, by=ctx.actor, **fields),
+                done="cur.week.created",
+                params=lambda w: {"n": w.number},
+                on_success=lambda w: st.session_state.update({keys.WEEK: w.id}),
+            )
 
 
 def pick_week(ctx, weeks: list[Week]) -> Week:
@@ -62,8 +80,10 @@ def pick_week(ctx, weeks: list[Week]) -> Week:
         st.session_state[keys.WEEK] = int(wanted)
     if st.session_state.get(keys.WEEK) not in by_id:
         st.session_state[keys.WEEK] = weeks[0].id
-    labels = {i: week_label(w, ctx.lang) + (f" ({t('cur.week.archived')})" if w.archived else "")
-              for i, w in by_id.items()}
+    labels = {
+        i: week_label(w, ctx.lang) + (f" ({t('cur.week.archived')})" if w.archived else "")
+        for i, w in by_id.items()
+    }
     week_id = st.selectbox(t("cur.week.pick"), list(by_id), key=keys.WEEK, format_func=labels.get)
     return by_id[week_id]
 
@@ -89,10 +109,22 @@ def week_header(ctx, week: Week) -> None:
     if week.lab_preset:
         lab_link(t("cur.week.lab_link"), preset=week.lab_preset)
     c1, c2 = st.columns(2)
-    c1.download_button(t("cur.export.week"), week_md, file_name=filename(week), mime="text/markdown",
-                       icon=":material/download:", key=keys.DOWNLOAD_WEEK)
-    c2.download_button(t("cur.export.all"), all_md, file_name=filename(), mime="text/markdown",
-                       icon=":material/download:", key=keys.DOWNLOAD_ALL)
+    c1.download_button(
+        t("cur.export.week"),
+        week_md,
+        file_name=filename(week),
+        mime="text/markdown",
+        icon=":material/download:",
+        key=keys.DOWNLOAD_WEEK,
+    )
+    c2.download_button(
+        t("cur.export.all"),
+        all_md,
+        file_name=filename(),
+        mime="text/markdown",
+        icon=":material/download:",
+        key=keys.DOWNLOAD_ALL,
+    )
 
 
 def week_admin(ctx, week: Week) -> None:
@@ -106,9 +138,12 @@ def week_admin(ctx, week: Week) -> None:
             save = st.form_submit_button(t("common.save"), type="primary")
         if save:
             save_versioned(
-                ctx.db, base_key,
+                ctx.db,
+                base_key,
                 lambda s, v: cur.update_week(session=s, by=me, week_id=week.id, expected_version=v, **fields),
-                lambda w: f"**{w.title_ko}** {w.title_en}\n\n{w.goals}\n\n{w.summary}", "cur.week.updated")
+                lambda w: f"**{w.title_ko}** {w.title_en}\n\n{w.goals}\n\n{w.summary}",
+                "cur.week.updated",
+            )
     with st.expander(t("cur.week.order"), icon=":material/swap_vert:"):
         b1, b2, b3 = st.columns(3)
         if b1.button(t("cur.week.move_up"), key=keys.MOVE_UP, icon=":material/arrow_upward:"):
@@ -117,4 +152,7 @@ def week_admin(ctx, week: Week) -> None:
             act(ctx.db, lambda s: cur.move_week(session=s, by=me, week_id=week.id, step=1))
         label = t("cur.week.unarchive") if week.archived else t("cur.week.archive")
         if b3.button(label, key=keys.ARCHIVE, icon=":material/archive:"):
-            act(ctx.db, lambda s: cur.set_archived(session=s, by=me, week_id=week.id, archived=not week.archived))
+            act(
+                ctx.db,
+                lambda s: cur.set_archived(session=s, by=me, week_id=week.id, archived=not week.archived),
+            )

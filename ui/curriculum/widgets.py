@@ -56,18 +56,30 @@ def refused_unless_stale(on_newer: Callable[[StaleEdit], None]) -> Callable[[App
     return refused
 
 
-def save_versioned(db, base_key: str, write: Callable[[Session, int], object],
-                   newer_markdown: Callable[[object], str], done_key: str | None = None) -> None:
+def save_versioned(
+    db,
+    base_key: str,
+    write: Callable[[Session, int], object],
+    newer_markdown: Callable[[object], str],
+    done_key: str | None = None,
+) -> None:
     """Run `write(session, expected_version)` through `act`. A stale save shows the newer text
     (the user's own stays in the widgets); success forgets the base version, toasts, reruns."""
-    act(db, lambda s: write(s, st.session_state[base_key]), done=done_key, forget=(base_key,),
-        on_error=refused_unless_stale(lambda err: on_stale(err, base_key, newer_markdown(err.current))))
+    act(
+        db,
+        lambda s: write(s, st.session_state[base_key]),
+        done=done_key,
+        forget=(base_key,),
+        on_error=refused_unless_stale(lambda err: on_stale(err, base_key, newer_markdown(err.current))),
+    )
 
 
 def seminar_facts(sem: Seminar, lang: str) -> None:
     """Date, place / link, presenter, paper and slides of a seminar."""
-    st.markdown(f"**{t('cur.seminar.date')}**: " + t("cur.seminar.when", when=when(sem.starts_at),
-                                                      minutes=sem.duration_min))
+    st.markdown(
+        f"**{t('cur.seminar.date')}**: "
+        + t("cur.seminar.when", when=when(sem.starts_at), minutes=sem.duration_min)
+    )
     if sem.place:
         st.markdown(f"**{t('cur.seminar.place')}**: {sem.place}")
     if sem.link:

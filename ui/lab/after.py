@@ -56,8 +56,13 @@ def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     example = " ".join(task.src_tokens(task.probe()[0][0]))
     slot = keys.slot(tab)
     with st.form(keys.sub(slot, keys.TRY_FORM), border=False):
-        text = st.text_input(t("lab.page.try_label"), key=keys.sub(slot, keys.TRY), placeholder=example,
-                             help=t("lab.page.try_help", example=example), max_chars=400)
+        text = st.text_input(
+            t("lab.page.try_label"),
+            key=keys.sub(slot, keys.TRY),
+            placeholder=example,
+            help=t("lab.page.try_help", example=example),
+            max_chars=400,
+        )
         go = st.form_submit_button(t("lab.page.try_go"), icon=":material/send:")
     done_key = keys.sub(slot, keys.TRY_DONE)
     if not (go or st.session_state.get(done_key)):
@@ -80,8 +85,9 @@ def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     if tab == "transformer":
         layer = cfg.model.n_layers - 1
         w = res.attention[f"cross/{layer}"][0][:, : len(outs), :]  # (H, Tq, Tk)
-        chart = charts.attention_grid(w, src, outs, title=t("lab.page.att.cross") + f" · {layer + 1}",
-                                      lang=lang, columns=4)
+        chart = charts.attention_grid(
+            w, src, outs, title=t("lab.page.att.cross") + f" · {layer + 1}", lang=lang, columns=4
+        )
     else:
         w = res.attention["cross"][0][0][: len(outs), :]  # (Tq, Tk)
         chart = charts.attention_heatmap(w, src, outs, title=t("lab.page.alignment"), lang=lang)
@@ -148,17 +154,35 @@ def exports(ctx: Frame, tab: str, view: RunView, model) -> None:
     st.markdown(f"**{t('lab.page.exports')}**")
     slot = keys.slot(tab)
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("lab.page.export_config"), _config_json(view.config), file_name=f"{slot}_config.json",
-                       mime="application/json", key=keys.sub(slot, keys.DOWNLOAD_CONFIG), on_click="ignore",
-                       icon=":material/data_object:")
-    c2.download_button(t("lab.page.export_csv"), lab_runs.metrics_csv(view.curves), file_name=f"{slot}_metrics.csv",
-                       mime="text/csv", key=keys.sub(slot, keys.DOWNLOAD_CSV), on_click="ignore",
-                       icon=":material/table:")
+    c1.download_button(
+        t("lab.page.export_config"),
+        _config_json(view.config),
+        file_name=f"{slot}_config.json",
+        mime="application/json",
+        key=keys.sub(slot, keys.DOWNLOAD_CONFIG),
+        on_click="ignore",
+        icon=":material/data_object:",
+    )
+    c2.download_button(
+        t("lab.page.export_csv"),
+        lab_runs.metrics_csv(view.curves),
+        file_name=f"{slot}_metrics.csv",
+        mime="text/csv",
+        key=keys.sub(slot, keys.DOWNLOAD_CSV),
+        on_click="ignore",
+        icon=":material/table:",
+    )
     data = _checkpoint(ctx, view, model)
     if data:
-        c3.download_button(t("lab.page.export_ckpt"), data, file_name=f"{slot}.pt",
-                           mime="application/octet-stream", key=keys.sub(slot, keys.DOWNLOAD_CHECKPOINT),
-                           on_click="ignore", icon=":material/save:")
+        c3.download_button(
+            t("lab.page.export_ckpt"),
+            data,
+            file_name=f"{slot}.pt",
+            mime="application/octet-stream",
+            key=keys.sub(slot, keys.DOWNLOAD_CHECKPOINT),
+            on_click="ignore",
+            icon=":material/save:",
+        )
     if view.run_id is not None:
         base = (st.context.url or "").split("?")[0]
         st.caption(t("lab.page.share_run", run_id=view.run_id))

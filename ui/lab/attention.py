@@ -42,8 +42,12 @@ def pick_step(view: RunView, slot: str) -> int | None:
     _follow(slot, steps)
     if len(steps) == 1:
         return steps[0]
-    return st.select_slider(t("lab.page.probe_step"), options=steps, key=keys.sub(slot, keys.PROBE_STEP),
-                            help=t("lab.page.probe_step_help"))
+    return st.select_slider(
+        t("lab.page.probe_step"),
+        options=steps,
+        key=keys.sub(slot, keys.PROBE_STEP),
+        help=t("lab.page.probe_step_help"),
+    )
 
 
 def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
@@ -62,17 +66,27 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
         n_layers = view.config.model.n_layers
         n_heads = view.config.model.n_heads
         layer_key, head_key = keys.sub(slot, keys.ATT_LAYER), keys.sub(slot, keys.ATT_HEAD)
-        kind = st.segmented_control(t("lab.page.att_kind"), KINDS, key=keys.sub(slot, keys.ATT_KIND),
-                                    default="cross", format_func=fmt(KINDS, lambda k: t(f"lab.page.att.{k}")),
-                                    required=True)
+        kind = st.segmented_control(
+            t("lab.page.att_kind"),
+            KINDS,
+            key=keys.sub(slot, keys.ATT_KIND),
+            default="cross",
+            format_func=fmt(KINDS, lambda k: t(f"lab.page.att.{k}")),
+            required=True,
+        )
         for k, n in ((layer_key, n_layers), (head_key, n_heads + 1)):
             if st.session_state.get(k, 0) >= n:  # the previous run had more layers / heads
                 st.session_state.pop(k)
         c2, c3, _ = st.columns([1, 1, 2])
-        layer = c2.selectbox(t("lab.page.layer"), list(range(n_layers)), key=layer_key,
-                             format_func=lambda i: str(i + 1))
-        head = c3.selectbox(t("lab.page.head"), list(range(n_heads + 1)), key=head_key,
-                            format_func=fmt(range(n_heads + 1), lambda h: t("lab.page.all_heads") if h == ALL else str(h)))
+        layer = c2.selectbox(
+            t("lab.page.layer"), list(range(n_layers)), key=layer_key, format_func=lambda i: str(i + 1)
+        )
+        head = c3.selectbox(
+            t("lab.page.head"),
+            list(range(n_heads + 1)),
+            key=head_key,
+            format_func=fmt(range(n_heads + 1), lambda h: t("lab.page.all_heads") if h == ALL else str(h)),
+        )
         name = f"{kind or 'cross'}/{layer or 0}"
         kind = kind or "cross"
     else:
@@ -90,12 +104,27 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
         fit = max(len(xs), len(ys), 1)
         if head == ALL:
             per_row = min(4, weights.shape[0])
-            return charts.attention_grid(weights, xs, ys, title=title, lang=lang, columns=4,
-                                         cell=max(8, min(44 if compact else 32, 1000 // (per_row * fit))))
-        return charts.attention_heatmap(weights[head - 1], xs, ys, title=title, lang=lang,
-                                        cell=max(10, min(52 if compact else 36, 760 // fit)))
+            return charts.attention_grid(
+                weights,
+                xs,
+                ys,
+                title=title,
+                lang=lang,
+                columns=4,
+                cell=max(8, min(44 if compact else 32, 1000 // (per_row * fit))),
+            )
+        return charts.attention_heatmap(
+            weights[head - 1],
+            xs,
+            ys,
+            title=title,
+            lang=lang,
+            cell=max(10, min(52 if compact else 36, 760 // fit)),
+        )
 
-    chart = _memo(keys.memo(slot, keys.ATT), (view.job_id, view.run_id, probe.step, name, head, lang, compact), build)
+    chart = _memo(
+        keys.memo(slot, keys.ATT), (view.job_id, view.run_id, probe.step, name, head, lang, compact), build
+    )
     show(chart, width="content")
     if not view.active:
         export_buttons(chart, keys.sub(slot, keys.ATT), "attention")

@@ -51,18 +51,39 @@ def status_line(view: RunView) -> None:
     if view.status == "queued":
         st.info(t("lab.page.queued", pos=view.queue_pos or 1), icon=":material/hourglass_top:")
     elif view.status == "running":
-        st.progress(min(1.0, view.step / max(1, total)),
-                    text=t("lab.page.progress", step=view.step, total=total,
-                           speed=f"{view.steps_per_s or 0:.1f}", eta=_secs(view.eta_s)))
+        st.progress(
+            min(1.0, view.step / max(1, total)),
+            text=t(
+                "lab.page.progress",
+                step=view.step,
+                total=total,
+                speed=f"{view.steps_per_s or 0:.1f}",
+                eta=_secs(view.eta_s),
+            ),
+        )
     elif view.status == "finished":
-        st.success(t("lab.page.done", step=view.step, acc=_pct(view.metrics.get("val_token_acc")),
-                     seq=_pct(view.metrics.get("val_seq_acc")), secs=f"{view.metrics.get('duration_s') or 0:.1f}"),
-                   icon=":material/check_circle:")
+        st.success(
+            t(
+                "lab.page.done",
+                step=view.step,
+                acc=_pct(view.metrics.get("val_token_acc")),
+                seq=_pct(view.metrics.get("val_seq_acc")),
+                secs=f"{view.metrics.get('duration_s') or 0:.1f}",
+            ),
+            icon=":material/check_circle:",
+        )
     elif view.status == "stopped":
         st.warning(t("lab.page.stopped", step=view.step), icon=":material/stop_circle:")
     elif view.status == "diverged":
-        st.error(t("lab.page.diverged", step=view.step, lr=f"{view.config.lr:g}", lower=f"{view.config.lr / 10:g}"),
-                 icon=":material/trending_up:")
+        st.error(
+            t(
+                "lab.page.diverged",
+                step=view.step,
+                lr=f"{view.config.lr:g}",
+                lower=f"{view.config.lr / 10:g}",
+            ),
+            icon=":material/trending_up:",
+        )
     else:
         st.error(t("lab.page.failed", detail=view.error or "?"), icon=":material/error:")
 
@@ -127,8 +148,9 @@ def _curve_template(kind: str, series: tuple[str, ...], lang: str, title: str, p
     already has instead of compiling and embedding a new one twice a second, and the server
     skips Altair (building the chart and its schema walk was most of a poll's work).
     """
-    chart = charts.curve_chart(kind, alt.NamedData(name="lines"), alt.NamedData(name="points"), series,
-                               lang=lang, title=title)
+    chart = charts.curve_chart(
+        kind, alt.NamedData(name="lines"), alt.NamedData(name="points"), series, lang=lang, title=title
+    )
     spec = _presented(chart, presenter).to_dict(validate=False)
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}  # redrawn twice a second: no SVG DOM churn
     return json.dumps(spec)
@@ -155,8 +177,11 @@ def draw_curves(view: RunView, slot: str, *, presenter: bool = False) -> None:
         with col:
             st.vega_lite_chart(spec=spec, width="stretch")
             if not view.active:
-                export_buttons(functools.partial(_full_curve_chart, kind, frames[kind], lang, title),
-                               keys.sub(slot, kind), kind)
+                export_buttons(
+                    functools.partial(_full_curve_chart, kind, frames[kind], lang, title),
+                    keys.sub(slot, kind),
+                    kind,
+                )
 
 
 def presenting() -> bool:
@@ -168,9 +193,11 @@ def _presented(chart, presenter: bool):
     """The chart as shown: in presenter mode axis, legend and title text readable from the back row."""
     if not presenter:
         return chart
-    return (chart.configure_axis(labelFontSize=16, titleFontSize=18)
-            .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
-            .configure_title(fontSize=20))
+    return (
+        chart.configure_axis(labelFontSize=16, titleFontSize=18)
+        .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
+        .configure_title(fontSize=20)
+    )
 
 
 SPEC_CACHE = 24  # Vega-Lite specs kept per session (the charts on screen, a few times over)
@@ -239,7 +266,19 @@ def export_buttons(chart, slot: str, name: str) -> None:
             st.session_state[files_key] = (charts.chart_to_png(full), charts.chart_to_svg(full))
         files = st.session_state.get(files_key)
         if files:
-            st.download_button("PNG", files[0], file_name=f"{name}.png", mime="image/png",
-                               key=keys.sub(slot, keys.EXPORT_PNG), on_click="ignore")
-            st.download_button("SVG", files[1].encode("utf-8"), file_name=f"{name}.svg", mime="image/svg+xml",
-                               key=keys.sub(slot, keys.EXPORT_SVG), on_click="ignore")
+            st.download_button(
+                "PNG",
+                files[0],
+                file_name=f"{name}.png",
+                mime="image/png",
+                key=keys.sub(slot, keys.EXPORT_PNG),
+                on_click="ignore",
+            )
+            st.download_button(
+                "SVG",
+                files[1].encode("utf-8"),
+                file_name=f"{name}.svg",
+                mime="image/svg+xml",
+                key=keys.sub(slot, keys.EXPORT_SVG),
+                on_click="ignore",
+            )

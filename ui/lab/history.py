@@ -27,16 +27,40 @@ METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
 
 def _filters(ctx: Frame) -> dict:
     c1, c2, c3, c4, c5 = st.columns(5)
-    kind = c1.selectbox(t("lab.page.f_kind"), (None, *KINDS), key=keys.FILTER_KIND,
-                        format_func=fmt((None, *KINDS), lambda k: t("lab.page.f_all") if k is None else TAB_LABELS[k]))
-    task = c2.selectbox(t("lab.page.task"), (None, *TASK_NAMES), key=keys.FILTER_TASK,
-                        format_func=fmt((None, *TASK_NAMES), lambda k: t("lab.page.f_all") if k is None else k))
-    status = c3.selectbox(t("lab.page.f_status"), (None, *RUN_STATUSES), key=keys.FILTER_STATUS,
-                          format_func=fmt((None, *RUN_STATUSES), lambda k: t("lab.page.f_all") if k is None else t(f"lab.page.status.{k}")))
+    kind = c1.selectbox(
+        t("lab.page.f_kind"),
+        (None, *KINDS),
+        key=keys.FILTER_KIND,
+        format_func=fmt((None, *KINDS), lambda k: t("lab.page.f_all") if k is None else TAB_LABELS[k]),
+    )
+    task = c2.selectbox(
+        t("lab.page.task"),
+        (None, *TASK_NAMES),
+        key=keys.FILTER_TASK,
+        format_func=fmt((None, *TASK_NAMES), lambda k: t("lab.page.f_all") if k is None else k),
+    )
+    status = c3.selectbox(
+        t("lab.page.f_status"),
+        (None, *RUN_STATUSES),
+        key=keys.FILTER_STATUS,
+        format_func=fmt(
+            (None, *RUN_STATUSES), lambda k: t("lab.page.f_all") if k is None else t(f"lab.page.status.{k}")
+        ),
+    )
     whos = [None, "guest"] + ([ctx.actor.id] if ctx.actor else [])
-    who = c4.selectbox(t("lab.page.f_who"), whos, key=keys.FILTER_WHO,
-                       format_func=fmt(whos, lambda w: t("lab.page.f_all") if w is None else
-                                       (t("common.guest") if w == "guest" else t("lab.page.f_me"))))
+    who = c4.selectbox(
+        t("lab.page.f_who"),
+        whos,
+        key=keys.FILTER_WHO,
+        format_func=fmt(
+            whos,
+            lambda w: (
+                t("lab.page.f_all")
+                if w is None
+                else (t("common.guest") if w == "guest" else t("lab.page.f_me"))
+            ),
+        ),
+    )
     days = c5.date_input(t("lab.page.f_dates"), value=(), key=keys.FILTER_DATES)
     since = until = None
     if isinstance(days, (tuple, list)) and days:
@@ -59,19 +83,28 @@ def _short(run) -> str:
 
 
 def _table(rows, names) -> None:
-    st.dataframe(pd.DataFrame([{
-        "#": r.id,
-        t("lab.page.col_model"): TAB_LABELS.get(r.kind, r.kind),
-        t("lab.page.task"): r.task,
-        t("lab.page.f_status"): t(f"lab.page.status.{r.status}"),
-        t("lab.page.col_steps"): r.steps_done,
-        t("lab.page.col_val_acc"): (r.metrics or {}).get("val_token_acc"),
-        t("lab.page.col_seed"): r.seed,
-        t("lab.page.col_who"): names.get(r.created_by_id, t("common.guest")),
-        t("lab.page.col_when"): r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        t("lab.page.col_device"): r.device,
-    } for r in rows]), hide_index=True, width="stretch",
-        column_config={t("lab.page.col_val_acc"): st.column_config.NumberColumn(format="percent")})
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "#": r.id,
+                    t("lab.page.col_model"): TAB_LABELS.get(r.kind, r.kind),
+                    t("lab.page.task"): r.task,
+                    t("lab.page.f_status"): t(f"lab.page.status.{r.status}"),
+                    t("lab.page.col_steps"): r.steps_done,
+                    t("lab.page.col_val_acc"): (r.metrics or {}).get("val_token_acc"),
+                    t("lab.page.col_seed"): r.seed,
+                    t("lab.page.col_who"): names.get(r.created_by_id, t("common.guest")),
+                    t("lab.page.col_when"): r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    t("lab.page.col_device"): r.device,
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={t("lab.page.col_val_acc"): st.column_config.NumberColumn(format="percent")},
+    )
 
 
 def _curve(run, metric: str) -> dict[str, list]:
@@ -117,19 +150,32 @@ def render(ctx: Frame) -> None:
         _table(rows, names)
     by_id = {r.id: r for r in [*rows, *extra]}
     st.session_state[keys.COMPARE_IDS] = [i for i in picked_ids if i in by_id]
-    chosen_ids = st.multiselect(t("lab.page.compare_pick"), list(by_id), key=keys.COMPARE_IDS,
-                                max_selections=MAX_COMPARE, format_func=fmt(by_id, lambda i: label(by_id[i], names)),
-                                placeholder=t("lab.page.compare_placeholder"))
+    chosen_ids = st.multiselect(
+        t("lab.page.compare_pick"),
+        list(by_id),
+        key=keys.COMPARE_IDS,
+        max_selections=MAX_COMPARE,
+        format_func=fmt(by_id, lambda i: label(by_id[i], names)),
+        placeholder=t("lab.page.compare_placeholder"),
+    )
     chosen = [by_id[i] for i in chosen_ids]
     if not chosen:
         return
     c1, c2 = st.columns([1, 3])
-    metric = c1.selectbox(t("lab.page.metric"), METRICS, key=keys.COMPARE_METRIC,
-                          format_func=fmt(METRICS, lambda m: t(f"lab.page.metric.{m}")))
+    metric = c1.selectbox(
+        t("lab.page.metric"),
+        METRICS,
+        key=keys.COMPARE_METRIC,
+        format_func=fmt(METRICS, lambda m: t(f"lab.page.metric.{m}")),
+    )
     log_y = c1.toggle(t("lab.page.log_y"), key=keys.COMPARE_LOG, value=False)
     # short legend labels (the chart's legend cuts long ones); the full label is in the picker
-    chart = charts.compare_chart([(_short(r), _curve(r, metric)) for r in chosen], metric=metric,
-                                 lang=current_lang(), log_y=log_y and "loss" in metric)
+    chart = charts.compare_chart(
+        [(_short(r), _curve(r, metric)) for r in chosen],
+        metric=metric,
+        lang=current_lang(),
+        log_y=log_y and "loss" in metric,
+    )
     with c2:
         show(chart, width="stretch")
         export_buttons(chart, keys.COMPARE, f"compare_{metric}")
@@ -141,8 +187,12 @@ def render(ctx: Frame) -> None:
 def _actions(ctx: Frame, chosen, names) -> None:
     by_id = {r.id: r for r in chosen}
     chosen_ids = list(by_id)
-    pick = st.selectbox(t("lab.page.run_actions"), chosen_ids, key=keys.RUN_PICK,
-                        format_func=fmt(chosen_ids, lambda i: label(by_id[i], names)))
+    pick = st.selectbox(
+        t("lab.page.run_actions"),
+        chosen_ids,
+        key=keys.RUN_PICK,
+        format_func=fmt(chosen_ids, lambda i: label(by_id[i], names)),
+    )
     run = by_id[pick]
     c1, c2 = st.columns(2)
     if c1.button(t("lab.page.open_run"), key=keys.RUN_OPEN, icon=":material/open_in_new:"):
@@ -150,8 +200,13 @@ def _actions(ctx: Frame, chosen, names) -> None:
         st.rerun()
     may = ctx.actor is not None and (ctx.actor.is_leader or run.created_by_id == ctx.actor.id)
     if may and c2.button(t("lab.page.delete_run"), key=keys.RUN_DELETE, icon=":material/delete:"):
-        act(ctx.db, lambda s: lab_runs.delete_run(session=s, by=ctx.actor, run_id=run.id),
-            done="lab.page.deleted", params={"run_id": run.id}, forget=(keys.COMPARE_IDS,))
+        act(
+            ctx.db,
+            lambda s: lab_runs.delete_run(session=s, by=ctx.actor, run_id=run.id),
+            done="lab.page.deleted",
+            params={"run_id": run.id},
+            forget=(keys.COMPARE_IDS,),
+        )
     if may:
         _edit(ctx, run)
     if run.notes:
@@ -164,10 +219,18 @@ def _edit(ctx: Frame, run) -> None:
     st.session_state.setdefault(base_key, run.version)
     with st.expander(t("lab.page.edit_run"), icon=":material/edit:"):
         with st.form(keys.run_edit_form(run.id)):
-            title = st.text_input(t("lab.page.title_field"), value=run.title, max_chars=lab_runs.TITLE_MAX,
-                                  key=keys.run_title(run.id))
-            notes = st.text_area(t("lab.page.notes_field"), value=run.notes, max_chars=lab_runs.NOTES_MAX,
-                                 key=keys.run_notes(run.id))
+            title = st.text_input(
+                t("lab.page.title_field"),
+                value=run.title,
+                max_chars=lab_runs.TITLE_MAX,
+                key=keys.run_title(run.id),
+            )
+            notes = st.text_area(
+                t("lab.page.notes_field"),
+                value=run.notes,
+                max_chars=lab_runs.NOTES_MAX,
+                key=keys.run_notes(run.id),
+            )
             save = st.form_submit_button(t("common.save"), type="primary")
     if not save:
         return
@@ -179,7 +242,17 @@ def _edit(ctx: Frame, run) -> None:
             st.info(f"{newer.title or '–'}\n\n{newer.notes}")
             st.session_state[base_key] = newer.version
 
-    act(ctx.db, lambda s: lab_runs.update_run(session=s, by=ctx.actor, run_id=run.id,
-                                              expected_version=st.session_state[base_key], title=title,
-                                              notes=notes),
-        done="common.saved", forget=(base_key,), on_error=refused)
+    act(
+        ctx.db,
+        lambda s: lab_runs.update_run(
+            session=s,
+            by=ctx.actor,
+            run_id=run.id,
+            expected_version=st.session_state[base_key],
+            title=title,
+            notes=notes,
+        ),
+        done="common.saved",
+        forget=(base_key,),
+        on_error=refused,
+    )

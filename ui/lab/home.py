@@ -24,5 +24,7 @@ def home_card(ctx) -> None:
         for run in recent:
             acc = (run.metrics or {}).get("val_token_acc")
             acc_txt = f" · {100 * acc:.0f}%" if isinstance(acc, (int, float)) else ""
-            lab_link(f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task}{acc_txt}",
-                     run=run.id)
+            lab_link(
+                f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task}{acc_txt}",
+                run=run.id,
+            )

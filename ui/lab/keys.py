@@ -7,33 +7,33 @@ the prefix of its slot; `sub(prefix, NAME)` joins them ("lab_rnn" + TRAIN -> "la
 from __future__ import annotations
 
 # --- the page ------------------------------------------------------------------------------------
-TAB = "lab_tab"                   # st.tabs widget: the label of the tab the viewer clicked
-TAB_ID = "lab_tab_id"             # the tab to show ("rnn" ... "compare"); links and buttons set it
-RENDERED = "_lab_tab_rendered"    # the tab drawn by the previous run
-PRESENTER = "lab_presenter"       # presenter-mode toggle
-PRESET = "lab_preset"             # the preset a ?preset= link opened
-PE_OPEN = "lab_pe_open"           # that preset opens the positional encoding chart
-NOTICES = "_lab_notices"          # messages about the link just opened
+TAB = "lab_tab"  # st.tabs widget: the label of the tab the viewer clicked
+TAB_ID = "lab_tab_id"  # the tab to show ("rnn" ... "compare"); links and buttons set it
+RENDERED = "_lab_tab_rendered"  # the tab drawn by the previous run
+PRESENTER = "lab_presenter"  # presenter-mode toggle
+PRESET = "lab_preset"  # the preset a ?preset= link opened
+PE_OPEN = "lab_pe_open"  # that preset opens the positional encoding chart
+NOTICES = "_lab_notices"  # messages about the link just opened
 
 # --- the address bar (ui/lab/urlstate.py) ---------------------------------------------------------
 QUERY_WRITTEN = "_lab_query_written"  # the query this session last wrote
-QUERY_SEEN = "_lab_query_seen"        # addresses this session applied or wrote (oldest first)
-OPEN_RUN = "_lab_open_run"            # ?run=<id>, resolved by the page (it needs the database)
-OPEN_JOB = "_lab_open_job"            # ?job=<id>: (job id, tab)
-STALE = "_lab_stale"                  # (job id, tab) of a ?job= this server no longer knows
-STALE_SHOW = "lab_stale_show"         # button: show the stored result of that job
+QUERY_SEEN = "_lab_query_seen"  # addresses this session applied or wrote (oldest first)
+OPEN_RUN = "_lab_open_run"  # ?run=<id>, resolved by the page (it needs the database)
+OPEN_JOB = "_lab_open_job"  # ?job=<id>: (job id, tab)
+STALE = "_lab_stale"  # (job id, tab) of a ?job= this server no longer knows
+STALE_SHOW = "lab_stale_show"  # button: show the stored result of that job
 STALE_DISMISS = "lab_stale_dismiss"
 
 # --- caches of drawn charts (ui/lab/draw.py) ------------------------------------------------------
-MEMO = "_lab_memo"     # {memo slot: (token, chart)}
-SPECS = "_lab_specs"   # Vega-Lite dicts of the charts on screen
+MEMO = "_lab_memo"  # {memo slot: (token, chart)}
+SPECS = "_lab_specs"  # Vega-Lite dicts of the charts on screen
 
 # --- Compare tab (ui/lab/history.py) --------------------------------------------------------------
-COMPARE_IDS = "lab_compare_ids"   # multiselect of compared run ids; ?runs= sets it
+COMPARE_IDS = "lab_compare_ids"  # multiselect of compared run ids; ?runs= sets it
 FILTER_KIND, FILTER_TASK, FILTER_STATUS = "lab_f_kind", "lab_f_task", "lab_f_status"
 FILTER_WHO, FILTER_DATES = "lab_f_who", "lab_f_dates"
 ONLY_DIFF = "lab_only_diff"
-COMPARE = "lab_cmp"               # the comparison chart's slot (export buttons)
+COMPARE = "lab_cmp"  # the comparison chart's slot (export buttons)
 COMPARE_METRIC, COMPARE_LOG = "lab_cmp_metric", "lab_cmp_log"
 RUN_PICK, RUN_OPEN, RUN_DELETE = "lab_cmp_act", "lab_cmp_open", "lab_cmp_del"
 
@@ -91,12 +91,12 @@ def memo(prefix: str, name: str) -> str:
 
 # Names under a tab's slot.
 TRAIN, STOP, REPLAY, TRAIN_ANYWAY = "train", "stop", "replay", "anyway"
-TRY_FORM, TRY, TRY_DONE = "try_form", "try", "try_done"          # "try your own input"
+TRY_FORM, TRY, TRY_DONE = "try_form", "try", "try_done"  # "try your own input"
 DOWNLOAD_CONFIG, DOWNLOAD_CSV, DOWNLOAD_CHECKPOINT = "dl_cfg", "dl_csv", "dl_ckpt"
-PE, GATES, GRAD = "pe", "gates", "grad"                          # after-training chart slots
+PE, GATES, GRAD = "pe", "gates", "grad"  # after-training chart slots
 
 # Names under a chart area's slot (a tab's slot, or COMPARE).
-PROBE_STEP = "probe_step"            # the attention replay's slider
-PROBE_LATEST = "probe_step_latest"   # the newest probe step the slider followed
+PROBE_STEP = "probe_step"  # the attention replay's slider
+PROBE_LATEST = "probe_step_latest"  # the newest probe step the slider followed
 ATT_KIND, ATT_LAYER, ATT_HEAD, ATT = "att_kind", "att_layer", "att_head", "att"
 EXPORT_PREPARE, EXPORT_FILES, EXPORT_PNG, EXPORT_SVG = "prep", "files", "png", "svg"

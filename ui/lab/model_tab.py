@@ -41,7 +41,7 @@ def _n_params(cfg_json: str) -> int:
 
 
 def device_badge() -> str:
-    """"GPU · CUDA · <name>" or "CPU · n threads": where, and with how many threads, runs train."""
+    """ "GPU · CUDA · <name>" or "CPU · n threads": where, and with how many threads, runs train."""
     from core.lab.device import device_label, pick_device
 
     dev = pick_device("auto")
@@ -61,8 +61,11 @@ def _badges(cfg: TrainConfig, valid: bool) -> None:
     cols = st.columns([1, 1, 2])
     cols[0].badge(device_badge(), icon=":material/memory:", color="violet")
     if valid:
-        cols[1].badge(t("lab.page.n_params", n=f"{_n_params(json.dumps(to_dict(cfg))):,}"),
-                      icon=":material/functions:", color="gray")
+        cols[1].badge(
+            t("lab.page.n_params", n=f"{_n_params(json.dumps(to_dict(cfg))):,}"),
+            icon=":material/functions:",
+            color="gray",
+        )
 
 
 def _stored_match(ctx: Frame, cfg: TrainConfig):
@@ -84,8 +87,13 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
     active = view is not None and view.active
     slot = keys.slot(tab)
     c1, c2, c3 = st.columns([1, 1, 3])
-    if c1.button(t("lab.page.train"), key=keys.sub(slot, keys.TRAIN), type="primary",
-                 icon=":material/play_arrow:", disabled=err is not None or active):
+    if c1.button(
+        t("lab.page.train"),
+        key=keys.sub(slot, keys.TRAIN),
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=err is not None or active,
+    ):
         stored = _stored_match(ctx, cfg)
         if stored is not None:
             st.session_state[keys.offer(tab)] = stored.id
@@ -99,13 +107,15 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
         with st.container(border=True):
             st.info(t("lab.page.replay_offer", run_id=offer), icon=":material/replay:")
             b1, b2 = st.columns(2)
-            if b1.button(t("lab.page.replay"), key=keys.sub(slot, keys.REPLAY), type="primary",
-                         icon=":material/bolt:"):
+            if b1.button(
+                t("lab.page.replay"), key=keys.sub(slot, keys.REPLAY), type="primary", icon=":material/bolt:"
+            ):
                 st.session_state[keys.show(tab)] = {"run": offer}
                 st.session_state.pop(keys.offer(tab), None)
                 st.rerun()
-            if b2.button(t("lab.page.train_anyway"), key=keys.sub(slot, keys.TRAIN_ANYWAY),
-                         icon=":material/refresh:"):
+            if b2.button(
+                t("lab.page.train_anyway"), key=keys.sub(slot, keys.TRAIN_ANYWAY), icon=":material/refresh:"
+            ):
                 _start(ctx, tab, cfg)
 
 
@@ -124,6 +134,7 @@ def _current_view(ctx: Frame, tab: str) -> RunView | None:
             st.session_state[keys.STALE] = (shown["job"], tab)
             return None
     if "run" in shown:
+
         def read() -> RunView:
             with ctx.db.read() as s:
                 return from_stored(lab_runs.get_run(session=s, run_id=shown["run"]))
@@ -146,8 +157,12 @@ def _stale(ctx, tab: str) -> None:
     with st.container(border=True):
         st.warning(t("lab.page.stale_job", job=stale[0]), icon=":material/link_off:")
         if run is not None:
-            if st.button(t("lab.page.show_stored", run_id=run.id), key=keys.STALE_SHOW, type="primary",
-                         icon=":material/history:"):
+            if st.button(
+                t("lab.page.show_stored", run_id=run.id),
+                key=keys.STALE_SHOW,
+                type="primary",
+                icon=":material/history:",
+            ):
                 st.session_state[keys.show(tab)] = {"run": run.id}
                 st.session_state.pop(keys.STALE, None)
                 st.rerun()

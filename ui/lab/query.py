@@ -17,10 +17,30 @@ from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, TrainC
 from core.lab.presets import MODEL_TABS, TABS, tab_default
 
 # Query names: the dataclass field names (model fields unprefixed: the two sets do not overlap).
-TRAIN_FIELDS = ("task", "seq_len", "vocab_size", "steps", "batch_size", "lr", "warmup", "seed",
-                "eval_every", "probe_every")
-MODEL_FIELDS = ("d_model", "n_layers", "n_heads", "d_ff", "emb_dim", "hidden", "attention", "dropout",
-                "norm", "pos_encoding")
+TRAIN_FIELDS = (
+    "task",
+    "seq_len",
+    "vocab_size",
+    "steps",
+    "batch_size",
+    "lr",
+    "warmup",
+    "seed",
+    "eval_every",
+    "probe_every",
+)
+MODEL_FIELDS = (
+    "d_model",
+    "n_layers",
+    "n_heads",
+    "d_ff",
+    "emb_dim",
+    "hidden",
+    "attention",
+    "dropout",
+    "norm",
+    "pos_encoding",
+)
 FLOAT_FIELDS = ("lr", "dropout")
 CHOICES = {"task": TASK_NAMES, "attention": ATTENTIONS, "norm": NORMS, "pos_encoding": POS_ENCODINGS}
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -53,7 +73,9 @@ def _parse(name: str, raw: str) -> Any:
             raise ValueError(raw)
         return raw
     value = float(raw) if name in FLOAT_FIELDS else int(raw)
-    if not math.isfinite(value) or value < 0:  # the widgets cannot hold a negative number; no field accepts one
+    if (
+        not math.isfinite(value) or value < 0
+    ):  # the widgets cannot hold a negative number; no field accepts one
         raise ValueError(raw)
     return value
 
@@ -94,4 +116,3 @@ def run_id(params: dict[str, str]) -> int | None:
     """The `?run=` id if it is a positive number."""
     raw = params.get("run", "")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
-

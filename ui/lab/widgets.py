@@ -56,28 +56,52 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
     rnn = tab != "transformer"
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        st.selectbox(t("lab.page.task"), TASK_NAMES, key=keys.field(tab, "task"),
-                     format_func=fmt(TASK_NAMES, lambda n: TASKS[n][lang]))
+        st.selectbox(
+            t("lab.page.task"),
+            TASK_NAMES,
+            key=keys.field(tab, "task"),
+            format_func=fmt(TASK_NAMES, lambda n: TASKS[n][lang]),
+        )
     translate = st.session_state[keys.field(tab, "task")] == "translate"
     with c2:
         _int(tab, "steps", t("lab.page.steps"))
     with c3:
-        st.number_input(t("lab.page.lr"), key=keys.field(tab, "lr"), min_value=0.0, step=1e-4, format="%g",
-                        help=t("lab.page.lr_help"))
+        st.number_input(
+            t("lab.page.lr"),
+            key=keys.field(tab, "lr"),
+            min_value=0.0,
+            step=1e-4,
+            format="%g",
+            help=t("lab.page.lr_help"),
+        )
     with c4:
         if rnn:
-            st.selectbox(t("lab.page.attention"), ATTENTIONS, key=keys.field(tab, "attention"),
-                         format_func=fmt(ATTENTIONS, lambda a: t(f"lab.page.attention.{a}")))
+            st.selectbox(
+                t("lab.page.attention"),
+                ATTENTIONS,
+                key=keys.field(tab, "attention"),
+                format_func=fmt(ATTENTIONS, lambda a: t(f"lab.page.attention.{a}")),
+            )
         else:
             _int(tab, "n_heads", t("lab.page.n_heads"))
     if not compact:
         c1, c2, c3, c4 = st.columns(4)
         with c1:
-            _int(tab, "seq_len", t("lab.page.seq_len"), disabled=translate,
-                 help=t("lab.page.fixed_by_translate") if translate else None)
+            _int(
+                tab,
+                "seq_len",
+                t("lab.page.seq_len"),
+                disabled=translate,
+                help=t("lab.page.fixed_by_translate") if translate else None,
+            )
         with c2:
-            _int(tab, "vocab_size", t("lab.page.vocab_size"), disabled=translate,
-                 help=t("lab.page.fixed_by_translate") if translate else None)
+            _int(
+                tab,
+                "vocab_size",
+                t("lab.page.vocab_size"),
+                disabled=translate,
+                help=t("lab.page.fixed_by_translate") if translate else None,
+            )
         with c3:
             _int(tab, "emb_dim" if rnn else "d_model", t("lab.page.emb_dim" if rnn else "lab.page.d_model"))
         with c4:
@@ -94,13 +118,26 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
                 _int(tab, "eval_every", t("lab.page.eval_every"))
                 _int(tab, "probe_every", t("lab.page.probe_every"))
             with c4:
-                st.number_input(t("lab.page.dropout"), key=keys.field(tab, "dropout"), min_value=0.0, step=0.05,
-                                format="%g")
+                st.number_input(
+                    t("lab.page.dropout"),
+                    key=keys.field(tab, "dropout"),
+                    min_value=0.0,
+                    step=0.05,
+                    format="%g",
+                )
                 if not rnn:
-                    st.selectbox(t("lab.page.norm"), NORMS, key=keys.field(tab, "norm"),
-                                 format_func=fmt(NORMS, lambda n: t(f"lab.page.norm.{n}")))
-                    st.selectbox(t("lab.page.pos_encoding"), POS_ENCODINGS, key=keys.field(tab, "pos_encoding"),
-                                 format_func=fmt(POS_ENCODINGS, lambda n: t(f"lab.page.pos.{n}")))
+                    st.selectbox(
+                        t("lab.page.norm"),
+                        NORMS,
+                        key=keys.field(tab, "norm"),
+                        format_func=fmt(NORMS, lambda n: t(f"lab.page.norm.{n}")),
+                    )
+                    st.selectbox(
+                        t("lab.page.pos_encoding"),
+                        POS_ENCODINGS,
+                        key=keys.field(tab, "pos_encoding"),
+                        format_func=fmt(POS_ENCODINGS, lambda n: t(f"lab.page.pos.{n}")),
+                    )
     return current_config(tab)
 
 

@@ -48,9 +48,15 @@ def autosave(db: Database, actor, rid: int, schema, prefix: str) -> None:
         else:
             ss[k["error"]] = err
 
-    act(db, lambda s: reviews.save_draft(session=s, by=actor, review_id=rid, answers=values,
-                                         expected_version=ss[k["base"]]),
-        rerun=False, on_success=saved, on_error=refused)
+    act(
+        db,
+        lambda s: reviews.save_draft(
+            session=s, by=actor, review_id=rid, answers=values, expected_version=ss[k["base"]]
+        ),
+        rerun=False,
+        on_success=saved,
+        on_error=refused,
+    )
 
 
 def _conflict_box(db, actor, rid, schema, prefix) -> None:
@@ -109,10 +115,18 @@ def editor(ctx, rid: int) -> None:
         autosave(*args)
         if ss.get(k["conflict"]):
             st.rerun()
-        act(ctx.db, lambda s: reviews.commit_review(session=s, by=ctx.actor, review_id=rid,
-                                                    answers=read_values(schema, prefix),
-                                                    expected_version=ss[k["base"]]),
-            done=f"rev.edit.done_{action}", on_error=_commit_refused)
+        act(
+            ctx.db,
+            lambda s: reviews.commit_review(
+                session=s,
+                by=ctx.actor,
+                review_id=rid,
+                answers=read_values(schema, prefix),
+                expected_version=ss[k["base"]],
+            ),
+            done=f"rev.edit.done_{action}",
+            on_error=_commit_refused,
+        )
 
 
 def _commit_refused(err: AppError) -> None:

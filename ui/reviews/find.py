@@ -25,26 +25,60 @@ def filter_bar(ctx, everything: list, paper_by_id: dict, member_by_id: dict) -> 
     paper_q = st.query_params.get("paper")
     paper_ids = list(paper_by_id)
     wanted = int(paper_q) if paper_q and paper_q.isdigit() and int(paper_q) in paper_by_id else None
-    paper_id = c1.selectbox(t("rev.find.paper"), paper_ids, format_func=lambda i: paper_by_id[i].title,
-                            index=paper_ids.index(wanted) if wanted is not None else None, placeholder=any_,
-                            key=keys.FIND_PAPER)
-    member_id = c2.selectbox(t("rev.find.member"), list(member_by_id),
-                             format_func=lambda i: member_by_id[i].display_name, index=None, placeholder=any_,
-                             key=keys.FIND_MEMBER)
-    status = c3.selectbox(t("rev.find.status"), REVIEW_STATUSES, format_func=lambda x: t(f"rev.status.{x}"),
-                          index=None, placeholder=any_, key=keys.FIND_STATUS)
+    paper_id = c1.selectbox(
+        t("rev.find.paper"),
+        paper_ids,
+        format_func=lambda i: paper_by_id[i].title,
+        index=paper_ids.index(wanted) if wanted is not None else None,
+        placeholder=any_,
+        key=keys.FIND_PAPER,
+    )
+    member_id = c2.selectbox(
+        t("rev.find.member"),
+        list(member_by_id),
+        format_func=lambda i: member_by_id[i].display_name,
+        index=None,
+        placeholder=any_,
+        key=keys.FIND_MEMBER,
+    )
+    status = c3.selectbox(
+        t("rev.find.status"),
+        REVIEW_STATUSES,
+        format_func=lambda x: t(f"rev.status.{x}"),
+        index=None,
+        placeholder=any_,
+        key=keys.FIND_STATUS,
+    )
     week = c4.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1, key=keys.FIND_WEEK)
     c5, c6, c7, c8 = st.columns(4)
-    tag = c5.selectbox(t("rev.find.tag"), all_tags(everything), index=None, placeholder=any_, key=keys.FIND_TAG)
+    tag = c5.selectbox(
+        t("rev.find.tag"), all_tags(everything), index=None, placeholder=any_, key=keys.FIND_TAG
+    )
     ratings = rating_keys(everything, ctx.lang)
-    rating_key = c6.selectbox(t("rev.find.rating"), list(ratings), format_func=ratings.get, index=None,
-                              placeholder=any_, key=keys.FIND_RATING_KEY)
-    min_rating = c7.number_input(t("rev.find.min_rating"), value=None, step=1, key=keys.FIND_MIN_RATING,
-                                 disabled=rating_key is None)
-    text = c8.text_input(t("rev.find.text"), key=keys.FIND_TEXT, placeholder=t("rev.find.text_hint"),
-                         max_chars=200)
-    return Filters(paper_id=paper_id, member_id=member_id, status=status, week_no=_number(week), tag=tag or "",
-                   rating_key=rating_key or "", min_rating=_number(min_rating), text=text)
+    rating_key = c6.selectbox(
+        t("rev.find.rating"),
+        list(ratings),
+        format_func=ratings.get,
+        index=None,
+        placeholder=any_,
+        key=keys.FIND_RATING_KEY,
+    )
+    min_rating = c7.number_input(
+        t("rev.find.min_rating"), value=None, step=1, key=keys.FIND_MIN_RATING, disabled=rating_key is None
+    )
+    text = c8.text_input(
+        t("rev.find.text"), key=keys.FIND_TEXT, placeholder=t("rev.find.text_hint"), max_chars=200
+    )
+    return Filters(
+        paper_id=paper_id,
+        member_id=member_id,
+        status=status,
+        week_no=_number(week),
+        tag=tag or "",
+        rating_key=rating_key or "",
+        min_rating=_number(min_rating),
+        text=text,
+    )
 
 
 def results(rows: list) -> None:
@@ -53,12 +87,23 @@ def results(rows: list) -> None:
     if not rows:
         st.info(t("rev.find.none"))
         return
-    st.dataframe(pd.DataFrame([{
-        t("rev.paper.title"): r.paper.title, t("rev.find.member"): r.author.display_name,
-        t("rev.find.status"): t(f"rev.status.{r.review.status}"), t("rev.week"): r.review.week_no,
-        t("rev.helpfulness"): r.review.helpfulness,
-        t("rev.find.updated"): r.review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-    } for r in rows]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("rev.paper.title"): r.paper.title,
+                    t("rev.find.member"): r.author.display_name,
+                    t("rev.find.status"): t(f"rev.status.{r.review.status}"),
+                    t("rev.week"): r.review.week_no,
+                    t("rev.helpfulness"): r.review.helpfulness,
+                    t("rev.find.updated"): r.review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     for r in rows[:50]:
         page_link("reviews", f"{r.paper.title} — {r.author.display_name}", query={"review": r.review.id})
 
@@ -71,11 +116,21 @@ def exports(ctx, paper_id: int | None) -> None:
             paper_md = review_export.export_paper(session=s, by=ctx.actor, paper_id=paper_id, lang=ctx.lang)
     c1, c2 = st.columns(2)
     if paper_md:
-        c1.download_button(t("rev.find.download_paper"), paper_md, file_name=f"paper-{paper_id}-reviews.md",
-                           mime="text/markdown", icon=":material/download:")
+        c1.download_button(
+            t("rev.find.download_paper"),
+            paper_md,
+            file_name=f"paper-{paper_id}-reviews.md",
+            mime="text/markdown",
+            icon=":material/download:",
+        )
     if c2.button(t("rev.find.prepare_zip"), icon=":material/folder_zip:"):
         with ctx.db.read() as s:
             st.session_state[keys.ZIP] = review_export.export_zip(session=s, by=ctx.actor, lang=ctx.lang)
     if st.session_state.get(keys.ZIP):
-        c2.download_button(t("rev.find.download_zip"), st.session_state[keys.ZIP], file_name="reviews.zip",
-                           mime="application/zip", icon=":material/download:")
+        c2.download_button(
+            t("rev.find.download_zip"),
+            st.session_state[keys.ZIP],
+            file_name="reviews.zip",
+            mime="application/zip",
+            icon=":material/download:",
+        )

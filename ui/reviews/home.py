@@ -24,4 +24,6 @@ def home_card(ctx) -> None:
         for r in rows:
             week = t("rev.home.week", week=r.assignment.week_no) if r.assignment.week_no is not None else ""
             page_link("write-review", r.paper.title, query={"paper": r.paper.id})
-            st.caption(f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {r.assignment.due_on.isoformat()} {week}")
+            st.caption(
+                f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {r.assignment.due_on.isoformat()} {week}"
+            )

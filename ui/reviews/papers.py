@@ -20,17 +20,37 @@ def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
     """The paper fields as widgets (keys keep the user's text across reruns)."""
     key = lambda field: keys.paper_field(prefix, field)  # noqa: E731
     c1, c2 = st.columns([3, 1])
-    title = c1.text_input(t("rev.paper.title"), value=paper.title if paper else "", key=key("title"), max_chars=500)
-    year = c2.number_input(t("rev.paper.year"), min_value=1900, max_value=2100, step=1,
-                           value=paper.year if paper else None, key=key("year"))
+    title = c1.text_input(
+        t("rev.paper.title"), value=paper.title if paper else "", key=key("title"), max_chars=500
+    )
+    year = c2.number_input(
+        t("rev.paper.year"),
+        min_value=1900,
+        max_value=2100,
+        step=1,
+        value=paper.year if paper else None,
+        key=key("year"),
+    )
     authors = st.text_input(t("rev.paper.authors"), value=paper.authors if paper else "", key=key("authors"))
     c1, c2, c3 = st.columns(3)
-    venue = c1.text_input(t("rev.paper.venue"), value=paper.venue if paper else "", key=key("venue"), max_chars=200)
-    arxiv = c2.text_input(t("rev.paper.arxiv"), value=(paper.arxiv_id or "") if paper else "", key=key("arxiv"))
+    venue = c1.text_input(
+        t("rev.paper.venue"), value=paper.venue if paper else "", key=key("venue"), max_chars=200
+    )
+    arxiv = c2.text_input(
+        t("rev.paper.arxiv"), value=(paper.arxiv_id or "") if paper else "", key=key("arxiv")
+    )
     doi = c3.text_input(t("rev.paper.doi"), value=(paper.doi or "") if paper else "", key=key("doi"))
     url = st.text_input(t("rev.paper.url"), value=paper.url if paper else "", key=key("url"))
-    return PaperData(title=title, authors=authors, venue=venue, year=int(year) if year else None, url=url,
-                     arxiv_id=arxiv, doi=doi, bibtex=paper.bibtex if paper else "")
+    return PaperData(
+        title=title,
+        authors=authors,
+        venue=venue,
+        year=int(year) if year else None,
+        url=url,
+        arxiv_id=arxiv,
+        doi=doi,
+        bibtex=paper.bibtex if paper else "",
+    )
 
 
 def add_papers(ctx) -> None:
@@ -40,17 +60,21 @@ def add_papers(ctx) -> None:
         with tab_hand:
             data = paper_inputs(keys.NEW_PAPER)
             if st.button(t("rev.papers.add"), key=keys.ADD_PAPER, type="primary"):
-                act(ctx.db, lambda s: papers.add_paper(session=s, by=ctx.actor, data=data),
+                act(
+                    ctx.db,
+                    lambda s: papers.add_paper(session=s, by=ctx.actor, data=data),
                     done=lambda added: "rev.papers.merged" if added[1] else "rev.papers.added",
-                    params=lambda added: {"title": added[0].title})
+                    params=lambda added: {"title": added[0].title},
+                )
         with tab_bib:
             _import_bibtex(ctx)
 
 
 def _import_bibtex(ctx) -> None:
     pasted = st.text_area(t("rev.papers.paste"), key=keys.BIB_TEXT, height=180, placeholder="@article{...}")
-    upload = st.file_uploader(t("rev.papers.upload", max_kb=MAX_BIB_BYTES // 1024), type=["bib", "txt"],
-                              key=keys.BIB_FILE)
+    upload = st.file_uploader(
+        t("rev.papers.upload", max_kb=MAX_BIB_BYTES // 1024), type=["bib", "txt"], key=keys.BIB_FILE
+    )
     if not st.button(t("rev.papers.import"), key=keys.BIB_GO, type="primary", icon=":material/upload:"):
         return
 
@@ -100,8 +124,20 @@ def paper_edit(ctx, paper: Paper) -> None:
                 st.session_state[base_key] = err.current.version
 
         if st.button(t("common.save"), key=keys.paper_save(pid), type="primary"):
-            act(ctx.db, lambda s: papers.update_paper(session=s, by=ctx.actor, paper_id=pid,
-                                                      expected_version=st.session_state[base_key], data=data),
-                done="common.saved", forget=(base_key,), on_error=refused)
-        if ctx.is_leader and st.button(t("common.delete"), key=keys.paper_delete(pid), icon=":material/delete:"):
+            act(
+                ctx.db,
+                lambda s: papers.update_paper(
+                    session=s,
+                    by=ctx.actor,
+                    paper_id=pid,
+                    expected_version=st.session_state[base_key],
+                    data=data,
+                ),
+                done="common.saved",
+                forget=(base_key,),
+                on_error=refused,
+            )
+        if ctx.is_leader and st.button(
+            t("common.delete"), key=keys.paper_delete(pid), icon=":material/delete:"
+        ):
             act(ctx.db, lambda s: papers.delete_paper(session=s, by=ctx.actor, paper_id=pid))

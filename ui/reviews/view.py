@@ -45,22 +45,38 @@ def review_page(ctx, rid: int) -> None:
     r, paper = row.review, row.paper
     mine = r.author_id == ctx.actor.id
     st.subheader(paper.title)
-    st.caption(f"{t('rev.export.review_by', name=row.author.display_name)} · {status_label(r.status)} · "
-               f"{t('rev.template')}: {tpl_caption}" + (f" · {t('rev.week')} {r.week_no}" if r.week_no is not None else ""))
+    st.caption(
+        f"{t('rev.export.review_by', name=row.author.display_name)} · {status_label(r.status)} · "
+        f"{t('rev.template')}: {tpl_caption}"
+        + (f" · {t('rev.week')} {r.week_no}" if r.week_no is not None else "")
+    )
     if r.helpfulness:
         st.caption(f"{t('rev.helpfulness')}: {'★' * r.helpfulness}{'☆' * (5 - r.helpfulness)}")
     render_answers(schema, r.answers)
     if r.lab_run_id:
         lab_link(t("rev.view.lab_run", run=r.lab_run_id), run=r.lab_run_id)
-    st.download_button(t("rev.view.download"), markdown, file_name=f"review-{r.id}.md", mime="text/markdown",
-                       icon=":material/download:", key=keys.download(rid))
+    st.download_button(
+        t("rev.view.download"),
+        markdown,
+        file_name=f"review-{r.id}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        key=keys.download(rid),
+    )
     if mine:
         page_link("write-review", t("rev.view.edit"), ":material/edit:", {"paper": paper.id})
         with st.form(keys.lab_run_form(rid)):
-            run = st.number_input(t("rev.lab_run"), min_value=1, value=r.lab_run_id, step=1, key=keys.lab_run(rid))
+            run = st.number_input(
+                t("rev.lab_run"), min_value=1, value=r.lab_run_id, step=1, key=keys.lab_run(rid)
+            )
             if st.form_submit_button(t("common.save")):
-                _act(ctx, reviews.set_lab_run, "common.saved", review_id=rid,
-                     run_id=int(run) if run is not None else None)
+                _act(
+                    ctx,
+                    reviews.set_lab_run,
+                    "common.saved",
+                    review_id=rid,
+                    run_id=int(run) if run is not None else None,
+                )
     _history(schema, revs, ctx.lang, rid)
     _thread(ctx, r, thread, names)
     if ctx.actor.is_leader and not mine:
@@ -70,7 +86,9 @@ def review_page(ctx, rid: int) -> None:
 def _history(schema, revs, lang, rid) -> None:
     with st.expander(t("rev.view.history", n=len(revs)), icon=":material/history:"):
         for rev in revs:
-            st.caption(f"#{rev.number} · {t(f'rev.status.{rev.status}')} · {rev.created_at.astimezone():%Y-%m-%d %H:%M}")
+            st.caption(
+                f"#{rev.number} · {t(f'rev.status.{rev.status}')} · {rev.created_at.astimezone():%Y-%m-%d %H:%M}"
+            )
         if len(revs) >= 2:
             nums = [rev.number for rev in revs]
             c1, c2 = st.columns(2)
@@ -102,11 +120,19 @@ def _leader_actions(ctx, r) -> None:
         c1, c2 = st.columns(2)
         if c1.button(t("rev.view.return"), key=keys.return_button(r.id), icon=":material/undo:"):
             _act(ctx, reviews.return_review, "rev.view.returned", review_id=r.id, feedback=feedback)
-        if c2.button(t("rev.view.approve"), key=keys.approve_button(r.id), type="primary", icon=":material/verified:"):
+        if c2.button(
+            t("rev.view.approve"), key=keys.approve_button(r.id), type="primary", icon=":material/verified:"
+        ):
             _act(ctx, reviews.approve_review, "rev.view.approved", review_id=r.id, comment=feedback)
     if r.status != "draft":
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        score = c1.radio(t("rev.helpfulness"), [1, 2, 3, 4, 5], horizontal=True, key=keys.helpfulness(r.id),
-                         index=r.helpfulness - 1 if r.helpfulness else None, format_func=lambda n: "★" * n)
+        score = c1.radio(
+            t("rev.helpfulness"),
+            [1, 2, 3, 4, 5],
+            horizontal=True,
+            key=keys.helpfulness(r.id),
+            index=r.helpfulness - 1 if r.helpfulness else None,
+            format_func=lambda n: "★" * n,
+        )
         if c2.button(t("rev.view.rate"), key=keys.rate_button(r.id), disabled=score is None):
             _act(ctx, reviews.rate_helpfulness, "rev.view.rated", review_id=r.id, score=score)

@@ -84,8 +84,13 @@ def field_widget(field: FieldSpec, prefix: str, *, on_change=None, args=(), disa
     lang = current_lang()
     key = widget_key(prefix, field)
     label = field.label(lang) + (" *" if field.required else "")
-    common = {"key": key, "help": field.help(lang) or None, "on_change": on_change, "args": args,
-              "disabled": disabled}
+    common = {
+        "key": key,
+        "help": field.help(lang) or None,
+        "on_change": on_change,
+        "args": args,
+        "disabled": disabled,
+    }
     if field.type == "short_text":
         st.text_input(label, max_chars=ans.MAX_SHORT, **common)
     elif field.type == "url":
@@ -96,15 +101,33 @@ def field_widget(field: FieldSpec, prefix: str, *, on_change=None, args=(), disa
         st.text_input(label, placeholder=t("rev.form.tags_hint"), **common)
     elif field.type == "rating":
         points = list(range(field.scale_min, field.scale_max + 1))
-        st.radio(label, points, index=None, horizontal=True,
-                 format_func=lambda v: f"{v} · {field.point_label(v, lang)}" if field.point_label(v, lang) else str(v),
-                 **common)
+        st.radio(
+            label,
+            points,
+            index=None,
+            horizontal=True,
+            format_func=lambda v: (
+                f"{v} · {field.point_label(v, lang)}" if field.point_label(v, lang) else str(v)
+            ),
+            **common,
+        )
     elif field.type == "single_select":
-        st.selectbox(label, [c.value for c in field.choices], index=None,
-                     format_func=lambda v: field.choice_label(v, lang), placeholder=t("rev.form.pick"), **common)
+        st.selectbox(
+            label,
+            [c.value for c in field.choices],
+            index=None,
+            format_func=lambda v: field.choice_label(v, lang),
+            placeholder=t("rev.form.pick"),
+            **common,
+        )
     elif field.type == "multi_select":
-        st.multiselect(label, [c.value for c in field.choices], format_func=lambda v: field.choice_label(v, lang),
-                       placeholder=t("rev.form.pick"), **common)
+        st.multiselect(
+            label,
+            [c.value for c in field.choices],
+            format_func=lambda v: field.choice_label(v, lang),
+            placeholder=t("rev.form.pick"),
+            **common,
+        )
     elif field.type == "checkbox":
         st.checkbox(label, **common)
 
@@ -133,7 +156,9 @@ def problems_box(err) -> None:
     if not lines:
         show_error(err)
         return
-    head = t("rev.error.incomplete", count=len(lines)) if err.key == "rev.error.incomplete" else \
-        t("rev.error.schema", count=len(lines))
+    head = (
+        t("rev.error.incomplete", count=len(lines))
+        if err.key == "rev.error.incomplete"
+        else t("rev.error.schema", count=len(lines))
+    )
     st.error(head + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/error:")
-

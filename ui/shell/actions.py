@@ -36,17 +36,26 @@ def _guard(call: Callable[[], Any], on_error: Callable[[AppError], None] | None,
         return _FAILED
 
 
-def attempt(call: Callable[[], T], *, on_error: Callable[[AppError], None] | None = None,
-            where=st) -> T | None:
+def attempt(
+    call: Callable[[], T], *, on_error: Callable[[AppError], None] | None = None, where=st
+) -> T | None:
     """Run `call()`; on an AppError show it translated in `where` (or call `on_error`), return None."""
     result = _guard(call, on_error, where)
     return None if result is _FAILED else result
 
 
-def act(db: Database, write: Callable[[Session], Any], *, done: str | Callable[[Any], str] | None = None,
-        params: Callable[[Any], dict] | dict | None = None, forget: Iterable[str] = (),
-        on_error: Callable[[AppError], None] | None = None,
-        on_success: Callable[[Any], None] | None = None, rerun: bool = True, where=st) -> bool:
+def act(
+    db: Database,
+    write: Callable[[Session], Any],
+    *,
+    done: str | Callable[[Any], str] | None = None,
+    params: Callable[[Any], dict] | dict | None = None,
+    forget: Iterable[str] = (),
+    on_error: Callable[[AppError], None] | None = None,
+    on_success: Callable[[Any], None] | None = None,
+    rerun: bool = True,
+    where=st,
+) -> bool:
     """Run `write(session)` in a write transaction. Error: `on_error(err)` or the translated message
     in `where`; returns False. Success: forget the `forget` session keys, `on_success(result)`,
     toast `t(done, **params)` (`done` may pick the key from the result), rerun (returns True when

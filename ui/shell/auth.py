@@ -54,7 +54,8 @@ def sign_in_as(actor: Actor, db: Database | None = None) -> None:
             token = sessions.create_session(session=s, actor=actor)
         st.session_state[TOKEN_KEY] = token
         st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(
-            name=COOKIE, value=token, max_age=sessions.SESSION_DAYS * 86400)
+            name=COOKIE, value=token, max_age=sessions.SESSION_DAYS * 86400
+        )
 
 
 def sign_out(db: Database) -> None:
@@ -119,8 +120,9 @@ def sign_in_box(db: Database) -> None:
         submitted = st.form_submit_button(t("auth.sign_in"), icon=":material/login:")
     if submitted:
         with db.write() as s:  # the guard sits inside: a failed try commits, so it is counted
-            actor = attempt(lambda: members.authenticate(session=s, username=username, password=password),
-                            where=box)
+            actor = attempt(
+                lambda: members.authenticate(session=s, username=username, password=password), where=box
+            )
         if actor is not None:
             sign_in_as(actor, db)
             st.rerun()
@@ -133,7 +135,12 @@ def remember_language(db: Database) -> None:
     lang = st.session_state.get(LANG_KEY)
     if actor is None or not lang or lang == actor.language:
         return
-    act(db, lambda s: members.set_language(session=s, by=actor, language=lang), rerun=False,
+    act(
+        db,
+        lambda s: members.set_language(session=s, by=actor, language=lang),
+        rerun=False,
         on_error=lambda err: None,  # a refused choice still switches this session's language
         on_success=lambda _: st.session_state.update(
-            {ACTOR_KEY: Actor(actor.id, actor.username, actor.display_name, actor.role, lang)}))
+            {ACTOR_KEY: Actor(actor.id, actor.username, actor.display_name, actor.role, lang)}
+        ),
+    )

@@ -37,8 +37,7 @@ def render_frame() -> Frame:
     auth.resume_from_cookie(database)
     auth.apply_pending_language()
     st.sidebar.title(t("app.title"))
-    st.sidebar.radio(t("lang.label"), LANGUAGES, key=LANG_KEY, horizontal=True,
-                     format_func=LANG_NAMES.get)
+    st.sidebar.radio(t("lang.label"), LANGUAGES, key=LANG_KEY, horizontal=True, format_func=LANG_NAMES.get)
     actor = auth.refresh(database)
     auth.remember_language(database)
     with database.read() as s:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 # --- frame, sign-in, language ------------------------------------------------------------------
-FRAME_KEY = "frame"                # the Frame drawn for this run (pages read it through frame())
-ACTOR_KEY = "actor"                # the signed-in Actor; absent for a guest
-LANG_KEY = "lang_choice"           # the language switch's widget key: "ko" | "en"
+FRAME_KEY = "frame"  # the Frame drawn for this run (pages read it through frame())
+ACTOR_KEY = "actor"  # the signed-in Actor; absent for a guest
+LANG_KEY = "lang_choice"  # the language switch's widget key: "ko" | "en"
 PENDING_LANG_KEY = "_pending_lang"  # a language chosen by sign-in, applied before the switch is drawn
-TOKEN_KEY = "_session_token"       # this browser session's remembered sign-in token
-COOKIE_JS_KEY = "_cookie_js"       # a cookie change waiting to be sent to the browser
-SIGNED_OUT_KEY = "_signed_out"     # signed out in this session: the request's cookie is stale
+TOKEN_KEY = "_session_token"  # this browser session's remembered sign-in token
+COOKIE_JS_KEY = "_cookie_js"  # a cookie change waiting to be sent to the browser
+SIGNED_OUT_KEY = "_signed_out"  # signed out in this session: the request's cookie is stale
 
 # --- members page ------------------------------------------------------------------------------
 MEMBER_PICK = "member_pick"

@@ -15,8 +15,15 @@ from ui.shell.i18n import t
 from ui.shell.nav import page_spec
 
 
-def page_link(key: str, label: str, icon: str | None = None, query: dict | None = None, where=st, *,
-              unavailable: str | None = None) -> bool:
+def page_link(
+    key: str,
+    label: str,
+    icon: str | None = None,
+    query: dict | None = None,
+    where=st,
+    *,
+    unavailable: str | None = None,
+) -> bool:
     """st.page_link to the page `key` (icon: the page's own by default) with `query` as its query
     string; where the page is not registered, the label as a caption (with `unavailable` after it)."""
     spec = page_spec(key)
@@ -29,8 +36,7 @@ def page_link(key: str, label: str, icon: str | None = None, query: dict | None 
     return True
 
 
-def lab_link(label: str, *, preset: str | None = None, run: int | str | None = None,
-             where=st) -> None:
+def lab_link(label: str, *, preset: str | None = None, run: int | str | None = None, where=st) -> None:
     """A page link into the Lab with ?preset= or ?run=; a caption if the Lab is not registered."""
     params = {k: v for k, v in (("preset", preset), ("run", run)) if v is not None}
     page_link("lab", label, query=params, where=where, unavailable=t("links.lab_unavailable"))

@@ -44,12 +44,24 @@ PAGES: list[PageSpec] = [
     PageSpec("views/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
     # paper reviews
     PageSpec("views/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),
-    PageSpec("views/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"),
+    PageSpec(
+        "views/review_write.py", "rev.nav.write", ":material/edit_note:", "write-review", access="member"
+    ),
     PageSpec("views/reviews.py", "rev.nav.reviews", ":material/rate_review:", "reviews", access="member"),
-    PageSpec("views/templates.py", "rev.nav.templates", ":material/dashboard_customize:", "review-templates",
-             access="leader"),
-    PageSpec("views/assignments.py", "rev.nav.assignments", ":material/assignment:", "review-assignments",
-             access="leader"),
+    PageSpec(
+        "views/templates.py",
+        "rev.nav.templates",
+        ":material/dashboard_customize:",
+        "review-templates",
+        access="leader",
+    ),
+    PageSpec(
+        "views/assignments.py",
+        "rev.nav.assignments",
+        ":material/assignment:",
+        "review-assignments",
+        access="leader",
+    ),
     # model lab
     PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
     # group administration
@@ -74,8 +86,9 @@ def allowed(spec: PageSpec, actor: Actor | None) -> bool:
 
 
 def _page(spec: PageSpec) -> st.Page:
-    return st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default)
+    return st.Page(
+        spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.default
+    )
 
 
 def navigation(actor: Actor | None, *, setup: bool):

@@ -18,5 +18,9 @@ def restore_form(db: Database) -> None:
     if upload is not None and st.button(t("backup.restore"), key="restore_go", icon=":material/restore:"):
         data = upload.getvalue()
         # No rerun: the message stays in place under the form.
-        act(db, lambda s: backup.restore(session=s, data=data, expected_schema=sorted(current_heads(db.engine))),
-            rerun=False, on_success=lambda rows: st.success(t("backup.restored", rows=rows)))
+        act(
+            db,
+            lambda s: backup.restore(session=s, data=data, expected_schema=sorted(current_heads(db.engine))),
+            rerun=False,
+            on_success=lambda rows: st.success(t("backup.restored", rows=rows)),
+        )

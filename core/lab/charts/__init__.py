@@ -26,7 +26,23 @@ from core.lab.charts.maps import (
     unique_labels,
 )
 
-__all__ = ["FONT", "MAX_POINTS", "CURVES", "curve_frames", "curve_series", "curve_chart", "loss_chart",
-           "accuracy_chart", "attention_heatmap", "attention_grid", "positional_encoding_chart",
-           "compare_chart", "gates_chart", "grad_norm_chart", "unique_labels", "chart_to_png",
-           "chart_to_svg", "save_chart"]
+__all__ = [
+    "FONT",
+    "MAX_POINTS",
+    "CURVES",
+    "curve_frames",
+    "curve_series",
+    "curve_chart",
+    "loss_chart",
+    "accuracy_chart",
+    "attention_heatmap",
+    "attention_grid",
+    "positional_encoding_chart",
+    "compare_chart",
+    "gates_chart",
+    "grad_norm_chart",
+    "unique_labels",
+    "chart_to_png",
+    "chart_to_svg",
+    "save_chart",
+]

@@ -19,14 +19,17 @@ from core.lab.charts.base import FONT, MAX_POINTS, as_frame, chart_text, finish,
 # Curve charts: {kind: (train-line columns, eval-point columns, y-axis label key)}.
 CURVES: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
     "loss": ({"loss": "lab.chart.train_loss"}, {"val_loss": "lab.chart.val_loss"}, "lab.chart.loss"),
-    "accuracy": ({"token_acc": "lab.chart.train_token_acc"},
-                 {"val_token_acc": "lab.chart.val_token_acc", "val_seq_acc": "lab.chart.val_seq_acc"},
-                 "lab.chart.accuracy"),
+    "accuracy": (
+        {"token_acc": "lab.chart.train_token_acc"},
+        {"val_token_acc": "lab.chart.val_token_acc", "val_seq_acc": "lab.chart.val_seq_acc"},
+        "lab.chart.accuracy",
+    ),
 }
 
 
-def curve_frames(kind: str, data: Any, *, lang: str = "ko",
-                 max_points: int | None = MAX_POINTS) -> tuple[pd.DataFrame, pd.DataFrame]:
+def curve_frames(
+    kind: str, data: Any, *, lang: str = "ko", max_points: int | None = MAX_POINTS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The two long-form (step, value, series) tables a curve chart draws: train lines, eval points.
 
     `data`: columns `step` + the kind's train columns, eval columns either joined on `step`
@@ -53,8 +56,17 @@ def curve_series(kind: str, line_df: pd.DataFrame, point_df: pd.DataFrame, lang:
     return [s for s in (chart_text(k, lang) for k in (*lines.values(), *points.values())) if s in present]
 
 
-def curve_chart(kind: str, line_data: Any, point_data: Any, series: Sequence[str], *, lang: str = "ko",
-                title: str | None = None, font: str | None = FONT, log_y: bool = False) -> alt.LayerChart:
+def curve_chart(
+    kind: str,
+    line_data: Any,
+    point_data: Any,
+    series: Sequence[str],
+    *,
+    lang: str = "ko",
+    title: str | None = None,
+    font: str | None = FONT,
+    log_y: bool = False,
+) -> alt.LayerChart:
     """A loss or accuracy chart: lines per step + points at evaluations.
 
     `line_data` / `point_data`: the tables from `curve_frames`, or `alt.NamedData` references
@@ -67,29 +79,61 @@ def curve_chart(kind: str, line_data: Any, point_data: Any, series: Sequence[str
         y_scale, y_format = (alt.Scale(type="log") if log_y else alt.Undefined), None
     order = list(series)
     x = alt.X("step:Q", title=chart_text("lab.chart.step", lang))
-    y = alt.Y("value:Q", title=chart_text(y_key, lang), scale=y_scale,
-              axis=alt.Axis(format=y_format) if y_format else alt.Undefined)
-    color = alt.Color("series:N", sort=order, scale=alt.Scale(domain=order),
-                      title=chart_text("lab.chart.series", lang))
-    tip = [alt.Tooltip("series:N", title=chart_text("lab.chart.series", lang)),
-           alt.Tooltip("step:Q", title=chart_text("lab.chart.step", lang)),
-           alt.Tooltip("value:Q", title=chart_text(y_key, lang), format=".4f")]
+    y = alt.Y(
+        "value:Q",
+        title=chart_text(y_key, lang),
+        scale=y_scale,
+        axis=alt.Axis(format=y_format) if y_format else alt.Undefined,
+    )
+    color = alt.Color(
+        "series:N", sort=order, scale=alt.Scale(domain=order), title=chart_text("lab.chart.series", lang)
+    )
+    tip = [
+        alt.Tooltip("series:N", title=chart_text("lab.chart.series", lang)),
+        alt.Tooltip("step:Q", title=chart_text("lab.chart.step", lang)),
+        alt.Tooltip("value:Q", title=chart_text(y_key, lang), format=".4f"),
+    ]
     base_line = alt.Chart(line_data).mark_line(strokeWidth=1.5).encode(x=x, y=y, color=color, tooltip=tip)
-    base_pts = alt.Chart(point_data).mark_line(point=alt.OverlayMarkDef(size=50), strokeDash=[4, 3]).encode(
-        x=x, y=y, color=color, tooltip=tip)
+    base_pts = (
+        alt.Chart(point_data)
+        .mark_line(point=alt.OverlayMarkDef(size=50), strokeDash=[4, 3])
+        .encode(x=x, y=y, color=color, tooltip=tip)
+    )
     chart = titled(alt.layer(base_line, base_pts), title)
     return finish(chart, font)
 
 
-def _curve(kind: str, df: Any, lang: str, title: str | None, font: str | None, max_points: int | None,
-           log_y: bool = False) -> alt.LayerChart:
+def _curve(
+    kind: str,
+    df: Any,
+    lang: str,
+    title: str | None,
+    font: str | None,
+    max_points: int | None,
+    log_y: bool = False,
+) -> alt.LayerChart:
     line_df, point_df = curve_frames(kind, df, lang=lang, max_points=max_points)
-    return curve_chart(kind, line_df, point_df, curve_series(kind, line_df, point_df, lang), lang=lang,
-                       title=title, font=font, log_y=log_y)
+    return curve_chart(
+        kind,
+        line_df,
+        point_df,
+        curve_series(kind, line_df, point_df, lang),
+        lang=lang,
+        title=title,
+        font=font,
+        log_y=log_y,
+    )
 
 
-def loss_chart(df: Any, *, lang: str = "ko", title: str | None = None, log_y: bool = False,
-               font: str | None = FONT, max_points: int | None = MAX_POINTS) -> alt.LayerChart:
+def loss_chart(
+    df: Any,
+    *,
+    lang: str = "ko",
+    title: str | None = None,
+    log_y: bool = False,
+    font: str | None = FONT,
+    max_points: int | None = MAX_POINTS,
+) -> alt.LayerChart:
     """Train loss per step (line) and validation loss at evaluations (points).
 
     Columns: `step`, `loss` (train), optional `val_loss` (NaN or absent where no eval ran).
@@ -99,8 +143,14 @@ def loss_chart(df: Any, *, lang: str = "ko", title: str | None = None, log_y: bo
     return _curve("loss", df, lang, title, font, max_points, log_y=log_y)
 
 
-def accuracy_chart(df: Any, *, lang: str = "ko", title: str | None = None,
-                   font: str | None = FONT, max_points: int | None = MAX_POINTS) -> alt.LayerChart:
+def accuracy_chart(
+    df: Any,
+    *,
+    lang: str = "ko",
+    title: str | None = None,
+    font: str | None = FONT,
+    max_points: int | None = MAX_POINTS,
+) -> alt.LayerChart:
     """Train token accuracy per step (line) and validation token / sequence accuracy (points).
 
     Columns: `step`, `token_acc`, optional `val_token_acc`, `val_seq_acc` (fractions 0..1).
@@ -142,13 +192,24 @@ def _runs_frame(runs: Any, metric: str) -> pd.DataFrame:
 
 
 # y-axis title per compared metric; anything else is titled by its own name.
-_METRIC_KEYS = {"loss": "lab.chart.loss", "val_loss": "lab.chart.val_loss",
-                "token_acc": "lab.chart.train_token_acc", "val_token_acc": "lab.chart.val_token_acc",
-                "val_seq_acc": "lab.chart.val_seq_acc"}
+_METRIC_KEYS = {
+    "loss": "lab.chart.loss",
+    "val_loss": "lab.chart.val_loss",
+    "token_acc": "lab.chart.train_token_acc",
+    "val_token_acc": "lab.chart.val_token_acc",
+    "val_seq_acc": "lab.chart.val_seq_acc",
+}
 
 
-def compare_chart(runs: Any, *, metric: str = "loss", lang: str = "ko", title: str | None = None,
-                  log_y: bool = False, font: str | None = FONT) -> alt.Chart:
+def compare_chart(
+    runs: Any,
+    *,
+    metric: str = "loss",
+    lang: str = "ko",
+    title: str | None = None,
+    log_y: bool = False,
+    font: str | None = FONT,
+) -> alt.Chart:
     """Several runs' curves on one chart, coloured by run label (legend in the given order).
 
     `runs`: a DataFrame with columns `run`, `step`, `<metric>`; or a mapping / list of
@@ -157,13 +218,25 @@ def compare_chart(runs: Any, *, metric: str = "loss", lang: str = "ko", title: s
     df = thin(_runs_frame(runs, metric), group="run")
     order = list(dict.fromkeys(df["run"]))
     y_key = _METRIC_KEYS.get(metric, metric)
-    chart = alt.Chart(df).mark_line(strokeWidth=1.5).encode(
-        x=alt.X("step:Q", title=chart_text("lab.chart.step", lang)),
-        y=alt.Y("value:Q", title=chart_text(y_key, lang), scale=alt.Scale(type="log") if log_y else alt.Undefined),
-        color=alt.Color("run:N", sort=order, scale=alt.Scale(domain=order), title=chart_text("lab.chart.run", lang)),
-        tooltip=[alt.Tooltip("run:N", title=chart_text("lab.chart.run", lang)),
-                 alt.Tooltip("step:Q", title=chart_text("lab.chart.step", lang)),
-                 alt.Tooltip("value:Q", title=chart_text(y_key, lang), format=".4f")],
+    chart = (
+        alt.Chart(df)
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=alt.X("step:Q", title=chart_text("lab.chart.step", lang)),
+            y=alt.Y(
+                "value:Q",
+                title=chart_text(y_key, lang),
+                scale=alt.Scale(type="log") if log_y else alt.Undefined,
+            ),
+            color=alt.Color(
+                "run:N", sort=order, scale=alt.Scale(domain=order), title=chart_text("lab.chart.run", lang)
+            ),
+            tooltip=[
+                alt.Tooltip("run:N", title=chart_text("lab.chart.run", lang)),
+                alt.Tooltip("step:Q", title=chart_text("lab.chart.step", lang)),
+                alt.Tooltip("value:Q", title=chart_text(y_key, lang), format=".4f"),
+            ],
+        )
     )
     chart = titled(chart, title)
     return finish(chart, font)

@@ -17,8 +17,11 @@ def _register_fonts() -> None:
     import vl_convert as vlc
 
     here = os.path.dirname(os.path.abspath(__file__))
-    for d in (os.path.join(here, "..", "..", "..", "static"), "/usr/share/fonts/truetype/nanum",
-              "/usr/share/fonts/opentype/noto"):
+    for d in (
+        os.path.join(here, "..", "..", "..", "static"),
+        "/usr/share/fonts/truetype/nanum",
+        "/usr/share/fonts/opentype/noto",
+    ):
         if os.path.isdir(d):
             vlc.register_font_directory(os.path.abspath(d))
     _fonts_registered = True

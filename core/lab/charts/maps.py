@@ -28,32 +28,48 @@ def unique_labels(tokens: Sequence[Any]) -> list[str]:
 def _heat_frame(w: np.ndarray, x_labels: list[str], y_labels: list[str], x_tokens, y_tokens) -> pd.DataFrame:
     tq, tk = w.shape
     qi, ki = np.meshgrid(np.arange(tq), np.arange(tk), indexing="ij")  # (Tq, Tk) each
-    return pd.DataFrame({
-        "query": np.asarray(y_labels, dtype=object)[qi.ravel()],
-        "key": np.asarray(x_labels, dtype=object)[ki.ravel()],
-        "query_token": [str(y_tokens[i]) for i in qi.ravel()],
-        "key_token": [str(x_tokens[i]) for i in ki.ravel()],
-        "query_pos": qi.ravel(),
-        "key_pos": ki.ravel(),
-        "weight": w.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "query": np.asarray(y_labels, dtype=object)[qi.ravel()],
+            "key": np.asarray(x_labels, dtype=object)[ki.ravel()],
+            "query_token": [str(y_tokens[i]) for i in qi.ravel()],
+            "key_token": [str(x_tokens[i]) for i in ki.ravel()],
+            "query_pos": qi.ravel(),
+            "key_pos": ki.ravel(),
+            "weight": w.ravel(),
+        }
+    )
 
 
 def _heat(df: pd.DataFrame, x_labels, y_labels, lang, title, cell) -> alt.Chart:
-    tip = [alt.Tooltip("query_token:N", title=chart_text("lab.chart.query", lang)),
-           alt.Tooltip("key_token:N", title=chart_text("lab.chart.key", lang)),
-           alt.Tooltip("query_pos:Q", title=chart_text("lab.chart.query", lang) + " #"),
-           alt.Tooltip("key_pos:Q", title=chart_text("lab.chart.key", lang) + " #"),
-           alt.Tooltip("weight:Q", title=chart_text("lab.chart.weight", lang), format=".3f")]
-    return alt.Chart(df).mark_rect().encode(
-        x=alt.X("key:O", sort=list(x_labels), title=chart_text("lab.chart.key", lang),
-                axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("query:O", sort=list(y_labels), title=chart_text("lab.chart.query", lang)),
-        # A fixed 0..1 domain keeps colours comparable while replaying training steps.
-        color=alt.Color("weight:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]),
-                        title=chart_text("lab.chart.weight", lang)),
-        tooltip=tip,
-    ).properties(title=title or "", width=cell * len(x_labels), height=cell * len(y_labels))
+    tip = [
+        alt.Tooltip("query_token:N", title=chart_text("lab.chart.query", lang)),
+        alt.Tooltip("key_token:N", title=chart_text("lab.chart.key", lang)),
+        alt.Tooltip("query_pos:Q", title=chart_text("lab.chart.query", lang) + " #"),
+        alt.Tooltip("key_pos:Q", title=chart_text("lab.chart.key", lang) + " #"),
+        alt.Tooltip("weight:Q", title=chart_text("lab.chart.weight", lang), format=".3f"),
+    ]
+    return (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "key:O",
+                sort=list(x_labels),
+                title=chart_text("lab.chart.key", lang),
+                axis=alt.Axis(labelAngle=0, orient="top"),
+            ),
+            y=alt.Y("query:O", sort=list(y_labels), title=chart_text("lab.chart.query", lang)),
+            # A fixed 0..1 domain keeps colours comparable while replaying training steps.
+            color=alt.Color(
+                "weight:Q",
+                scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                title=chart_text("lab.chart.weight", lang),
+            ),
+            tooltip=tip,
+        )
+        .properties(title=title or "", width=cell * len(x_labels), height=cell * len(y_labels))
+    )
 
 
 def _squeeze_to(w: np.ndarray, ndim: int) -> np.ndarray:
@@ -65,58 +81,94 @@ def _squeeze_to(w: np.ndarray, ndim: int) -> np.ndarray:
     return w
 
 
-def attention_heatmap(weights: Any, x_tokens: Sequence[Any], y_tokens: Sequence[Any],
-                      title: str | None = None, *, lang: str = "ko", cell: int = 28,
-                      font: str | None = FONT) -> alt.Chart:
+def attention_heatmap(
+    weights: Any,
+    x_tokens: Sequence[Any],
+    y_tokens: Sequence[Any],
+    title: str | None = None,
+    *,
+    lang: str = "ko",
+    cell: int = 28,
+    font: str | None = FONT,
+) -> alt.Chart:
     """Heatmap of one attention map (Tq, Tk): keys `x_tokens` across, queries `y_tokens` down.
 
     Leading size-1 axes are dropped, so a (1, 1, Tq, Tk) probe map works as it is.
     """
     w = _squeeze_to(as_array(weights), 2)  # (Tq, Tk)
     if w.shape != (len(y_tokens), len(x_tokens)):
-        raise ValueError(f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x "
-                         f"{len(x_tokens)} key tokens")
+        raise ValueError(
+            f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
+        )
     xl, yl = unique_labels(x_tokens), unique_labels(y_tokens)
     chart = _heat(_heat_frame(w, xl, yl, x_tokens, y_tokens), xl, yl, lang, title, cell)
     return finish(chart, font)
 
 
-def attention_grid(weights_for_layer: Any, x_tokens: Sequence[Any], y_tokens: Sequence[Any],
-                   title: str | None = None, *, lang: str = "ko", columns: int = 4, cell: int = 22,
-                   font: str | None = FONT) -> alt.ConcatChart:
+def attention_grid(
+    weights_for_layer: Any,
+    x_tokens: Sequence[Any],
+    y_tokens: Sequence[Any],
+    title: str | None = None,
+    *,
+    lang: str = "ko",
+    columns: int = 4,
+    cell: int = 22,
+    font: str | None = FONT,
+) -> alt.ConcatChart:
     """All heads of one layer (H, Tq, Tk) side by side (wrapping after `columns`), one colour scale."""
     w = _squeeze_to(as_array(weights_for_layer), 3)  # (H, Tq, Tk)
     if w.shape[1:] != (len(y_tokens), len(x_tokens)):
-        raise ValueError(f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x "
-                         f"{len(x_tokens)} key tokens")
+        raise ValueError(
+            f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
+        )
     xl, yl = unique_labels(x_tokens), unique_labels(y_tokens)
     head = chart_text("lab.chart.head", lang)
-    charts = [_heat(_heat_frame(w[h], xl, yl, x_tokens, y_tokens), xl, yl, lang, f"{head} {h + 1}", cell)
-              for h in range(w.shape[0])]
+    charts = [
+        _heat(_heat_frame(w[h], xl, yl, x_tokens, y_tokens), xl, yl, lang, f"{head} {h + 1}", cell)
+        for h in range(w.shape[0])
+    ]
     chart = alt.concat(*charts, columns=max(1, min(columns, w.shape[0])))
     chart = titled(chart.resolve_scale(color="shared"), title)
     return finish(chart, font)
 
 
-def positional_encoding_chart(pe: Any, *, lang: str = "ko", title: str | None = None,
-                              font: str | None = FONT) -> alt.Chart:
+def positional_encoding_chart(
+    pe: Any, *, lang: str = "ko", title: str | None = None, font: str | None = FONT
+) -> alt.Chart:
     """Heatmap of a positional encoding (max_len, d_model): position down, dimension across."""
     p = _squeeze_to(as_array(pe), 2)  # (L, D)
     n_pos, dim = p.shape
     pos, d = np.meshgrid(np.arange(n_pos), np.arange(dim), indexing="ij")
     df = pd.DataFrame({"position": pos.ravel(), "dimension": d.ravel(), "value": p.ravel()})
     tick = max(1, dim // 8)
-    chart = alt.Chart(df).mark_rect().encode(
-        x=alt.X("dimension:O", title=chart_text("lab.chart.dimension", lang),
-                axis=alt.Axis(values=list(range(0, dim, tick)), labelAngle=0)),
-        y=alt.Y("position:O", title=chart_text("lab.chart.position", lang),
-                axis=alt.Axis(values=list(range(0, n_pos, max(1, n_pos // 10))))),
-        color=alt.Color("value:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True),
-                        title=chart_text("lab.chart.value", lang)),
-        tooltip=[alt.Tooltip("position:Q", title=chart_text("lab.chart.position", lang)),
-                 alt.Tooltip("dimension:Q", title=chart_text("lab.chart.dimension", lang)),
-                 alt.Tooltip("value:Q", title=chart_text("lab.chart.value", lang), format=".3f")],
-    ).properties(title=title or "", width=min(640, 8 * dim), height=min(400, 6 * n_pos))
+    chart = (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "dimension:O",
+                title=chart_text("lab.chart.dimension", lang),
+                axis=alt.Axis(values=list(range(0, dim, tick)), labelAngle=0),
+            ),
+            y=alt.Y(
+                "position:O",
+                title=chart_text("lab.chart.position", lang),
+                axis=alt.Axis(values=list(range(0, n_pos, max(1, n_pos // 10)))),
+            ),
+            color=alt.Color(
+                "value:Q",
+                scale=alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True),
+                title=chart_text("lab.chart.value", lang),
+            ),
+            tooltip=[
+                alt.Tooltip("position:Q", title=chart_text("lab.chart.position", lang)),
+                alt.Tooltip("dimension:Q", title=chart_text("lab.chart.dimension", lang)),
+                alt.Tooltip("value:Q", title=chart_text("lab.chart.value", lang), format=".3f"),
+            ],
+        )
+        .properties(title=title or "", width=min(640, 8 * dim), height=min(400, 6 * n_pos))
+    )
     return finish(chart, font)
 
 
@@ -124,8 +176,15 @@ def positional_encoding_chart(pe: Any, *, lang: str = "ko", title: str | None = 
 _TANH_GATES = {"cell", "new", "g", "n", "candidate", "hidden"}
 
 
-def gates_chart(gates: Mapping[str, Any], tokens: Sequence[Any] | None = None, *, lang: str = "ko",
-                title: str | None = None, max_units: int = 32, font: str | None = FONT) -> alt.ConcatChart:
+def gates_chart(
+    gates: Mapping[str, Any],
+    tokens: Sequence[Any] | None = None,
+    *,
+    lang: str = "ko",
+    title: str | None = None,
+    max_units: int = 32,
+    font: str | None = FONT,
+) -> alt.ConcatChart:
     """One heatmap per gate (time step across, unit down), e.g. `gate_activations(...)["gates"]`.
 
     `gates`: {gate name: (T, units) array}; sigmoid gates are coloured 0..1, tanh ones -1..1.
@@ -140,26 +199,58 @@ def gates_chart(gates: Mapping[str, Any], tokens: Sequence[Any] | None = None, *
         if len(steps) != g.shape[0]:
             raise ValueError(f"gate {name!r} has {g.shape[0]} steps but {len(steps)} tokens were given")
         t_idx, u_idx = np.meshgrid(np.arange(g.shape[0]), np.arange(g.shape[1]), indexing="ij")
-        df = pd.DataFrame({"step": np.asarray(steps, dtype=object)[t_idx.ravel()], "t": t_idx.ravel(),
-                           "unit": u_idx.ravel(), "value": g.ravel()})
+        df = pd.DataFrame(
+            {
+                "step": np.asarray(steps, dtype=object)[t_idx.ravel()],
+                "t": t_idx.ravel(),
+                "unit": u_idx.ravel(),
+                "value": g.ravel(),
+            }
+        )
         # tanh outputs live in -1..1 whatever this probe produced; colour them the same every time.
         signed = str(name).lower() in _TANH_GATES or bool((g < 0).any())
-        scale = alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True) if signed else \
-            alt.Scale(scheme="greens", domain=[0, 1])
-        charts.append(alt.Chart(df).mark_rect().encode(
-            x=alt.X("step:O", sort=steps, title=chart_text("lab.chart.time_step", lang), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("unit:O", title=chart_text("lab.chart.unit", lang), axis=alt.Axis(values=list(range(0, g.shape[1], 4)))),
-            color=alt.Color("value:Q", scale=scale, title=str(name)),
-            tooltip=[alt.Tooltip("step:N", title=chart_text("lab.chart.time_step", lang)),
-                     alt.Tooltip("unit:Q", title=chart_text("lab.chart.unit", lang)),
-                     alt.Tooltip("value:Q", title=str(name), format=".3f")],
-        ).properties(title=str(name), width=max(120, 18 * g.shape[0]), height=6 * g.shape[1]))
+        scale = (
+            alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True)
+            if signed
+            else alt.Scale(scheme="greens", domain=[0, 1])
+        )
+        charts.append(
+            alt.Chart(df)
+            .mark_rect()
+            .encode(
+                x=alt.X(
+                    "step:O",
+                    sort=steps,
+                    title=chart_text("lab.chart.time_step", lang),
+                    axis=alt.Axis(labelAngle=0),
+                ),
+                y=alt.Y(
+                    "unit:O",
+                    title=chart_text("lab.chart.unit", lang),
+                    axis=alt.Axis(values=list(range(0, g.shape[1], 4))),
+                ),
+                color=alt.Color("value:Q", scale=scale, title=str(name)),
+                tooltip=[
+                    alt.Tooltip("step:N", title=chart_text("lab.chart.time_step", lang)),
+                    alt.Tooltip("unit:Q", title=chart_text("lab.chart.unit", lang)),
+                    alt.Tooltip("value:Q", title=str(name), format=".3f"),
+                ],
+            )
+            .properties(title=str(name), width=max(120, 18 * g.shape[0]), height=6 * g.shape[1])
+        )
     chart = titled(alt.hconcat(*charts).resolve_scale(color="independent"), title)
     return finish(chart, font)
 
 
-def grad_norm_chart(norms: Any, tokens: Sequence[Any] | None = None, *, lang: str = "ko",
-                    title: str | None = None, log_y: bool = True, font: str | None = FONT) -> alt.Chart:
+def grad_norm_chart(
+    norms: Any,
+    tokens: Sequence[Any] | None = None,
+    *,
+    lang: str = "ko",
+    title: str | None = None,
+    log_y: bool = True,
+    font: str | None = FONT,
+) -> alt.Chart:
     """Gradient norm reaching each encoder time step; `{model: (T,)}` draws one line per model.
 
     A log axis by default: vanishing gradients span orders of magnitude.
@@ -171,22 +262,38 @@ def grad_norm_chart(norms: Any, tokens: Sequence[Any] | None = None, *, lang: st
         steps = unique_labels(tokens) if tokens is not None else [str(i) for i in range(len(v))]
         if len(steps) != len(v):
             raise ValueError(f"{len(v)} norms but {len(steps)} tokens were given")
-        parts.append(pd.DataFrame({"model": str(label), "step": steps, "t": np.arange(len(v)),
-                                   "norm": np.maximum(v, 1e-30) if log_y else v}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "model": str(label),
+                    "step": steps,
+                    "t": np.arange(len(v)),
+                    "norm": np.maximum(v, 1e-30) if log_y else v,
+                }
+            )
+        )
     df = pd.concat(parts, ignore_index=True)
     steps = list(dict.fromkeys(df.sort_values("t")["step"]))
     models = list(dict.fromkeys(df["model"]))
     enc = dict(
-        x=alt.X("step:O", sort=steps, title=chart_text("lab.chart.time_step", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("norm:Q", title=chart_text("lab.chart.grad_norm", lang),
-                scale=alt.Scale(type="log") if log_y else alt.Undefined),
-        tooltip=[alt.Tooltip("model:N", title=chart_text("lab.chart.model", lang)),
-                 alt.Tooltip("step:N", title=chart_text("lab.chart.time_step", lang)),
-                 alt.Tooltip("norm:Q", title=chart_text("lab.chart.grad_norm", lang), format=".3e")],
+        x=alt.X(
+            "step:O", sort=steps, title=chart_text("lab.chart.time_step", lang), axis=alt.Axis(labelAngle=0)
+        ),
+        y=alt.Y(
+            "norm:Q",
+            title=chart_text("lab.chart.grad_norm", lang),
+            scale=alt.Scale(type="log") if log_y else alt.Undefined,
+        ),
+        tooltip=[
+            alt.Tooltip("model:N", title=chart_text("lab.chart.model", lang)),
+            alt.Tooltip("step:N", title=chart_text("lab.chart.time_step", lang)),
+            alt.Tooltip("norm:Q", title=chart_text("lab.chart.grad_norm", lang), format=".3e"),
+        ],
     )
     if len(models) > 1:
-        enc["color"] = alt.Color("model:N", sort=models, scale=alt.Scale(domain=models),
-                                 title=chart_text("lab.chart.model", lang))
+        enc["color"] = alt.Color(
+            "model:N", sort=models, scale=alt.Scale(domain=models), title=chart_text("lab.chart.model", lang)
+        )
     # Lines with points, not bars: a log axis has no zero for bars to start from.
     chart = titled(alt.Chart(df).mark_line(point=True).encode(**enc), title)
     return finish(chart, font)

@@ -25,7 +25,10 @@ class Worker:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", WORKER_MODULE, str(child.fileno()), str(threads)],
-                pass_fds=(child.fileno(),), cwd=ROOT, stdin=subprocess.DEVNULL)
+                pass_fds=(child.fileno(),),
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+            )
         finally:
             child.close()  # only the worker holds its end: its death reads as EOF here
         self.conn = Connection(parent.detach())

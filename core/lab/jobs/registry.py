@@ -32,8 +32,8 @@ from typing import Any
 from core.lab.config import TrainConfig
 from core.lab.jobs.pool import POOLS, Pool, Worker
 
-KEEP_DONE = 32          # finished jobs kept in memory (with their models) for re-attaching
-DONE_TTL_S = 3600.0     # ...and for at most this long; the stored run outlives them in the database
+KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attaching
+DONE_TTL_S = 3600.0  # ...and for at most this long; the stored run outlives them in the database
 CURVE_KEYS = ("step", "loss", "token_acc", "grad_norm", "lr")
 EVAL_KEYS = ("eval_step", "val_loss", "val_token_acc", "val_seq_acc")
 MODES = ("process", "thread")
@@ -46,13 +46,13 @@ class JobSnapshot:
 
     job_id: str
     cfg: TrainConfig
-    status: str                       # queued | running | finished | stopped | diverged | failed
+    status: str  # queued | running | finished | stopped | diverged | failed
     queue_position: int | None
     step: int
     steps_per_s: float | None
     eta_s: float | None
     curves: dict[str, list]
-    probes: dict[int, Any]            # step -> DecodeResult (CPU)
+    probes: dict[int, Any]  # step -> DecodeResult (CPU)
     metrics: dict[str, Any] = field(default_factory=dict)
     model: Any = None
     n_params: int | None = None
@@ -60,7 +60,7 @@ class JobSnapshot:
     error: str | None = None
     version: int = 0
     owner: str | None = None
-    checkpoint: bytes | None = None   # the worker's checkpoint bytes (process mode), stored as they are
+    checkpoint: bytes | None = None  # the worker's checkpoint bytes (process mode), stored as they are
 
 
 class _Job:
@@ -95,16 +95,27 @@ def _default_mode(train_fn: Callable | None) -> str:
 
 def _dead_message(code: int | None) -> str:
     how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    return (f"WorkerDied: the training process ended unexpectedly ({how}; killed or out of memory). "
-            "Start the run again.")
+    return (
+        f"WorkerDied: the training process ended unexpectedly ({how}; killed or out of memory). "
+        "Start the run again."
+    )
 
 
 class JobRegistry:
     """Background training jobs for one server process."""
 
-    def __init__(self, *, slots: int | None = None, threads_per_job: int = 1, mode: str | None = None,
-                 train_fn: Callable | None = None, on_done: Callable[[str, JobSnapshot], None] | None = None,
-                 prewarm: bool = True, ttl_s: float = DONE_TTL_S, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        slots: int | None = None,
+        threads_per_job: int = 1,
+        mode: str | None = None,
+        train_fn: Callable | None = None,
+        on_done: Callable[[str, JobSnapshot], None] | None = None,
+        prewarm: bool = True,
+        ttl_s: float = DONE_TTL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.mode = mode or _default_mode(train_fn)
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
@@ -196,10 +207,25 @@ class JobRegistry:
             eta = (job.cfg.steps - job.step) / speed if speed > 0 else math.inf
         elif job.metrics.get("steps_per_s") is not None:
             speed = job.metrics["steps_per_s"]
-        return JobSnapshot(job.id, job.cfg, job.status, pos, job.step, speed, eta,
-                           {k: list(v) for k, v in job.curves.items()}, dict(job.probes), dict(job.metrics),
-                           job.model, job.n_params, job.device, job.error, job.version, job.owner,
-                           job.checkpoint)
+        return JobSnapshot(
+            job.id,
+            job.cfg,
+            job.status,
+            pos,
+            job.step,
+            speed,
+            eta,
+            {k: list(v) for k, v in job.curves.items()},
+            dict(job.probes),
+            dict(job.metrics),
+            job.model,
+            job.n_params,
+            job.device,
+            job.error,
+            job.version,
+            job.owner,
+            job.checkpoint,
+        )
 
     def _evict(self) -> None:
         # Called under the lock: ended jobs past the TTL go, then the oldest beyond KEEP_DONE.

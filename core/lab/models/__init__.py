@@ -30,14 +30,17 @@ class DecodeResult:
 
     def cpu(self) -> DecodeResult:
         """A detached CPU copy (safe to keep across training steps and threads)."""
-        return DecodeResult(self.tokens.detach().cpu(),
-                            {k: v.detach().cpu() for k, v in self.attention.items()})
+        return DecodeResult(
+            self.tokens.detach().cpu(), {k: v.detach().cpu() for k, v in self.attention.items()}
+        )
 
 
 def positional_encoding(max_len: int, d_model: int) -> Tensor:
     """Sinusoidal encoding of "Attention Is All You Need": PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(...)."""
     pos = torch.arange(max_len, dtype=torch.float32)[:, None]  # (L, 1)
-    div = torch.exp(torch.arange(0, d_model, 2, dtype=torch.float32) * (-math.log(10000.0) / d_model))  # (ceil(D/2),)
+    div = torch.exp(
+        torch.arange(0, d_model, 2, dtype=torch.float32) * (-math.log(10000.0) / d_model)
+    )  # (ceil(D/2),)
     pe = torch.zeros(max_len, d_model)  # (L, D)
     pe[:, 0::2] = torch.sin(pos * div)
     pe[:, 1::2] = torch.cos(pos * div[: d_model // 2])  # odd D: one fewer cos column
@@ -53,8 +56,10 @@ def make_model(model_cfg: ModelConfig, src_vocab_size: int, tgt_vocab_size: int)
     """Build the model a validated ModelConfig describes (validated where the config entered)."""
     if model_cfg.kind == "transformer":
         from core.lab.models.transformer import TransformerSeq2Seq
+
         return TransformerSeq2Seq(model_cfg, src_vocab_size, tgt_vocab_size)
     from core.lab.models.rnn import RNNSeq2Seq
+
     return RNNSeq2Seq(model_cfg, src_vocab_size, tgt_vocab_size)
 
 
@@ -62,11 +67,18 @@ def __getattr__(name: str):
     # The families import DecodeResult / positional_encoding from here, so they load lazily.
     if name == "RNNSeq2Seq":
         from core.lab.models.rnn import RNNSeq2Seq
+
         return RNNSeq2Seq
     if name == "TransformerSeq2Seq":
         from core.lab.models.transformer import TransformerSeq2Seq
+
         return TransformerSeq2Seq
     raise AttributeError(name)
 
 
-__all__ = ["DecodeResult", "make_model", "n_params", "positional_encoding"]  # + RNNSeq2Seq, TransformerSeq2Seq (lazy)
+__all__ = [
+    "DecodeResult",
+    "make_model",
+    "n_params",
+    "positional_encoding",
+]  # + RNNSeq2Seq, TransformerSeq2Seq (lazy)

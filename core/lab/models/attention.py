@@ -53,8 +53,13 @@ def softmax_(s: Tensor) -> Tensor:
     return s.div_(s.sum(-1, keepdim=True))
 
 
-def merge_masks(attn_mask: Tensor | None, key_padding_mask: Tensor | None, dtype: torch.dtype,
-                batch: int | None = None, n_heads: int | None = None) -> Tensor | None:
+def merge_masks(
+    attn_mask: Tensor | None,
+    key_padding_mask: Tensor | None,
+    dtype: torch.dtype,
+    batch: int | None = None,
+    n_heads: int | None = None,
+) -> Tensor | None:
     """Combine torch-style masks into one additive float mask broadcastable to (B, H, Tq, Tk)."""
     out = None
     if attn_mask is not None:
@@ -76,7 +81,7 @@ def _additive(mask: Tensor, dtype: torch.dtype) -> Tensor:
 
 def _head_slices(x: Tensor, offset: int, n_heads: int, d_head: int) -> list[Tensor]:
     """Per-head column views x[..., offset + h*dh : offset + (h+1)*dh]: (B, T, dh) each, no copy."""
-    return [x[..., offset + h * d_head:offset + (h + 1) * d_head] for h in range(n_heads)]
+    return [x[..., offset + h * d_head : offset + (h + 1) * d_head] for h in range(n_heads)]
 
 
 def _head_mask(mask: Tensor, h: int) -> Tensor:
@@ -99,19 +104,40 @@ class _FusedAttention(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, q_src: Tensor, kv_src: Tensor | None, mask: Tensor | None, scale: float,
-                p_drop: float, n_heads: int) -> Tensor:
+    def forward(
+        ctx,
+        q_src: Tensor,
+        kv_src: Tensor | None,
+        mask: Tensor | None,
+        scale: float,
+        p_drop: float,
+        n_heads: int,
+    ) -> Tensor:
         src = q_src if kv_src is None else kv_src
         d = q_src.shape[-1] // 3 if kv_src is None else q_src.shape[-1]
         dh = d // n_heads
         k_off, v_off = (d, 2 * d) if kv_src is None else (0, d)
-        qs, ks, vs = (_head_slices(q_src, 0, n_heads, dh), _head_slices(src, k_off, n_heads, dh),
-                      _head_slices(src, v_off, n_heads, dh))
+        qs, ks, vs = (
+            _head_slices(q_src, 0, n_heads, dh),
+            _head_slices(src, k_off, n_heads, dh),
+            _head_slices(src, v_off, n_heads, dh),
+        )
         # Scores per head as mask + scale * q k^T in one baddbmm each (beta=0 ignores a missing mask).
-        ms = [_head_mask(mask, h) for h in range(n_heads)] if mask is not None else [q_src.new_zeros(())] * n_heads
+        ms = (
+            [_head_mask(mask, h) for h in range(n_heads)]
+            if mask is not None
+            else [q_src.new_zeros(())] * n_heads
+        )
         beta = 0.0 if mask is None else 1.0
-        p = softmax_(torch.stack([torch.baddbmm(m, q, k.transpose(1, 2), beta=beta, alpha=scale)
-                                  for m, q, k in zip(ms, qs, ks, strict=True)], 1))  # (B, H, Tq, Tk)
+        p = softmax_(
+            torch.stack(
+                [
+                    torch.baddbmm(m, q, k.transpose(1, 2), beta=beta, alpha=scale)
+                    for m, q, k in zip(ms, qs, ks, strict=True)
+                ],
+                1,
+            )
+        )  # (B, H, Tq, Tk)
         keep = None
         if p_drop:
             keep = torch.empty_like(p).bernoulli_(1.0 - p_drop).div_(1.0 - p_drop)  # (B, H, Tq, Tk)
@@ -125,12 +151,17 @@ class _FusedAttention(torch.autograd.Function):
         q_src, kv_src, p, keep = ctx.saved_tensors
         scale, n_heads, dh, k_off, v_off = ctx.meta
         src = q_src if kv_src is None else kv_src
-        qs, ks, vs = (_head_slices(q_src, 0, n_heads, dh), _head_slices(src, k_off, n_heads, dh),
-                      _head_slices(src, v_off, n_heads, dh))
+        qs, ks, vs = (
+            _head_slices(q_src, 0, n_heads, dh),
+            _head_slices(src, k_off, n_heads, dh),
+            _head_slices(src, v_off, n_heads, dh),
+        )
         dos = _head_slices(d_out, 0, n_heads, dh)  # (B, Tq, dh) each
         pd = p if keep is None else p * keep
         dvs = [torch.bmm(pd[:, h].transpose(1, 2), dos[h]) for h in range(n_heads)]  # (B, Tk, dh)
-        dp = torch.stack([torch.bmm(dos[h], vs[h].transpose(1, 2)) for h in range(n_heads)], 1)  # (B, H, Tq, Tk)
+        dp = torch.stack(
+            [torch.bmm(dos[h], vs[h].transpose(1, 2)) for h in range(n_heads)], 1
+        )  # (B, H, Tq, Tk)
         if keep is not None:
             dp.mul_(keep)
         ds = dp.sub_((dp * p).sum(-1, keepdim=True)).mul_(p).mul_(scale)  # (B, H, Tq, Tk)
@@ -161,7 +192,9 @@ class MultiHeadAttention(nn.Module):
     def from_torch(cls, m: nn.MultiheadAttention) -> MultiHeadAttention:
         """A copy of a torch attention layer (same weights, same outputs)."""
         if not m._qkv_same_embed_dim or m.bias_k is not None or m.add_zero_attn or m.in_proj_bias is None:
-            raise ValueError("only nn.MultiheadAttention with default kdim/vdim, bias and no bias_k/zero_attn")
+            raise ValueError(
+                "only nn.MultiheadAttention with default kdim/vdim, bias and no bias_k/zero_attn"
+            )
         new = cls(m.embed_dim, m.num_heads, m.dropout)
         with torch.no_grad():
             new.in_proj.weight.copy_(m.in_proj_weight)
@@ -210,8 +243,14 @@ class MultiHeadAttention(nn.Module):
         """Self-attention projections in one matmul: (B, T, D) -> 3 x (B, H, T, d_head)."""
         return self.unpack(self.packed_qkv(x))
 
-    def attend_packed(self, q_src: Tensor, kv_src: Tensor | None = None, mask: Tensor | None = None,
-                      need_weights: bool = False, is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+    def attend_packed(
+        self,
+        q_src: Tensor,
+        kv_src: Tensor | None = None,
+        mask: Tensor | None = None,
+        need_weights: bool = False,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
         """Attention from packed projections; returns ((B, Tq, D), (B, H, Tq, Tk) or None).
 
         Self-attention: `q_src` = packed_qkv(x) (B, T, 3D), `kv_src` None. Cross-attention:
@@ -223,8 +262,15 @@ class MultiHeadAttention(nn.Module):
             return F.linear(ctx, self.out_proj.weight, self.out_proj.bias), None  # (B, Tq, D)
         return self.attend(*self.unpack(q_src, kv_src), mask, need_weights, is_causal)
 
-    def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None,
-               need_weights: bool = False, is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+    def attend(
+        self,
+        q: Tensor,
+        k: Tensor,
+        v: Tensor,
+        mask: Tensor | None = None,
+        need_weights: bool = False,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
         """Attention on split heads with an additive mask; returns ((B, Tq, D), (B, H, Tq, Tk) or None).
 
         `is_causal` is a hint that `mask` is exactly the causal mask: SDPA then skips reading it;
@@ -255,9 +301,15 @@ class MultiHeadAttention(nn.Module):
         out = F.linear(ctx, self.out_proj.weight, self.out_proj.bias)  # (B, Tq, D)
         return out, (weights if need_weights else None)
 
-    def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
-                key_padding_mask: Tensor | None = None,
-                need_weights: bool = False) -> tuple[Tensor, Tensor | None]:
+    def forward(
+        self,
+        query: Tensor,
+        key: Tensor,
+        value: Tensor,
+        attn_mask: Tensor | None = None,
+        key_padding_mask: Tensor | None = None,
+        need_weights: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
         """Batch-first attention; returns (out (B, Tq, D), per-head weights (B, H, Tq, Tk) or None)."""
         mask = merge_masks(attn_mask, key_padding_mask, query.dtype, query.shape[0], self.n_heads)
         if query is key and key is value:
@@ -266,5 +318,7 @@ class MultiHeadAttention(nn.Module):
             kv = self.packed_kv(key)
         else:
             d, w, b = self.d_model, self.in_proj.weight, self.in_proj.bias
-            kv = torch.cat([F.linear(key, w[d:2 * d], b[d:2 * d]), F.linear(value, w[2 * d:], b[2 * d:])], -1)
+            kv = torch.cat(
+                [F.linear(key, w[d : 2 * d], b[d : 2 * d]), F.linear(value, w[2 * d :], b[2 * d :])], -1
+            )
         return self.attend_packed(self.packed_q(query), kv, mask, need_weights)

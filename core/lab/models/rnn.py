@@ -39,9 +39,9 @@ def _rnn(kind: str, inp: int, hidden: int, layers: int, dropout: float) -> nn.RN
         with torch.no_grad():
             for name, p in rnn.named_parameters():
                 if name.startswith("bias_ih"):
-                    p[hidden:2 * hidden].fill_(LSTM_FORGET_BIAS)
+                    p[hidden : 2 * hidden].fill_(LSTM_FORGET_BIAS)
                 elif name.startswith("bias_hh"):
-                    p[hidden:2 * hidden].fill_(0.0)
+                    p[hidden : 2 * hidden].fill_(0.0)
     return rnn
 
 
@@ -88,7 +88,9 @@ class RNNSeq2Seq(nn.Module):
         """Source tokens (B, S) -> embeddings (B, S, E)."""
         return self._drop(self.encoder.embedding(src))
 
-    def encode(self, src: Tensor, src_emb: Tensor | None = None) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
+    def encode(
+        self, src: Tensor, src_emb: Tensor | None = None
+    ) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
         """Encoder outputs (B, S, H) and final state (h (L, B, H), or (h, c) for LSTM)."""
         x = self.embed_src(src) if src_emb is None else src_emb
         return self.encoder.rnn(x)
@@ -96,7 +98,8 @@ class RNNSeq2Seq(nn.Module):
     def _mask(self, src: Tensor) -> Tensor:
         """Additive PAD mask (B, 1, S) for the attention scores."""
         return torch.zeros(src.shape, dtype=self.decoder.out.weight.dtype, device=src.device).masked_fill_(
-            src == PAD, float("-inf"))[:, None, :]  # (B, 1, S)
+            src == PAD, float("-inf")
+        )[:, None, :]  # (B, 1, S)
 
     def _dot(self, h: Tensor, enc: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         """Luong dot attention: decoder states (B, T, H) over encoder outputs (B, S, H)."""
@@ -105,8 +108,9 @@ class RNNSeq2Seq(nn.Module):
         ctx = torch.bmm(w, enc)  # (B, T, H)
         return torch.tanh(self.decoder.combine(torch.cat([ctx, h], dim=-1))), w  # (B, T, H)
 
-    def _additive_step(self, emb_t: Tensor, state, keys: Tensor, enc: Tensor,
-                       mask: Tensor) -> tuple[Tensor, object, Tensor]:
+    def _additive_step(
+        self, emb_t: Tensor, state, keys: Tensor, enc: Tensor, mask: Tensor
+    ) -> tuple[Tensor, object, Tensor]:
         """One Bahdanau step: emb_t (B, 1, E) -> attentional output (B, 1, H), new state, weights (B, 1, S)."""
         dec = self.decoder
         s_prev = (state[0] if self.kind == "lstm" else state)[-1]  # (B, H): top layer
@@ -124,7 +128,7 @@ class RNNSeq2Seq(nn.Module):
             mask, keys = self._mask(src), self.decoder.w_key(enc)  # (B, 1, S), (B, S, H)
             outs = []
             for t in range(tgt_in.shape[1]):  # unavoidable: the context feeds the next RNN input
-                o, state, _ = self._additive_step(emb[:, t:t + 1], state, keys, enc, mask)
+                o, state, _ = self._additive_step(emb[:, t : t + 1], state, keys, enc, mask)
                 outs.append(o)
             h = torch.cat(outs, dim=1)  # (B, T, H)
         else:
@@ -134,8 +138,14 @@ class RNNSeq2Seq(nn.Module):
         return self.decoder.out(self._drop(h))  # (B, T, V)
 
     @torch.no_grad()
-    def greedy_decode(self, src: Tensor, max_len: int, stop_at_eos: bool = True,
-                      need_weights: bool = True, use_cache: bool = True) -> DecodeResult:
+    def greedy_decode(
+        self,
+        src: Tensor,
+        max_len: int,
+        stop_at_eos: bool = True,
+        need_weights: bool = True,
+        use_cache: bool = True,
+    ) -> DecodeResult:
         """Greedy generation of up to `max_len` tokens (the RNN state is its own cache)."""
         was_training = self.training
         self.eval()

@@ -80,9 +80,15 @@ class DecoderLayer(nn.Module):
         self.norm1, self.norm2, self.norm3 = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
         self.p, self.pre = dropout, pre
 
-    def forward(self, x: Tensor, mem_kv: Tensor | tuple[Tensor, Tensor], self_mask: Tensor | None,
-                mem_mask: Tensor | None, cache: dict | None = None,
-                need_weights: bool = False) -> tuple[Tensor, Tensor | None, Tensor | None]:
+    def forward(
+        self,
+        x: Tensor,
+        mem_kv: Tensor | tuple[Tensor, Tensor],
+        self_mask: Tensor | None,
+        mem_mask: Tensor | None,
+        cache: dict | None = None,
+        need_weights: bool = False,
+    ) -> tuple[Tensor, Tensor | None, Tensor | None]:
         """x (B, T, D) -> (B, T, D), self weights (B, H, T, T'), cross weights (B, H, T, S).
 
         `mem_kv`: the memory's keys and values, packed (B, S, 2D) from `cross_attn.packed_kv`
@@ -95,8 +101,9 @@ class DecoderLayer(nn.Module):
         h = _ln(self.norm1, x) if self.pre else x
         if cache is None:
             # Without a cache, a self_mask here is always the square causal mask (see _decode).
-            a, w_self = self.self_attn.attend_packed(self.self_attn.packed_qkv(h), None, self_mask, need_weights,
-                                                     is_causal=self_mask is not None)
+            a, w_self = self.self_attn.attend_packed(
+                self.self_attn.packed_qkv(h), None, self_mask, need_weights, is_causal=self_mask is not None
+            )
         else:
             q, k, v = self.self_attn.project_qkv(h)  # 3 x (B, H, T, dh)
             # Preallocated (B, H, max_len, dh) buffers: writing in place avoids re-copying the
@@ -105,17 +112,19 @@ class DecoderLayer(nn.Module):
             if "k" not in cache:
                 size = (k.shape[0], k.shape[1], cache["max_len"], k.shape[3])
                 cache["k"], cache["v"] = k.new_empty(size), v.new_empty(size)
-            cache["k"][:, :, n:n + t] = k
-            cache["v"][:, :, n:n + t] = v
+            cache["k"][:, :, n : n + t] = k
+            cache["v"][:, :, n : n + t] = v
             cache["n"] = n + t
-            k, v = cache["k"][:, :, :n + t], cache["v"][:, :, :n + t]  # (B, H, T', dh) views
+            k, v = cache["k"][:, :, : n + t], cache["v"][:, :, : n + t]  # (B, H, T', dh) views
             a, w_self = self.self_attn.attend(q, k, v, self_mask, need_weights)
         x = x + _drop(a, drop, True)
         if not self.pre:
             x = _ln(self.norm1, x)
         h = _ln(self.norm2, x) if self.pre else x
         if isinstance(mem_kv, Tensor):
-            a, w_cross = self.cross_attn.attend_packed(self.cross_attn.packed_q(h), mem_kv, mem_mask, need_weights)
+            a, w_cross = self.cross_attn.attend_packed(
+                self.cross_attn.packed_q(h), mem_kv, mem_mask, need_weights
+            )
         else:
             a, w_cross = self.cross_attn.attend(self.cross_attn.project_q(h), *mem_kv, mem_mask, need_weights)
         x = x + _drop(a, drop, True)
@@ -136,16 +145,18 @@ class TransformerSeq2Seq(nn.Module):
         self.src_emb, self.tgt_emb = nn.Embedding(src_vocab, d), nn.Embedding(tgt_vocab, d)
         # Paper: embeddings are multiplied by sqrt(d); std d^-1/2 makes the product unit-scale like PE.
         for emb in (self.src_emb, self.tgt_emb):
-            nn.init.normal_(emb.weight, std=d ** -0.5)
+            nn.init.normal_(emb.weight, std=d**-0.5)
         self.emb_scale = math.sqrt(d)
         if cfg.pos_encoding == "learned":
             self.pos_emb = nn.Parameter(torch.randn(MAX_LEN, d) * 0.1)  # (L, D)
         else:
             self.register_buffer("pe", positional_encoding(MAX_LEN, d), persistent=False)  # (L, D)
         self.encoder_layers = nn.ModuleList(
-            EncoderLayer(d, cfg.n_heads, cfg.d_ff, cfg.dropout, pre) for _ in range(cfg.n_layers))
+            EncoderLayer(d, cfg.n_heads, cfg.d_ff, cfg.dropout, pre) for _ in range(cfg.n_layers)
+        )
         self.decoder_layers = nn.ModuleList(
-            DecoderLayer(d, cfg.n_heads, cfg.d_ff, cfg.dropout, pre) for _ in range(cfg.n_layers))
+            DecoderLayer(d, cfg.n_heads, cfg.d_ff, cfg.dropout, pre) for _ in range(cfg.n_layers)
+        )
         # Pre-LN leaves the residual stream un-normalised, so it ends with a final LayerNorm each side.
         self.enc_norm = nn.LayerNorm(d) if pre else nn.Identity()
         self.dec_norm = nn.LayerNorm(d) if pre else nn.Identity()
@@ -155,7 +166,7 @@ class TransformerSeq2Seq(nn.Module):
     def positions(self, start: int, length: int) -> Tensor:
         """Position encodings for positions start..start+length-1: (length, D)."""
         table = self.pos_emb if self.cfg.pos_encoding == "learned" else self.pe
-        return table[start:start + length]
+        return table[start : start + length]
 
     def embed_src(self, src: Tensor) -> Tensor:
         """Source tokens (B, S) -> scaled embeddings + positions (B, S, D)."""
@@ -165,7 +176,9 @@ class TransformerSeq2Seq(nn.Module):
 
     def embed_tgt(self, tgt: Tensor, start: int = 0) -> Tensor:
         """Target tokens (B, T) at positions start.. -> (B, T, D)."""
-        x = torch.add(self.positions(start, tgt.shape[1]), self.tgt_emb(tgt), alpha=self.emb_scale)  # (B, T, D)
+        x = torch.add(
+            self.positions(start, tgt.shape[1]), self.tgt_emb(tgt), alpha=self.emb_scale
+        )  # (B, T, D)
         return _drop(x, self.p, self.training)
 
     def src_mask(self, src: Tensor) -> Tensor | None:
@@ -174,14 +187,17 @@ class TransformerSeq2Seq(nn.Module):
         if not src.is_cuda and not bool(pad.any()):  # CPU: the check is free and skips mask adds
             return None
         return torch.zeros(pad.shape, dtype=self.out.weight.dtype, device=src.device).masked_fill_(
-            pad, float("-inf"))[:, None, None, :]  # (B, 1, 1, S)
+            pad, float("-inf")
+        )[:, None, None, :]  # (B, 1, 1, S)
 
     def causal_mask(self, t: int, device: torch.device) -> Tensor:
         """Additive causal mask (T, T): -inf above the diagonal; cached per length/device."""
         key = (t, device, self.out.weight.dtype)
         if key not in self._causal:
             blocked = torch.ones(t, t, dtype=torch.bool, device=device).triu(1)
-            self._causal[key] = torch.zeros(t, t, dtype=key[2], device=device).masked_fill_(blocked, float("-inf"))
+            self._causal[key] = torch.zeros(t, t, dtype=key[2], device=device).masked_fill_(
+                blocked, float("-inf")
+            )
         return self._causal[key]
 
     def _encode(self, x: Tensor, mask: Tensor | None, need_weights: bool) -> tuple[Tensor, list]:
@@ -196,8 +212,9 @@ class TransformerSeq2Seq(nn.Module):
         x = self.embed_src(src) if src_emb is None else src_emb
         return self._encode(x, self.src_mask(src), False)[0]
 
-    def _decode(self, tgt_in: Tensor, memory: Tensor, mem_mask: Tensor | None,
-                need_weights: bool = False) -> tuple[Tensor, list, list]:
+    def _decode(
+        self, tgt_in: Tensor, memory: Tensor, mem_mask: Tensor | None, need_weights: bool = False
+    ) -> tuple[Tensor, list, list]:
         x = self.embed_tgt(tgt_in)  # (B, T, D)
         causal = self.causal_mask(tgt_in.shape[1], tgt_in.device)  # (T, T)
         ws, wc = [], []
@@ -215,8 +232,14 @@ class TransformerSeq2Seq(nn.Module):
         return self._decode(tgt_in, memory, mask)[0]
 
     @torch.no_grad()
-    def greedy_decode(self, src: Tensor, max_len: int, stop_at_eos: bool = True, use_cache: bool = True,
-                      need_weights: bool = True) -> DecodeResult:
+    def greedy_decode(
+        self,
+        src: Tensor,
+        max_len: int,
+        stop_at_eos: bool = True,
+        use_cache: bool = True,
+        need_weights: bool = True,
+    ) -> DecodeResult:
         """Greedy generation of up to `max_len` tokens, with a key/value cache unless use_cache=False."""
         was_training = self.training
         self.eval()
@@ -225,14 +248,17 @@ class TransformerSeq2Seq(nn.Module):
         finally:
             self.train(was_training)
 
-    def _greedy(self, src: Tensor, max_len: int, stop_at_eos: bool, use_cache: bool,
-                need_weights: bool) -> DecodeResult:
+    def _greedy(
+        self, src: Tensor, max_len: int, stop_at_eos: bool, use_cache: bool, need_weights: bool
+    ) -> DecodeResult:
         b = src.shape[0]
         mask = self.src_mask(src)
         memory, enc_w = self._encode(self.embed_src(src), mask, need_weights)  # (B, S, D)
         # Contiguous once: the head-split views would otherwise be copied by every step's matmul.
-        mem_kv = [tuple(t.contiguous() for t in layer.cross_attn.project_kv(memory))
-                  for layer in self.decoder_layers]
+        mem_kv = [
+            tuple(t.contiguous() for t in layer.cross_attn.project_kv(memory))
+            for layer in self.decoder_layers
+        ]
         ys = torch.full((b, 1), BOS, dtype=torch.long, device=src.device)  # (B, 1)
         done = torch.zeros(b, dtype=torch.bool, device=src.device)
         caches: list[dict] = [{"max_len": max_len} for _ in self.decoder_layers]

@@ -79,8 +79,7 @@ def test_duplicate_name_refused_and_nothing_saved(db):
     leader = make_leader(db)
     make_member(db, "kim", by=leader)
     with pytest.raises(InvalidInput) as exc, db.write() as s:
-        members.add_member(session=s, by=leader, username="KIM", display_name="다른 김",
-                           password=PASSWORD)
+        members.add_member(session=s, by=leader, username="KIM", display_name="다른 김", password=PASSWORD)
     assert "kim" in exc.value.message("ko")
     with db.read() as s:
         assert [m.display_name for m in members.list_members(session=s)].count("다른 김") == 0
@@ -91,10 +90,16 @@ def test_member_cannot_manage_members(db):
     member = make_member(db, by=leader)
     with db.write() as s:
         for call in (
-            lambda: members.add_member(session=s, by=member, username="x1y", display_name="x", password=PASSWORD),
+            lambda: members.add_member(
+                session=s, by=member, username="x1y", display_name="x", password=PASSWORD
+            ),
             lambda: members.reset_password(session=s, by=member, member_id=leader.id, new_password=PASSWORD),
-            lambda: members.update_member(session=s, by=member, member_id=leader.id, expected_version=1, role="member"),
-            lambda: members.add_member(session=s, by=None, username="x2y", display_name="x", password=PASSWORD),
+            lambda: members.update_member(
+                session=s, by=member, member_id=leader.id, expected_version=1, role="member"
+            ),
+            lambda: members.add_member(
+                session=s, by=None, username="x2y", display_name="x", password=PASSWORD
+            ),
         ):
             with pytest.raises(PermissionDenied):
                 call()
@@ -105,10 +110,14 @@ def test_last_active_leader_cannot_be_demoted_or_deactivated(db):
     with db.read() as s:
         version = members.get_member(session=s, member_id=leader.id).version
     with db.write() as s, pytest.raises(InvalidInput):
-        members.update_member(session=s, by=leader, member_id=leader.id, expected_version=version, role="member")
+        members.update_member(
+            session=s, by=leader, member_id=leader.id, expected_version=version, role="member"
+        )
     second = make_leader(db, "second")
     with db.write() as s:
-        members.update_member(session=s, by=second, member_id=leader.id, expected_version=version, role="member")
+        members.update_member(
+            session=s, by=second, member_id=leader.id, expected_version=version, role="member"
+        )
     with db.read() as s:
         assert members.get_member(session=s, member_id=leader.id).role == "member"
 
@@ -120,9 +129,13 @@ def test_stale_edit_refused(db):
     with db.read() as s:
         v = members.get_member(session=s, member_id=target.id).version
     with db.write() as s:
-        members.update_member(session=s, by=leader, member_id=target.id, expected_version=v, display_name="첫 수정")
+        members.update_member(
+            session=s, by=leader, member_id=target.id, expected_version=v, display_name="첫 수정"
+        )
     with pytest.raises(StaleEdit) as exc, db.write() as s:
-        members.update_member(session=s, by=other, member_id=target.id, expected_version=v, display_name="늦은 수정")
+        members.update_member(
+            session=s, by=other, member_id=target.id, expected_version=v, display_name="늦은 수정"
+        )
     assert exc.value.current.display_name == "첫 수정"
     with db.read() as s:
         assert members.get_member(session=s, member_id=target.id).display_name == "첫 수정"

@@ -52,6 +52,8 @@ def test_sign_out_and_revocation(db):
     with db.read() as s:
         version = members.get_member(session=s, member_id=member.id).version
     with db.write() as s:
-        members.update_member(session=s, by=leader, member_id=member.id, expected_version=version, active=False)
+        members.update_member(
+            session=s, by=leader, member_id=member.id, expected_version=version, active=False
+        )
     with db.read() as s:
         assert sessions.resume_session(session=s, token=t3) is None

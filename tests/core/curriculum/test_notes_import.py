@@ -52,15 +52,19 @@ def test_lone_dollar_does_not_swallow_the_following_paragraphs():
 
 
 def test_bracket_delimiters_become_dollars():
-    out = normalise("어텐션 점수 \\(q \\cdot k\\) 는 다음과 같다.\n\\[\n\\mathrm{softmax}\\left(\\frac{QK^T}{\\sqrt{d_k}}\\right)V\n\\]\n끝")
+    out = normalise(
+        "어텐션 점수 \\(q \\cdot k\\) 는 다음과 같다.\n\\[\n\\mathrm{softmax}\\left(\\frac{QK^T}{\\sqrt{d_k}}\\right)V\n\\]\n끝"
+    )
     assert "어텐션 점수 $q \\cdot k$ 는" in out.text
     assert "\n\n$$\n\\mathrm{softmax}\\left(\\frac{QK^T}{\\sqrt{d_k}}\\right)V\n$$\n\n끝" in out.text
     assert out.fixes["brackets"] == 2
 
 
 def test_stray_html_is_removed_and_entities_decoded():
-    raw = ('<div class="post"><p>트랜스포머 정리<br/>Q &amp; A</p><span style="color:red">중요</span>'
-           '<script>track()</script><!-- ad --><ul><li>self-attention</li></ul></div>')
+    raw = (
+        '<div class="post"><p>트랜스포머 정리<br/>Q &amp; A</p><span style="color:red">중요</span>'
+        "<script>track()</script><!-- ad --><ul><li>self-attention</li></ul></div>"
+    )
     out = normalise(raw)
     assert "<" not in out.text and "track()" not in out.text and "ad" not in out.text
     assert "트랜스포머 정리\nQ & A" in out.text
@@ -69,7 +73,7 @@ def test_stray_html_is_removed_and_entities_decoded():
 
 
 def test_code_and_real_comparisons_are_left_alone():
-    raw = "```python\nprice = \"$5\"  # <b>not html</b>\n```\n`$HOME` 와 $a < b$ 그리고 x < y"
+    raw = '```python\nprice = "$5"  # <b>not html</b>\n```\n`$HOME` 와 $a < b$ 그리고 x < y'
     out = normalise(raw)
     assert '```python\nprice = "$5"  # <b>not html</b>\n```' in out.text
     assert "`$HOME` 와 $a < b$ 그리고 x < y" in out.text
@@ -102,6 +106,7 @@ def test_upload_limits_and_types():
 
 def test_seed_blog_note_from_shared_seeds_if_present():
     from pathlib import Path
+
     seeds = sorted(Path(__file__).resolve().parents[4].glob("shared/seeds/004_*.txt"))
     if not seeds:
         pytest.skip("shared seeds not present")

@@ -22,10 +22,17 @@ def group(db):
 def test_question_with_several_answers_accept_and_resolve(db, group):
     leader, asker, helper, week = group
     with db.write() as s:
-        q = qa.ask(session=s, by=asker, week_id=week.id, title="Positional encoding은 더하는 건가요?",
-                   body="$PE_{(pos,2i)} = \\sin(pos/10000^{2i/d})$ 를 임베딩에 더하나요?")
+        q = qa.ask(
+            session=s,
+            by=asker,
+            week_id=week.id,
+            title="Positional encoding은 더하는 건가요?",
+            body="$PE_{(pos,2i)} = \\sin(pos/10000^{2i/d})$ 를 임베딩에 더하나요?",
+        )
         a1 = qa.answer(session=s, by=helper, question_id=q.id, body="네, 같은 차원의 벡터를 더합니다.")
-        a2 = qa.answer(session=s, by=leader, question_id=q.id, body="학습된 위치 임베딩도 비슷하게 동작합니다.")
+        a2 = qa.answer(
+            session=s, by=leader, question_id=q.id, body="학습된 위치 임베딩도 비슷하게 동작합니다."
+        )
     with pytest.raises(PermissionDenied), db.write() as s:
         qa.accept(session=s, by=helper, answer_id=a1.id)  # not the asker
     with db.write() as s:
@@ -63,8 +70,9 @@ def test_only_authors_edit_and_stale_answer_edit(db, group):
     with pytest.raises(PermissionDenied), db.write() as s:
         qa.update_answer(session=s, by=asker, answer_id=a.id, expected_version=a.version, body="남의 답")
     with pytest.raises(PermissionDenied), db.write() as s:
-        qa.update_question(session=s, by=helper, question_id=q.id, expected_version=q.version,
-                           title="남의 질문", body="")
+        qa.update_question(
+            session=s, by=helper, question_id=q.id, expected_version=q.version, title="남의 질문", body=""
+        )
     with db.write() as s:
         qa.update_answer(session=s, by=helper, answer_id=a.id, expected_version=a.version, body="고친 답")
     with pytest.raises(StaleEdit) as err, db.write() as s:
@@ -75,10 +83,22 @@ def test_only_authors_edit_and_stale_answer_edit(db, group):
 def test_retro_visibility_is_enforced_in_core(db, group):
     leader, author, other, week = group
     with db.write() as s:
-        private = retros.save(session=s, by=author, week_id=week.id, body="사실 많이 힘들었다",
-                              visibility="leaders", expected_version=None)
-        shared = retros.save(session=s, by=other, week_id=week.id, body="Q/K/V가 이제 이해된다",
-                             visibility="group", expected_version=None)
+        private = retros.save(
+            session=s,
+            by=author,
+            week_id=week.id,
+            body="사실 많이 힘들었다",
+            visibility="leaders",
+            expected_version=None,
+        )
+        shared = retros.save(
+            session=s,
+            by=other,
+            week_id=week.id,
+            body="Q/K/V가 이제 이해된다",
+            visibility="group",
+            expected_version=None,
+        )
 
     def visible(who):
         with db.read() as s:
@@ -95,24 +115,38 @@ def test_retro_visibility_is_enforced_in_core(db, group):
         assert retros.get_retro(session=s, by=leader, retro_id=private.id).body == "사실 많이 힘들었다"
     # sharing it later makes it readable to the group
     with db.write() as s:
-        retros.save(session=s, by=author, week_id=week.id, body="사실 많이 힘들었다", visibility="group",
-                    expected_version=private.version)
+        retros.save(
+            session=s,
+            by=author,
+            week_id=week.id,
+            body="사실 많이 힘들었다",
+            visibility="group",
+            expected_version=private.version,
+        )
     assert visible(other) == {private.id, shared.id}
 
 
 def test_retro_one_per_week_and_stale_from_two_tabs(db, group):
     _, author, other, week = group
     with db.write() as s:
-        first = retros.save(session=s, by=author, week_id=week.id, body="탭 1", visibility="leaders",
-                            expected_version=None)
+        first = retros.save(
+            session=s, by=author, week_id=week.id, body="탭 1", visibility="leaders", expected_version=None
+        )
     # Tab 2 opened the empty form before tab 1 saved: its save must not overwrite.
     with pytest.raises(StaleEdit) as err, db.write() as s:
-        retros.save(session=s, by=author, week_id=week.id, body="탭 2", visibility="group",
-                    expected_version=None)
+        retros.save(
+            session=s, by=author, week_id=week.id, body="탭 2", visibility="group", expected_version=None
+        )
     assert err.value.current.body == "탭 1"
     with pytest.raises(FieldError), db.write() as s:
-        retros.save(session=s, by=author, week_id=week.id, body="x", visibility="everyone",
-                    expected_version=first.version)
+        retros.save(
+            session=s,
+            by=author,
+            week_id=week.id,
+            body="x",
+            visibility="everyone",
+            expected_version=first.version,
+        )
     with pytest.raises(PermissionDenied), db.write() as s:
         retros.delete(session=s, by=other, retro_id=first.id)
     with db.write() as s:

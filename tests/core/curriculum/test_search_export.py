@@ -16,22 +16,66 @@ def content(db):
     leader = make_leader(db)
     m = make_member(db, "minjun", "이민준", by=leader)
     with db.write() as s:
-        w1 = cur.create_week(session=s, by=leader, title_ko="순환 신경망", title_en="Recurrent networks",
-                             summary="RNN은 이전 은닉 상태를 기억한다.", tags="rnn, basics")
-        w2 = cur.create_week(session=s, by=leader, title_ko="어텐션과 Q/K/V", title_en="Attention and Q/K/V",
-                             summary="쿼리와 키의 내적으로 가중치를 구한다.", tags="attention, transformer")
-        cur.add_material(session=s, by=leader, week_id=w2.id, kind="paper", title="Attention Is All You Need",
-                         url="https://arxiv.org/abs/1706.03762")
-        n = cur.add_note(session=s, by=m, week_id=w2.id, title="Scaled dot-product attention 정리",
-                         body="어텐션을 계산할 때 $\\sqrt{d_k}$ 로 나눈다. Softmax 이전에 스케일링.")
-        q = qa.ask(session=s, by=m, week_id=w2.id, title="Positional encoding은 왜 더하나요?",
-                   body="임베딩에 사인 값을 더하는 이유")
-        qa.answer(session=s, by=leader, question_id=q.id, body="순서 정보가 없기 때문입니다. Self-attention은 순서를 모릅니다.")
-        retros.save(session=s, by=m, week_id=w2.id, body="어텐션 비밀 회고", visibility="leaders",
-                    expected_version=None)
-        seminars.create_seminar(session=s, by=leader, title="Attention Is All You Need 발표",
-                                starts_at=datetime(2025, 4, 10, 10, tzinfo=UTC), presenter_id=m.id,
-                                week_id=w2.id)
+        w1 = cur.create_week(
+            session=s,
+            by=leader,
+            title_ko="순환 신경망",
+            title_en="Recurrent networks",
+            summary="RNN은 이전 은닉 상태를 기억한다.",
+            tags="rnn, basics",
+        )
+        w2 = cur.create_week(
+            session=s,
+            by=leader,
+            title_ko="어텐션과 Q/K/V",
+            title_en="Attention and Q/K/V",
+            summary="쿼리와 키의 내적으로 가중치를 구한다.",
+            tags="attention, transformer",
+        )
+        cur.add_material(
+            session=s,
+            by=leader,
+            week_id=w2.id,
+            kind="paper",
+            title="Attention Is All You Need",
+            url="https://arxiv.org/abs/1706.03762",
+        )
+        n = cur.add_note(
+            session=s,
+            by=m,
+            week_id=w2.id,
+            title="Scaled dot-product attention 정리",
+            body="어텐션을 계산할 때 $\\sqrt{d_k}$ 로 나눈다. Softmax 이전에 스케일링.",
+        )
+        q = qa.ask(
+            session=s,
+            by=m,
+            week_id=w2.id,
+            title="Positional encoding은 왜 더하나요?",
+            body="임베딩에 사인 값을 더하는 이유",
+        )
+        qa.answer(
+            session=s,
+            by=leader,
+            question_id=q.id,
+            body="순서 정보가 없기 때문입니다. Self-attention은 순서를 모릅니다.",
+        )
+        retros.save(
+            session=s,
+            by=m,
+            week_id=w2.id,
+            body="어텐션 비밀 회고",
+            visibility="leaders",
+            expected_version=None,
+        )
+        seminars.create_seminar(
+            session=s,
+            by=leader,
+            title="Attention Is All You Need 발표",
+            starts_at=datetime(2025, 4, 10, 10, tzinfo=UTC),
+            presenter_id=m.id,
+            week_id=w2.id,
+        )
     return leader, m, w1, w2, n, q
 
 

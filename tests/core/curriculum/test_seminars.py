@@ -21,9 +21,16 @@ def setup(db):
     member = make_member(db, "minjun", "이민준", by=leader)
     with db.write() as s:
         week = cur.create_week(session=s, by=leader, title_ko="트랜스포머")
-        sem = seminars.create_seminar(session=s, by=leader, title="Attention Is All You Need",
-                                      starts_at=START, duration_min=90, presenter_id=member.id,
-                                      week_id=week.id, paper_url="https://arxiv.org/abs/1706.03762")
+        sem = seminars.create_seminar(
+            session=s,
+            by=leader,
+            title="Attention Is All You Need",
+            starts_at=START,
+            duration_min=90,
+            presenter_id=member.id,
+            week_id=week.id,
+            paper_url="https://arxiv.org/abs/1706.03762",
+        )
     return leader, member, week, sem
 
 
@@ -32,13 +39,16 @@ def test_local_time_is_seoul():
     assert seminars.to_local(START).hour == 19
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"title": ""}, "cur.seminar.title"),
-    ({"presenter_id": 99999}, "cur.seminar.presenter"),
-    ({"slides_url": "ftp://example.com/s.pdf"}, "cur.seminar.slides_url"),
-    ({"link": "zoom.us/j/1"}, "cur.seminar.link"),
-    ({"duration_min": 0}, "cur.seminar.duration"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"title": ""}, "cur.seminar.title"),
+        ({"presenter_id": 99999}, "cur.seminar.presenter"),
+        ({"slides_url": "ftp://example.com/s.pdf"}, "cur.seminar.slides_url"),
+        ({"link": "zoom.us/j/1"}, "cur.seminar.link"),
+        ({"duration_min": 0}, "cur.seminar.duration"),
+    ],
+)
 def test_bad_seminar_input(db, setup, kwargs, field):
     leader = setup[0]
     args = {"title": "세미나", "starts_at": START} | kwargs
@@ -50,12 +60,20 @@ def test_bad_seminar_input(db, setup, kwargs, field):
 def test_inactive_presenter_is_unknown(db, setup):
     leader, member, _, sem = setup
     from core.accounts import members
+
     with db.write() as s:
         m = members.get_member(session=s, member_id=member.id)
         members.update_member(session=s, by=leader, member_id=m.id, expected_version=m.version, active=False)
     with pytest.raises(FieldError) as err, db.write() as s:
-        seminars.update_seminar(session=s, by=leader, seminar_id=sem.id, expected_version=sem.version,
-                                title="x", starts_at=START, presenter_id=member.id)
+        seminars.update_seminar(
+            session=s,
+            by=leader,
+            seminar_id=sem.id,
+            expected_version=sem.version,
+            title="x",
+            starts_at=START,
+            presenter_id=member.id,
+        )
     assert "활성 멤버" in err.value.message("ko")
 
 
@@ -68,7 +86,9 @@ def test_members_cannot_schedule(db, setup):
 def test_next_seminar_is_the_one_on_now_or_the_next(db, setup):
     leader, _, _, sem = setup
     with db.write() as s:
-        later = seminars.create_seminar(session=s, by=leader, title="later", starts_at=START + timedelta(days=7))
+        later = seminars.create_seminar(
+            session=s, by=leader, title="later", starts_at=START + timedelta(days=7)
+        )
     with db.read() as s:
         assert seminars.next_seminar(session=s, now=START - timedelta(days=1)).id == sem.id
         assert seminars.next_seminar(session=s, now=START + timedelta(minutes=80)).id == sem.id
@@ -79,12 +99,25 @@ def test_next_seminar_is_the_one_on_now_or_the_next(db, setup):
 def test_stale_seminar_edit(db, setup):
     leader, _, _, sem = setup
     with db.write() as s:
-        seminars.update_seminar(session=s, by=leader, seminar_id=sem.id, expected_version=sem.version,
-                                title="새 제목", starts_at=START)
+        seminars.update_seminar(
+            session=s,
+            by=leader,
+            seminar_id=sem.id,
+            expected_version=sem.version,
+            title="새 제목",
+            starts_at=START,
+        )
     from core.errors import StaleEdit
+
     with pytest.raises(StaleEdit) as err, db.write() as s:
-        seminars.update_seminar(session=s, by=leader, seminar_id=sem.id, expected_version=sem.version,
-                                title="옛 판에서 고침", starts_at=START)
+        seminars.update_seminar(
+            session=s,
+            by=leader,
+            seminar_id=sem.id,
+            expected_version=sem.version,
+            title="옛 판에서 고침",
+            starts_at=START,
+        )
     assert err.value.current.title == "새 제목"
 
 
@@ -92,8 +125,9 @@ def test_stale_seminar_edit(db, setup):
 def test_self_check_in_inside_the_window(db, setup, minutes, status):
     _, member, _, sem = setup
     with db.write() as s:
-        row = attendance.check_in(session=s, by=member, seminar_id=sem.id,
-                                  now=START + timedelta(minutes=minutes))
+        row = attendance.check_in(
+            session=s, by=member, seminar_id=sem.id, now=START + timedelta(minutes=minutes)
+        )
     assert (row.status, row.self_checked_in) == (status, True)
 
 

@@ -32,8 +32,15 @@ def test_matches_torch_with_masks(mode, masks):
         key_padding[2, -1] = True
     if masks == "float":
         attn_mask = torch.randn(5, tk, generator=g)
-    out_r, w_r = ref(q, kv, kv, attn_mask=attn_mask, key_padding_mask=key_padding,
-                     need_weights=True, average_attn_weights=False)
+    out_r, w_r = ref(
+        q,
+        kv,
+        kv,
+        attn_mask=attn_mask,
+        key_padding_mask=key_padding,
+        need_weights=True,
+        average_attn_weights=False,
+    )
     out_o, w_o = ours(q, kv, kv, attn_mask=attn_mask, key_padding_mask=key_padding, need_weights=True)
     assert w_o.shape == (3, 4, 5, tk)
     torch.testing.assert_close(out_o, out_r, atol=1e-5, rtol=1e-5)
@@ -84,10 +91,19 @@ def test_fused_attention_gradcheck(mask, heads):
     qkv = torch.randn(b, t, 3 * d, generator=g, dtype=torch.float64, requires_grad=True)
     q = torch.randn(b, t, d, generator=g, dtype=torch.float64, requires_grad=True)
     kv = torch.randn(b, s, 2 * d, generator=g, dtype=torch.float64, requires_grad=True)
-    masks = {"none": (None, None),
-             "causal": (torch.zeros(t, t, dtype=torch.float64).masked_fill_(
-                 torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf")), None),
-             "padding": (None, torch.tensor([0.0, 0.0, 0.0, float("-inf")], dtype=torch.float64)[None, None, None, :])}
+    masks = {
+        "none": (None, None),
+        "causal": (
+            torch.zeros(t, t, dtype=torch.float64).masked_fill_(
+                torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf")
+            ),
+            None,
+        ),
+        "padding": (
+            None,
+            torch.tensor([0.0, 0.0, 0.0, float("-inf")], dtype=torch.float64)[None, None, None, :],
+        ),
+    }
     self_mask, cross_mask = masks[mask]
     fn = attention._FusedAttention.apply
     assert torch.autograd.gradcheck(lambda x: fn(x, None, self_mask, 0.3, 0.0, heads), (qkv,))

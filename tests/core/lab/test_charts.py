@@ -30,9 +30,15 @@ def _tooltip_fields(unit: dict) -> set[str]:
     return {t["field"] for t in unit["encoding"].get("tooltip", [])}
 
 
-CURVES = {"step": [1, 2, 3, 4], "loss": [2.0, 1.5, 1.0, 0.5], "token_acc": [0.1, 0.3, 0.6, 0.9],
-          "eval_step": [2, 4], "val_loss": [1.6, 0.6], "val_token_acc": [0.25, 0.85],
-          "val_seq_acc": [0.0, 0.5]}
+CURVES = {
+    "step": [1, 2, 3, 4],
+    "loss": [2.0, 1.5, 1.0, 0.5],
+    "token_acc": [0.1, 0.3, 0.6, 0.9],
+    "eval_step": [2, 4],
+    "val_loss": [1.6, 0.6],
+    "val_token_acc": [0.25, 0.85],
+    "val_seq_acc": [0.0, 0.5],
+}
 
 
 def test_loss_chart_lines_points_and_tooltips():
@@ -72,7 +78,10 @@ def test_accuracy_chart_percent_axis_and_series():
     assert units[0]["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert units[0]["encoding"]["y"]["axis"]["format"] == "%"
     assert units[0]["encoding"]["color"]["scale"]["domain"] == [
-        "train token accuracy", "validation token accuracy", "validation sequence accuracy"]
+        "train token accuracy",
+        "validation token accuracy",
+        "validation sequence accuracy",
+    ]
 
 
 def test_curve_chart_without_step_is_refused():
@@ -113,8 +122,9 @@ def test_unique_labels_never_collide():
 def test_attention_grid_one_panel_per_head():
     heads = 3
     w = np.random.default_rng(0).random((1, heads, 2, 4))  # (B, H, Tq, Tk)
-    spec = charts.attention_grid(w, ["1", "2", "2", "3"], ["x", "y"], title="grid", lang="en",
-                                 columns=2).to_dict()
+    spec = charts.attention_grid(
+        w, ["1", "2", "2", "3"], ["x", "y"], title="grid", lang="en", columns=2
+    ).to_dict()
     panels = spec["concat"]
     assert len(panels) == heads
     assert spec["columns"] == 2
@@ -136,9 +146,11 @@ def test_positional_encoding_chart():
 
 
 def test_compare_chart_runs_in_order_and_duplicate_labels():
-    runs = [("lstm", {"step": [1, 2], "loss": [2.0, 1.0]}),
-            ("gru", pd.DataFrame({"step": [1, 2, 3], "loss": [2.1, 1.2, 0.9]})),
-            ("lstm", {"step": [1], "loss": [1.9]})]
+    runs = [
+        ("lstm", {"step": [1, 2], "loss": [2.0, 1.0]}),
+        ("gru", pd.DataFrame({"step": [1, 2, 3], "loss": [2.1, 1.2, 0.9]})),
+        ("lstm", {"step": [1], "loss": [1.9]}),
+    ]
     spec = charts.compare_chart(runs, metric="loss", lang="en").to_dict()
     assert spec["encoding"]["color"]["scale"]["domain"] == ["lstm", "gru", "lstm (2)"]
     assert {"run", "step", "value"} <= _tooltip_fields(spec)
@@ -200,8 +212,13 @@ def test_png_export_draws_hangul_glyphs():
     import altair as alt
 
     def digest(title: str) -> str:
-        chart = (alt.Chart(pd.DataFrame({"x": [1, 2], "y": [1, 2]})).mark_line().encode(x="x", y="y")
-                 .properties(title=title).configure(font=charts.FONT))
+        chart = (
+            alt.Chart(pd.DataFrame({"x": [1, 2], "y": [1, 2]}))
+            .mark_line()
+            .encode(x="x", y="y")
+            .properties(title=title)
+            .configure(font=charts.FONT)
+        )
         return hashlib.sha256(charts.chart_to_png(chart)).hexdigest()
 
     assert digest("가나다라") != digest("마바사아")

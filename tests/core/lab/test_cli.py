@@ -18,10 +18,33 @@ def test_invalid_config_exits_2_with_the_reason(capsys):
 
 def test_options_reach_the_config():
     from core.lab.__main__ import _parser
-    args = _parser().parse_args(["train", "--model", "gru", "--attention", "additive", "--seq-len", "12",
-                                 "--hidden", "48", "--norm", "pre", "--batch-size", "8", "--warmup", "3"])
+
+    args = _parser().parse_args(
+        [
+            "train",
+            "--model",
+            "gru",
+            "--attention",
+            "additive",
+            "--seq-len",
+            "12",
+            "--hidden",
+            "48",
+            "--norm",
+            "pre",
+            "--batch-size",
+            "8",
+            "--warmup",
+            "3",
+        ]
+    )
     cfg = config_from_args(args)
-    assert (cfg.model.kind, cfg.model.attention, cfg.model.hidden, cfg.model.norm) == ("gru", "additive", 48, "pre")
+    assert (cfg.model.kind, cfg.model.attention, cfg.model.hidden, cfg.model.norm) == (
+        "gru",
+        "additive",
+        48,
+        "pre",
+    )
     assert (cfg.seq_len, cfg.batch_size, cfg.warmup) == (12, 8, 3)
     # every field is an option: with none given, the parsed config is the default one
     assert config_from_args(_parser().parse_args(["train"])) == TrainConfig()
@@ -31,9 +54,33 @@ def test_options_reach_the_config():
 def test_train_prints_metrics_and_saves(tmp_path):
     ck = tmp_path / "m.pt"
     proc = subprocess.run(
-        [sys.executable, "-m", "core.lab", "train", "--model", "lstm", "--task", "copy", "--steps", "30",
-         "--seq-len", "5", "--eval-every", "10", "--threads", "1", "--save", str(ck), "--predict", "1 2 3"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "core.lab",
+            "train",
+            "--model",
+            "lstm",
+            "--task",
+            "copy",
+            "--steps",
+            "30",
+            "--seq-len",
+            "5",
+            "--eval-every",
+            "10",
+            "--threads",
+            "1",
+            "--save",
+            str(ck),
+            "--predict",
+            "1 2 3",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "status: finished at step 30" in proc.stdout
     assert "val_token_acc" in proc.stdout and "1 2 3 ->" in proc.stdout

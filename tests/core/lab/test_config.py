@@ -30,26 +30,29 @@ def test_rnn_family_ignores_head_divisibility():
     ModelConfig(kind="lstm", n_heads=3).validate()
 
 
-@pytest.mark.parametrize(("change", "key", "text"), [
-    ({"model.d_model": 1024}, "lab.error.max", "d_model must be at most 512"),
-    ({"model.n_layers": 0}, "lab.error.min", "n_layers must be at least 1"),
-    ({"seq_len": 65}, "lab.error.max", "seq_len must be at most 64"),
-    ({"steps": 0}, "lab.error.min", "steps must be at least 1"),
-    ({"batch_size": 5000}, "lab.error.max", "batch_size must be at most 1024"),
-    ({"vocab_size": 37}, "lab.error.max", "vocab_size must be at most 36"),
-    ({"lr": 0.0}, "lab.error.lr", "above 0"),
-    ({"lr": -1e-3}, "lab.error.lr", "above 0"),
-    ({"lr": 5.0}, "lab.error.lr", "at most 1.0"),
-    ({"lr": float("nan")}, "lab.error.lr", "above 0"),
-    ({"warmup": 400}, "lab.error.warmup", "cannot exceed"),
-    ({"task": "zebra"}, "lab.error.unknown_task", "Unknown task: zebra"),
-    ({"model.kind": "mamba"}, "lab.error.unknown_kind", "Unknown model kind: mamba"),
-    ({"model.attention": "cosine"}, "lab.error.unknown_attention", "Unknown attention: cosine"),
-    ({"model.norm": "mid"}, "lab.error.unknown_choice", "Invalid norm: mid"),
-    ({"model.dropout": 0.95}, "lab.error.dropout", "dropout must be between 0 and 0.9"),
-    ({"device": "tpu"}, "lab.error.unknown_choice", "Invalid device: tpu"),
-    ({"steps": 2.5}, "lab.error.not_int", "steps must be a whole number"),
-])
+@pytest.mark.parametrize(
+    ("change", "key", "text"),
+    [
+        ({"model.d_model": 1024}, "lab.error.max", "d_model must be at most 512"),
+        ({"model.n_layers": 0}, "lab.error.min", "n_layers must be at least 1"),
+        ({"seq_len": 65}, "lab.error.max", "seq_len must be at most 64"),
+        ({"steps": 0}, "lab.error.min", "steps must be at least 1"),
+        ({"batch_size": 5000}, "lab.error.max", "batch_size must be at most 1024"),
+        ({"vocab_size": 37}, "lab.error.max", "vocab_size must be at most 36"),
+        ({"lr": 0.0}, "lab.error.lr", "above 0"),
+        ({"lr": -1e-3}, "lab.error.lr", "above 0"),
+        ({"lr": 5.0}, "lab.error.lr", "at most 1.0"),
+        ({"lr": float("nan")}, "lab.error.lr", "above 0"),
+        ({"warmup": 400}, "lab.error.warmup", "cannot exceed"),
+        ({"task": "zebra"}, "lab.error.unknown_task", "Unknown task: zebra"),
+        ({"model.kind": "mamba"}, "lab.error.unknown_kind", "Unknown model kind: mamba"),
+        ({"model.attention": "cosine"}, "lab.error.unknown_attention", "Unknown attention: cosine"),
+        ({"model.norm": "mid"}, "lab.error.unknown_choice", "Invalid norm: mid"),
+        ({"model.dropout": 0.95}, "lab.error.dropout", "dropout must be between 0 and 0.9"),
+        ({"device": "tpu"}, "lab.error.unknown_choice", "Invalid device: tpu"),
+        ({"steps": 2.5}, "lab.error.not_int", "steps must be a whole number"),
+    ],
+)
 def test_invalid_configs_name_the_problem(change, key, text):
     with pytest.raises(ConfigError) as info:
         replace(TrainConfig(), **change).validate()

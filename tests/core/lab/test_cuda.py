@@ -61,8 +61,11 @@ def test_a_lab_job_trains_on_the_gpu():
     reg = JobRegistry()  # defaults: with CUDA, thread mode (one process owns the GPU)
     assert reg.mode == "thread"
     jid = reg.start(TINY)
-    snap = wait_until(lambda: (s := reg.snapshot(jid)).status not in ("queued", "running") and s, timeout=120,
-                      what="the GPU job to end")
+    snap = wait_until(
+        lambda: (s := reg.snapshot(jid)).status not in ("queued", "running") and s,
+        timeout=120,
+        what="the GPU job to end",
+    )
     assert snap.status == "finished" and snap.device.startswith("cuda"), (snap.status, snap.error)
     reg.close()
 

@@ -31,7 +31,9 @@ def test_recomputed_gates_reproduce_torch_outputs(cls, layers):
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
 def test_gate_activations_of_a_lab_model_match_its_encoder(kind):
-    cfg = TrainConfig(task="reverse", seq_len=6, model=ModelConfig(kind=kind, n_layers=2, hidden=16, emb_dim=8))
+    cfg = TrainConfig(
+        task="reverse", seq_len=6, model=ModelConfig(kind=kind, n_layers=2, hidden=16, emb_dim=8)
+    )
     task, model = build(cfg)
     src = task.probe()[0]  # (1, S)
     acts = gate_activations(model, src)
@@ -52,8 +54,9 @@ def test_gradient_norms_reach_each_step_and_leave_weights_untouched():
 
 
 def _first_to_last(kind: str, seq_len: int, seed: int) -> float:
-    cfg = TrainConfig(task="recall", seq_len=seq_len, seed=seed,
-                      model=ModelConfig(kind=kind, attention="none", n_layers=1))
+    cfg = TrainConfig(
+        task="recall", seq_len=seq_len, seed=seed, model=ModelConfig(kind=kind, attention="none", n_layers=1)
+    )
     task, model = build(cfg)
     src, tgt = task.probe()
     norms = encoder_grad_norms(model, src, tgt)  # (S,)

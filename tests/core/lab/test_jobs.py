@@ -26,13 +26,24 @@ from core.lab.train import DoneEvent, EvalEvent, StepEvent, predict, train
 from tests.support.waiting import wait_until as wait_for
 
 ENDED = ("finished", "stopped", "diverged", "failed")
-CFG = TrainConfig(task="reverse", seq_len=4, vocab_size=6, steps=50, eval_every=10, probe_every=10, seed=0,
-                  model=ModelConfig(kind="transformer", d_model=16, n_heads=2, n_layers=1, d_ff=32))
+CFG = TrainConfig(
+    task="reverse",
+    seq_len=4,
+    vocab_size=6,
+    steps=50,
+    eval_every=10,
+    probe_every=10,
+    seed=0,
+    model=ModelConfig(kind="transformer", d_model=16, n_heads=2, n_layers=1, d_ff=32),
+)
 
 
 def ended(reg, job_id, timeout: float = 20.0):
-    return wait_for(lambda: (s := reg.snapshot(job_id)).status in ENDED and s, timeout=timeout,
-                    what=f"job {job_id} to end")
+    return wait_for(
+        lambda: (s := reg.snapshot(job_id)).status in ENDED and s,
+        timeout=timeout,
+        what=f"job {job_id} to end",
+    )
 
 
 class Fake:
@@ -91,7 +102,13 @@ def test_fifo_queue_positions_and_slots():
 def test_finished_snapshot_has_curves_metrics_and_model():
     reg = JobRegistry(slots=1, train_fn=Fake())
     snap = ended(reg, reg.start(CFG))
-    assert (snap.status, snap.step, snap.model, snap.n_params, snap.error) == ("finished", 50, "MODEL", 42, None)
+    assert (snap.status, snap.step, snap.model, snap.n_params, snap.error) == (
+        "finished",
+        50,
+        "MODEL",
+        42,
+        None,
+    )
     assert snap.curves["step"] == list(range(1, 51)) and snap.curves["eval_step"] == [10, 20, 30, 40, 50]
     assert snap.steps_per_s == 123.0 and snap.metrics["val_token_acc"] == 0.5 and snap.eta_s is None
     assert reg.snapshot("nope") is None
@@ -206,11 +223,16 @@ def test_many_concurrent_snapshots_stay_consistent():
 
 # --- process mode: the real train() in a worker process (slow: each worker imports torch) ----
 
+
 @pytest.fixture(scope="module")
 def proc_reg():
     done: list = []
-    reg = JobRegistry(slots=1, mode="process", threads_per_job=1,
-                      on_done=lambda jid, s: done.append((jid, s.status, s.model is not None)))
+    reg = JobRegistry(
+        slots=1,
+        mode="process",
+        threads_per_job=1,
+        on_done=lambda jid, s: done.append((jid, s.status, s.model is not None)),
+    )
     reg.done = done
     yield reg
     reg.close()
@@ -227,9 +249,14 @@ def test_process_job_matches_the_bare_loop_and_predicts(proc_reg):
     assert snap.curves["eval_step"] == [0, 10, 20, 30, 40, 50]
     assert sorted(snap.probes) == [0, 10, 20, 30, 40, 50]
     probe = snap.probes[50]
-    assert isinstance(probe, DecodeResult) and probe.tokens.device.type == "cpu" and "cross/0" in probe.attention
+    assert (
+        isinstance(probe, DecodeResult) and probe.tokens.device.type == "cpu" and "cross/0" in probe.attention
+    )
     done_ev = bare[-1]
-    assert snap.metrics["val_token_acc"] == done_ev.metrics["val_token_acc"] and snap.n_params == done_ev.n_params
+    assert (
+        snap.metrics["val_token_acc"] == done_ev.metrics["val_token_acc"]
+        and snap.n_params == done_ev.n_params
+    )
     for k, v in done_ev.model.state_dict().items():
         torch.testing.assert_close(snap.model.state_dict()[k], v, rtol=0, atol=0)
     assert not snap.model.training and next(snap.model.parameters()).device.type == "cpu"

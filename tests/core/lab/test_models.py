@@ -26,8 +26,16 @@ def test_positional_encoding_matches_the_paper():
     assert positional_encoding(4, 5).shape == (4, 5)  # odd widths work too
 
 
-KINDS = [("rnn", "none"), ("rnn", "dot"), ("lstm", "none"), ("lstm", "dot"), ("lstm", "additive"),
-         ("gru", "dot"), ("gru", "additive"), ("transformer", "dot")]
+KINDS = [
+    ("rnn", "none"),
+    ("rnn", "dot"),
+    ("lstm", "none"),
+    ("lstm", "dot"),
+    ("lstm", "additive"),
+    ("gru", "dot"),
+    ("gru", "additive"),
+    ("transformer", "dot"),
+]
 
 
 @pytest.mark.parametrize(("kind", "attn"), KINDS)
@@ -95,7 +103,9 @@ def test_stop_at_eos_pads_finished_rows():
 
 
 def test_parameter_counts_follow_the_gates():
-    counts = {k: n_params(make_model(ModelConfig(kind=k, attention="none"), V, V)) for k in ("rnn", "gru", "lstm")}
+    counts = {
+        k: n_params(make_model(ModelConfig(kind=k, attention="none"), V, V)) for k in ("rnn", "gru", "lstm")
+    }
     assert counts["lstm"] > counts["gru"] > counts["rnn"]
     # the recurrent weights alone scale 4 : 3 : 1 (LSTM gates i,f,g,o; GRU r,z,n)
     rec = {k: n_params(make_model(ModelConfig(kind=k), V, V).encoder.rnn) for k in ("rnn", "gru", "lstm")}

@@ -19,14 +19,28 @@ from tests.support.factories import make_leader, make_member
 
 def _record(kind="transformer", task="reverse", seed=0, status="finished", steps=30, **extra) -> RunRecord:
     cfg = TrainConfig(task=task, seed=seed, steps=steps, model=ModelConfig(kind=kind))
-    curves = {"step": list(range(1, steps + 1)), "loss": [2.0 / s for s in range(1, steps + 1)],
-              "token_acc": [s / steps for s in range(1, steps + 1)],
-              "grad_norm": [1.0] * steps, "lr": [1e-3] * steps,
-              "eval_step": [0, steps], "val_loss": [2.5, 0.1], "val_token_acc": [0.1, 0.9],
-              "val_seq_acc": [0.0, float("nan")]}
-    return RunRecord(config=to_dict(cfg), status=status, step=steps, metrics={"val_token_acc": 0.9,
-                     "val_seq_acc": 0.5, "train_loss": float("inf")}, curves=curves,
-                     device="cpu", duration_s=1.5, n_params=1234, **extra)
+    curves = {
+        "step": list(range(1, steps + 1)),
+        "loss": [2.0 / s for s in range(1, steps + 1)],
+        "token_acc": [s / steps for s in range(1, steps + 1)],
+        "grad_norm": [1.0] * steps,
+        "lr": [1e-3] * steps,
+        "eval_step": [0, steps],
+        "val_loss": [2.5, 0.1],
+        "val_token_acc": [0.1, 0.9],
+        "val_seq_acc": [0.0, float("nan")],
+    }
+    return RunRecord(
+        config=to_dict(cfg),
+        status=status,
+        step=steps,
+        metrics={"val_token_acc": 0.9, "val_seq_acc": 0.5, "train_loss": float("inf")},
+        curves=curves,
+        device="cpu",
+        duration_s=1.5,
+        n_params=1234,
+        **extra,
+    )
 
 
 def test_store_and_get_roundtrip(db):
@@ -37,7 +51,13 @@ def test_store_and_get_roundtrip(db):
     with db.read() as s:
         run = lab_runs.get_run(session=s, run_id=rid)
         ckpt = lab_runs.checkpoint_bytes(session=s, run_id=rid)
-    assert (run.kind, run.task, run.status, run.seed, run.title) == ("transformer", "reverse", "finished", 0, "첫 실행")
+    assert (run.kind, run.task, run.status, run.seed, run.title) == (
+        "transformer",
+        "reverse",
+        "finished",
+        0,
+        "첫 실행",
+    )
     assert run.created_by_id == member.id and run.n_params == 1234 and run.device == "cpu"
     assert from_dict(run.config) == TrainConfig(steps=30)
     assert run.config_hash == config_hash(TrainConfig(steps=30))
@@ -57,8 +77,12 @@ def test_guest_run_has_no_owner_and_oversized_checkpoint_is_dropped(db):
 
 def test_curves_are_decimated_with_ends_kept():
     n = 5000
-    curves = {"step": list(range(1, n + 1)), "loss": [float(i) for i in range(n)],
-              "eval_step": list(range(0, n + 1, 5)), "val_loss": [1.0] * (n // 5 + 1)}
+    curves = {
+        "step": list(range(1, n + 1)),
+        "loss": [float(i) for i in range(n)],
+        "eval_step": list(range(0, n + 1, 5)),
+        "val_loss": [1.0] * (n // 5 + 1),
+    }
     out = lab_runs.decimate(curves)
     assert len(out["step"]) <= lab_runs.MAX_CURVE_POINTS and out["step"][0] == 1 and out["step"][-1] == n
     assert len(out["loss"]) == len(out["step"])
@@ -85,8 +109,9 @@ def test_filters_and_replay_lookup(db):
         lab_runs.store_run(session=s, by=member, record=_record("lstm", "recall"))
         lab_runs.store_run(session=s, by=None, record=_record("rnn", "recall", status="diverged"))
         lab_runs.store_run(session=s, by=leader, record=_record("transformer", "reverse", seed=1))
-        stopped = lab_runs.store_run(session=s, by=leader, record=_record("transformer", "reverse", seed=2,
-                                                                           status="stopped")).id
+        stopped = lab_runs.store_run(
+            session=s, by=leader, record=_record("transformer", "reverse", seed=2, status="stopped")
+        ).id
     with db.read() as s:
         kinds = lambda **f: sorted(r.kind for r in lab_runs.list_runs(session=s, **f))  # noqa: E731
         assert kinds(task="recall") == ["lstm", "rnn"]
@@ -144,6 +169,6 @@ def test_exports(db):
     assert from_dict(cfg) == TrainConfig(steps=5)
     rows = list(csv.DictReader(io.StringIO(lab_runs.export_metrics_csv(run))))
     assert [r["step"] for r in rows] == ["0", "1", "2", "3", "4", "5"]
-    assert rows[0]["loss"] == "" and rows[0]["val_loss"] == "2.5"   # the untrained evaluation
+    assert rows[0]["loss"] == "" and rows[0]["val_loss"] == "2.5"  # the untrained evaluation
     assert rows[-1]["val_token_acc"] == "0.9" and rows[-1]["val_seq_acc"] == ""
     assert float(rows[1]["loss"]) == pytest.approx(2.0)

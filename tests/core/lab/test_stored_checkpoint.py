@@ -15,10 +15,20 @@ from core.lab.jobs.registry import JobRegistry
 from core.lab.snapshots import record_of_snapshot, view_of_snapshot
 from core.lab.train import train
 
-pytestmark = pytest.mark.slow  # starts a worker process (a fresh interpreter importing torch), like the other process-mode job tests
+pytestmark = (
+    pytest.mark.slow
+)  # starts a worker process (a fresh interpreter importing torch), like the other process-mode job tests
 
-CFG = TrainConfig(task="reverse", seq_len=4, vocab_size=6, steps=20, eval_every=10, probe_every=10, seed=3,
-                  model=ModelConfig(kind="lstm", emb_dim=8, hidden=16, n_layers=1, attention="dot"))
+CFG = TrainConfig(
+    task="reverse",
+    seq_len=4,
+    vocab_size=6,
+    steps=20,
+    eval_every=10,
+    probe_every=10,
+    seed=3,
+    model=ModelConfig(kind="lstm", emb_dim=8, hidden=16, n_layers=1, attention="dot"),
+)
 
 
 @pytest.fixture(scope="module")

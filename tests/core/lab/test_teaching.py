@@ -42,8 +42,11 @@ def test_gated_rnns_remember_past_20_distractors():
 
 def test_lstm_has_more_parameters_than_gru_at_equal_size():
     from core.lab.models import make_model
-    sizes = {k: n_params(make_model(replace(PROVEN["recall-lstm"], **{"model.kind": k}).model, 13, 13))
-             for k in ("lstm", "gru", "rnn")}
+
+    sizes = {
+        k: n_params(make_model(replace(PROVEN["recall-lstm"], **{"model.kind": k}).model, 13, 13))
+        for k in ("lstm", "gru", "rnn")
+    }
     assert sizes["lstm"] > sizes["gru"] > sizes["rnn"]
 
 
@@ -63,7 +66,9 @@ def test_translation_cross_attention_follows_the_verb():
             continue  # "the dog ..." / intransitive sentences have other positions
         out, res = predict(done.model, task, en)
         assert out == ko
-        cross = torch.stack([w[0] for k, w in res.attention.items() if k.startswith("cross/")])  # (L, H, T, S)
+        cross = torch.stack(
+            [w[0] for k, w in res.attention.items() if k.startswith("cross/")]
+        )  # (L, H, T, S)
         verb_row = cross.mean(dim=(0, 1))[2]  # (S,): Korean position 2 = the verb
         assert verb_row.argmax().item() == 1, (en, verb_row)
         object_row = cross.mean(dim=(0, 1))[1]  # Korean object (position 1) -> English object (2)

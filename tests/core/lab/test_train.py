@@ -50,9 +50,13 @@ def test_event_stream_shape():
 
 def test_warmup_is_linear_then_constant():
     cfg = TrainConfig(lr=1e-3, warmup=4)
-    assert [lr_at(cfg, s) for s in (1, 2, 3, 4, 5, 100)] == pytest.approx([2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3])
+    assert [lr_at(cfg, s) for s in (1, 2, 3, 4, 5, 100)] == pytest.approx(
+        [2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3]
+    )
     events = run(warmup=4, steps=6)
-    assert [e.lr for e in events if isinstance(e, StepEvent)] == pytest.approx([2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3])
+    assert [e.lr for e in events if isinstance(e, StepEvent)] == pytest.approx(
+        [2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3]
+    )
 
 
 @pytest.mark.parametrize("kind", ["transformer", "rnn"])

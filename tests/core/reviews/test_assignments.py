@@ -20,8 +20,15 @@ def test_board_statuses_through_the_workflow(db):
     tid = make_template(db, leader)
     pid = make_paper(db, leader)
     with db.write() as s:
-        made = assignments.assign(session=s, by=leader, paper_id=pid, member_ids=[kim.id, lee.id, park.id, kim.id],
-                                  due_on=TODAY + timedelta(days=2), week_no=3, template_id=tid)
+        made = assignments.assign(
+            session=s,
+            by=leader,
+            paper_id=pid,
+            member_ids=[kim.id, lee.id, park.id, kim.id],
+            due_on=TODAY + timedelta(days=2),
+            week_no=3,
+            template_id=tid,
+        )
         assert len(made) == 3  # a repeated member is not doubled
 
     def statuses(today=TODAY):
@@ -74,9 +81,17 @@ def test_reassign_updates_due_date_and_unassign(db):
     kim = make_member(db, "kim", by=leader)
     pid = make_paper(db, leader)
     with db.write() as s:
-        first = assignments.assign(session=s, by=leader, paper_id=pid, member_ids=[kim.id], due_on=TODAY, week_no=1)[0]
-        second = assignments.assign(session=s, by=leader, paper_id=pid, member_ids=[kim.id],
-                                    due_on=TODAY + timedelta(days=7), week_no=2)[0]
+        first = assignments.assign(
+            session=s, by=leader, paper_id=pid, member_ids=[kim.id], due_on=TODAY, week_no=1
+        )[0]
+        second = assignments.assign(
+            session=s,
+            by=leader,
+            paper_id=pid,
+            member_ids=[kim.id],
+            due_on=TODAY + timedelta(days=7),
+            week_no=2,
+        )[0]
         assert first.id == second.id and second.week_no == 2
     with db.write() as s, pytest.raises(PermissionDenied):
         assignments.unassign(session=s, by=kim, assignment_id=first.id)

@@ -40,7 +40,11 @@ REAL = r"""
 
 def test_parse_several_real_entries_readably():
     result = bibtex.parse(REAL)
-    assert [p.key for p in result.papers] == ["vaswani2017attention", "sutskever2014sequence", "kim2023korean"]
+    assert [p.key for p in result.papers] == [
+        "vaswani2017attention",
+        "sutskever2014sequence",
+        "kim2023korean",
+    ]
     vas, seq, kor = result.papers
     assert vas.title == "Attention is All you Need"
     assert vas.authors.startswith("Ashish Vaswani, Noam Shazeer") and "Łukasz Kaiser" in vas.authors
@@ -56,16 +60,25 @@ def test_parse_several_real_entries_readably():
     assert result.failed and "broken" in result.failed[0]
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("arXiv:1706.03762v5", "1706.03762"), ("https://arxiv.org/abs/1409.3215", "1409.3215"),
-    ("https://arxiv.org/pdf/2305.10601v2.pdf", "2305.10601"), ("hep-th/9901001", "hep-th/9901001"),
-    ("not an id", None), ("", None)])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("arXiv:1706.03762v5", "1706.03762"),
+        ("https://arxiv.org/abs/1409.3215", "1409.3215"),
+        ("https://arxiv.org/pdf/2305.10601v2.pdf", "2305.10601"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("not an id", None),
+        ("", None),
+    ],
+)
 def test_arxiv_normalised(raw, expected):
     assert bibtex.normalise_arxiv(raw) == expected
 
 
 def test_title_normalisation_ignores_case_braces_and_punctuation():
-    assert bibtex.normalise_title("{A}ttention is ALL you need!") == bibtex.normalise_title("Attention Is All You Need")
+    assert bibtex.normalise_title("{A}ttention is ALL you need!") == bibtex.normalise_title(
+        "Attention Is All You Need"
+    )
     assert bibtex.normalise_title("트랜스포머: 주의 집중") == "트랜스포머 주의 집중"
 
 
@@ -75,7 +88,9 @@ def test_import_adds_then_merges_duplicates_by_arxiv_doi_and_title(db):
         first = papers.import_bibtex(session=s, by=member, text=REAL)
         assert len(first.added) == 3 and not first.merged and first.failed
     again = REAL.replace("Attention is All you Need", "Attention: all you need (v2)")  # same arXiv id
-    again = again.replace("Sequence to Sequence", "SEQUENCE TO sequence").replace("1409.3215v3", "")  # same title
+    again = again.replace("Sequence to Sequence", "SEQUENCE TO sequence").replace(
+        "1409.3215v3", ""
+    )  # same title
     again = again.replace("Korean BERT", "Another title")  # same DOI
     with db.write() as s:
         second = papers.import_bibtex(session=s, by=member, text=again)
@@ -89,8 +104,10 @@ def test_import_adds_then_merges_duplicates_by_arxiv_doi_and_title(db):
 
 def test_duplicates_inside_one_text_are_merged_and_gaps_filled(db):
     member = make_member(db, "kim", by=make_leader(db))
-    text = ("@article{a, title={Deep Residual Learning}, year={2016}}\n"
-            "@article{b, title={Deep residual learning.}, author={He, Kaiming}, doi={10.1109/CVPR.2016.90}}")
+    text = (
+        "@article{a, title={Deep Residual Learning}, year={2016}}\n"
+        "@article{b, title={Deep residual learning.}, author={He, Kaiming}, doi={10.1109/CVPR.2016.90}}"
+    )
     with db.write() as s:
         result = papers.import_bibtex(session=s, by=member, text=text)
         assert len(result.added) == 1 and len(result.merged) == 1
@@ -101,10 +118,18 @@ def test_duplicates_inside_one_text_are_merged_and_gaps_filled(db):
 def test_manual_add_merges_into_existing(db):
     member = make_member(db, "kim", by=make_leader(db))
     with db.write() as s:
-        p1, merged1 = papers.add_paper(session=s, by=member, data=PaperData(title="GPT-3", arxiv_id="2005.14165"))
-        p2, merged2 = papers.add_paper(session=s, by=member, data=PaperData(
-            title="Language Models are Few-Shot Learners", arxiv_id="https://arxiv.org/abs/2005.14165v4",
-            venue="NeurIPS"))
+        p1, merged1 = papers.add_paper(
+            session=s, by=member, data=PaperData(title="GPT-3", arxiv_id="2005.14165")
+        )
+        p2, merged2 = papers.add_paper(
+            session=s,
+            by=member,
+            data=PaperData(
+                title="Language Models are Few-Shot Learners",
+                arxiv_id="https://arxiv.org/abs/2005.14165v4",
+                venue="NeurIPS",
+            ),
+        )
         assert not merged1 and merged2 and p1.id == p2.id and p2.venue == "NeurIPS"
 
 
@@ -124,7 +149,9 @@ def test_import_refuses_nothing_readable_and_oversized_and_guests(db):
     with db.write() as s, pytest.raises(InvalidInput):
         papers.import_bibtex(session=s, by=member, text="just some words")
     with db.write() as s, pytest.raises(InvalidInput) as err:
-        papers.import_bibtex(session=s, by=member, text="@misc{a, title={x}}" + " " * (bibtex.MAX_BIB_BYTES + 1))
+        papers.import_bibtex(
+            session=s, by=member, text="@misc{a, title={x}}" + " " * (bibtex.MAX_BIB_BYTES + 1)
+        )
     assert "KB" in err.value.message("en")
     with db.write() as s, pytest.raises(PermissionDenied):
         papers.import_bibtex(session=s, by=None, text=REAL)
@@ -140,8 +167,16 @@ def test_only_leader_or_adder_edits_and_stale_edit_refused(db):
     with db.write() as s, pytest.raises(PermissionDenied):
         papers.update_paper(session=s, by=lee, paper_id=pid, expected_version=v, data=PaperData(title="x"))
     with db.write() as s:
-        papers.update_paper(session=s, by=kim, paper_id=pid, expected_version=v,
-                            data=PaperData(title="An Image is Worth 16x16 Words", year=2021))
+        papers.update_paper(
+            session=s,
+            by=kim,
+            paper_id=pid,
+            expected_version=v,
+            data=PaperData(title="An Image is Worth 16x16 Words", year=2021),
+        )
     from core.errors import StaleEdit
+
     with db.write() as s, pytest.raises(StaleEdit):
-        papers.update_paper(session=s, by=leader, paper_id=pid, expected_version=v, data=PaperData(title="ViT"))
+        papers.update_paper(
+            session=s, by=leader, paper_id=pid, expected_version=v, data=PaperData(title="ViT")
+        )

@@ -24,7 +24,9 @@ def setup(db):
 
 def save(db, by, rid, answers, version):
     with db.write() as s:
-        return reviews.save_draft(session=s, by=by, review_id=rid, answers=answers, expected_version=version).version
+        return reviews.save_draft(
+            session=s, by=by, review_id=rid, answers=answers, expected_version=version
+        ).version
 
 
 def test_autosave_persists_and_bumps_version_only_on_change(db, setup):
@@ -64,7 +66,9 @@ def test_submit_lists_every_problem_and_keeps_the_draft(db, setup):
     v2 = save(db, member, rid, {"tags": "a, b"}, v1)
     with pytest.raises(ReviewIncomplete) as err:
         with db.write() as s:
-            reviews.commit_review(session=s, by=member, review_id=rid, answers={"tags": "a, b"}, expected_version=v2)
+            reviews.commit_review(
+                session=s, by=member, review_id=rid, answers={"tags": "a, b"}, expected_version=v2
+            )
     lines = err.value.lines("ko")
     assert len(lines) == 2 and lines[0].startswith("요약") and lines[1].startswith("점수")
     assert "Summary" in err.value.message("en") and "Score" in err.value.message("en")
@@ -85,8 +89,13 @@ def test_revisions_after_submit_and_diff(db, setup):
     with db.read() as s:  # autosave after submit does not touch what others read
         assert s.get(Review, rid).answers["summary"] == GOOD["summary"]
     with db.write() as s:
-        reviews.commit_review(session=s, by=member, review_id=rid,
-                              answers=dict(GOOD, summary="Self-attention만으로 번역을 잘한다."), expected_version=v)
+        reviews.commit_review(
+            session=s,
+            by=member,
+            review_id=rid,
+            answers=dict(GOOD, summary="Self-attention만으로 번역을 잘한다."),
+            expected_version=v,
+        )
     with db.read() as s:
         revs = reviews.revisions(session=s, by=leader, review_id=rid)
         schema = templates.schema_of(s.get(Review, rid).template_version)
@@ -119,8 +128,12 @@ def test_leader_action_does_not_make_the_authors_autosave_stale(db, setup):
         reviews.add_comment(session=s, by=leader, review_id=rid, body="$\\alpha$ 정의도요")
     v2 = save(db, member, rid, dict(GOOD, summary="보강함"), v)
     with db.write() as s:
-        assert reviews.commit_review(session=s, by=member, review_id=rid, answers=dict(GOOD, summary="보강함"),
-                                     expected_version=v2).status == "resubmitted"
+        assert (
+            reviews.commit_review(
+                session=s, by=member, review_id=rid, answers=dict(GOOD, summary="보강함"), expected_version=v2
+            ).status
+            == "resubmitted"
+        )
 
 
 def test_start_review_reuses_existing_and_needs_a_template(db, setup):

@@ -20,8 +20,16 @@ def test_default_templates_validate_and_have_their_fields():
     for doc in DEFAULT_TEMPLATES:
         validate_fields(doc["fields"])
     club, conf, quick = (validate_fields(d["fields"]) for d in DEFAULT_TEMPLATES)
-    assert [f.label_ko for f in club.fields][:8] == ["세 줄 요약", "문제 정의", "핵심 기여", "방법", "실험 결과",
-                                                    "한계", "인사이트 / 적용", "토론 질문"]
+    assert [f.label_ko for f in club.fields][:8] == [
+        "세 줄 요약",
+        "문제 정의",
+        "핵심 기여",
+        "방법",
+        "실험 결과",
+        "한계",
+        "인사이트 / 적용",
+        "토론 질문",
+    ]
     assert {"difficulty", "confidence"} <= {f.key for f in club.fields}
     by_key = {f.key: f for f in conf.fields}
     for key in ("soundness", "presentation", "contribution"):
@@ -36,10 +44,22 @@ def test_default_templates_validate_and_have_their_fields():
 def test_schema_errors_name_every_bad_field_in_both_languages():
     bad = [
         {"key": "ok", "type": "short_text", "label_ko": "좋음", "label_en": "Fine"},
-        {"key": "pick", "type": "single_select", "label_ko": "선택", "label_en": "Pick",
-         "choices": [{"value": "a", "label_ko": "가", "label_en": "A"}]},
+        {
+            "key": "pick",
+            "type": "single_select",
+            "label_ko": "선택",
+            "label_en": "Pick",
+            "choices": [{"value": "a", "label_ko": "가", "label_en": "A"}],
+        },
         {"key": "Bad Key", "type": "short_text", "label_ko": "x", "label_en": "x"},
-        {"key": "score", "type": "rating", "label_ko": "점수", "label_en": "Score", "scale_min": 5, "scale_max": 1},
+        {
+            "key": "score",
+            "type": "rating",
+            "label_ko": "점수",
+            "label_en": "Score",
+            "scale_min": 5,
+            "scale_max": 1,
+        },
         {"key": "ok", "type": "nope", "label_ko": "", "label_en": "x"},
     ]
     with pytest.raises(SchemaError) as err:
@@ -60,9 +80,13 @@ def test_rows_round_trip_through_the_table_editor_format():
     for doc in DEFAULT_TEMPLATES:
         rows = templates.fields_to_rows(doc["fields"])
         again = validate_fields(templates.rows_to_fields(rows))
-        assert [f.model_dump() for f in again.fields] == [f.model_dump() for f in validate_fields(doc["fields"]).fields]
+        assert [f.model_dump() for f in again.fields] == [
+            f.model_dump() for f in validate_fields(doc["fields"]).fields
+        ]
     assert templates.parse_choices("a=가/A; b=나") == [
-        {"value": "a", "label_ko": "가", "label_en": "A"}, {"value": "b", "label_ko": "나", "label_en": "나"}]
+        {"value": "a", "label_ko": "가", "label_en": "A"},
+        {"value": "b", "label_ko": "나", "label_en": "나"},
+    ]
 
 
 def test_only_leaders_manage_templates(db):
@@ -71,11 +95,20 @@ def test_only_leaders_manage_templates(db):
     with db.write() as s, pytest.raises(PermissionDenied):
         templates.create_template(session=s, by=member, name_ko="x", name_en="x", fields=SIMPLE_FIELDS)
     tid = make_template(db, leader)
-    for call in (lambda s: templates.set_archived(session=s, by=member, template_id=tid, archived=True),
-                 lambda s: templates.duplicate_template(session=s, by=member, template_id=tid),
-                 lambda s: templates.import_json(session=s, by=member, data=b"{}"),
-                 lambda s: templates.update_template(session=s, by=member, template_id=tid, expected_version=1,
-                                                     name_ko="x", name_en="x", fields=SIMPLE_FIELDS)):
+    for call in (
+        lambda s: templates.set_archived(session=s, by=member, template_id=tid, archived=True),
+        lambda s: templates.duplicate_template(session=s, by=member, template_id=tid),
+        lambda s: templates.import_json(session=s, by=member, data=b"{}"),
+        lambda s: templates.update_template(
+            session=s,
+            by=member,
+            template_id=tid,
+            expected_version=1,
+            name_ko="x",
+            name_en="x",
+            fields=SIMPLE_FIELDS,
+        ),
+    ):
         with db.write() as s, pytest.raises(PermissionDenied):
             call(s)
 
@@ -88,16 +121,39 @@ def test_edit_makes_new_version_and_old_reviews_still_render(db):
     rid = submitted(db, member, pid, tid)
     with db.read() as s:
         tpl = templates.get_template(session=s, template_id=tid)
-    changed = [dict(SIMPLE_FIELDS[0], label_en="Short summary", label_ko="짧은 요약"),
-               {"key": "verdict", "type": "single_select", "label_ko": "판정", "label_en": "Verdict",
-                "choices": [{"value": "y", "label_ko": "예", "label_en": "Yes"},
-                            {"value": "n", "label_ko": "아니요", "label_en": "No"}]}]
+    changed = [
+        dict(SIMPLE_FIELDS[0], label_en="Short summary", label_ko="짧은 요약"),
+        {
+            "key": "verdict",
+            "type": "single_select",
+            "label_ko": "판정",
+            "label_en": "Verdict",
+            "choices": [
+                {"value": "y", "label_ko": "예", "label_en": "Yes"},
+                {"value": "n", "label_ko": "아니요", "label_en": "No"},
+            ],
+        },
+    ]
     with db.write() as s:
-        templates.update_template(session=s, by=leader, template_id=tid, expected_version=tpl.version,
-                                  name_ko="기본 v2", name_en="Basic v2", fields=changed)
+        templates.update_template(
+            session=s,
+            by=leader,
+            template_id=tid,
+            expected_version=tpl.version,
+            name_ko="기본 v2",
+            name_en="Basic v2",
+            fields=changed,
+        )
     with db.write() as s, pytest.raises(StaleEdit):  # a second leader editing the old copy
-        templates.update_template(session=s, by=leader, template_id=tid, expected_version=tpl.version,
-                                  name_ko="x", name_en="x", fields=SIMPLE_FIELDS)
+        templates.update_template(
+            session=s,
+            by=leader,
+            template_id=tid,
+            expected_version=tpl.version,
+            name_ko="x",
+            name_en="x",
+            fields=SIMPLE_FIELDS,
+        )
     with db.read() as s:
         assert templates.get_template(session=s, template_id=tid).current_version == 2
         assert templates.get_version(session=s, template_id=tid, number=1).fields[1]["key"] == "score"
@@ -117,8 +173,15 @@ def test_saving_unchanged_fields_does_not_add_a_version(db):
     leader = make_leader(db)
     tid = make_template(db, leader)
     with db.write() as s:
-        tpl = templates.update_template(session=s, by=leader, template_id=tid, expected_version=1,
-                                        name_ko="새 이름", name_en="New name", fields=SIMPLE_FIELDS)
+        tpl = templates.update_template(
+            session=s,
+            by=leader,
+            template_id=tid,
+            expected_version=1,
+            name_ko="새 이름",
+            name_en="New name",
+            fields=SIMPLE_FIELDS,
+        )
         assert tpl.current_version == 1 and tpl.name_en == "New name"
 
 
@@ -143,13 +206,35 @@ def test_duplicate_archive_and_json_round_trip(db):
         assert templates.get_version(session=s, template_id=imported.id).fields == json.loads(doc)["fields"]
 
 
-@pytest.mark.parametrize("data,needle", [
-    (b"{not json", "JSON"), (b'{"format": "other"}', "exported by this app"),
-    (b"x" * (templates.MAX_TEMPLATE_JSON + 1), "KB"),
-    (json.dumps({"format": templates.EXPORT_FORMAT, "name_ko": "a", "name_en": "a",
-                 "fields": [{"key": "k", "type": "rating", "label_ko": "a", "label_en": "a",
-                             "scale_min": 1, "scale_max": 3, "points": [{"value": 9, "label_ko": "x",
-                                                                         "label_en": "x"}]}]}).encode(), "#1 k")])
+@pytest.mark.parametrize(
+    "data,needle",
+    [
+        (b"{not json", "JSON"),
+        (b'{"format": "other"}', "exported by this app"),
+        (b"x" * (templates.MAX_TEMPLATE_JSON + 1), "KB"),
+        (
+            json.dumps(
+                {
+                    "format": templates.EXPORT_FORMAT,
+                    "name_ko": "a",
+                    "name_en": "a",
+                    "fields": [
+                        {
+                            "key": "k",
+                            "type": "rating",
+                            "label_ko": "a",
+                            "label_en": "a",
+                            "scale_min": 1,
+                            "scale_max": 3,
+                            "points": [{"value": 9, "label_ko": "x", "label_en": "x"}],
+                        }
+                    ],
+                }
+            ).encode(),
+            "#1 k",
+        ),
+    ],
+)
 def test_json_import_errors_are_clear(db, data, needle):
     leader = make_leader(db)
     with db.write() as s, pytest.raises(InvalidInput) as err:

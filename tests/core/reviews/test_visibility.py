@@ -44,7 +44,9 @@ def test_member_sees_others_only_after_submitting_own(db, group):
     with db.read() as s:
         assert get_review(session=s, by=lee, review_id=kim_rid).id == kim_rid
         assert hidden_count(session=s, by=lee, paper_id=pid) == 0
-        assert {r.author.username for r in find_reviews(session=s, by=lee, filters=Filters(paper_id=pid))} == {"kim", "lee"}
+        assert {
+            r.author.username for r in find_reviews(session=s, by=lee, filters=Filters(paper_id=pid))
+        } == {"kim", "lee"}
 
 
 def test_leader_does_not_see_drafts_and_guests_see_nothing(db, group):
@@ -61,13 +63,18 @@ def test_leader_does_not_see_drafts_and_guests_see_nothing(db, group):
 def test_filters_and_search_in_korean_and_english(db, group):
     leader, kim, lee, tid, pid = group
     pid2 = make_paper(db, kim, title="Sequence to Sequence Learning", arxiv="1409.3215")
-    submitted(db, kim, pid, tid, {"summary": "멀티헤드 어텐션이 핵심이다", "score": 4, "tags": "transformer, NLP"})
+    submitted(
+        db, kim, pid, tid, {"summary": "멀티헤드 어텐션이 핵심이다", "score": 4, "tags": "transformer, NLP"}
+    )
     submitted(db, lee, pid, tid, {"summary": "Positional Encoding matters", "score": 2, "tags": ["NLP"]})
     submitted(db, lee, pid2, tid, {"summary": "LSTM 인코더-디코더", "score": 3, "tags": ["RNN"]})
 
     def find(**kw):
         with db.read() as s:
-            return sorted((r.author.username, r.paper.id) for r in find_reviews(session=s, by=leader, filters=Filters(**kw)))
+            return sorted(
+                (r.author.username, r.paper.id)
+                for r in find_reviews(session=s, by=leader, filters=Filters(**kw))
+            )
 
     assert find(text="어텐션") == [("kim", pid)]
     assert find(text="positional encoding") == [("lee", pid)]  # case-insensitive
@@ -87,8 +94,15 @@ def test_filters_and_search_in_korean_and_english(db, group):
 def test_week_filter_uses_assignment_week(db, group):
     leader, kim, _, tid, pid = group
     with db.write() as s:
-        assignments.assign(session=s, by=leader, paper_id=pid, member_ids=[kim.id],
-                           due_on=date.today() + timedelta(days=3), week_no=7, template_id=tid)
+        assignments.assign(
+            session=s,
+            by=leader,
+            paper_id=pid,
+            member_ids=[kim.id],
+            due_on=date.today() + timedelta(days=3),
+            week_no=7,
+            template_id=tid,
+        )
     with db.write() as s:
         r = reviews.start_review(session=s, by=kim, paper_id=pid)  # template and week from the assignment
         assert r.week_no == 7 and r.template_version.template_id == tid

@@ -31,21 +31,31 @@ EXPECTED = {  # the whole table: every other (status, action) pair is refused
 @pytest.fixture
 def people(db):
     leader = make_leader(db)
-    return {"leader": leader, "author": make_member(db, "author", by=leader),
-            "other": make_member(db, "other", by=leader),
-            "leader2": make_leader(db, "leader2", "부스터디장"),
-            "tid": make_template(db, leader)}
+    return {
+        "leader": leader,
+        "author": make_member(db, "author", by=leader),
+        "other": make_member(db, "other", by=leader),
+        "leader2": make_leader(db, "leader2", "부스터디장"),
+        "tid": make_template(db, leader),
+    }
 
 
 def act(db, by, review_id, action, answers=None):
     with db.write() as s:
         if action in ("submit", "resubmit", "revise"):
             draft_v = s.get(Review, review_id).draft.version
-            return reviews.commit_review(session=s, by=by, review_id=review_id, action=action,
-                                         answers=answers or dict(GOOD, summary=f"{action} {draft_v}"),
-                                         expected_version=draft_v).status
+            return reviews.commit_review(
+                session=s,
+                by=by,
+                review_id=review_id,
+                action=action,
+                answers=answers or dict(GOOD, summary=f"{action} {draft_v}"),
+                expected_version=draft_v,
+            ).status
         if action == "return":
-            return reviews.return_review(session=s, by=by, review_id=review_id, feedback="방법 부분을 보강해 주세요.").status
+            return reviews.return_review(
+                session=s, by=by, review_id=review_id, feedback="방법 부분을 보강해 주세요."
+            ).status
         return reviews.approve_review(session=s, by=by, review_id=review_id).status
 
 
@@ -53,7 +63,12 @@ def reach(db, people, status):
     pid = make_paper(db, people["author"])
     rid, _ = start(db, people["author"], pid, people["tid"])
     for action in PATHS[status]:
-        act(db, people["author"] if action in ("submit", "resubmit", "revise") else people["leader"], rid, action)
+        act(
+            db,
+            people["author"] if action in ("submit", "resubmit", "revise") else people["leader"],
+            rid,
+            action,
+        )
     return rid
 
 
@@ -115,7 +130,9 @@ def test_helpfulness_only_by_leaders_on_submitted_reviews(db, people):
     draft_id, _ = start(db, people["author"], draft_pid, people["tid"])
     rid = reach(db, people, "submitted")
     with db.write() as s:
-        assert reviews.rate_helpfulness(session=s, by=people["leader"], review_id=rid, score=5).helpfulness == 5
+        assert (
+            reviews.rate_helpfulness(session=s, by=people["leader"], review_id=rid, score=5).helpfulness == 5
+        )
     with db.write() as s, pytest.raises(PermissionDenied):
         reviews.rate_helpfulness(session=s, by=people["author"], review_id=rid, score=5)
     with db.write() as s, pytest.raises(InvalidInput):
