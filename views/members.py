@@ -5,11 +5,10 @@ import streamlit as st
 
 from core.accounts import members
 from core.accounts.members import ROLES
-from core.errors import StaleEdit
-from ui.shell import keys
 from ui.shell.actions import act
 from ui.shell.frame import frame
-from ui.shell.i18n import show_error, t
+from ui.shell.i18n import t
+from ui.shell.members import member_editor
 
 ctx = frame()
 st.title(t("members.title"))
@@ -57,70 +56,4 @@ with st.expander(t("members.add"), icon=":material/person_add:", expanded=False)
             params=lambda m: {"name": m.display_name},
         )
 
-st.subheader(t("members.edit"))
-by_id = {m.id: m for m in rows}
-picked = st.selectbox(
-    t("members.pick"),
-    list(by_id),
-    key=keys.MEMBER_PICK,
-    format_func=lambda i: f"{by_id[i].display_name} ({by_id[i].username})",
-)
-if picked is not None:
-    chosen = by_id[picked]  # read this run: after someone else's save, it is their newer version
-    # The version this edit starts from: a later save by someone else makes ours stale.
-    base_key = keys.member_base(picked)
-    st.session_state.setdefault(base_key, chosen.version)
-    with st.form(f"edit_member_{picked}"):
-        new_name = st.text_input(
-            t("members.display_name"),
-            value=chosen.display_name,
-            max_chars=50,
-            key=keys.member_field(picked, "name"),
-        )
-        new_role = st.selectbox(
-            t("members.role"),
-            ROLES,
-            index=ROLES.index(chosen.role),
-            format_func=lambda r: t(f"role.{r}"),
-            key=keys.member_field(picked, "role"),
-        )
-        new_active = st.checkbox(
-            t("members.active"), value=chosen.active, key=keys.member_field(picked, "active")
-        )
-        save = st.form_submit_button(t("common.save"), type="primary")
-
-    def refused(err) -> None:
-        show_error(err)
-        if isinstance(err, StaleEdit):
-            st.info(
-                f"{chosen.display_name} · {t(f'role.{chosen.role}')} · "
-                f"{t('members.active')}: {t('common.yes') if chosen.active else t('common.no')}"
-            )
-            st.session_state[base_key] = chosen.version  # the next save starts from the newer one
-
-    if save:
-        act(
-            ctx.db,
-            lambda s: members.update_member(
-                session=s,
-                by=ctx.actor,
-                member_id=picked,
-                expected_version=st.session_state[base_key],
-                display_name=new_name,
-                role=new_role,
-                active=new_active,
-            ),
-            done="members.updated",
-            forget=(base_key,),
-            on_error=refused,
-        )
-    with st.form(f"reset_pw_{picked}", clear_on_submit=True):
-        new_pw = st.text_input(t("members.new_password"), type="password", max_chars=256)
-        reset = st.form_submit_button(t("members.reset_password"))
-    if reset:
-        act(
-            ctx.db,
-            lambda s: members.reset_password(session=s, by=ctx.actor, member_id=picked, new_password=new_pw),
-            rerun=False,
-            on_success=lambda _: st.success(t("members.password_reset_done")),
-        )
+member_editor(ctx, rows)
