@@ -192,3 +192,6 @@ EN["backup.restore_hint"] = (
 )
 KO["links.lab_unavailable"] = "모델 실험실에서 볼 수 있습니다."
 EN["links.lab_unavailable"] = "available in the Model Lab."
+
+KO["common.error.repeat"] = "방금 같은 내용이 저장되었습니다. 같은 내용을 두 번 저장하지 않았습니다."
+EN["common.error.repeat"] = "The same entry was just saved; it was not saved a second time."

@@ -58,3 +58,47 @@ def test_a_successful_write_forgets_keys_toasts_and_reruns():
     assert "base" not in at.session_state  # forgotten once the write committed
     assert not at.error
     assert [t.value for t in at.toast] == ["Added Kim."]
+
+
+def _create_screen() -> None:
+    from contextlib import contextmanager
+
+    import streamlit as st
+
+    from ui.shell.actions import act
+
+    class FakeDb:
+        @contextmanager
+        def write(self):
+            yield "session"
+            st.session_state.saved = [*st.session_state.get("saved", []), st.session_state.title]
+
+    title = st.text_input("title", key="title")
+    if st.button("create"):
+        act(FakeDb(), lambda s: title, done="members.added", params={"name": title}, once=(title,))
+
+
+def _create(at: AppTest, title: str) -> AppTest:
+    at.text_input(key="title").input(title).run()
+    return at.button[0].click().run()
+
+
+def test_the_same_values_saved_twice_in_moments_are_refused_once(monkeypatch):
+    import ui.shell.actions as actions
+
+    now = [1000.0]
+    monkeypatch.setattr(actions, "clock", lambda: now[0])
+    at = AppTest.from_function(_create_screen, default_timeout=20)
+    at.session_state["lang_choice"] = "en"
+    at.run()
+    _create(at, "Week 3")
+    assert at.session_state.saved == ["Week 3"]
+    now[0] += 2  # a second press of the same entry
+    _create(at, "Week 3")
+    assert at.session_state.saved == ["Week 3"]
+    assert "was just saved" in at.warning[0].value
+    _create(at, "Week 4")  # other values are a new entry
+    assert at.session_state.saved == ["Week 3", "Week 4"]
+    now[0] += actions.REPEAT_WINDOW_S + 1  # later, the same values again are meant
+    _create(at, "Week 4")
+    assert at.session_state.saved == ["Week 3", "Week 4", "Week 4"]

@@ -7,10 +7,16 @@ or a success toast (it survives the rerun) and rerun.
 On an AppError the script goes on (the form keeps what the user typed) and `act` returns False.
 `on_error` replaces the default error box, e.g. to show a newer version beside a stale save.
 `attempt` is the same guard for a call that is not a write (a read that may be NotFound, a parse).
+
+`once=` takes the submitted values of a create form: the same values saved again within
+`REPEAT_WINDOW_S` (a double click, a second press before the cleared form redraws) are refused with
+a notice instead of making a duplicate.
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -23,6 +29,13 @@ from ui.shell.i18n import show_error, t
 
 T = TypeVar("T")
 _FAILED = object()
+REPEAT_WINDOW_S = 10.0
+_LAST_SAVE = "_act_last_save"  # session key: (fingerprint, clock time) of the last `once=` save
+clock: Callable[[], float] = time.monotonic  # tests replace it
+
+
+def _fingerprint(done: object, once: object) -> str:
+    return hashlib.sha256(repr((done, once)).encode()).hexdigest()
 
 
 def _guard(call: Callable[[], Any], on_error: Callable[[AppError], None] | None, where) -> Any:
@@ -54,12 +67,18 @@ def act(
     on_error: Callable[[AppError], None] | None = None,
     on_success: Callable[[Any], None] | None = None,
     rerun: bool = True,
+    once: object = None,
     where=st,
 ) -> bool:
     """Run `write(session)` in a write transaction. Error: `on_error(err)` or the translated message
     in `where`; returns False. Success: forget the `forget` session keys, `on_success(result)`,
     toast `t(done, **params)` (`done` may pick the key from the result), rerun (returns True when
-    `rerun=False`)."""
+    `rerun=False`). `once`: refuse the same submitted values saved moments ago (see above)."""
+    fingerprint = None if once is None else _fingerprint(done if isinstance(done, str) else None, once)
+    last = st.session_state.get(_LAST_SAVE)
+    if fingerprint is not None and last and last[0] == fingerprint and clock() - last[1] < REPEAT_WINDOW_S:
+        where.warning(t("common.error.repeat"), icon=":material/content_copy:")
+        return False
 
     def in_transaction():
         with db.write() as s:
@@ -68,6 +87,8 @@ def act(
     result = _guard(in_transaction, on_error, where)
     if result is _FAILED:
         return False
+    if fingerprint is not None:
+        st.session_state[_LAST_SAVE] = (fingerprint, clock())
     for key in forget:
         st.session_state.pop(key, None)
     if on_success is not None:
