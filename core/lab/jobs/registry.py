@@ -38,6 +38,19 @@ CURVE_KEYS = ("step", "loss", "token_acc", "grad_norm", "lr")
 EVAL_KEYS = ("eval_step", "val_loss", "val_token_acc", "val_seq_acc")
 MODES = ("process", "thread")
 MODE_ENV = "STUDY_LAB_JOB_MODE"  # overrides the default mode (benchmarks, a server that wants threads)
+SLOTS_ENV = "STUDY_LAB_SLOTS"  # how many jobs train at once (default: 1 on CPU, 4 with CUDA)
+MAX_SLOTS = 64
+
+
+def default_slots(*, cuda: bool) -> int:
+    """Jobs that train at once: `STUDY_LAB_SLOTS` when set, else 1 on CPU (keeps a 2-core server's web
+    process responsive) and 4 with CUDA (tiny models leave a GPU mostly idle)."""
+    raw = os.environ.get(SLOTS_ENV, "").strip()
+    if not raw:
+        return 4 if cuda else 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SLOTS:
+        raise ValueError(f"{SLOTS_ENV} must be a whole number from 1 to {MAX_SLOTS}, not {raw!r}")
+    return int(raw)
 
 
 @dataclass
@@ -143,8 +156,7 @@ class JobRegistry:
     def _default_slots() -> int:
         import torch
 
-        # One CPU job at a time keeps the web process responsive on a 2-core laptop; a GPU takes more.
-        return 4 if torch.cuda.is_available() else 1
+        return default_slots(cuda=torch.cuda.is_available())
 
     def start(self, cfg: TrainConfig, *, owner: str | None = None) -> str:
         """Validate and queue `cfg`; returns the job id (ConfigError for an invalid config)."""
