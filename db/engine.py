@@ -12,10 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from core.errors import AppError
+from core.errors import AppError, InvalidInput
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "study.db"
@@ -26,6 +27,29 @@ class DatabaseConfigError(AppError):
     """DATABASE_URL / [connections.study] url is malformed or names an unknown driver."""
 
     key = "common.error.db_url"
+
+
+class ConcurrentEdit(AppError):
+    """Another request changed or created the same row at the same moment (a lost race on
+    PostgreSQL, where transactions run side by side); nothing of this request was saved."""
+
+    key = "common.error.concurrent"
+
+
+def _unique_violation(err: IntegrityError) -> bool:
+    code = getattr(err.orig, "sqlstate", None)  # psycopg: "23505"; sqlite3 has none
+    return code == "23505" or "UNIQUE constraint failed" in str(err.orig)
+
+
+def _app_error(err: Exception) -> AppError | None:
+    """The app's own error for a database error that user input or a race can cause, else None (a bug)."""
+    if isinstance(err, StaleDataError):  # an UPDATE ... WHERE version = n matched no row
+        return ConcurrentEdit()
+    if isinstance(err, IntegrityError) and _unique_violation(err):
+        return ConcurrentEdit()
+    if isinstance(err, DataError) and "NUL (0x00)" in str(err.orig):
+        return InvalidInput("common.error.nul_char")
+    return None
 
 
 def resolve_url(root: Path = ROOT) -> str:
@@ -113,16 +137,31 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one write transaction: committed on success, rolled back on error."""
-        with self._write.begin() as session:
-            yield session
+        """A session in one write transaction: committed on success, rolled back on error. A lost
+        race or text the database cannot store raises the app's own error (ConcurrentEdit,
+        InvalidInput), so screens show a message instead of a driver's traceback."""
+        try:
+            with self._write.begin() as session:
+                yield session
+        except (StaleDataError, IntegrityError, DataError) as err:
+            mapped = _app_error(err)
+            if mapped is None:
+                raise
+            raise mapped from err
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reads, closed at the end (nothing is committed; loaded objects stay
-        readable afterwards, as close() does not expire them)."""
-        with self._read() as session:
-            yield session
+        readable afterwards, as close() does not expire them). Text the database cannot take (a NUL
+        byte in a search on PostgreSQL) raises InvalidInput."""
+        try:
+            with self._read() as session:
+                yield session
+        except DataError as err:
+            mapped = _app_error(err)
+            if mapped is None:
+                raise
+            raise mapped from err
 
     def dispose(self) -> None:
         """Close pooled connections."""

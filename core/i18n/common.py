@@ -195,3 +195,11 @@ EN["links.lab_unavailable"] = "available in the Model Lab."
 
 KO["common.error.repeat"] = "방금 같은 내용이 저장되었습니다. 같은 내용을 두 번 저장하지 않았습니다."
 EN["common.error.repeat"] = "The same entry was just saved; it was not saved a second time."
+KO["common.error.concurrent"] = (
+    "다른 사용자가 같은 항목을 방금 동시에 저장했습니다. 입력한 내용은 그대로 있으니 화면을 확인하고 다시 저장해 주세요."
+)
+EN["common.error.concurrent"] = (
+    "Someone saved the same item at the same moment. What you entered is kept: check the page and save again."
+)
+KO["common.error.nul_char"] = "텍스트에 저장할 수 없는 NUL 문자(\\x00)가 들어 있습니다. 그 문자를 지우고 다시 시도해 주세요."
+EN["common.error.nul_char"] = "The text contains a NUL character (\\x00), which cannot be stored. Remove it and try again."
