@@ -17,9 +17,9 @@ from core.i18n import translate
 FONT = "nanum, NanumGothic, 'Noto Sans CJK KR', sans-serif"
 
 
-def chart_text(key: str, lang: str) -> str:
+def chart_text(key: str, lang: str, **params: object) -> str:
     """A chart label in `lang` (catalog: core/lab/catalog/charts.py)."""
-    return translate(key, lang)
+    return translate(key, lang, **params)
 
 
 def as_array(x: Any) -> np.ndarray:
@@ -62,20 +62,43 @@ def long_form(df: pd.DataFrame, columns: Mapping[str, str], lang: str) -> pd.Dat
     return pd.concat(parts, ignore_index=True)
 
 
+# Rows one dataset of a chart may hold. Altair refuses more (`MaxRowsError`, its default guard,
+# which st.altair_chart and `Chart.to_dict()` apply). We keep that guard on and make every builder
+# stay under it by design, at any size the Lab's form allows (core/lab/config.py limits): curves are
+# thinned, the positional encoding shows a sample of its dimensions, attention / gate maps are one
+# cell per token pair (at most (64 + 2)^2 per panel). Turning the guard off instead would ship
+# megabytes of JSON per redraw and have the browser draw more cells than the chart has pixels;
+# a builder that outgrows the budget fails in tests/core/lab/test_charts.py, not in a seminar.
+MAX_ROWS = 5000
+
 # Points per line kept in a chart: a 20,000-step curve would ship megabytes of JSON at every
-# redraw and trip Altair's 5,000-row limit on export; the shape survives at this density.
+# redraw; the shape survives at this density.
 MAX_POINTS = 1500
 
 
-def thin(df: pd.DataFrame, group: str = "series", max_points: int = MAX_POINTS) -> pd.DataFrame:
-    """Every k-th row per `group` (first and last kept) so each line has at most `max_points`."""
-    if df.empty or len(df) <= max_points:
+def spread(n: int, k: int) -> np.ndarray:
+    """At most `k` indices spread evenly over range(n), the first and the last always among them."""
+    if n <= k:
+        return np.arange(n)
+    if k <= 1:
+        return np.array([n - 1])
+    return np.unique(np.linspace(0, n - 1, k).round().astype(int))
+
+
+def thin(
+    df: pd.DataFrame, group: str = "series", max_points: int = MAX_POINTS, max_rows: int = MAX_ROWS
+) -> pd.DataFrame:
+    """Evenly spaced rows per `group` (first and last kept): each line has at most `max_points`
+    and all lines together at most `max_rows` (a comparison of many runs shares the budget)."""
+    if df.empty:
+        return df
+    n_groups = df[group].nunique(dropna=False) if group in df else 1
+    per = max(2, min(max_points, max_rows // max(1, n_groups)))
+    if len(df) <= per:
         return df
     parts = []
-    for _, part in df.groupby(group, sort=False):
-        n = len(part)
-        if n > max_points:
-            idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
-            part = part.iloc[idx]
+    for _, part in df.groupby(group, sort=False, dropna=False) if group in df else [(None, df)]:
+        if len(part) > per:
+            part = part.iloc[spread(len(part), per)]
         parts.append(part)
     return pd.concat(parts, ignore_index=True)

@@ -34,7 +34,8 @@ def curve_frames(
 
     `data`: columns `step` + the kind's train columns, eval columns either joined on `step`
     (NaN where no eval ran) or listed separately as `eval_step` + eval columns (a job's curves).
-    `max_points` thins each train line; None for data thinned already (the Lab page's curves).
+    `max_points` thins each train line and each eval series; None for data thinned already (the
+    Lab page's curves, decimated when stored: core.lab.runs.decimate).
     """
     lines, points, _ = CURVES[kind]
     df = as_frame(data)
@@ -45,8 +46,10 @@ def curve_frames(
         if len(df):
             raise ValueError("curve data needs a 'step' column")
         df = pd.DataFrame({"step": []})
-    line_df = long_form(df, lines, lang)
-    return (thin(line_df, max_points=max_points) if max_points else line_df), long_form(df, points, lang)
+    line_df, point_df = long_form(df, lines, lang), long_form(df, points, lang)
+    if max_points:  # eval points too: `eval_every` 1 gives one per step
+        line_df, point_df = thin(line_df, max_points=max_points), thin(point_df, max_points=max_points)
+    return line_df, point_df
 
 
 def curve_series(kind: str, line_df: pd.DataFrame, point_df: pd.DataFrame, lang: str) -> list[str]:

@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.lab.charts.base import FONT, as_array, chart_text, finish, titled
+from core.lab.charts.base import FONT, MAX_ROWS, as_array, chart_text, finish, spread, titled
 
 
 def unique_labels(tokens: Sequence[Any]) -> list[str]:
@@ -133,28 +133,56 @@ def attention_grid(
     return finish(chart, font)
 
 
+# Positions drawn of a positional encoding: more rows than a chart's height has pixels tell nothing new.
+PE_MAX_POSITIONS = 100
+
+
+def _pe_sample(n_pos: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and dimensions of an (n_pos, dim) encoding drawn within `MAX_ROWS` cells.
+
+    Dimensions are kept in (sin, cos) pairs spread over the whole range, so the slow wavelengths
+    at the right stay visible beside the fast ones at the left; every cell drawn is a real value.
+    """
+    pos = spread(n_pos, PE_MAX_POSITIONS)
+    budget = max(2, MAX_ROWS // len(pos))
+    if dim <= budget:
+        return pos, np.arange(dim)
+    pairs = spread((dim + 1) // 2, budget // 2)  # index i of dimensions 2i (sin) and 2i + 1 (cos)
+    dims = np.stack([2 * pairs, 2 * pairs + 1], axis=1).ravel()
+    return pos, dims[dims < dim]
+
+
 def positional_encoding_chart(
     pe: Any, *, lang: str = "ko", title: str | None = None, font: str | None = FONT
 ) -> alt.Chart:
-    """Heatmap of a positional encoding (max_len, d_model): position down, dimension across."""
+    """Heatmap of a positional encoding (max_len, d_model): position down, dimension across.
+
+    A wide encoding (d_model 512: 25,600 cells for 50 positions) is drawn on a sample of its
+    dimensions (`_pe_sample`); the axis title says how many of how many.
+    """
     p = _squeeze_to(as_array(pe), 2)  # (L, D)
     n_pos, dim = p.shape
-    pos, d = np.meshgrid(np.arange(n_pos), np.arange(dim), indexing="ij")
-    df = pd.DataFrame({"position": pos.ravel(), "dimension": d.ravel(), "value": p.ravel()})
-    tick = max(1, dim // 8)
+    pos_idx, dim_idx = _pe_sample(n_pos, dim)
+    pos, d = np.meshgrid(pos_idx, dim_idx, indexing="ij")  # (L', D') each
+    df = pd.DataFrame({"position": pos.ravel(), "dimension": d.ravel(), "value": p[pos, d].ravel()})
+    x_title = chart_text("lab.chart.dimension", lang)
+    if len(dim_idx) < dim:
+        x_title = chart_text("lab.chart.dimension_sampled", lang, shown=len(dim_idx), total=dim)
+    x_ticks = dim_idx[:: max(1, len(dim_idx) // 8)]
+    y_ticks = pos_idx[:: max(1, len(pos_idx) // 10)]
     chart = (
         alt.Chart(df)
         .mark_rect()
         .encode(
             x=alt.X(
                 "dimension:O",
-                title=chart_text("lab.chart.dimension", lang),
-                axis=alt.Axis(values=list(range(0, dim, tick)), labelAngle=0),
+                title=x_title,
+                axis=alt.Axis(values=[int(v) for v in x_ticks], labelAngle=0),
             ),
             y=alt.Y(
                 "position:O",
                 title=chart_text("lab.chart.position", lang),
-                axis=alt.Axis(values=list(range(0, n_pos, max(1, n_pos // 10)))),
+                axis=alt.Axis(values=[int(v) for v in y_ticks]),
             ),
             color=alt.Color(
                 "value:Q",
@@ -167,7 +195,7 @@ def positional_encoding_chart(
                 alt.Tooltip("value:Q", title=chart_text("lab.chart.value", lang), format=".3f"),
             ],
         )
-        .properties(title=title or "", width=min(640, 8 * dim), height=min(400, 6 * n_pos))
+        .properties(title=title or "", width=min(640, 8 * len(dim_idx)), height=min(400, 6 * len(pos_idx)))
     )
     return finish(chart, font)
 
@@ -188,13 +216,15 @@ def gates_chart(
     """One heatmap per gate (time step across, unit down), e.g. `gate_activations(...)["gates"]`.
 
     `gates`: {gate name: (T, units) array}; sigmoid gates are coloured 0..1, tanh ones -1..1.
-    Only the first `max_units` units are drawn so the chart stays readable.
+    Only the first `max_units` units are drawn so the chart stays readable (and fewer, should a
+    long sequence need it, so each gate's panel stays within `MAX_ROWS` cells).
     """
     if not gates:
         raise ValueError("gates_chart needs at least one gate")
     charts = []
     for name, values in gates.items():
-        g = _squeeze_to(as_array(values), 2)[:, :max_units]  # (T, U)
+        g = _squeeze_to(as_array(values), 2)  # (T, units)
+        g = g[:, : max(1, min(max_units, MAX_ROWS // max(1, g.shape[0])))]  # (T, U): one cell per (t, u)
         steps = unique_labels(tokens) if tokens is not None else [str(i) for i in range(g.shape[0])]
         if len(steps) != g.shape[0]:
             raise ValueError(f"gate {name!r} has {g.shape[0]} steps but {len(steps)} tokens were given")
