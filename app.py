@@ -3,8 +3,9 @@
 import streamlit as st
 
 from ui.shell.frame import render_frame
-from ui.shell.nav import navigation
+from ui.shell.nav import FAVICON, open_page
 
-st.set_page_config(page_title="스터디 대시보드", page_icon=":material/school:", layout="wide")
+# A local image: a ":material/...:" page icon makes the browser fetch the favicon from Google's font host.
+st.set_page_config(page_icon=str(FAVICON), layout="wide")
 ctx = render_frame()
-navigation(ctx.actor, setup=ctx.setup).run()
+open_page(ctx.actor, setup=ctx.setup).run()

@@ -201,5 +201,39 @@ KO["common.error.concurrent"] = (
 EN["common.error.concurrent"] = (
     "Someone saved the same item at the same moment. What you entered is kept: check the page and save again."
 )
-KO["common.error.nul_char"] = "텍스트에 저장할 수 없는 NUL 문자(\\x00)가 들어 있습니다. 그 문자를 지우고 다시 시도해 주세요."
-EN["common.error.nul_char"] = "The text contains a NUL character (\\x00), which cannot be stored. Remove it and try again."
+KO["common.error.nul_char"] = (
+    "텍스트에 저장할 수 없는 NUL 문자(\\x00)가 들어 있습니다. 그 문자를 지우고 다시 시도해 주세요."
+)
+EN["common.error.nul_char"] = (
+    "The text contains a NUL character (\\x00), which cannot be stored. Remove it and try again."
+)
+
+# --- the shell: browser tab, locked page URLs, Streamlit's own widget texts ----------------------
+KO["app.page_title"] = "{page} · {app}"
+EN["app.page_title"] = "{page} · {app}"
+KO["nav.locked.sign_in"] = (
+    "'{page}' 페이지는 로그인해야 열 수 있습니다. 사이드바에서 로그인하면 이 페이지로 바로 이어집니다."
+)
+EN["nav.locked.sign_in"] = "Sign in to open '{page}'. Use the sign-in box in the sidebar and this page opens."
+KO["nav.locked.leader"] = "'{page}' 페이지는 스터디장만 열 수 있습니다."
+EN["nav.locked.leader"] = "Only study leaders can open '{page}'."
+KO["nav.locked.home"] = "홈으로"
+EN["nav.locked.home"] = "Go to Home"
+KO["widget.pick_one"] = "선택하세요"
+EN["widget.pick_one"] = "Choose an option"
+KO["widget.pick_many"] = "하나 이상 선택하세요"
+EN["widget.pick_many"] = "Choose one or more"
+KO["widget.upload.button"] = "파일 선택"
+EN["widget.upload.button"] = "Browse files"
+KO["widget.upload.limit"] = "파일당 최대 {size}"
+EN["widget.upload.limit"] = "Up to {size} per file"
+KO["widget.upload.limit_types"] = "파일당 최대 {size} · {types}"
+EN["widget.upload.limit_types"] = "Up to {size} per file · {types}"
+KO["backup.sensitive"] = (
+    "백업 파일에는 모든 멤버의 비밀번호 해시, 제출 전 초안, 비공개 회고, 로그인 세션 정보가 들어 있습니다. "
+    "비밀번호처럼 다루세요: 암호화된 곳에 보관하고 채팅이나 공유 드라이브에 올리지 마세요."
+)
+EN["backup.sensitive"] = (
+    "A backup holds every member's password hash, unsubmitted drafts, private retrospectives and sign-in "
+    "sessions. Treat it like a password: keep it encrypted and never post it in a chat or a shared drive."
+)

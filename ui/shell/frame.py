@@ -14,6 +14,7 @@ from ui.shell import auth
 from ui.shell.db import get_db
 from ui.shell.i18n import LANG_NAMES, current_lang, t
 from ui.shell.keys import FRAME_KEY, LANG_KEY
+from ui.shell.widgets import streamlit_texts_css
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ def render_frame() -> Frame:
     database = get_db()
     auth.resume_from_cookie(database)
     auth.apply_pending_language()
+    st.html(streamlit_texts_css())  # style only: takes no space on the page
     st.sidebar.title(t("app.title"))
     st.sidebar.radio(t("lang.label"), LANGUAGES, key=LANG_KEY, horizontal=True, format_func=LANG_NAMES.get)
     actor = auth.refresh(database)

@@ -1,8 +1,10 @@
 """Which pages exist and who may open them: the one owner of page specs, keyed by url_path
 ("home", "curriculum", "write-review", "lab", ...). Other modules link to a page by that key
-(`ui.shell.links.page_link`), never by its file. A page not handed to st.navigation cannot be
-reached by URL, so leaving leader pages out for others is what enforces page access (the core
-services enforce the actions themselves)."""
+(`ui.shell.links.page_link`), never by its file. A page's screen is handed to st.navigation only
+for those allowed to open it, which is what enforces page access (the core services enforce the
+actions themselves). For everyone else the same url_path runs a hidden notice ("sign in to open
+...") instead: Streamlit keys a page by its url_path, so once the visitor signs in, the rerun of
+that URL (query string included) opens the real screen."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from core.accounts.members import Actor
 from ui.shell.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
+FAVICON = ROOT / "static" / "favicon.png"  # served by Streamlit itself: no request leaves the app
 ACCESS_ORDER = {"public": 0, "member": 1, "leader": 2}
 
 
@@ -91,12 +94,46 @@ def _page(spec: PageSpec) -> st.Page:
     )
 
 
+def locked_notice(spec: PageSpec, actor: Actor | None) -> None:
+    """What a page's URL shows to someone who may not open it: why, and the way to Home."""
+    title = t(spec.title_key)
+    if actor is None:
+        st.info(t("nav.locked.sign_in", page=title), icon=":material/login:")
+    else:
+        st.warning(t("nav.locked.leader", page=title), icon=":material/lock:")
+    st.page_link(page_spec(HOME).file, label=t("nav.locked.home"), icon=page_spec(HOME).icon)
+
+
+def _locked_page(spec: PageSpec, actor: Actor | None) -> st.Page:
+    return st.Page(
+        lambda: locked_notice(spec, actor),
+        title=t(spec.title_key),
+        icon=spec.icon,
+        url_path=spec.url_path,
+        visibility="hidden",
+    )
+
+
 def navigation(actor: Actor | None, *, setup: bool):
-    """Build st.navigation for this actor: sections public / member / leader."""
+    """Build st.navigation for this actor: sections public / member / leader, every page listed
+    (expanded: Streamlit's own "View N more" is English and hid the leader pages), and a hidden
+    notice under the URL of each page this actor may not open."""
     if setup:
         return st.navigation([_page(SETUP_PAGE)])
     sections: dict[str, list] = {}
+    locked = []
     for spec in PAGES:
         if allowed(spec, actor):
             sections.setdefault(t(f"nav.{spec.access}"), []).append(_page(spec))
-    return st.navigation(sections)
+        else:
+            locked.append(_locked_page(spec, actor))
+    if locked:  # hidden pages draw no entry; an empty section header would not show either
+        sections.setdefault(t("nav.public"), []).extend(locked)
+    return st.navigation(sections, expanded=True)
+
+
+def open_page(actor: Actor | None, *, setup: bool) -> st.Page:
+    """Resolve this run's page and name the browser tab after it, in the session's language."""
+    page = navigation(actor, setup=setup)
+    st.set_page_config(page_title=t("app.page_title", page=page.title, app=t("app.title")))
+    return page
