@@ -12,6 +12,7 @@ from ui.shell.i18n import t
 ctx = frame()
 st.title(t("backup.title"))
 st.write(t("backup.intro"))
+st.warning(t("backup.sensitive"), icon=":material/lock:")
 stamp = datetime.now().strftime("%Y%m%d-%H%M")
 
 
