@@ -8,10 +8,21 @@ from core.accounts import members, sessions
 from core.accounts.members import Actor
 from db.engine import Database
 from ui.shell.actions import act, attempt
-from ui.shell.i18n import t
-from ui.shell.keys import ACTOR_KEY, COOKIE_JS_KEY, LANG_KEY, PENDING_LANG_KEY, SIGNED_OUT_KEY, TOKEN_KEY
+from ui.shell.i18n import show_error, t
+from ui.shell.keys import (
+    ACTOR_KEY,
+    COOKIE_JS_KEY,
+    LANG_KEY,
+    PENDING_LANG_KEY,
+    SIGNED_OUT_KEY,
+    TOKEN_KEY,
+)
 
 COOKIE = "study_session"
+# The sign-in form's widgets and the error its callback leaves for the next draw.
+SIGN_IN_USER_KEY = "sign_in_user"
+SIGN_IN_PASSWORD_KEY = "sign_in_pw"
+SIGN_IN_ERROR_KEY = "_sign_in_error"
 
 # Constant script (the token is URL-safe base64 we generated, never user text): stores or clears
 # the remembered sign-in cookie, so a reload keeps the member signed in.
@@ -114,19 +125,30 @@ def sign_in_box(db: Database) -> None:
             sign_out(db)
             st.rerun()
         return
+    if (err := st.session_state.pop(SIGN_IN_ERROR_KEY, None)) is not None:
+        show_error(err, box)
     with box.form("sign_in", border=False):
-        username = st.text_input(t("auth.username"), key="sign_in_user", max_chars=64)
-        password = st.text_input(t("auth.password"), type="password", key="sign_in_pw", max_chars=256)
-        submitted = st.form_submit_button(t("auth.sign_in"), icon=":material/login:")
-    if submitted:
-        with db.write() as s:  # the guard sits inside: a failed try commits, so it is counted
-            actor = attempt(
-                lambda: members.authenticate(session=s, username=username, password=password), where=box
-            )
-        if actor is not None:
-            sign_in_as(actor, db)
-            st.rerun()
+        st.text_input(t("auth.username"), key=SIGN_IN_USER_KEY, max_chars=64)
+        # No max_chars: its "10/256" count sat over the password dots in the narrow sidebar.
+        st.text_input(t("auth.password"), type="password", key=SIGN_IN_PASSWORD_KEY)
+        st.form_submit_button(t("auth.sign_in"), icon=":material/login:", on_click=_try_sign_in, args=(db,))
     box.caption(t("auth.browse_as_guest"))
+
+
+def _try_sign_in(db: Database) -> None:
+    """The sign-in button's callback (it runs before the script, so it may still clear a field):
+    success signs in, and the same URL then opens with its page; a failure empties the password,
+    keeps the username and leaves the error for the box to show."""
+    username = st.session_state.get(SIGN_IN_USER_KEY, "")
+    password = st.session_state.get(SIGN_IN_PASSWORD_KEY, "")
+    with db.write() as s:  # the guard sits inside: a failed try commits, so it is counted
+        actor = attempt(
+            lambda: members.authenticate(session=s, username=username, password=password),
+            on_error=lambda err: st.session_state.update({SIGN_IN_ERROR_KEY: err}),
+        )
+    st.session_state[SIGN_IN_PASSWORD_KEY] = ""
+    if actor is not None:
+        sign_in_as(actor, db)
 
 
 def remember_language(db: Database) -> None:
