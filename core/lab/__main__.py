@@ -23,6 +23,7 @@ from core.lab.config import (
     ModelConfig,
     TrainConfig,
 )
+from core.lab.device import device_label, training_threads
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,8 +55,14 @@ def _parser() -> argparse.ArgumentParser:
             default=getattr(mc, f.name),
             choices=choices.get(f.name),
         )
+    threads = training_threads()
     t.add_argument(
-        "--threads", type=int, default=0, help="torch intra-op threads for this process (0: leave)"
+        "--threads",
+        type=int,
+        default=threads,
+        help=f"torch intra-op threads for this run (default {threads}, as the Lab's training jobs use; "
+        "0 keeps torch's own default, one per core, which ran 3-30x slower whenever another process "
+        "used a core)",
     )
     t.add_argument("--save", metavar="FILE", help="write a checkpoint here")
     t.add_argument("--predict", metavar="TEXT", action="append", default=[], help="answer a custom input")
@@ -84,10 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.threads < 0:
+        print(f"error: --threads must be 0 or more (got {args.threads})", file=sys.stderr)
+        return 2
     import torch
     from tqdm import tqdm
 
-    from core.lab.device import device_label
     from core.lab.train import DoneEvent, EvalEvent, StepEvent, predict, train
 
     if args.threads:
@@ -107,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                 done = ev
     assert done is not None
     print(
-        f"status: {done.status} at step {done.step}  device: {device_label(done.device)}  params: {done.n_params}"
+        f"status: {done.status} at step {done.step}  device: {device_label(done.device, args.threads or None)}"
+        f"  params: {done.n_params}"
     )
     if args.json:
         print(json.dumps(done.metrics, sort_keys=True))

@@ -1,19 +1,29 @@
-"""Device choice for Lab runs: CUDA, then Apple MPS, then CPU."""
+"""Device choice for Lab runs (CUDA, then Apple MPS, then CPU), the torch threads a run uses, and
+the device badge. torch is imported where needed: the CLI names `training_threads()` in its
+`--help` without paying for torch."""
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
 
+from core.i18n import translate
 from core.lab.config import ConfigError
+
+if TYPE_CHECKING:
+    import torch
 
 
 def _mps_ok() -> bool:
+    import torch
+
     mps = getattr(torch.backends, "mps", None)
     return bool(mps and mps.is_available())
 
 
 def pick_device(pref: str = "auto") -> torch.device:
     """ "auto" -> cuda, else mps, else cpu; an explicit device that is not available raises ConfigError."""
+    import torch
+
     if pref == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -28,13 +38,35 @@ def pick_device(pref: str = "auto") -> torch.device:
     return dev
 
 
-def device_label(dev: torch.device | str, threads: int | None = None) -> str:
-    """Short human label for the UI badge, e.g. "CUDA · NVIDIA H100", "Apple MPS", "CPU · 1 thread"
-    (`threads`: what a training job uses; default this process's torch setting)."""
+def training_threads() -> int:
+    """torch intra-op threads for one training run: the Lab's jobs (worker processes, the thread
+    mode) and the CLI all use this, 1.
+
+    torch's default is one thread per core, and its threads wait for each other: on a 2-core
+    machine, 300 LSTM steps of the CLI ran at 3-7 steps/s instead of ~100 while another process
+    used a core (measured again 2026-12-03 beside other work: 10-17 steps/s at 2 threads against
+    40-63 at 1). One thread per job is also the best per job when idle (docs/benchmarks.md,
+    "Threads x concurrent jobs"), and a second thread did not help the Transformer on this VM.
+    """
+    return 1
+
+
+def device_text(dev: torch.device | str, threads: int | None = None) -> tuple[str, dict[str, object]]:
+    """The badge of a device as (i18n key, params) for `t()` / `translate()`: "GPU · CUDA · <name>",
+    "GPU · Apple MPS", "CPU · 1 thread" (`threads`: what a training job uses; default this
+    process's torch setting). Catalog: core/lab/catalog/engine.py."""
+    import torch
+
     dev = torch.device(dev)
     if dev.type == "cuda":
-        return f"CUDA · {torch.cuda.get_device_name(dev.index or 0)}"
+        return "lab.device.cuda", {"name": torch.cuda.get_device_name(dev.index or 0)}
     if dev.type == "mps":
-        return "Apple MPS"
+        return "lab.device.mps", {}
     n = threads or torch.get_num_threads()
-    return f"CPU · {n} thread{'' if n == 1 else 's'}"
+    return ("lab.device.cpu_one" if n == 1 else "lab.device.cpu"), {"n": n}
+
+
+def device_label(dev: torch.device | str, threads: int | None = None, *, lang: str = "en") -> str:
+    """`device_text` translated into `lang` (English by default: the CLI's language)."""
+    key, params = device_text(dev, threads)
+    return translate(key, lang, **params)

@@ -41,12 +41,12 @@ def _n_params(cfg_json: str) -> int:
 
 
 def device_badge() -> str:
-    """ "GPU · CUDA · <name>" or "CPU · n threads": where, and with how many threads, runs train."""
-    from core.lab.device import device_label, pick_device
+    """ "GPU · CUDA · <name>" or "CPU · 스레드 1개": where, and with how many threads, runs train."""
+    from core.lab.device import device_text, pick_device
 
-    dev = pick_device("auto")
     threads = lab_jobs().registry.threads_per_job  # a job's own setting, not the web process's
-    return ("GPU · " if dev.type in ("cuda", "mps") else "") + device_label(dev, threads)
+    key, params = device_text(pick_device("auto"), threads)
+    return t(key, **params)
 
 
 def _story(tab: str) -> None:

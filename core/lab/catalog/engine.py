@@ -31,6 +31,11 @@ KO = {
     "lab.status.finished": "완료",
     "lab.status.stopped": "중지됨",
     "lab.status.diverged": "발산함(스텝 {step})",
+    # Device badge (core/lab/device.py device_text)
+    "lab.device.cuda": "GPU · CUDA · {name}",
+    "lab.device.mps": "GPU · Apple MPS",
+    "lab.device.cpu_one": "CPU · 스레드 1개",
+    "lab.device.cpu": "CPU · 스레드 {n}개",
 }
 
 EN = {
@@ -61,4 +66,8 @@ EN = {
     "lab.status.finished": "Finished",
     "lab.status.stopped": "Stopped",
     "lab.status.diverged": "Diverged (step {step})",
+    "lab.device.cuda": "GPU · CUDA · {name}",
+    "lab.device.mps": "GPU · Apple MPS",
+    "lab.device.cpu_one": "CPU · 1 thread",
+    "lab.device.cpu": "CPU · {n} threads",
 }

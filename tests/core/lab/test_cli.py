@@ -86,3 +86,54 @@ def test_train_prints_metrics_and_saves(tmp_path):
     assert "val_token_acc" in proc.stdout and "1 2 3 ->" in proc.stdout
     assert "30/30" in proc.stderr  # the tqdm bar
     assert ck.stat().st_size > 10_000
+
+
+TINY_ARGS = ["train", "--model", "rnn", "--hidden", "8", "--emb-dim", "4", "--steps", "2", "--seq-len", "3"]
+TINY_ARGS += ["--batch-size", "4", "--eval-every", "2", "--probe-every", "2", "--device", "cpu"]
+
+
+@pytest.fixture
+def torch_threads():
+    """Start from torch's per-core default (2 here) and put back what the process had."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield torch
+    torch.set_num_threads(before)
+
+
+def test_train_without_threads_uses_the_lab_jobs_thread_count(torch_threads, capsys):
+    from core.lab.device import training_threads
+
+    assert main(TINY_ARGS) == 0
+    assert torch_threads.get_num_threads() == training_threads() == 1
+    assert "device: CPU · 1 thread " in capsys.readouterr().out
+
+
+def test_threads_zero_keeps_torch_default_and_negative_is_refused(torch_threads, capsys):
+    assert main([*TINY_ARGS, "--threads", "0"]) == 0
+    assert torch_threads.get_num_threads() == 2
+    assert "device: CPU · 2 threads " in capsys.readouterr().out
+    assert main([*TINY_ARGS, "--threads", "-1"]) == 2
+    assert "--threads must be 0 or more" in capsys.readouterr().err
+
+
+def test_help_names_the_default_thread_count_and_why(capsys):
+    from core.lab.__main__ import _parser
+    from core.lab.device import training_threads
+
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {training_threads()}, as the Lab's training jobs use;" in text
+    assert "0 keeps torch's own default, one per core" in text
+
+
+def test_lab_jobs_default_to_the_same_thread_count():
+    import inspect
+
+    from core.lab.device import training_threads
+    from core.lab.jobs.registry import JobRegistry
+
+    assert inspect.signature(JobRegistry).parameters["threads_per_job"].default == training_threads()

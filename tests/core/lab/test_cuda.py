@@ -33,7 +33,7 @@ def test_auto_device_is_the_gpu_and_the_label_names_it():
     dev = pick_device("auto")
     assert dev.type == "cuda"
     name = torch.cuda.get_device_name(0)
-    assert name and device_label(dev) == f"CUDA · {name}"
+    assert name and device_label(dev) == f"GPU · CUDA · {name}"
     with pytest.raises(ConfigError):  # a GPU index past the last one is refused, not a crash later
         pick_device(f"cuda:{torch.cuda.device_count()}")
 
@@ -45,7 +45,7 @@ def test_trains_on_the_gpu():
     events = list(train(TINY))
     done = events[-1]
     assert isinstance(done, DoneEvent) and done.status == "finished"
-    assert torch.device(done.device).type == "cuda" and device_label(done.device).startswith("CUDA · ")
+    assert torch.device(done.device).type == "cuda" and device_label(done.device).startswith("GPU · CUDA · ")
     assert next(done.model.parameters()).is_cuda
     assert torch.cuda.max_memory_allocated() > 0  # the steps ran on the card
     losses = [e.loss for e in events if isinstance(e, StepEvent)]
@@ -73,3 +73,9 @@ def test_a_lab_job_trains_on_the_gpu():
 def test_cpu_label_names_the_job_threads():
     assert device_label("cpu", threads=1) == "CPU · 1 thread"
     assert device_label("cpu", threads=4) == "CPU · 4 threads"
+
+
+def test_device_label_is_translated():
+    assert device_label("cpu", threads=1, lang="ko") == "CPU · 스레드 1개"
+    assert device_label("cpu", threads=4, lang="ko") == "CPU · 스레드 4개"
+    assert device_label("cpu", threads=4, lang="en") == "CPU · 4 threads"
