@@ -166,6 +166,18 @@ def test_compare_tab_plots_chosen_runs_with_configs(run_page, db, tiny_record):
     assert any("No runs match" in i.value for i in at.info)
 
 
+def test_compare_tab_in_korean_names_tasks_and_attention_in_korean(run_page, db, tiny_record):
+    a = store(db, tiny_record)
+    at = run_page(LAB, query={"tab": "compare", "runs": f"{a}"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["과제"]) == ["뒤집기"]  # not the task id "reverse"
+    assert f"#{a} RNN · 내적 · lr 0.003" in json.dumps(specs(at), ensure_ascii=False)
+    assert at.multiselect(key="lab_compare_ids").format_func(a).startswith(f"#{a} RNN · 뒤집기 · ")
+    task_filter = at.selectbox(key="lab_f_task")
+    assert "정렬" in task_filter.options and "sort" not in task_filter.options
+
+
 def test_presenter_mode_moves_settings_below_and_enlarges_type(run_page):
     at = run_page(LAB, lang="en", query={"preset": "transformer_reverse"})
     at.toggle(key="lab_presenter").set_value(True).run()
@@ -195,7 +207,7 @@ def test_home_card_links_presets_and_recent_runs_without_torch(run_app, db, tiny
     assert not at.exception
     links = [p.proto.label for p in at.get("page_link")]
     assert "Transformer on reverse" in links
-    assert any(k.startswith(f"#{rid} RNN · reverse") for k in links), links
+    assert any(k.startswith(f"#{rid} RNN · Reverse") for k in links), links
     code = "import sys, ui.lab.home; print('TORCH' if 'torch' in sys.modules else 'CLEAN')"
     out = subprocess.run(
         [sys.executable, "-c", code],

@@ -37,7 +37,9 @@ def _filters(ctx: Frame) -> dict:
         t("lab.page.task"),
         (None, *TASK_NAMES),
         key=keys.FILTER_TASK,
-        format_func=fmt((None, *TASK_NAMES), lambda k: t("lab.page.f_all") if k is None else k),
+        format_func=fmt(
+            (None, *TASK_NAMES), lambda k: t("lab.page.f_all") if k is None else t(f"lab.page.task_name.{k}")
+        ),
     )
     status = c3.selectbox(
         t("lab.page.f_status"),
@@ -70,15 +72,23 @@ def _filters(ctx: Frame) -> dict:
 
 
 def label(run, names: dict[int, str]) -> str:
-    """'#12 LSTM · recall · 김하연' (the title instead of the task when there is one)."""
+    """'#12 LSTM · 기억 · 김하연' (the title instead of the task when there is one)."""
     who = names.get(run.created_by_id, t("common.guest"))
-    return f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task} · {who}"
+    return f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or task_name(run.task)} · {who}"
+
+
+def task_name(task: str) -> str:
+    """A task's short translated name ("기억" / "Recall") for tables, filters and labels."""
+    return t(f"lab.page.task_name.{task}")
 
 
 def _short(run) -> str:
-    """'#12 LSTM · none' style legend label: id, model and what usually differs."""
+    """'#12 LSTM · 내적 · lr 0.001' legend label: id, model and what usually differs."""
     model = run.config.get("model", {})
-    extra = model.get("attention") if run.kind != "transformer" else f"{model.get('n_heads')}h"
+    if run.kind == "transformer":
+        extra = t("lab.page.heads_short", n=model.get("n_heads"))
+    else:
+        extra = t(f"lab.page.attention_short.{model.get('attention', 'dot')}")
     return f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {extra} · lr {run.config.get('lr'):g}"
 
 
@@ -89,7 +99,7 @@ def _table(rows, names) -> None:
                 {
                     "#": r.id,
                     t("lab.page.col_model"): TAB_LABELS.get(r.kind, r.kind),
-                    t("lab.page.task"): r.task,
+                    t("lab.page.task"): task_name(r.task),
                     t("lab.page.f_status"): t(f"lab.page.status.{r.status}"),
                     t("lab.page.col_steps"): r.steps_done,
                     t("lab.page.col_val_acc"): (r.metrics or {}).get("val_token_acc"),

@@ -25,6 +25,6 @@ def home_card(ctx) -> None:
             acc = (run.metrics or {}).get("val_token_acc")
             acc_txt = f" · {100 * acc:.0f}%" if isinstance(acc, (int, float)) else ""
             lab_link(
-                f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or run.task}{acc_txt}",
+                f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or t(f'lab.page.task_name.{run.task}')}{acc_txt}",
                 run=run.id,
             )
