@@ -1,7 +1,7 @@
 """Remembered sign-ins, so a page reload does not sign a member out.
 
 The browser keeps a random token (a cookie); the database keeps only its SHA-256, the member
-and an expiry. Resetting a password or deactivating a member ends all their sessions.
+and an expiry. A password reset or change and a deactivation end a member's sessions.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.accounts.members import Actor, actor_of
+from core.accounts.actor import Actor, actor_of
 from db.base import utcnow
 from db.models.members import AuthSession, Member
 
@@ -61,9 +61,13 @@ def end_session(*, session: Session, token: str | None) -> None:
         session.execute(delete(AuthSession).where(AuthSession.token_hash == _digest(token)))
 
 
-def end_all_sessions(*, session: Session, member_id: int) -> None:
-    """Forget every remembered sign-in of a member (password reset, deactivation)."""
-    session.execute(delete(AuthSession).where(AuthSession.member_id == member_id))
+def end_all_sessions(*, session: Session, member_id: int, keep_token: str | None = None) -> None:
+    """Forget every remembered sign-in of a member (password reset or change, deactivation),
+    except `keep_token`'s: the browser that changed its own password stays signed in."""
+    q = delete(AuthSession).where(AuthSession.member_id == member_id)
+    if keep_token:
+        q = q.where(AuthSession.token_hash != _digest(keep_token))
+    session.execute(q)
 
 
 def active_session_count(*, session: Session, member_id: int) -> int:

@@ -1,4 +1,4 @@
-"""Members (accounts with a role) and the sign-in throttle."""
+"""Members (accounts with a role), remembered sign-ins and the sign-in throttle's counters."""
 
 from __future__ import annotations
 
@@ -22,9 +22,13 @@ class Member(Base):
     display_name: Mapped[str] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(10), default="member")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # scrypt hash and per-user salt; NULL means "cannot sign in yet" (demo authors)
+    # scrypt hash, per-user salt and the cost it was made with ("scrypt:n=131072,r=8,p=1");
+    # NULL hash means "cannot sign in yet" (demo authors)
     password_hash: Mapped[bytes | None] = mapped_column(LargeBinary(64), nullable=True)
     password_salt: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
+    password_params: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # +1 on every password reset or change: a browser session signed in before it is signed out
+    sign_in_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     language: Mapped[str] = mapped_column(String(5), default="ko")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -33,13 +37,19 @@ class Member(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per (lower-cased) name, and until when further tries are refused."""
+    """One sign-in counter (core/accounts/throttle.py): scope "pair" counts one client's failures
+    on one name and locks that pair; "client" counts a client's failures across names in a window;
+    "all" counts everyone's failures in a window (name and client are "" where they do not apply)."""
 
     __tablename__ = "login_throttle"
 
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(String(128), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column()  # start of the window, or the pair's first failure
+    last_at: Mapped[datetime] = mapped_column()  # the latest try counted
+    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)  # pairs only
 
 
 class AuthSession(Base):
