@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.lab.config import TrainConfig
+from core.lab.device import training_threads
 from core.lab.jobs.pool import POOLS, Pool, Worker
 
 KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attaching
@@ -121,7 +122,7 @@ class JobRegistry:
         self,
         *,
         slots: int | None = None,
-        threads_per_job: int = 1,
+        threads_per_job: int | None = None,
         mode: str | None = None,
         train_fn: Callable | None = None,
         on_done: Callable[[str, JobSnapshot], None] | None = None,
@@ -135,7 +136,7 @@ class JobRegistry:
         if self.mode == "process" and train_fn is not None:
             raise ValueError("train_fn is for thread mode: a worker process always runs core.lab.train.train")
         self.slots = slots or self._default_slots()
-        self.threads_per_job = threads_per_job
+        self.threads_per_job = threads_per_job or training_threads()  # one owner: the CLI uses it too
         self._train_fn = train_fn
         self._on_done = on_done
         self.ttl_s = ttl_s

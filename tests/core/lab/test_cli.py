@@ -131,9 +131,9 @@ def test_help_names_the_default_thread_count_and_why(capsys):
 
 
 def test_lab_jobs_default_to_the_same_thread_count():
-    import inspect
-
     from core.lab.device import training_threads
     from core.lab.jobs.registry import JobRegistry
 
-    assert inspect.signature(JobRegistry).parameters["threads_per_job"].default == training_threads()
+    assert (
+        JobRegistry(train_fn=lambda cfg, **kw: iter(()), prewarm=False).threads_per_job == training_threads()
+    )
