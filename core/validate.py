@@ -1,28 +1,61 @@
-"""Small validators shared by services; each raises InvalidInput naming the field."""
+"""Small validators shared by services (each raises a FieldError naming the field by its label
+key), `Problems` to report every problem of a form at once, and JSON parse errors in words."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from core.errors import InvalidInput, StaleEdit
+from core.errors import FieldError, InvalidFields, InvalidInput, StaleEdit
 from core.i18n import translate
 
+T = TypeVar("T")
+MAX_URL = 2000
+__all__ = ["MAX_URL", "FieldError", "InvalidFields", "JsonError", "Problems", "load_json", "text", "url"]
 
-class FieldError(InvalidInput):
-    """One invalid field: `field` is a translatable label key or a plain name."""
 
-    def __init__(self, field: str, reason_key: str, **reason_params: object) -> None:
-        self.field = field
-        self.reason_key = reason_key
-        self.reason_params = reason_params
-        super().__init__("common.error.invalid", field=field, reason=reason_key)
+class Problems:
+    """Collects the problems of one form so it reports every one at once, not the first:
 
-    def message(self, lang: str) -> str:
-        """'Please check: <field> — <reason>' in `lang`."""
-        field = translate(self.field, lang) if "." in self.field else self.field
-        reason = translate(self.reason_key, lang, **self.reason_params)
-        return translate("common.error.invalid", lang, field=field, reason=reason)
+        found = Problems()
+        title = found.check(text, data.title, "rev.paper.title", max_len=500)
+        if data.year is not None and not 1900 <= data.year <= 2100:
+            found.add("rev.paper.year", "rev.error.year")
+        found.raise_if_any()  # the one FieldError, or InvalidFields listing them all
+
+    `one` / `many` let a feature raise its own subclasses (the Lab's ConfigError).
+    """
+
+    def __init__(self, *, one: type[FieldError] = FieldError, many: type[InvalidFields] = InvalidFields):
+        self.found: list[FieldError] = []
+        self._one, self._many = one, many
+
+    def add(self, field: str | Mapping[str, str], reason_key: str, /, **params: Any) -> None:
+        """Note one problem (see FieldError for the arguments)."""
+        self.found.append(self._one(field, reason_key, **params))
+
+    def check(self, validator: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
+        """`validator(*args, **kwargs)`, noting its field problems; None when it found some."""
+        try:
+            return validator(*args, **kwargs)
+        except InvalidInput as err:
+            if not err.problems:
+                raise  # not about a field (a file too large...): nothing to add to a list
+            self.found.extend(err.problems)
+            return None
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_if_any(self, key: str | None = None, /, **params: Any) -> None:
+        """Raise the one problem found, or all of them (heading `key`); do nothing if none."""
+        if len(self.found) == 1 and key is None:
+            raise self.found[0]
+        if self.found:
+            raise self._many(self.found, key, **params)
 
 
 def text(value: str | None, field: str, *, max_len: int, required: bool = True) -> str:
@@ -43,7 +76,7 @@ def url(value: str | None, field: str, *, required: bool = False) -> str:
             raise FieldError(field, "common.error.required")
         return ""
     parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(value) > 2000:
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(value) > MAX_URL:
         raise FieldError(field, "common.error.bad_url")
     return value
 
@@ -69,3 +102,42 @@ def decode_text_upload(data: bytes, *, max_bytes: int) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput("common.error.not_text") from exc
+
+
+# json's messages (CPython's json.decoder / scanner) -> our reason keys; anything else: generic.
+_JSON_REASONS = {
+    "Expecting value": "validation.json.value",
+    "Expecting ',' delimiter": "validation.json.comma",
+    "Expecting ':' delimiter": "validation.json.colon",
+    "Expecting property name enclosed in double quotes": "validation.json.name",
+    "Unterminated string starting at": "validation.json.string",
+    "Invalid control character at": "validation.json.control",
+    "Invalid \\escape": "validation.json.escape",
+    "Invalid \\uXXXX escape": "validation.json.escape",
+    "Extra data": "validation.json.extra",
+    "Illegal trailing comma before end of object": "validation.json.trailing_comma",
+    "Illegal trailing comma before end of array": "validation.json.trailing_comma",
+}
+
+
+class JsonError(InvalidInput):
+    """Text that is not JSON: where (line, column) and why, in the reader's language."""
+
+    key = "validation.json.bad"
+
+    def __init__(self, exc: json.JSONDecodeError, key: str | None = None) -> None:
+        self.reason_key = _JSON_REASONS.get(exc.msg, "validation.json.other")
+        super().__init__(key, line=exc.lineno, column=exc.colno)
+
+    def message(self, lang: str) -> str:
+        """'Cannot read the JSON: line L, column C — <reason>' in `lang`."""
+        reason = translate(self.reason_key, lang)
+        return translate(self.key, lang, **self.params, reason=reason)
+
+
+def load_json(text: str, key: str | None = None) -> Any:
+    """`json.loads(text)`, or JsonError (heading `key`) saying where and why it is not JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JsonError(exc, key) from None

@@ -1,7 +1,7 @@
 """Frozen run configs for the Model Lab, their validation, (de)serialisation and a stable hash.
 
-`validate()` raises `ConfigError` whose `.key`/`.params` the UI translates (catalog in
-`core/lab/catalog/engine.py`); `str(err)` is the English text. Limits keep a live demo on a laptop CPU
+`validate()` raises a `ConfigError` listing every unusable setting by the label the Lab form shows
+(`FIELD_LABELS`; reasons in `core/i18n/validation.py`); `str(err)` is the English text. Limits keep a live demo on a laptop CPU
 responsive; they are named in the messages so a user knows what to change.
 """
 
@@ -14,7 +14,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import AppError
+from core.errors import FieldError, InvalidFields, InvalidInput
+from core.validate import Problems
 
 KINDS = ("rnn", "lstm", "gru", "transformer")
 RNN_KINDS = ("rnn", "lstm", "gru")
@@ -46,26 +47,66 @@ MAX_DROPOUT = 0.9
 MAX_LR = 1.0
 
 
-class ConfigError(AppError, ValueError):
-    """An invalid config: `.key` is an i18n key ("lab.error.*"), `.params` its placeholders."""
+# The label key of each setting: the Lab form shows these labels and the errors name the same ones.
+FIELD_LABELS: dict[str, str] = {
+    **{
+        name: f"lab.page.{name}"
+        for name in (
+            *("task", "steps", "lr", "seq_len", "vocab_size", "batch_size", "warmup", "seed"),
+            *("eval_every", "probe_every", "attention", "n_heads", "emb_dim", "hidden", "d_model"),
+            *("d_ff", "n_layers", "dropout", "norm", "pos_encoding"),
+        )
+    },
+    "kind": "lab.page.f_kind",
+    "model": "lab.page.f_kind",
+    "device": "lab.page.col_device",
+}
+
+
+class ConfigError(InvalidInput, ValueError):
+    """An unusable config (or Lab input): `.key` is an i18n key, `.params` its placeholders.
+    `validate()` raises its subclasses: `ConfigFieldError` for one setting, `ConfigProblems` for
+    several (every problem at once), each naming settings by the labels the Lab form shows."""
 
     key = "lab.error.invalid"
 
 
-def _check_range(name: str, value: Any, lo: float, hi: float) -> None:
-    """Raise ConfigError unless lo <= value <= hi (and value is an int)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError("lab.error.not_int", field=name, value=value)
-    if value < lo:
-        raise ConfigError("lab.error.min", field=name, limit=lo)
-    if value > hi:
-        raise ConfigError("lab.error.max", field=name, limit=hi)
+class ConfigFieldError(FieldError, ConfigError):
+    """One invalid setting, named by its form label."""
 
 
-def _check_choice(name: str, value: Any, choices: tuple[str, ...], key: str) -> None:
-    """Raise ConfigError(key) unless value is one of choices."""
+class ConfigProblems(InvalidFields, ConfigError):
+    """Several invalid settings: a heading and one sentence per setting."""
+
+    key = "validation.lab.invalid"
+
+
+def _problems() -> Problems:
+    return Problems(one=ConfigFieldError, many=ConfigProblems)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_range(found: Problems, name: str, value: Any, lo: float, hi: float) -> bool:
+    """Note a problem unless value is an int with lo <= value <= hi; True when it is."""
+    label = FIELD_LABELS.get(name, name)
+    if not _is_int(value):
+        found.add(label, "validation.not_int", value=value)
+    elif value < lo:
+        found.add(label, "validation.min", limit=lo)
+    elif value > hi:
+        found.add(label, "validation.max", limit=hi)
+    else:
+        return True
+    return False
+
+
+def _check_choice(found: Problems, name: str, value: Any, choices: tuple[str, ...]) -> None:
+    """Note a problem unless value is one of choices."""
     if value not in choices:
-        raise ConfigError(key, field=name, value=value, choices=", ".join(choices))
+        found.add(FIELD_LABELS.get(name, name), "validation.choice", value=value, choices=", ".join(choices))
 
 
 @dataclass(frozen=True)
@@ -94,18 +135,36 @@ class ModelConfig:
     pos_encoding: str = "sinusoidal"
 
     def validate(self) -> ModelConfig:
-        """Raise ConfigError for an unusable architecture; return self for chaining."""
-        _check_choice("kind", self.kind, KINDS, "lab.error.unknown_kind")
-        _check_choice("attention", self.attention, ATTENTIONS, "lab.error.unknown_attention")
-        _check_choice("norm", self.norm, NORMS, "lab.error.unknown_choice")
-        _check_choice("pos_encoding", self.pos_encoding, POS_ENCODINGS, "lab.error.unknown_choice")
-        for name, (lo, hi) in MODEL_LIMITS.items():
-            _check_range(name, getattr(self, name), lo, hi)
-        if not isinstance(self.dropout, int | float) or not 0.0 <= self.dropout <= MAX_DROPOUT:
-            raise ConfigError("lab.error.dropout", value=self.dropout, limit=MAX_DROPOUT)
-        if self.kind == "transformer" and self.d_model % self.n_heads:
-            raise ConfigError("lab.error.heads_divide", d_model=self.d_model, n_heads=self.n_heads)
+        """Raise ConfigError naming every unusable setting of the architecture; return self."""
+        found = _problems()
+        self._check(found)
+        found.raise_if_any()
         return self
+
+    def _check(self, found: Problems) -> None:
+        _check_choice(found, "kind", self.kind, KINDS)
+        _check_choice(found, "attention", self.attention, ATTENTIONS)
+        _check_choice(found, "norm", self.norm, NORMS)
+        _check_choice(found, "pos_encoding", self.pos_encoding, POS_ENCODINGS)
+        ok = {
+            name: _check_range(found, name, getattr(self, name), lo, hi)
+            for name, (lo, hi) in MODEL_LIMITS.items()
+        }
+        dropout = self.dropout
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, int | float)
+            or not 0.0 <= dropout <= MAX_DROPOUT
+        ):
+            found.add(FIELD_LABELS["dropout"], "validation.lab.dropout", value=dropout, limit=MAX_DROPOUT)
+        if self.kind == "transformer" and ok["d_model"] and ok["n_heads"] and self.d_model % self.n_heads:
+            found.add(
+                FIELD_LABELS["n_heads"],
+                "validation.lab.heads_divide",
+                refs={"d_model_label": FIELD_LABELS["d_model"]},
+                d_model=self.d_model,
+                n_heads=self.n_heads,
+            )
 
 
 @dataclass(frozen=True)
@@ -130,32 +189,46 @@ class TrainConfig:
     probe_every: int = 25
 
     def validate(self) -> TrainConfig:
-        """Raise ConfigError for an unusable run; return self for chaining."""
-        _check_choice("task", self.task, TASK_NAMES, "lab.error.unknown_task")
-        for name, (lo, hi) in TRAIN_LIMITS.items():
-            _check_range(name, getattr(self, name), lo, hi)
-        if self.warmup > self.steps:
-            raise ConfigError("lab.error.warmup", warmup=self.warmup, steps=self.steps)
-        if isinstance(self.lr, bool) or not isinstance(self.lr, int | float) or not math.isfinite(self.lr):
-            raise ConfigError("lab.error.lr", value=self.lr, limit=MAX_LR)
-        if not 0.0 < self.lr <= MAX_LR:
-            raise ConfigError("lab.error.lr", value=self.lr, limit=MAX_LR)
+        """Raise ConfigError naming every unusable setting (the model's included); return self."""
+        found = _problems()
+        _check_choice(found, "task", self.task, TASK_NAMES)
+        ok = {
+            name: _check_range(found, name, getattr(self, name), lo, hi)
+            for name, (lo, hi) in TRAIN_LIMITS.items()
+        }
+        if ok["warmup"] and ok["steps"] and self.warmup > self.steps:
+            found.add(
+                FIELD_LABELS["warmup"],
+                "validation.lab.warmup",
+                refs={"steps_label": FIELD_LABELS["steps"]},
+                warmup=self.warmup,
+                steps=self.steps,
+            )
+        lr = self.lr
+        if (
+            isinstance(lr, bool)
+            or not isinstance(lr, int | float)
+            or not (math.isfinite(lr) and 0.0 < lr <= MAX_LR)
+        ):
+            found.add(FIELD_LABELS["lr"], "validation.lab.lr", value=lr, limit=MAX_LR)
         dev = self.device
         if not (
             isinstance(dev, str)
             and (dev in ("auto", "cpu", "cuda", "mps") or (dev.startswith("cuda:") and dev[5:].isdigit()))
         ):
-            raise ConfigError(
-                "lab.error.unknown_choice", field="device", value=dev, choices="auto, cpu, cuda, cuda:N, mps"
+            found.add(
+                FIELD_LABELS["device"], "validation.choice", value=dev, choices="auto, cpu, cuda, cuda:N, mps"
             )
-        if not isinstance(self.model, ModelConfig):
-            raise ConfigError(
-                "lab.error.unknown_kind",
-                field="model",
+        if isinstance(self.model, ModelConfig):
+            self.model._check(found)
+        else:
+            found.add(
+                FIELD_LABELS["model"],
+                "validation.choice",
                 value=type(self.model).__name__,
                 choices=", ".join(KINDS),
             )
-        self.model.validate()
+        found.raise_if_any()
         return self
 
 
