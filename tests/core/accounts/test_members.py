@@ -1,12 +1,12 @@
 """Members, roles and sign-in rules (core services, both back ends)."""
 
-from datetime import timedelta
-
 import pytest
+from sqlalchemy import update
 
-from core.accounts import members
-from core.errors import AuthFailed, InvalidInput, PermissionDenied, RateLimited, StaleEdit
-from db.base import utcnow
+from core.accounts import members, signin
+from core.errors import AuthFailed, InvalidInput, PermissionDenied, StaleEdit
+from db.models.members import Member
+from db.seeds import run_seeds
 from tests.support.factories import PASSWORD, make_leader, make_member
 
 
@@ -34,45 +34,14 @@ def test_password_is_hashed_with_per_user_salt(db):
 
 def test_sign_in_and_generic_failure(db):
     make_leader(db, "boss")
-    with db.write() as s:
-        assert members.authenticate(session=s, username="BOSS", password=PASSWORD).username == "boss"
+    assert signin.sign_in(db=db, username="BOSS", password=PASSWORD).username == "boss"
     errors = []
     for name in ("boss", "nobody"):
-        with db.write() as s:
-            try:
-                members.authenticate(session=s, username=name, password="wrong password")
-            except AuthFailed as err:
-                errors.append(err)
+        try:
+            signin.sign_in(db=db, username=name, password="wrong password")
+        except AuthFailed as err:
+            errors.append(err)
     assert len(errors) == 2 and errors[0].message("ko") == errors[1].message("ko")
-
-
-def test_throttle_after_five_failures_grows(db):
-    make_leader(db, "boss")
-    now = utcnow()
-
-    def attempt(password, at):
-        with db.write() as s:
-            try:
-                return members.authenticate(session=s, username="boss", password=password, now=at)
-            except (AuthFailed, RateLimited) as err:
-                return err
-
-    for _ in range(5):
-        assert isinstance(attempt("nope", now), AuthFailed)
-    locked = attempt(PASSWORD, now + timedelta(seconds=1))
-    assert isinstance(locked, RateLimited) and locked.params["seconds"] > 0
-    # after the delay one more failure locks for longer
-    later = now + timedelta(seconds=40)
-    assert isinstance(attempt("nope", later), AuthFailed)
-    second = attempt(PASSWORD, later + timedelta(seconds=1))
-    assert isinstance(second, RateLimited) and second.params["seconds"] > locked.params["seconds"]
-    # the same lock applies to unknown names (no hint that a name exists)
-    for _ in range(5):
-        with db.write() as s:
-            with pytest.raises(AuthFailed):
-                members.authenticate(session=s, username="ghost", password="x", now=now)
-    with db.write() as s, pytest.raises(RateLimited):
-        members.authenticate(session=s, username="ghost", password="x", now=now)
 
 
 def test_duplicate_name_refused_and_nothing_saved(db):
@@ -148,20 +117,18 @@ def test_deactivated_member_cannot_sign_in_and_reset_password_works(db):
         v = members.get_member(session=s, member_id=m.id).version
     with db.write() as s:
         members.update_member(session=s, by=leader, member_id=m.id, expected_version=v, active=False)
-    with db.write() as s, pytest.raises(AuthFailed):
-        members.authenticate(session=s, username="kim", password=PASSWORD)
+    with pytest.raises(AuthFailed):
+        signin.sign_in(db=db, username="kim", password=PASSWORD)
     with db.write() as s:
         members.reset_password(session=s, by=leader, member_id=leader.id, new_password="brand new pw")
-    with db.write() as s:
-        assert members.authenticate(session=s, username="leader", password="brand new pw").is_leader
+    assert signin.sign_in(db=db, username="leader", password="brand new pw").is_leader
 
 
 def test_language_is_remembered(db):
     leader = make_leader(db)
     with db.write() as s:
         members.set_language(session=s, by=leader, language="en")
-    with db.write() as s:
-        assert members.authenticate(session=s, username="leader", password=PASSWORD).language == "en"
+    assert signin.sign_in(db=db, username="leader", password=PASSWORD).language == "en"
     with db.write() as s, pytest.raises(InvalidInput):
         members.set_language(session=s, by=leader, language="fr")
 
@@ -170,3 +137,50 @@ def test_language_is_remembered(db):
 def test_bad_account_input(db, username, password):
     with db.write() as s, pytest.raises(InvalidInput):
         members.create_first_leader(session=s, username=username, display_name="x", password=password)
+
+
+def _version(db, member_id):
+    with db.read() as s:
+        return members.get_member(session=s, member_id=member_id).version
+
+
+def test_setup_stays_closed_after_a_passwordless_leader_is_left(db):
+    """The probe's path: promote a demo author (no password) to leader, then the real leader
+    steps down. Refused, so a leader who can sign in remains and setup never reopens."""
+    boss = make_leader(db, "boss")
+    with db.write() as s:
+        author = members.add_member(session=s, by=boss, username="author", display_name="저자", password=None)
+    with db.write() as s:
+        members.update_member(
+            session=s, by=boss, member_id=author.id, expected_version=_version(db, author.id), role="leader"
+        )
+    for change in ({"role": "member"}, {"active": False}):
+        with pytest.raises(InvalidInput) as exc, db.write() as s:
+            members.update_member(
+                session=s, by=boss, member_id=boss.id, expected_version=_version(db, boss.id), **change
+            )
+        assert exc.value.key == "members.error.last_leader"
+    with db.write() as s:
+        assert not members.needs_first_leader(session=s)
+        with pytest.raises(PermissionDenied):
+            members.create_first_leader(session=s, username="visitor", display_name="x", password=PASSWORD)
+    assert signin.sign_in(db=db, username="boss", password=PASSWORD).is_leader
+
+
+def test_setup_opens_only_where_nobody_has_a_password(db):
+    with db.write() as s:
+        run_seeds(s)  # demo authors, none with a password
+    with db.read() as s:
+        assert members.needs_first_leader(session=s)
+    leader = make_leader(db)
+    member = make_member(db, "kim", by=leader)
+    # even a database whose leaders all lost their password keeps setup closed while a member
+    # can sign in (a leader is then made by hand, never by whoever visits first)
+    with db.write() as s:
+        s.execute(update(Member).where(Member.id == leader.id).values(password_hash=None))
+    with db.read() as s:
+        assert not members.needs_first_leader(session=s)
+    with db.write() as s:
+        s.execute(update(Member).where(Member.id == member.id).values(password_hash=None))
+    with db.read() as s:
+        assert members.needs_first_leader(session=s)
