@@ -1,6 +1,7 @@
-"""The review editor: a form generated from the template version, autosaved as the member types
-(on every widget change, plus a timer as a safety net), with stale-save handling that keeps
-the member's text, and submit / resubmit / save-revision."""
+"""The review editor: a form generated from the template version, autosaved as the member types (on
+every widget change, which the type-and-save script sends 0.5 s after typing stops and when the page
+goes away, plus a timer as a safety net), with stale-save handling that keeps the member's text, and
+submit / resubmit / save-revision."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from core.reviews.queries import get_row
 from core.reviews.templates import schema_of
 from db.engine import Database
 from ui.reviews import keys
+from ui.reviews.autosave import install_autocommit
 from ui.reviews.widgets import (
     field_widget,
-    install_autocommit,
     load_values,
     problems_box,
     read_values,

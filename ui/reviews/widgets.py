@@ -1,6 +1,5 @@
 """Streamlit glue for paper reviews: template-driven form widgets, answer rendering, status
-labels, the problems box, and the script that sends typed text to the server a moment after
-typing stops."""
+labels and the problems box (the type-and-save script is ui/reviews/autosave.py)."""
 
 from __future__ import annotations
 
@@ -8,46 +7,10 @@ import streamlit as st
 
 from core.reviews import answers as ans
 from core.reviews.template_schema import FieldSpec, TemplateSchema
-from ui.reviews.keys import FIELD_PREFIX, answer_field
+from ui.reviews.keys import answer_field
 from ui.shell.i18n import current_lang, show_error, t
 
 STATUS_ICONS = {"draft": "✏️", "submitted": "📨", "returned": "↩️", "resubmitted": "🔁", "approved": "✅"}
-
-# Streamlit sends a text box's value on blur or Ctrl+Enter only. This constant script (no user
-# input in it) presses Ctrl+Enter for the member 1.5 s after they stop typing in a review field,
-# so the on_change autosave runs while they type; it waits for Hangul IME composition to end.
-_AUTOCOMMIT_JS = """
-<script>
-(() => {
-  const doc = window.parent?.document || document;
-  if (doc.__revAutocommit) return;
-  doc.__revAutocommit = true;
-  const timers = new WeakMap();
-  let composing = false;
-  const inField = (el) => el && el.closest && el.closest('[class*="st-key-__PREFIX__"]');
-  const commit = (el) => {
-    if (composing || !el.isConnected) { schedule(el); return; }
-    el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13,
-      which: 13, ctrlKey: true, bubbles: true, cancelable: true}));
-  };
-  const schedule = (el) => {
-    clearTimeout(timers.get(el));
-    timers.set(el, setTimeout(() => commit(el), 1500));
-  };
-  doc.addEventListener('compositionstart', () => { composing = true; }, true);
-  doc.addEventListener('compositionend', () => { composing = false; }, true);
-  doc.addEventListener('input', (e) => {
-    const el = e.target;
-    if ((el.tagName === 'TEXTAREA' || el.tagName === 'INPUT') && inField(el)) schedule(el);
-  }, true);
-})();
-</script>
-""".replace("__PREFIX__", FIELD_PREFIX)
-
-
-def install_autocommit() -> None:
-    """Add the type-and-save script to the page (a constant; safe to call every run)."""
-    st.html(_AUTOCOMMIT_JS, unsafe_allow_javascript=True)
 
 
 def widget_key(prefix: str, field: FieldSpec) -> str:
