@@ -24,9 +24,19 @@ def test_home_renders_korean_with_hangul_font(page: Page, live_app, tmp_path):
 
 def test_guest_cannot_open_members_page(page: Page, live_app):
     goto(page, live_app, "members")
-    # Unknown to a guest's navigation: Streamlit falls back to the default page.
+    # The URL runs a notice instead of the screen: why, and the way to Home.
     expect(page.get_by_role("heading", name="멤버 관리")).to_have_count(0)
-    expect(page.get_by_role("heading", name="스터디 대시보드").first).to_be_visible()
+    expect(page.get_by_text("멤버 추가")).to_have_count(0)
+    expect(page.get_by_text("'멤버 관리' 페이지는 로그인해야 열 수 있습니다.", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="홈으로")).to_be_visible()
+
+
+def test_member_is_told_a_leader_page_is_for_leaders(page: Page, live_app):
+    goto(page, live_app)
+    sign_in(page, live_app.member, PASSWORD)
+    goto(page, live_app, "members")
+    expect(page.get_by_text("멤버 추가")).to_have_count(0)
+    expect(page.get_by_text("'멤버 관리' 페이지는 스터디장만 열 수 있습니다.")).to_be_visible()
 
 
 def test_leader_can_open_members_page_and_stays_signed_in_after_reload(page: Page, live_app):
