@@ -7,7 +7,7 @@ import difflib
 import unicodedata
 from typing import Any
 
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidFields, InvalidInput
 from core.i18n import translate
 from core.reviews.template_schema import FieldSpec, TemplateSchema
 from core.validate import url as check_url
@@ -18,24 +18,14 @@ MAX_TAGS = 20
 MAX_TAG_LEN = 40
 
 
-class ReviewIncomplete(InvalidInput):
-    """Submit refused: every missing or invalid answer, each naming its field."""
+class ReviewIncomplete(InvalidFields):
+    """Submit refused: every missing or invalid answer, each naming its field by its label."""
 
-    def __init__(self, problems: list[tuple[FieldSpec, str, dict]]) -> None:
-        self.problems = problems
-        super().__init__("rev.error.incomplete", count=len(problems))
+    key = "rev.error.incomplete"
 
-    def lines(self, lang: str) -> list[str]:
-        """'<field label> — <reason>' per problem."""
-        return [f"{f.label(lang)} — {translate(key, lang, **params)}" for f, key, params in self.problems]
 
-    def message(self, lang: str) -> str:
-        """Summary plus each problem."""
-        return (
-            translate("rev.error.incomplete", lang, count=len(self.problems))
-            + " "
-            + "; ".join(self.lines(lang))
-        )
+def _problem(field: FieldSpec, reason_key: str) -> FieldError:
+    return FieldError({"ko": field.label("ko"), "en": field.label("en")}, reason_key)
 
 
 def _tags(value: Any) -> list[str]:
@@ -95,12 +85,12 @@ def check_complete(schema: TemplateSchema, answers: dict) -> dict:
     for f in schema.fields:
         value = answers.get(f.key)
         if f.required and is_empty(f, value):
-            problems.append((f, "common.error.required", {}))
+            problems.append(_problem(f, "common.error.required"))
         elif f.type == "url" and value:
             try:
                 answers[f.key] = check_url(value, f.key)
             except InvalidInput:
-                problems.append((f, "common.error.bad_url", {}))
+                problems.append(_problem(f, "common.error.bad_url"))
     if problems:
         raise ReviewIncomplete(problems)
     return answers

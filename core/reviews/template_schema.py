@@ -1,5 +1,5 @@
 """The field schema of review templates (pydantic), and its errors as messages that name the
-field in the reader's language."""
+field in the reader's language (never pydantic's English)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidFields
 from core.i18n import translate
 
 FIELD_TYPES = (
@@ -134,27 +134,14 @@ class TemplateSchema(BaseModel):
         return self
 
 
-class SchemaError(InvalidInput):
-    """Template fields that do not validate: every problem, each naming its field."""
+class SchemaError(InvalidFields):
+    """Template fields that do not validate: every problem, each naming its field (its position,
+    its key, and the column of the leader's table it is in)."""
 
-    def __init__(self, problems: list[tuple[str, str, dict]]) -> None:
-        self.problems = problems  # (where, i18n key or "", params incl. "msg")
-        super().__init__("rev.error.schema", count=len(problems))
-
-    def lines(self, lang: str) -> list[str]:
-        """One line per problem: '<field> — <reason>'."""
-        out = []
-        for where, key, params in self.problems:
-            reason = translate(key, lang, **params) if key else params.get("msg", "")
-            out.append(f"{where} — {reason}" if where else reason)
-        return out
-
-    def message(self, lang: str) -> str:
-        """Summary plus each problem."""
-        head = translate("rev.error.schema", lang, count=len(self.problems))
-        return head + " " + "; ".join(self.lines(lang))
+    key = "rev.error.schema"
 
 
+# pydantic's error types -> our reasons; one not listed reads "This value is not valid."
 _PYDANTIC_KEYS = {
     "missing": "common.error.required",
     "string_too_short": "common.error.required",
@@ -163,21 +150,51 @@ _PYDANTIC_KEYS = {
     "string_pattern_mismatch": "rev.schema.key_pattern",
     "extra_forbidden": "rev.schema.unknown_attr",
     "too_short": "rev.schema.no_fields",
+    "too_long": "validation.too_many",
+    "string_type": "validation.text",
+    "int_type": "validation.whole_number",
+    "int_parsing": "validation.whole_number",
+    "int_from_float": "validation.whole_number",
+    "bool_type": "validation.yes_no",
+    "bool_parsing": "validation.yes_no",
+    "list_type": "validation.list",
+    "model_type": "validation.object",
+    "model_attributes_type": "validation.object",
+    "dict_type": "validation.object",
+}
+# A field attribute -> the label key of its column in the leader's table (ui/reviews/templates.py).
+COLUMN_LABELS = {
+    "key": "rev.tpl.col_key",
+    "type": "rev.tpl.col_type",
+    "label_ko": "rev.tpl.col_label_ko",
+    "label_en": "rev.tpl.col_label_en",
+    "help_ko": "rev.tpl.col_help_ko",
+    "help_en": "rev.tpl.col_help_en",
+    "required": "rev.tpl.col_required",
+    "choices": "rev.tpl.col_choices",
+    "points": "rev.tpl.col_choices",
+    "scale_min": "rev.tpl.col_min",
+    "scale_max": "rev.tpl.col_max",
+    "value": "rev.tpl.choice_value",
 }
 
 
-def _where(loc: tuple, raw: Any) -> str:
-    # ("fields", 2, "choices", 0, "label_en") -> "#3 strengths · choices[1].label_en"
+def _where(loc: tuple, raw: Any, lang: str) -> str:
+    # ("fields", 2, "choices", 0, "label_en") -> "#3 strengths · Options / point labels [1] · Label (English)"
     if len(loc) >= 2 and loc[0] == "fields" and isinstance(loc[1], int):
         idx = loc[1]
         key = ""
         if isinstance(raw, dict) and isinstance(raw.get("fields"), list) and idx < len(raw["fields"]):
             item = raw["fields"][idx]
-            key = str(item.get("key", "")) if isinstance(item, dict) else ""
-        rest = ".".join(f"[{p + 1}]" if isinstance(p, int) else str(p) for p in loc[2:]).replace(".[", "[")
-        head = f"#{idx + 1} {key}".strip()
-        return f"{head} · {rest}" if rest else head
-    return ".".join(str(p) for p in loc)
+            key = str(item.get("key", ""))[:40] if isinstance(item, dict) else ""
+        parts = [f"#{idx + 1} {key}".strip()]
+        for p in loc[2:]:
+            if isinstance(p, int):
+                parts[-1] += f" [{p + 1}]"
+            else:
+                parts.append(translate(COLUMN_LABELS[p], lang) if p in COLUMN_LABELS else str(p))
+        return " · ".join(parts)
+    return translate("rev.tpl.fields", lang)
 
 
 def validate_fields(fields: Any) -> TemplateSchema:
@@ -192,11 +209,11 @@ def validate_fields(fields: Any) -> TemplateSchema:
             if e["type"] == "rev":
                 key = ctx.pop("i18n")
             else:
-                key = _PYDANTIC_KEYS.get(e["type"], "")
-                if e["type"] == "string_too_long":
-                    ctx = {"max": ctx.get("max_length")}
-            ctx["msg"] = e["msg"]
-            problems.append((_where(tuple(e["loc"]), raw), key, ctx))
+                key = _PYDANTIC_KEYS.get(e["type"], "validation.bad_value")
+                ctx = {"max": ctx.get("max_length")}
+            loc = tuple(e["loc"])
+            label = {lang: _where(loc, raw, lang) for lang in ("ko", "en")}
+            problems.append(FieldError(label, key, **ctx))
         raise SchemaError(problems) from None
 
 

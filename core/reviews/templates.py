@@ -4,14 +4,22 @@ and import / export templates as JSON. Reviews keep the version they were writte
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader
 from core.errors import InvalidInput, NotFound
-from core.reviews.template_schema import SELECT_TYPES, FieldSpec, TemplateSchema, dump_fields, validate_fields
-from core.validate import check_version, decode_text_upload
+from core.reviews.template_schema import (
+    SELECT_TYPES,
+    FieldSpec,
+    SchemaError,
+    TemplateSchema,
+    dump_fields,
+    validate_fields,
+)
+from core.validate import Problems, check_version, decode_text_upload, load_json
 from core.validate import text as check_text
 from db.models.reviews import ReviewTemplate, TemplateVersion
 
@@ -59,13 +67,23 @@ def get_version(*, session: Session, template_id: int, number: int | None = None
     return version
 
 
-def _names(name_ko: str, name_en: str, description_ko: str, description_en: str) -> dict:
-    return {
-        "name_ko": check_text(name_ko, "rev.tpl.name_ko", max_len=100),
-        "name_en": check_text(name_en, "rev.tpl.name_en", max_len=100),
-        "description_ko": check_text(description_ko, "rev.tpl.description_ko", max_len=2000, required=False),
-        "description_en": check_text(description_en, "rev.tpl.description_en", max_len=2000, required=False),
+def _checked(name_ko: str, name_en: str, description_ko: str, description_en: str, fields: Any):
+    """The names and the field list, checked together: every problem of the form at once."""
+    found = Problems()
+    names = {
+        "name_ko": found.check(check_text, name_ko, "rev.tpl.name_ko", max_len=100),
+        "name_en": found.check(check_text, name_en, "rev.tpl.name_en", max_len=100),
+        "description_ko": found.check(
+            check_text, description_ko, "rev.tpl.description_ko", max_len=2000, required=False
+        ),
+        "description_en": found.check(
+            check_text, description_en, "rev.tpl.description_en", max_len=2000, required=False
+        ),
     }
+    schema = found.check(validate_fields, fields)
+    if found:
+        raise SchemaError(found.found)
+    return names, schema
 
 
 def create_template(
@@ -80,8 +98,7 @@ def create_template(
 ) -> ReviewTemplate:
     """A leader creates a template (version 1) from a field list."""
     by = require_leader(by)
-    names = _names(name_ko, name_en, description_ko, description_en)
-    schema = validate_fields(fields)
+    names, schema = _checked(name_ko, name_en, description_ko, description_en, fields)
     template = ReviewTemplate(**names, current_version=1, created_by_id=by.id)
     session.add(template)
     session.flush()
@@ -108,8 +125,8 @@ def update_template(
     by = require_leader(by)
     template = get_template(session=session, template_id=template_id)
     check_version(template, expected_version)
-    names = _names(name_ko, name_en, description_ko, description_en)
-    new_fields = dump_fields(validate_fields(fields))
+    names, schema = _checked(name_ko, name_en, description_ko, description_en, fields)
+    new_fields = dump_fields(schema)
     for k, v in names.items():
         setattr(template, k, v)
     current = get_version(session=session, template_id=template_id)
@@ -170,11 +187,7 @@ def export_json(*, session: Session, template_id: int) -> str:
 def import_json(*, session: Session, by: Actor | None, data: bytes) -> ReviewTemplate:
     """A leader imports a template exported by this app (size-limited, validated)."""
     require_leader(by)
-    text = decode_text_upload(data, max_bytes=MAX_TEMPLATE_JSON)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("rev.error.json", detail=f"{exc.msg} (line {exc.lineno})") from exc
+    doc = load_json(decode_text_upload(data, max_bytes=MAX_TEMPLATE_JSON))
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise InvalidInput("rev.error.json_format")
     return create_template(

@@ -176,7 +176,8 @@ def commit_review(
 
 
 def _comment(session: Session, by: Actor, review: Review, kind: str, body: str, required: bool) -> None:
-    body = check_text(body, "rev.comment", max_len=MAX_COMMENT, required=required)
+    # The leader's return / approve text: the form labels it "rev.view.feedback".
+    body = check_text(body, "rev.view.feedback", max_len=MAX_COMMENT, required=required)
     if body:
         session.add(ReviewComment(review_id=review.id, author_id=by.id, kind=kind, body=body))
 

@@ -89,8 +89,8 @@ def test_leader_returns_then_approves(run_page, db, group):
     at = run_page("views/reviews.py", actor=leader, lang="ko", query={"review": str(rid)})
     assert not at.exception
     assert any("Attention만으로" in m.value for m in at.markdown)
-    _button(at, "반려").click().run()  # no feedback: refused, names the field
-    assert "코멘트" in at.error[0].value
+    _button(at, "반려").click().run()  # no feedback: refused, names the field by its form label
+    assert "피드백" in at.error[0].value and "코멘트" not in at.error[0].value
     at.text_area(key=f"rev_fb_{rid}").input("**방법**을 더 자세히, 예: $\\sqrt{d_k}$").run()
     _button(at, "반려").click().run()
     with db.read() as s:

@@ -13,9 +13,9 @@ from core.errors import StaleEdit
 from core.reviews import templates
 from core.reviews.template_schema import FIELD_TYPES, SchemaError, validate_fields
 from ui.reviews import keys
-from ui.reviews.widgets import field_widget, problems_box
+from ui.reviews.widgets import field_widget
 from ui.shell.actions import act
-from ui.shell.i18n import t
+from ui.shell.i18n import show_error, t
 
 NEW = 0  # the picker's "new template" entry
 STARTER_FIELDS = [
@@ -44,7 +44,7 @@ def import_template(ctx) -> None:
                 lambda s: templates.import_json(session=s, by=ctx.actor, data=upload.getvalue()),
                 done="rev.tpl.imported",
                 params=lambda tpl: {"name": templates.template_name(tpl, ctx.lang)},
-                on_error=problems_box,
+                on_error=show_error,
             )
 
 
@@ -117,7 +117,7 @@ def template_editor(tid: int, tpl, fields: list[dict]) -> Draft:
         try:  # not an AppError guard: the preview only lists what the table gets wrong
             schema = validate_fields(new_fields)
         except SchemaError as err:
-            problems_box(err)
+            show_error(err)
         else:
             for f in schema.fields:
                 field_widget(f, keys.preview_prefix(tid))
@@ -145,7 +145,7 @@ def template_actions(ctx, tid: int, tpl, draft: Draft, export: str | None) -> No
         )
 
     def refused(err) -> None:
-        problems_box(err)
+        show_error(err)
         if isinstance(err, StaleEdit):
             st.info(t("rev.tpl.newer", name=err.current.name_ko, n=err.current.current_version))
             st.session_state[base_key] = err.current.version

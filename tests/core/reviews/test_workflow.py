@@ -114,7 +114,10 @@ def test_return_needs_feedback_and_records_thread(db, people):
     rid = reach(db, people, "submitted")
     with db.write() as s, pytest.raises(InvalidInput) as err:
         reviews.return_review(session=s, by=people["leader"], review_id=rid, feedback="  ")
-    assert "코멘트" in err.value.message("ko")
+    # named by the label the leader's form shows for it (피드백), not "코멘트"
+    assert err.value.field == "rev.view.feedback"
+    assert "피드백" in err.value.message("ko") and "코멘트" not in err.value.message("ko")
+    assert "Feedback" in err.value.message("en")
     act(db, people["leader"], rid, "return")
     with db.write() as s:
         reviews.add_comment(session=s, by=people["author"], review_id=rid, body="수식 $E=mc^2$ 추가했어요")
