@@ -8,10 +8,12 @@ import streamlit as st
 
 from core.accounts import members
 from core.reviews import assignments, papers, templates
+from core.reviews.queries import week_text
 from ui.reviews import keys
 from ui.shell.actions import act
 from ui.shell.frame import frame
 from ui.shell.i18n import t
+from ui.shell.widgets import pick_many, pick_one
 
 ctx = frame()
 st.title(t("rev.asg.title"))
@@ -22,44 +24,50 @@ with ctx.db.read() as s:
     tpls = {tp.id: tp for tp in templates.list_templates(session=s)}
 
 with st.form(keys.ASSIGN_FORM):
-    paper_id = st.selectbox(
+    paper_id = pick_one(
         t("rev.find.paper"),
         list(paper_by_id),
         format_func=lambda i: paper_by_id[i].title,
         index=None,
-        placeholder=t("rev.form.pick"),
+        key=keys.ASSIGN_PAPER,
     )
-    member_ids = st.multiselect(
-        t("rev.asg.members"), list(people), format_func=lambda i: people[i].display_name
+    member_ids = pick_many(
+        t("rev.asg.members"),
+        list(people),
+        format_func=lambda i: people[i].display_name,
+        key=keys.ASSIGN_MEMBERS,
     )
     c1, c2, c3 = st.columns(3)
-    due = c1.date_input(t("rev.asg.due"), value=date.today() + timedelta(days=7))
-    week = c2.number_input(t("rev.week"), min_value=0, max_value=200, value=None, step=1)
+    due = c1.date_input(t("rev.asg.due"), value=date.today() + timedelta(days=7), key=keys.ASSIGN_DUE)
+    week = c2.number_input(
+        t("rev.week"), min_value=0, max_value=200, value=None, step=1, key=keys.ASSIGN_WEEK
+    )
     tpl_id = c3.selectbox(
         t("rev.template"),
         list(tpls),
         format_func=lambda i: templates.template_name(tpls[i], ctx.lang),
         index=0 if tpls else None,
+        key=keys.ASSIGN_TEMPLATE,
     )
     go = st.form_submit_button(t("rev.asg.assign"), type="primary", icon=":material/assignment_add:")
 if go:
-    if paper_id is None:
-        st.error(t("common.error.invalid", field=t("rev.find.paper"), reason=t("common.error.required")))
-    else:
-        act(
-            ctx.db,
-            lambda s: assignments.assign(
-                session=s,
-                by=ctx.actor,
-                paper_id=paper_id,
-                member_ids=member_ids,
-                due_on=due,
-                week_no=int(week) if week is not None else None,
-                template_id=tpl_id,
-            ),
-            done="rev.asg.done",
-            params=lambda made: {"n": len(made)},
-        )
+    week_no = int(week) if week is not None else None
+    act(
+        ctx.db,
+        lambda s: assignments.assign(
+            session=s,
+            by=ctx.actor,
+            paper_id=paper_id,
+            member_ids=member_ids,
+            due_on=due,
+            week_no=week_no,
+            template_id=tpl_id,
+        ),
+        done="rev.asg.done",
+        params=lambda made: {"n": len(made)},
+        forget=keys.ASSIGN_FORGET,
+        once=(paper_id, tuple(member_ids), due, week_no, tpl_id),
+    )
 
 st.subheader(t("rev.asg.board"))
 week_filter = st.number_input(
@@ -83,7 +91,7 @@ st.dataframe(
             {
                 t("rev.asg.members"): r.member.display_name,
                 t("rev.find.paper"): r.paper.title,
-                t("rev.week"): r.assignment.week_no,
+                t("rev.week"): week_text(r.assignment.week_no),
                 t("rev.asg.due"): r.assignment.due_on,
                 t("rev.find.status"): labels[r.status],
             }
@@ -95,11 +103,10 @@ st.dataframe(
 )
 
 by_id = {r.assignment.id: r for r in rows}
-pick = st.selectbox(
+pick = pick_one(
     t("rev.asg.remove_pick"),
     list(by_id),
     index=None,
-    placeholder=t("rev.form.pick"),
     format_func=lambda i: f"{by_id[i].member.display_name} · {by_id[i].paper.title}",
 )
 if pick is not None and st.button(t("rev.asg.remove"), icon=":material/delete:"):

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
 from core.errors import InvalidInput, NotFound
-from core.validate import FieldError
+from core.validate import Problems
 from db.models.members import Member
 from db.models.reviews import Assignment, Paper, Review, ReviewTemplate
 
 BOARD_STATUSES = ("assigned", "drafting", "submitted", "returned", "approved", "overdue")
 OPEN_STATUSES = ("assigned", "drafting", "returned", "overdue")
-STATUS_COLORS = ("#9e9e9e", "#42a5f5", "#7e57c2", "#ffa726", "#66bb6a", "#ef5350")
+STATUS_COLORS = dict(
+    zip(BOARD_STATUSES, ("#9e9e9e", "#42a5f5", "#7e57c2", "#ffa726", "#66bb6a", "#ef5350"), strict=True)
+)
 
 
 @dataclass
@@ -52,22 +54,27 @@ def assign(
     *,
     session: Session,
     by: Actor | None,
-    paper_id: int,
+    paper_id: int | None,
     member_ids: list[int],
-    due_on: date,
+    due_on: date | None,
     week_no: int | None = None,
     template_id: int | None = None,
 ) -> list[Assignment]:
-    """A leader assigns a paper to members; an existing assignment is updated, not doubled."""
+    """A leader assigns a paper to members; an existing assignment is updated, not doubled.
+    Every missing or invalid field of the form is named at once."""
     by = require_leader(by)
-    if session.get(Paper, paper_id) is None:
+    found = Problems()
+    if paper_id is None:
+        found.add("rev.find.paper", "common.error.required")
+    elif session.get(Paper, paper_id) is None:
         raise NotFound()
     if not member_ids:
-        raise FieldError("rev.asg.members", "common.error.required")
+        found.add("rev.asg.members", "common.error.required")
     if due_on is None:
-        raise FieldError("rev.asg.due", "common.error.required")
+        found.add("rev.asg.due", "common.error.required")
     if week_no is not None and not 0 <= int(week_no) <= 200:
-        raise FieldError("rev.week", "common.error.invalid_choice")
+        found.add("rev.week", "common.error.invalid_choice")
+    found.raise_if_any()
     if template_id is not None:
         template = session.get(ReviewTemplate, template_id)
         if template is None or template.archived:
@@ -130,9 +137,18 @@ def open_assignments(*, session: Session, by: Actor | None, today: date) -> list
 
 
 def board_chart(counts: pd.DataFrame, status_labels: dict[str, str]) -> alt.Chart:
-    """Stacked bars: assignments per member by status. `counts` has member, status, n."""
-    order = [status_labels[s] for s in BOARD_STATUSES]
+    """Stacked bars: assignments per member by status. `counts` has member, status, n.
+
+    The legend lists exactly the statuses drawn, in board order, each with its colour and
+    translated label; it sits under the bars (a chart one member high has no room for a legend
+    beside it) and never shortens a label."""
+    present = set(counts["status"])
+    drawn = [s for s in BOARD_STATUSES if s in present]
+    order = [status_labels[s] for s in drawn]
     data = counts.assign(status=counts["status"].map(status_labels))
+    legend = alt.Legend(
+        orient="bottom", direction="horizontal", columns=min(len(drawn), 3) or 1, labelLimit=0, symbolLimit=0
+    )
     return (
         alt.Chart(data)
         .mark_bar()
@@ -140,7 +156,11 @@ def board_chart(counts: pd.DataFrame, status_labels: dict[str, str]) -> alt.Char
             x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("member:N", title=None, sort="ascending"),
             color=alt.Color(
-                "status:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(STATUS_COLORS))
+                "status:N",
+                title=None,
+                sort=order,
+                scale=alt.Scale(domain=order, range=[STATUS_COLORS[s] for s in drawn]),
+                legend=legend,
             ),
             order=alt.Order("status_rank:Q"),
             tooltip=["member:N", "status:N", "n:Q"],

@@ -14,7 +14,7 @@ from core.accounts.members import Actor, require_member
 from core.i18n import translate
 from core.reviews import answers as ans
 from core.reviews.papers import get_paper
-from core.reviews.queries import Filters, ReviewRow, find_reviews, get_row
+from core.reviews.queries import Filters, ReviewRow, find_reviews, get_row, week_text
 from core.reviews.templates import export_json, list_templates, schema_of
 from db.models.reviews import Paper
 
@@ -41,7 +41,7 @@ def review_markdown(row: ReviewRow, lang: str, *, with_paper: bool = True) -> st
         lang,
         author=row.author.display_name,
         status=status,
-        week=r.week_no if r.week_no is not None else "-",
+        week=week_text(r.week_no),
         date=(r.submitted_at or r.updated_at).date().isoformat(),
     )
     body = ans.to_markdown(schema, r.answers, lang, level=3)

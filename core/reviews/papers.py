@@ -12,40 +12,55 @@ from core.accounts.members import Actor, require_member
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.reviews import bibtex
 from core.reviews.bibtex import PaperData
-from core.validate import FieldError, check_version
+from core.validate import Problems, check_version
 from core.validate import text as check_text
 from core.validate import url as check_url
 from db.models.reviews import Paper, Review
 
 MAX_AUTHORS = 5000
-MAX_BIBTEX = 20_000
+MAX_BIBTEX = bibtex.MAX_ENTRY_CHARS
+MAX_ID = 300  # an arXiv id or DOI as typed (a URL to it included); the form caps it too
 
 
 @dataclass
 class ImportResult:
-    """What a BibTeX import did: new papers, merged duplicates, and entries it could not read."""
+    """What a BibTeX import did, one item per entry: `added` (an entry that made a new paper),
+    `merged` (an entry merged into a paper already there or added earlier in the same text; a paper
+    appears once per entry merged into it) and `failed` (entries skipped: unreadable or invalid)."""
 
     added: list[Paper] = field(default_factory=list)
     merged: list[Paper] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
+    @property
+    def papers(self) -> list[Paper]:
+        """Every paper the import touched, once each, in the order met."""
+        return list(dict.fromkeys([*self.added, *self.merged]))
+
 
 def _checked(data: PaperData) -> PaperData:
-    data.title = check_text(data.title, "rev.paper.title", max_len=500)
-    data.authors = check_text(data.authors, "rev.paper.authors", max_len=MAX_AUTHORS, required=False)
-    data.venue = check_text(data.venue, "rev.paper.venue", max_len=200, required=False)
+    """Clean a paper's fields; raise InvalidInput naming every invalid one (by its form label)."""
+    found = Problems()
+    title = found.check(check_text, data.title, "rev.paper.title", max_len=500)
+    authors = found.check(check_text, data.authors, "rev.paper.authors", max_len=MAX_AUTHORS, required=False)
+    venue = found.check(check_text, data.venue, "rev.paper.venue", max_len=200, required=False)
     if data.year is not None and not 1900 <= int(data.year) <= 2100:
-        raise FieldError("rev.paper.year", "rev.error.year")
-    data.url = check_url(data.url, "rev.paper.url")
+        found.add("rev.paper.year", "rev.error.year")
+    url = found.check(check_url, data.url, "rev.paper.url")
     raw_arxiv = (data.arxiv_id or "").strip()
-    data.arxiv_id = bibtex.normalise_arxiv(raw_arxiv)
-    if raw_arxiv and data.arxiv_id is None:
-        raise FieldError("rev.paper.arxiv", "rev.error.arxiv")
+    arxiv = found.check(check_text, raw_arxiv, "rev.paper.arxiv", max_len=MAX_ID, required=False)
+    arxiv = bibtex.normalise_arxiv(arxiv) if arxiv else None
+    if raw_arxiv and len(raw_arxiv) <= MAX_ID and arxiv is None:
+        found.add("rev.paper.arxiv", "rev.error.arxiv")
     raw_doi = (data.doi or "").strip()
-    data.doi = bibtex.normalise_doi(raw_doi)
-    if raw_doi and data.doi is None:
-        raise FieldError("rev.paper.doi", "rev.error.doi")
-    data.bibtex = check_text(data.bibtex, "rev.paper.bibtex", max_len=MAX_BIBTEX, required=False)
+    doi = found.check(check_text, raw_doi, "rev.paper.doi", max_len=MAX_ID, required=False)
+    doi = bibtex.normalise_doi(doi) if doi else None
+    if raw_doi and len(raw_doi) <= MAX_ID and doi is None:
+        found.add("rev.paper.doi", "rev.error.doi")
+    bib = found.check(check_text, data.bibtex, "rev.paper.bibtex", max_len=MAX_BIBTEX, required=False)
+    found.raise_if_any()
+    data.title, data.authors, data.venue, data.url = title, authors, venue, url
+    data.arxiv_id, data.doi, data.bibtex = arxiv, doi, bib
     return data
 
 
@@ -109,10 +124,7 @@ def import_bibtex(*, session: Session, by: Actor | None, text: str) -> ImportRes
         except InvalidInput:
             result.failed.append(data.key or data.title[:60])
             continue
-        if not merged:
-            result.added.append(paper)
-        elif paper not in result.merged:
-            result.merged.append(paper)  # also when merged into a paper added by this same text
+        (result.merged if merged else result.added).append(paper)
     if not result.added and not result.merged:
         raise InvalidInput("rev.error.bib_empty", failed=", ".join(result.failed) or "-")
     return result

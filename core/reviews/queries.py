@@ -19,6 +19,12 @@ from db.models.members import Member
 from db.models.reviews import REVIEW_STATUSES, Paper, Review
 
 STATUSES = REVIEW_STATUSES
+NO_WEEK = "—"
+
+
+def week_text(week_no: int | None) -> str:
+    """A week number as a table cell shows it: '3', or '—' when none was set (never 'None')."""
+    return NO_WEEK if week_no is None else str(week_no)
 
 
 def _submitted_papers(by: Actor):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.reviews import export as review_export
 from core.reviews.queries import STATUSES as REVIEW_STATUSES
-from core.reviews.queries import Filters, all_tags, rating_keys
+from core.reviews.queries import Filters, all_tags, rating_keys, week_text
 from ui.reviews import keys
 from ui.shell.i18n import t
 from ui.shell.links import page_link
@@ -94,7 +94,7 @@ def results(rows: list) -> None:
                     t("rev.paper.title"): r.paper.title,
                     t("rev.find.member"): r.author.display_name,
                     t("rev.find.status"): t(f"rev.status.{r.review.status}"),
-                    t("rev.week"): r.review.week_no,
+                    t("rev.week"): week_text(r.review.week_no),
                     t("rev.helpfulness"): r.review.helpfulness,
                     t("rev.find.updated"): r.review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 }

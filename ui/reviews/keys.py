@@ -159,4 +159,10 @@ def template_base(template_id: int) -> str:
 
 # --- assignments -------------------------------------------------------------------------------
 ASSIGN_FORM = "rev_assign"
+ASSIGN_PAPER = "rev_assign_paper"
+ASSIGN_MEMBERS = "rev_assign_members"
+ASSIGN_DUE = "rev_assign_due"
+ASSIGN_WEEK = "rev_assign_week"
+ASSIGN_TEMPLATE = "rev_assign_template"
+ASSIGN_FORGET = (ASSIGN_PAPER, ASSIGN_MEMBERS)  # cleared after a successful assignment
 BOARD_WEEK = "rev_asg_week"

@@ -8,7 +8,7 @@ import streamlit as st
 from core.errors import StaleEdit
 from core.reviews import papers
 from core.reviews.bibtex import MAX_BIB_BYTES, PaperData
-from core.validate import decode_text_upload
+from core.validate import MAX_URL, decode_text_upload
 from db.models.reviews import Paper
 from ui.reviews import keys
 from ui.shell.actions import act
@@ -31,16 +31,28 @@ def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
         value=paper.year if paper else None,
         key=key("year"),
     )
-    authors = st.text_input(t("rev.paper.authors"), value=paper.authors if paper else "", key=key("authors"))
+    authors = st.text_input(
+        t("rev.paper.authors"),
+        value=paper.authors if paper else "",
+        key=key("authors"),
+        max_chars=papers.MAX_AUTHORS,
+    )
     c1, c2, c3 = st.columns(3)
     venue = c1.text_input(
         t("rev.paper.venue"), value=paper.venue if paper else "", key=key("venue"), max_chars=200
     )
     arxiv = c2.text_input(
-        t("rev.paper.arxiv"), value=(paper.arxiv_id or "") if paper else "", key=key("arxiv")
+        t("rev.paper.arxiv"),
+        value=(paper.arxiv_id or "") if paper else "",
+        key=key("arxiv"),
+        max_chars=papers.MAX_ID,
     )
-    doi = c3.text_input(t("rev.paper.doi"), value=(paper.doi or "") if paper else "", key=key("doi"))
-    url = st.text_input(t("rev.paper.url"), value=paper.url if paper else "", key=key("url"))
+    doi = c3.text_input(
+        t("rev.paper.doi"), value=(paper.doi or "") if paper else "", key=key("doi"), max_chars=papers.MAX_ID
+    )
+    url = st.text_input(
+        t("rev.paper.url"), value=paper.url if paper else "", key=key("url"), max_chars=MAX_URL
+    )
     return PaperData(
         title=title,
         authors=authors,
@@ -83,11 +95,12 @@ def _import_bibtex(ctx) -> None:
         if upload is not None:
             text = decode_text_upload(upload.getvalue(), max_bytes=MAX_BIB_BYTES) + "\n" + pasted
         result = papers.import_bibtex(session=s, by=ctx.actor, text=text)
-        return result, [p.title for p in result.added + result.merged]
+        return result, [p.title for p in result.papers]
 
     def imported(done) -> None:  # no rerun: the list of what came in stays on screen
         result, titles = done
-        st.success(t("rev.papers.imported", added=len(result.added), merged=len(result.merged)))
+        counts = {"added": len(result.added), "merged": len(result.merged), "skipped": len(result.failed)}
+        st.success(t("rev.papers.imported", **counts))
         st.markdown("\n".join(f"- {title}" for title in titles))
         if result.failed:
             st.warning(t("rev.papers.failed", keys=", ".join(result.failed)))

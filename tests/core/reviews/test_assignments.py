@@ -3,6 +3,7 @@
 import json
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied
@@ -99,3 +100,36 @@ def test_reassign_updates_due_date_and_unassign(db):
         assignments.unassign(session=s, by=leader, assignment_id=first.id)
     with db.read() as s:
         assert assignments.board(session=s, by=leader, today=TODAY) == []
+
+
+def _legend_spec(statuses: list[str]) -> dict:
+    counts = pd.DataFrame(
+        [{"member": f"m{i % 2}", "status": s} for i, s in enumerate(statuses)], columns=["member", "status"]
+    )
+    counts = counts.groupby(["member", "status"], as_index=False).size().rename(columns={"size": "n"})
+    labels = {s: f"상태 {s}" for s in assignments.BOARD_STATUSES}
+    return assignments.board_chart(counts, labels).to_dict()["encoding"]["color"]
+
+
+@pytest.mark.parametrize(
+    "drawn",
+    [
+        ["approved", "overdue"],
+        ["overdue", "assigned", "approved", "submitted"],
+        list(assignments.BOARD_STATUSES),
+    ],
+)
+def test_chart_legend_lists_exactly_the_statuses_drawn_with_their_colours(drawn):
+    color = _legend_spec(drawn)
+    in_order = [s for s in assignments.BOARD_STATUSES if s in drawn]
+    assert color["scale"]["domain"] == [f"상태 {s}" for s in in_order]
+    assert color["scale"]["range"] == [assignments.STATUS_COLORS[s] for s in in_order]
+    legend = color["legend"]
+    # under the bars (a one-member chart is too short for a legend beside it), labels never cut
+    assert legend["orient"] == "bottom" and legend["labelLimit"] == 0
+
+
+def test_a_week_not_set_reads_as_a_dash():
+    from core.reviews.queries import week_text
+
+    assert week_text(None) == "—" and week_text(0) == "0" and week_text(12) == "12"

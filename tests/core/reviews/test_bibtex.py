@@ -1,5 +1,7 @@
 """BibTeX import: real entries, Korean names, LaTeX accents and braces, duplicates merged."""
 
+import time
+
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied
@@ -180,3 +182,74 @@ def test_only_leader_or_adder_edits_and_stale_edit_refused(db):
         papers.update_paper(
             session=s, by=leader, paper_id=pid, expected_version=v, data=PaperData(title="ViT")
         )
+
+
+def test_import_counts_each_entry_added_merged_and_skipped(db):
+    member = make_member(db, "kim", by=make_leader(db))
+    with db.write() as s:
+        papers.add_paper(session=s, by=member, data=PaperData(title="Attention Is All You Need"))
+    text = (
+        "@article{a, title={Attention is all you need}, eprint={1706.03762}}\n"
+        "@article{b, title={ATTENTION IS ALL YOU NEED.}}\n"  # a second entry merged into the same paper
+        "@article{c, title={Deep Residual Learning}}\n"
+        "@article{d, title={deep residual learning}}\n"  # merged into the paper entry c just added
+        "@article{e, title={Bad year}, year={1200}}\n"
+        "@article{f, author={No Title}}\n"
+    )
+    with db.write() as s:
+        result = papers.import_bibtex(session=s, by=member, text=text)
+        counts = len(result.added), len(result.merged), len(result.failed)
+        assert counts == (1, 3, 2)
+        assert sorted(result.failed) == ["e", "f"]
+        assert [p.title for p in result.papers] == ["Deep Residual Learning", "Attention Is All You Need"]
+
+
+# Worst cases for the arXiv / DOI patterns at the BibTeX size limit (the old arXiv pattern took
+# 1.2 s on 10,000 letters and grew with the square of the length: about an hour here).
+WORST = {
+    "letters": "a" * bibtex.MAX_BIB_BYTES,
+    "dashes": "a-" * (bibtex.MAX_BIB_BYTES // 2),
+    "archive_dots": "hep-th.AG" * (bibtex.MAX_BIB_BYTES // 9),
+    "arxiv_spaces": "arxiv:" + " " * (bibtex.MAX_BIB_BYTES - 6),
+    "prefixes": "arxiv: abs/" * (bibtex.MAX_BIB_BYTES // 11),
+    "digits": "1" * bibtex.MAX_BIB_BYTES,
+    "doi_prefixes": "10.1234" * (bibtex.MAX_BIB_BYTES // 7),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORST))
+def test_arxiv_and_doi_parsing_is_linear_on_the_worst_input_at_the_size_limit(name):
+    started = time.perf_counter()
+    assert bibtex.normalise_arxiv(WORST[name]) is None
+    bibtex.normalise_doi(WORST[name])
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("field", ["eprint", "journal", "note", "doi"])
+def test_a_huge_entry_at_the_size_limit_is_skipped_quickly(field):
+    body = "arxiv " + "a" * (bibtex.MAX_BIB_BYTES - 100)
+    text = (
+        f"@misc{{big, title={{T}}, {field}={{{body}}}}}\n@misc{{ok, title={{Small}}, eprint={{1706.03762}}}}"
+    )
+    started = time.perf_counter()
+    result = bibtex.parse(text)
+    assert time.perf_counter() - started < 1.0
+    assert [p.key for p in result.papers] == ["ok"] and result.failed == ["big"]
+
+
+def test_old_style_and_url_arxiv_ids_still_parse():
+    assert bibtex.normalise_arxiv("math.AG/0309136") == "math.ag/0309136"
+    assert bibtex.normalise_arxiv("cond-mat.mes-hall/0102536v2") == "cond-mat.mes-hall/0102536"
+    assert bibtex.normalise_arxiv("arXiv preprint arXiv:1409.3215v3") == "1409.3215"
+    assert bibtex.normalise_doi("doi:10.1000/XYZ.") == "10.1000/xyz"
+
+
+def test_the_arxiv_and_doi_fields_are_capped(db):
+    member = make_member(db, "kim", by=make_leader(db))
+    long_id = "1706.03762" + "x" * papers.MAX_ID
+    with db.write() as s, pytest.raises(InvalidInput) as err:
+        papers.add_paper(
+            session=s, by=member, data=PaperData(title="T", arxiv_id=long_id, doi="10.1/" + long_id)
+        )
+    assert [p.field for p in err.value.problems] == ["rev.paper.arxiv", "rev.paper.doi"]
+    assert f"{papers.MAX_ID}자 이하" in err.value.lines("ko")[0]
