@@ -4,8 +4,15 @@ that Streamlit's Markdown + KaTeX renders it.
 What breaks rendering in real pasted notes (see the seeds): an inline `$` formula split over
 three lines by a blog exporter, `$$` blocks glued to list markers or to the next sentence,
 `\\[ \\]` / `\\( \\)` delimiters that Markdown does not know, a lone `$` that would pair with a
-formula paragraphs later, and stray HTML (`<br>`, `<span style=...>`, entities). Code (fenced
-or inline) is left exactly as it was.
+formula paragraphs later, and stray HTML (`<br>`, `<span style=...>`, entities). Blog exports
+also lose the blank lines between blocks, so Markdown glues a heading, a table-of-contents line
+or the whole blog footer onto the list item above it: those blocks are separated again. Code
+(fenced or inline) is left exactly as it was.
+
+Every scan is linear in the text (a paste is up to MAX_IMPORT_BYTES of anything): pairs of
+delimiters are found with `str.find`, never with a lazy `(.+?)` regex that retries from every
+opener, and the placeholders that keep code and formulas out of the way use characters the text
+does not contain, so input can neither forge nor point at one.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import PurePath
 
 from core.errors import InvalidInput
@@ -22,18 +31,19 @@ from core.validate import decode_text_upload
 MAX_IMPORT_BYTES = 200 * 1024
 ALLOWED_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_INLINE_LINES = 8  # an inline formula split over more lines than this is not one formula
+MAX_TITLE_LINE = 120  # a longer first line is a paragraph, not a title
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
-_FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
+_FENCE_OPEN = re.compile(r"^(```|~~~)[^\n]*\n", re.M)
+_FENCE_CLOSE = {fence: re.compile(rf"^{fence}[ \t]*$", re.M) for fence in ("```", "~~~")}
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
-_BRACKET_DISPLAY = re.compile(r"\\\[(.+?)\\\]", re.S)
-_PAREN_INLINE = re.compile(r"\\\((.+?)\\\)", re.S)
-_DROP_BLOCKS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Attribute runs stop at `<` as well as `>`: a scan from one unclosed tag ends where the next tag
+# begins, so a paste of thousands of unclosed tags costs one pass, not one pass per tag.
+_DROP_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.I)
+_DROP_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")}
 _BREAK = re.compile(r"<br\s*/?>", re.I)
-_BLOCK_TAG = re.compile(r"</?(p|div|section|article|h[1-6]|ul|ol|table|tr|blockquote)\b[^>]*>", re.I)
-_LI = re.compile(r"<li\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(r"</?(p|div|section|article|h[1-6]|ul|ol|table|tr|blockquote)\b[^<>]*>", re.I)
+_LI = re.compile(r"<li\b[^<>]*>", re.I)
 _BOLD = re.compile(r"</?(b|strong)\s*>", re.I)
 _ITALIC = re.compile(r"</?(i|em)\s*>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>")
@@ -50,6 +60,23 @@ _INVISIBLE = str.maketrans(
     }
 )
 
+# Line shapes for putting back the block structure a blog export flattened.
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_ORDERED = re.compile(r"^\d{1,9}[.)][ \t]+")
+_SUB_NUMBER = re.compile(r"^\d{1,3}(?:[-.]\d{1,3})+[.)]?[ \t]+\S")  # "1-1. ...", "2.3 ..."
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_BULLET_CHAR = re.compile(r"^[ \t]*[•◦▪‣●][ \t]+")
+_DELIMITER_CELL = re.compile(r":?-+:?")  # one cell of a table's "---|:---:|" row
+# "[DL Basic] Chapter7. Sequential Models - RNN": a blog's section header (not a link, a link
+# definition or a task box); a sentence ends in punctuation and stays a paragraph.
+_BRACKET_HEADER = re.compile(r"^\[[^\[\]\n]{1,40}\][ \t]*[^\s(:\[\]][^\n]{0,80}$")
+_SENTENCE_END = (".", "!", "?", "。", ":", ",")
+_CONTENTS_WORDS = {"목차", "차례", "contents", "table of contents", "index"}
+
+# Placeholder characters: private-use code points the text does not contain (a text of at most
+# MAX_IMPORT_BYTES cannot hold all ~137,000 of them).
+_MARK_CANDIDATES = chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+
 
 @dataclass
 class Normalised:
@@ -61,27 +88,104 @@ class Normalised:
 
 
 class _Slots:
-    """Holds protected pieces (code, formulas) out of the text behind private-use markers."""
+    """Holds protected pieces (code, formulas) out of the text behind `<open>n<close>` markers
+    made of two characters the original text does not contain."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        present = set(text)
+        free = (chr(c) for c in _MARK_CANDIDATES if chr(c) not in present)
+        self.open, self.close = next(free, None), next(free, None)
+        if self.close is None:  # only a text far above the import limit can use them all
+            raise InvalidInput("common.error.upload_too_large", max_kb=MAX_IMPORT_BYTES // 1024)
+        self._marker = re.compile(f"{re.escape(self.open)}([0-9]+){re.escape(self.close)}")
         self.items: list[str] = []
 
     def put(self, piece: str) -> str:
         self.items.append(piece)
-        return f"\ue000{len(self.items) - 1}\ue001"
+        return f"{self.open}{len(self.items) - 1}{self.close}"
+
+    def holds(self, text: str) -> bool:
+        """Whether `text` contains a placeholder."""
+        return self.open in text
+
+    def only(self, line: str) -> bool:
+        """Whether `line` is placeholders and nothing else (a code or formula block)."""
+        return self.open in line and not self._marker.sub("", line).strip()
 
     def restore(self, text: str) -> str:
-        # Restore repeatedly: a formula slot may hold text that itself held a code slot.
-        pattern = re.compile("\ue000(\\d+)\ue001")
-        while pattern.search(text):
-            text = pattern.sub(lambda m: self.items[int(m.group(1))], text)
-        return text
+        """Put every piece back in one pass. A piece only holds markers of earlier pieces (a formula
+        may hold a code span), so restoring them in order makes each one final before it is used."""
+        done: list[str] = []
+        for piece in self.items:
+            done.append(self._marker.sub(lambda m: done[int(m.group(1))], piece))
+        return self._marker.sub(lambda m: done[int(m.group(1))], text)
+
+
+def _pairs(text: str, opener: str, closer: str, min_inner: int = 1) -> Iterator[tuple[int, int]]:
+    """(start, end) of each `opener ... closer`, leftmost, shortest, not overlapping: the matches of
+    the regex `opener(.{min_inner,}?)closer` (DOTALL), found in one pass. Once an opener has no
+    closer after it, no later opener has one either, so the search stops there."""
+    pos = 0
+    while (start := text.find(opener, pos)) >= 0:
+        end = text.find(closer, start + len(opener) + min_inner)
+        if end < 0:
+            return
+        pos = end + len(closer)
+        yield start, pos
+
+
+def _replace_pairs(
+    text: str, opener: str, closer: str, replace: Callable[[str], str], min_inner: int = 1
+) -> str:
+    """`text` with each `opener inner closer` replaced by `replace(inner)` (see _pairs)."""
+    out, pos = [], 0
+    for start, end in _pairs(text, opener, closer, min_inner):
+        out.append(text[pos:start])
+        out.append(replace(text[start + len(opener) : end - len(closer)]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _protect_fences(text: str, slots: _Slots) -> str:
+    """Fenced code (a line starting ``` or ~~~ up to the next line of the same fence) into slots."""
+    out, pos, unclosed = [], 0, set()
+    while (m := _FENCE_OPEN.search(text, pos)) is not None:
+        fence = m.group(1)
+        close = None if fence in unclosed else _FENCE_CLOSE[fence].search(text, m.end())
+        if close is None:  # and no later fence of this kind closes either
+            unclosed.add(fence)
+            out.append(text[pos : m.end()])
+            pos = m.end()
+            continue
+        out.append(text[pos : m.start()])
+        out.append(slots.put(text[m.start() : close.end()]))
+        pos = close.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _drop_script_blocks(text: str) -> str:
+    """`<script>` / `<style>` elements removed with their content."""
+    out, pos, unclosed = [], 0, set()
+    while (m := _DROP_OPEN.search(text, pos)) is not None:
+        name = m.group(1).lower()
+        close = None if name in unclosed else _DROP_CLOSE[name].search(text, m.end())
+        if close is None:
+            unclosed.add(name)
+            out.append(text[pos : m.end()])
+            pos = m.end()
+            continue
+        out.append(text[pos : m.start()])
+        pos = close.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _strip_html(text: str, fixes: Counter) -> str:
     before = text
-    text = _DROP_BLOCKS.sub("", text)
-    text = _COMMENT.sub("", text)
+    text = _drop_script_blocks(text)
+    text = _replace_pairs(text, "<!--", "-->", lambda _: "", min_inner=0)
     text = _BREAK.sub("\n", text)
     text = _BLOCK_TAG.sub("\n\n", text)
     text = _LI.sub("\n- ", text)
@@ -112,19 +216,19 @@ def _display_block(inner: str, before: str, after: str) -> str:
 
 
 def _fix_display(text: str, slots: _Slots, fixes: Counter) -> str:
-    # Rebuild line by line: each display formula replaces its whole line (prefix and tail).
+    # Rebuild line by line: each display formula replaces its whole line (prefix and tail). The
+    # newline searches are bounded by the previous and the next formula, so a long line of
+    # formulas is read once.
+    spans = list(_pairs(text, "$$", "$$"))
     out, pos = [], 0
-    for m in _DISPLAY.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if line_start < pos:  # two formulas on one line: the first already took the line
-            line_start = pos
-        line_end = text.find("\n", m.end())
-        line_end = len(text) if line_end < 0 else line_end
-        nxt = _DISPLAY.search(text, m.end())
-        if nxt and nxt.start() < line_end:
-            line_end = m.end()
-        before, after = text[line_start : m.start()], text[m.end() : line_end]
-        block = _display_block(m.group(1), before, after)
+    for k, (start, end) in enumerate(spans):
+        line_start = max(text.rfind("\n", pos, start) + 1, pos)  # a formula before took the rest
+        nxt = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+        line_end = text.find("\n", end, nxt)
+        if line_end < 0:  # the next formula is on this line: this one ends the line here
+            line_end = end if k + 1 < len(spans) else len(text)
+        before, after = text[line_start:start], text[end:line_end]
+        block = _display_block(text[start + 2 : end - 2], before, after)
         if block.strip() != text[line_start:line_end].strip():
             fixes["display"] += 1
         out.append(text[pos:line_start])
@@ -135,18 +239,17 @@ def _fix_display(text: str, slots: _Slots, fixes: Counter) -> str:
     return "".join(out)
 
 
-def _looks_like_split_formula(inner: str) -> bool:
-    lines = [ln for ln in inner.split("\n")]
+def _looks_like_split_formula(inner: str, slots: _Slots) -> bool:
     return (
-        len(lines) <= MAX_INLINE_LINES
+        inner.count("\n") < MAX_INLINE_LINES
         and "\n\n" not in inner.strip()
         and not _HANGUL.search(inner)
-        and "\ue000" not in inner
+        and not slots.holds(inner)
         and inner.strip() != ""
     )
 
 
-def _fix_inline(text: str, fixes: Counter) -> str:
+def _fix_inline(text: str, slots: _Slots, fixes: Counter) -> str:
     out, i = [], 0
     while True:
         start = _next_dollar(text, i)
@@ -158,7 +261,7 @@ def _fix_inline(text: str, fixes: Counter) -> str:
         if end >= 0 and "\n" not in inner and inner.strip():
             out.append(text[i : end + 1])
             i = end + 1
-        elif end >= 0 and "\n" in inner and _looks_like_split_formula(inner):
+        elif end >= 0 and "\n" in inner and _looks_like_split_formula(inner, slots):
             out.append(text[i:start] + "$" + " ".join(inner.split()) + "$")
             fixes["split_inline"] += 1
             i = end + 1
@@ -178,39 +281,156 @@ def _next_dollar(text: str, i: int) -> int:
         i = j + 1
 
 
+def _title_line(line: str, next_line: str, slots: _Slots) -> str:
+    """The title a note's first line gives: a heading, or a short line standing on its own (not a
+    sentence, a list item, a formula, code or a table-of-contents label); else ''."""
+    if slots.holds(line) or "$" in line:
+        return ""
+    if _HEADING.match(line):
+        title = line.strip().lstrip("#").strip()
+        closing = title.rstrip("#")  # "## Title ##": the closing run goes, "C#" stays
+        if closing != title and (not closing or closing[-1] in " \t"):
+            title = closing.strip()
+        return title if len(title) <= MAX_TITLE_LINE else ""
+    title = line.strip()
+    alone = not next_line.strip() or _LIST_ITEM.match(next_line) or _HEADING.match(next_line)
+    if (
+        not alone
+        or line[:1] in (" ", "\t", ">", "|")
+        or _LIST_ITEM.match(line)
+        or "|" in title
+        or len(title) > MAX_TITLE_LINE
+        or title.endswith(_SENTENCE_END)
+        or title.casefold() in _CONTENTS_WORDS
+    ):
+        return ""
+    return title
+
+
+def _take_title(text: str, slots: _Slots, fixes: Counter) -> tuple[str, str]:
+    """(title, text without it): the first line moves into the title when it is one, so the note
+    does not show it twice; it stays when it is all there is."""
+    lines = text.split("\n")
+    first = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return "", text
+    title = _title_line(lines[first], lines[first + 1] if first + 1 < len(lines) else "", slots)
+    rest = "\n".join(lines[first + 1 :])
+    if not title or not rest.strip():
+        return title, text
+    fixes["title"] += 1
+    return title, rest
+
+
+def _is_header(line: str, next_line: str) -> bool:
+    """A blog section header like '[DL Basic] Chapter7. ...' standing above a list or alone."""
+    stripped = line.strip()
+    return (
+        bool(_BRACKET_HEADER.match(stripped))
+        and not stripped.endswith(_SENTENCE_END)
+        and (not next_line.strip() or bool(_LIST_ITEM.match(next_line)))
+    )
+
+
+def _is_table_delimiter(line: str) -> bool:
+    """A table's delimiter row: '---|---', '| :-- | --: |'."""
+    cells = line.strip().strip("|").split("|")
+    return "|" in line and all(_DELIMITER_CELL.fullmatch(cell.strip()) for cell in cells)
+
+
+def _restructure(text: str, slots: _Slots, fixes: Counter) -> str:
+    """Blank lines back where a blog export dropped them, so Markdown keeps blocks apart: a line
+    after a list item would join the item (lazy continuation), a table would swallow the line
+    after it, a list not starting at 1 would join the paragraph above. Sub-numbered lines of an
+    ordered list ('1-1.') nest under their item, section headers become headings and '•'
+    bullets become list items. Indented lines (continuations, code) are left to Markdown."""
+    lines = text.split("\n")
+    out: list[str] = []
+    in_list = in_table = False
+    parent = None  # content column of the ordered item that sub-numbered lines nest under
+
+    def separate() -> None:
+        if out and out[-1].strip():
+            out.append("")
+            fixes["blocks"] += 1
+
+    for k, line in enumerate(lines):
+        next_line = lines[k + 1] if k + 1 < len(lines) else ""
+        if not line.strip():
+            out.append(line)
+            in_list = in_table = False
+            parent = None
+            continue
+        if slots.only(line):  # a code or formula block
+            out.append(line)
+            in_list = in_table = False
+            parent = None
+            continue
+        bullet = _BULLET_CHAR.match(line)
+        if bullet:
+            line = "- " + line[bullet.end() :]
+            fixes["bullets"] += 1
+        if parent is not None and _SUB_NUMBER.match(line):
+            out.append(" " * parent + "- " + line.strip())
+            fixes["sub_items"] += 1
+            continue
+        if _LIST_ITEM.match(line):
+            ordered = _ORDERED.match(line)
+            if ordered and not in_list:
+                separate()  # only a list starting at 1 may interrupt a paragraph
+            if line[:1] not in (" ", "\t"):
+                parent = ordered.end() if ordered else None
+            in_list, in_table = True, False
+            out.append(line)
+            continue
+        if line[:1] in (" ", "\t"):
+            out.append(line)
+            continue
+        parent = None
+        if in_list or (in_table and "|" not in line):
+            separate()
+            in_list = in_table = False
+        if in_table or (out and "|" in out[-1] and _is_table_delimiter(line)):
+            in_table = True
+            out.append(line)
+            continue
+        if "|" in line and _is_table_delimiter(next_line):
+            separate()  # the header row of a table: not the last line of the paragraph above
+        elif _is_header(line, next_line) and not _HEADING.match(line):
+            separate()
+            line = "### " + line.strip()
+            fixes["headings"] += 1
+        out.append(line)
+    return "\n".join(out)
+
+
 def normalise(raw: str) -> Normalised:
     """Clean pasted or uploaded note text so Markdown + LaTeX render; reports what it fixed."""
     fixes: Counter = Counter()
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
-    slots = _Slots()
-    text = _FENCE.sub(lambda m: slots.put(m.group(0)), text)
+    slots = _Slots(text)
+    text = _protect_fences(text, slots)
     text = _INLINE_CODE.sub(lambda m: slots.put(m.group(0)), text)
     text = _strip_html(text, fixes)
 
-    def bracket(m: re.Match) -> str:
+    def bracket(inner: str) -> str:
         fixes["brackets"] += 1
-        return f"$${m.group(1)}$$"
+        return f"$${inner}$$"
 
-    def paren(m: re.Match) -> str:
+    def paren(inner: str) -> str:
         fixes["brackets"] += 1
-        return f"${' '.join(m.group(1).split())}$"
+        return f"${' '.join(inner.split())}$"
 
-    text = _BRACKET_DISPLAY.sub(bracket, text)
-    text = _PAREN_INLINE.sub(paren, text)
+    text = _replace_pairs(text, "\\[", "\\]", bracket)
+    text = _replace_pairs(text, "\\(", "\\)", paren)
     text = _fix_display(text, slots, fixes)
-    text = _fix_inline(text, fixes)
+    text = _fix_inline(text, slots, fixes)
+    title, text = _take_title(text, slots, fixes)
+    text = _restructure(text, slots, fixes)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     text = slots.restore(text)
-    return Normalised(text=text + "\n" if text else "", fixes=fixes, title=_guess_title(text))
-
-
-def _guess_title(text: str) -> str:
-    for line in text.split("\n"):
-        line = line.strip().lstrip("#").strip()
-        if line and "$" not in line and "\ue000" not in line:
-            return line[:200]
-    return ""
+    return Normalised(text=text + "\n" if text else "", fixes=fixes, title=title[:200])
 
 
 def from_paste(text: str) -> Normalised:
