@@ -165,3 +165,33 @@ def test_papers_page_imports_pasted_bibtex(run_page, db, group):
     assert "새 논문 1편" in at.success[0].value and "1편" in at.success[0].value
     with db.read() as s:
         assert s.query(Paper).count() == 2
+
+
+def test_assignment_form_lists_every_missing_field_then_clears_after_saving(run_page, db, group):
+    leader, member, tid, pid = group
+    at = run_page("views/assignments.py", actor=leader, lang="ko")
+    at.button[0].click().run()  # nothing picked: every missing field at once, as a list
+    error = at.error[0].value
+    assert "- 논문 — 필수 항목입니다." in error and "- 멤버 — 필수 항목입니다." in error
+    at.selectbox(key="rev_assign_paper").set_value(pid)
+    at.multiselect(key="rev_assign_members").set_value([member.id])
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    # saved: the paper and the members are empty again, ready for the next assignment
+    assert at.selectbox(key="rev_assign_paper").value is None
+    assert at.multiselect(key="rev_assign_members").value == []
+    table = at.dataframe[0].value
+    assert list(table["주차"]) == ["—"]  # no week set: a dash, not "None"
+
+
+def test_paper_form_lists_every_bad_field(run_page, db, group):
+    _, member, _, _ = group
+    at = run_page("views/papers.py", actor=member, lang="en")
+    at.text_input(key="rev_new_doi").input("nonsense")
+    at.text_input(key="rev_new_url").input("ftp://x").run()
+    at.button(key="rev_add_paper").click().run()
+    error = at.error[0].value
+    assert error.startswith("Please check 3 field(s):")
+    assert (
+        "- Title — This field is required." in error and "- DOI — Not a DOI" in error and "- URL — " in error
+    )
