@@ -24,6 +24,7 @@ from ui.reviews.widgets import (
 )
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
+from ui.shell.markdown import user_markdown
 
 AUTOSAVE_EVERY_S = 3
 
@@ -99,7 +100,7 @@ def editor(ctx, rid: int) -> None:
     feedback = [c for c in thread if c.kind == "return"]
     if review.status == "returned" and feedback:
         st.warning(t("rev.edit.returned"), icon=":material/undo:")
-        st.markdown(feedback[-1].body)
+        user_markdown(feedback[-1].body)
     if review.status == "approved":
         st.success(t("rev.edit.approved"), icon=":material/verified:")
         render_answers(schema, review.answers)
