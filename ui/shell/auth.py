@@ -14,15 +14,14 @@ from ui.shell.keys import (
     COOKIE_JS_KEY,
     LANG_KEY,
     PENDING_LANG_KEY,
+    SIGN_IN_ERROR_KEY,
+    SIGN_IN_PASSWORD_KEY,
+    SIGN_IN_USER_KEY,
     SIGNED_OUT_KEY,
     TOKEN_KEY,
 )
 
 COOKIE = "study_session"
-# The sign-in form's widgets and the error its callback leaves for the next draw.
-SIGN_IN_USER_KEY = "sign_in_user"
-SIGN_IN_PASSWORD_KEY = "sign_in_pw"
-SIGN_IN_ERROR_KEY = "_sign_in_error"
 
 # Constant script (the token is URL-safe base64 we generated, never user text): stores or clears
 # the remembered sign-in cookie, so a reload keeps the member signed in.

@@ -11,6 +11,9 @@ PENDING_LANG_KEY = "_pending_lang"  # a language chosen by sign-in, applied befo
 TOKEN_KEY = "_session_token"  # this browser session's remembered sign-in token
 COOKIE_JS_KEY = "_cookie_js"  # a cookie change waiting to be sent to the browser
 SIGNED_OUT_KEY = "_signed_out"  # signed out in this session: the request's cookie is stale
+SIGN_IN_USER_KEY = "sign_in_user"  # the sign-in box's name field
+SIGN_IN_PASSWORD_KEY = "sign_in_pw"  # ...its password field (emptied after a failure)
+SIGN_IN_ERROR_KEY = "_sign_in_error"  # a failed sign-in's error, shown on the next run
 
 # --- members page ------------------------------------------------------------------------------
 MEMBER_PICK = "member_pick"
@@ -24,3 +27,7 @@ def member_base(member_id: int) -> str:
 def member_field(member_id: int, field: str) -> str:
     """A member edit form's widget: field is "name", "role" or "active"."""
     return f"m_{field}_{member_id}"
+
+
+# --- setup / restore -----------------------------------------------------------------------------
+RESTORE_UPLOAD = "restore_upload"

@@ -9,14 +9,23 @@ from db.engine import Database
 from db.migrate import current_heads
 from ui.shell.actions import act
 from ui.shell.i18n import t
+from ui.shell.keys import RESTORE_UPLOAD
+from ui.shell.widgets import upload
 
 
 def restore_form(db: Database) -> None:
     """Upload a backup and restore it (only into a database with no real data yet)."""
     st.subheader(t("backup.restore"))
-    upload = st.file_uploader(t("backup.upload"), type=["json", "sqlite", "db"], key="restore_upload")
-    if upload is not None and st.button(t("backup.restore"), key="restore_go", icon=":material/restore:"):
-        data = upload.getvalue()
+    upload_file = upload(
+        t("backup.upload"),
+        max_bytes=backup.MAX_BACKUP_BYTES,
+        types=["json", "sqlite", "db"],
+        key=RESTORE_UPLOAD,
+    )
+    if upload_file is not None and st.button(
+        t("backup.restore"), key="restore_go", icon=":material/restore:"
+    ):
+        data = upload_file.getvalue()
         # No rerun: the message stays in place under the form.
         act(
             db,
