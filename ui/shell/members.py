@@ -69,15 +69,33 @@ def member_editor(ctx, rows) -> None:
                 forget=(base_key,),
                 on_error=refused,
             )
-        with st.form(f"reset_pw_{picked}", clear_on_submit=True):
-            new_pw = st.text_input(t("members.new_password"), type="password", max_chars=256)
-            reset = st.form_submit_button(t("members.reset_password"))
-        if reset:
-            act(
-                ctx.db,
-                lambda s: members.reset_password(
-                    session=s, by=ctx.actor, member_id=picked, new_password=new_pw
-                ),
-                rerun=False,
-                on_success=lambda _: st.success(t("members.password_reset_done")),
-            )
+        _reset_password(ctx, picked)
+
+
+def _reset_password(ctx, picked: int) -> None:
+    """Set a member's password; that member is signed out everywhere (a leader resetting their
+    own stays signed in in this browser)."""
+    self_reset = ctx.actor is not None and picked == ctx.actor.id
+    with st.form(f"reset_pw_{picked}", clear_on_submit=True):
+        new_pw = st.text_input(t("members.new_password"), type="password", max_chars=256)
+        st.caption(t("account.reset.self_note" if self_reset else "account.reset.others_note"))
+        reset = st.form_submit_button(t("members.reset_password"))
+    if reset:
+
+        def done(fresh) -> None:
+            if self_reset:  # this browser's actor moves to the new sign-in epoch with it
+                st.session_state[keys.ACTOR_KEY] = fresh
+            st.success(t("members.password_reset_done"))
+
+        act(
+            ctx.db,
+            lambda s: members.reset_password(
+                session=s,
+                by=ctx.actor,
+                member_id=picked,
+                new_password=new_pw,
+                keep_token=st.session_state.get(keys.TOKEN_KEY),
+            ),
+            rerun=False,
+            on_success=done,
+        )

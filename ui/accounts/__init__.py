@@ -1,0 +1,1 @@
+"""Streamlit glue of the member's own account (core logic: core/accounts/)."""
