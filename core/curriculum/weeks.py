@@ -8,18 +8,19 @@ against the version it began from (StaleEdit carries the newer row).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
+from core.curriculum.seminars import to_local
 from core.errors import NotFound, PermissionDenied, StaleEdit
 from core.lab.presets import PRESET_NAMES
 from core.validate import FieldError, check_version, snapshot
 from core.validate import text as check_text
 from core.validate import url as check_url
-from db.models.curriculum import MATERIAL_KINDS, Material, Note, Week
+from db.models.curriculum import MATERIAL_KINDS, Material, Note, Seminar, Week
 
 MAX_TITLE = 200
 MAX_GOALS = 5_000
@@ -77,18 +78,43 @@ def list_weeks(*, session: Session, include_archived: bool = False) -> list[Week
 
 
 def current_week(*, session: Session, today: date) -> Week | None:
-    """The week whose dates contain `today`; else the next to start; else the latest one."""
-    weeks = [w for w in list_weeks(session=session) if w.start_date is not None]
-    if not weeks:
-        rest = list_weeks(session=session)
-        return rest[0] if rest else None
-    for w in weeks:
-        if w.start_date <= today <= (w.end_date or w.start_date):
-            return w
-    upcoming = [w for w in weeks if w.start_date > today]
+    """The week whose dates contain `today`; else the next one; else the last (see _week_spans).
+    Past the last dated week, an undated week after it in the curriculum is the next one; with
+    no dates anywhere, the curriculum starts at its first week."""
+    weeks = list_weeks(session=session)
+    spans = _week_spans(session, weeks)
+    if not spans:
+        return weeks[0] if weeks else None
+    by_id = {w.id: w for w in weeks}
+    running = [(start, by_id[i]) for i, (start, end) in spans.items() if start <= today <= end]
+    if running:  # overlapping weeks: the one that began last
+        return max(running, key=lambda pair: (pair[0], pair[1].number))[1]
+    upcoming = [(start, by_id[i]) for i, (start, _) in spans.items() if start > today]
     if upcoming:
-        return min(upcoming, key=lambda w: w.start_date)
-    return max(weeks, key=lambda w: w.start_date)
+        return min(upcoming, key=lambda pair: (pair[0], pair[1].number))[1]
+    last = max((by_id[i] for i in spans), key=lambda w: (spans[w.id][1], w.number))
+    after = [w for w in weeks if w.number > last.number and w.id not in spans]
+    return after[0] if after else last
+
+
+def _week_spans(session: Session, weeks: list[Week]) -> dict[int, tuple[date, date]]:
+    """Week id -> (first day, last day) for the weeks that have dates: their own start and end
+    dates (a start without an end lasts seven days), else the days of their seminars."""
+    seminar_days: dict[int, list[date]] = {}
+    linked = select(Seminar.week_id, Seminar.starts_at).where(Seminar.week_id.is_not(None))
+    for week_id, starts_at in session.execute(linked):
+        seminar_days.setdefault(week_id, []).append(to_local(starts_at).date())
+    spans = {}
+    for w in weeks:
+        days = seminar_days.get(w.id, [])
+        start = w.start_date or (min(days) if days else None)
+        end = w.end_date or (max(days) if days and not w.start_date else None)
+        if start is None and end is not None:
+            start = end - timedelta(days=6)
+        if start is None:
+            continue
+        spans[w.id] = (start, end or start + timedelta(days=6))
+    return spans
 
 
 def all_tags(*, session: Session) -> list[str]:
