@@ -23,3 +23,13 @@ def test_home_without_curriculum_says_so(run_app, db):
     at = run_app(lang="en")
     assert not at.exception
     assert "Nothing here yet." in [c.value for c in at.caption]
+
+
+def test_this_week_card_is_the_week_of_the_next_seminar_when_weeks_have_no_dates(run_app, db):
+    # the demo weeks have no dates; its seminar (next Thursday) belongs to week 6
+    with db.write() as s:
+        run_seeds(s)
+    make_leader(db)
+    at = run_app(lang="en")
+    labels = [m.value for m in at.markdown if m.value.startswith("**Week ")]
+    assert labels == ["**Week 6 · Paper seminar: Attention Is All You Need**"]
