@@ -126,6 +126,10 @@ def frame(*, session: Session, lang: str = "ko") -> pd.DataFrame:
     )
 
 
+# Counts are whole: ticks one apart at least, printed without decimals (not 0.1 ... 0.9).
+_COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
+
+
 def _status_scale(lang: str) -> alt.Scale:
     return alt.Scale(
         domain=[translate(f"cur.att.{s}", lang) for s in ATTENDANCE_STATUSES],
@@ -147,7 +151,7 @@ def by_member_chart(df: pd.DataFrame, lang: str = "ko") -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("member:N", title=translate("cur.att.member", lang), sort="ascending"),
-            x=alt.X("count():Q", title=translate("cur.att.count", lang)),
+            x=alt.X("count():Q", title=translate("cur.att.count", lang), axis=_COUNT_AXIS),
             color=alt.Color("status_label:N", title=status, scale=_status_scale(lang)),
             tooltip=["member:N", alt.Tooltip("status_label:N", title=status), "count():Q"],
         )
@@ -167,7 +171,7 @@ def by_week_chart(df: pd.DataFrame, lang: str = "ko") -> alt.Chart:
                 title=translate("cur.seminar.week", lang),
                 sort=alt.EncodingSortField("week_number", order="ascending"),
             ),
-            y=alt.Y("count():Q", title=translate("cur.att.count", lang)),
+            y=alt.Y("count():Q", title=translate("cur.att.count", lang), axis=_COUNT_AXIS),
             color=alt.Color("status_label:N", title=status, scale=_status_scale(lang)),
             tooltip=["week:N", alt.Tooltip("status_label:N", title=status), "count():Q"],
         )

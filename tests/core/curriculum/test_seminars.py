@@ -182,3 +182,17 @@ def test_chart_and_csv(db, setup):
     header, *lines = csv.strip().splitlines()
     assert header.split(",")[:2] == ["세미나 제목", "날짜"]
     assert any("이민준" in ln and "지각" in ln for ln in lines)
+
+
+def test_attendance_charts_count_in_whole_numbers(db, setup):
+    leader, member, _, sem = setup
+    with db.write() as s:
+        attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=member.id, status="late")
+    with db.read() as s:
+        df = attendance.frame(session=s, lang="ko")
+    # one mark: a count axis of 0 ... 1 would otherwise tick 0.1, 0.2, ... 0.9
+    by_member = attendance.by_member_chart(df, "ko").to_dict()["encoding"]["x"]
+    by_week = attendance.by_week_chart(df, "ko").to_dict()["encoding"]["y"]
+    for count in (by_member, by_week):
+        assert count["aggregate"] == "count"
+        assert count["axis"]["tickMinStep"] == 1 and count["axis"]["format"] == "d"
