@@ -83,7 +83,7 @@ def test_tab_values_survive_switching_tabs(run_page):
 
 def test_invalid_config_is_explained_inline_and_train_disabled(run_page):
     at = run_page(LAB, lang="en", query={"tab": "transformer", "n_heads": "3"})
-    assert "d_model (64) must be divisible by the number of heads (3)." in [e.value for e in at.error]
+    assert "Heads (3) must divide d_model (64) evenly." in [e.value for e in at.error]
     assert at.button(key="lab_transformer_train").disabled
     at.number_input(key="lab_transformer_n_heads").set_value(4).run()
     assert not at.error and not at.button(key="lab_transformer_train").disabled

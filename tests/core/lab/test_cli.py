@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_invalid_config_exits_2_with_the_reason(capsys):
     assert main(["train", "--n-heads", "3"]) == 2
-    assert "d_model (64) must be divisible by the number of heads (3)" in capsys.readouterr().err
+    assert "Heads (3) must divide d_model (64) evenly" in capsys.readouterr().err
     assert main(["train", "--lr", "0"]) == 2
 
 

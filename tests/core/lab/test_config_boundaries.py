@@ -19,6 +19,6 @@ def test_the_job_queue_refuses_an_invalid_config_before_queueing_it():
     with pytest.raises(ConfigError) as info:
         reg.start(BAD)
     err = info.value
-    assert err.key == "lab.error.heads_divide" and err.params == {"d_model": 64, "n_heads": 3}
-    assert "나누어떨어져야" in err.message("ko") and "divisible" in err.message("en")
+    assert err.key == "validation.lab.heads_divide" and err.params == {"d_model": 64, "n_heads": 3}
+    assert "나누어떨어져야" in err.message("ko") and "divide" in err.message("en")
     assert reg.list_jobs() == [] and trained == []
