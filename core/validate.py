@@ -9,6 +9,10 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from core.errors import FieldError, InvalidFields, InvalidInput, StaleEdit
 from core.i18n import translate
 
@@ -82,8 +86,26 @@ def url(value: str | None, field: str, *, required: bool = False) -> str:
 
 
 def check_version(obj, expected: int | None, current: object = None) -> None:
-    """Refuse a save begun from an older version of `obj` (its `version` column moved on)."""
-    if expected is not None and obj.version != expected:
+    """Refuse a save begun from an older version of `obj` (its `version` column moved on).
+
+    The row is first re-read under a row lock (`SELECT ... FOR UPDATE`; SQLite, whose writers are
+    serialised anyway, ignores the lock): on PostgreSQL two saves of one row then queue here, and
+    the later one sees the newer version and gets StaleEdit with it, the app's conflict screen,
+    instead of failing at flush. Call it before changing `obj`."""
+    if expected is None:
+        return
+    session = object_session(obj)
+    if session is not None:
+        mapper = sa_inspect(obj).mapper
+        key = mapper.primary_key_from_instance(obj)
+        locked = session.execute(
+            select(mapper.local_table.c.version)
+            .where(*[col == value for col, value in zip(mapper.primary_key, key, strict=True)])
+            .with_for_update()  # the row alone: FOR UPDATE refuses the outer joins of eager loads
+        ).scalar_one_or_none()
+        if locked is not None and locked != obj.version:
+            session.refresh(obj)  # a save landed since this request read the row: show that one
+    if obj.version != expected:
         raise StaleEdit(current=current if current is not None else snapshot(obj))
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from core.curriculum import attendance, search, seminars, weeks
-from core.errors import InvalidInput
+from core.errors import InvalidInput, StaleEdit
 from db.engine import ConcurrentEdit
 from db.models import Week
 from tests.support.db import wipe
@@ -95,3 +95,21 @@ def test_a_nul_byte_in_a_guests_search_or_a_save_is_invalid_input(db):
         with pytest.raises(InvalidInput):
             with db.write() as s:
                 weeks.create_week(session=s, by=leader, title_ko="1주차\x00")
+
+
+@pytest.mark.postgres
+def test_a_stale_edit_on_postgresql_gets_the_conflict_screen_with_the_newer_version(pg_db):
+    leader = make_leader(pg_db)
+    with pg_db.write() as s:
+        week_id = weeks.create_week(session=s, by=leader, title_ko="1주차").id
+    with pytest.raises(StaleEdit) as caught:
+        with pg_db.write() as s:
+            seen = s.get(Week, week_id)  # this request read the week (held: the session maps it by identity)
+            assert seen.version == 1
+            with pg_db.engine.begin() as other:
+                other.execute(
+                    text("UPDATE cur_weeks SET version = 2, title_ko = '남의 제목' WHERE id = :i"),
+                    {"i": week_id},
+                )
+            weeks.update_week(session=s, by=leader, week_id=week_id, expected_version=1, title_ko="내 제목")
+    assert caught.value.current.title_ko == "남의 제목" and caught.value.current.version == 2
