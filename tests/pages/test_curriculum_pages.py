@@ -163,7 +163,7 @@ def test_member_imports_a_pasted_note_with_preview(run_page, db):
     button(at, "Clean up and preview").click().run()
     assert not at.exception
     assert "split across lines" in at.info[0].value
-    assert at.text_area(key="cur_import").value.startswith("# RNN 정리\n- 점화식 : $h_t = \\tanh")
+    assert at.text_area(key="cur_import").value.startswith("- 점화식 : $h_t = \\tanh")  # title once
     assert at.text_input(key="cur_import_title").value == "RNN 정리"
     button(at, "Save as a note").click().run()
     with db.read() as s:
@@ -293,3 +293,117 @@ def test_home_names_the_demo_seminars_presenter_who_has_no_password(run_app, db)
         assert not at.exception
         facts = [m.value for m in at.markdown if m.value.startswith("**발표자**")]
         assert facts == ["**발표자**: 김하연"], facts
+
+
+def _uploader(at):
+    [uploader] = at.file_uploader
+    return uploader
+
+
+def _labelled(widgets, label, prefix):
+    """The widget with this label whose key starts with `prefix` (a form's widgets)."""
+    [found] = [w for w in widgets if w.label == label and w.key.startswith(prefix)]
+    return found
+
+
+def test_import_after_a_saved_file_uses_the_new_pasted_text_in_the_other_week(run_page, db):
+    leader = make_leader(db)
+    member = make_member(db, "minjun", by=leader)
+    w1, w2 = _week(db, leader, title_ko="1주차"), _week(db, leader, title_ko="2주차")
+    at = run_page("views/curriculum.py", actor=member, lang="en")
+    _uploader(at).set_value(("old.md", b"# Old file\n\nold body", "text/markdown"))
+    at.run()
+    button(at, "Clean up and preview").click().run()
+    assert at.text_input(key="cur_import_title").value == "Old file"
+    button(at, "Save as a note").click().run()
+    assert _uploader(at).value is None  # the saved file is gone from the uploader
+    at.selectbox(key="cur_week").set_value(w2.id).run()
+    at.text_area(key="cur_import_paste").input("# New note\n\nnew body")
+    button(at, "Clean up and preview").click().run()
+    assert not at.warning
+    assert at.text_input(key="cur_import_title").value == "New note"
+    assert at.text_area(key="cur_import").value == "new body\n"
+    assert "Pasted text" in texts(at) and "Saves into: Week 2" in texts(at)
+    button(at, "Save as a note").click().run()
+    with db.read() as s:
+        assert [n.title for n in cur.list_notes(session=s, week_id=w1.id)] == ["Old file"]
+        assert [n.title for n in cur.list_notes(session=s, week_id=w2.id)] == ["New note"]
+
+
+def test_import_with_a_file_and_pasted_text_asks_which_one(run_page, db):
+    leader = make_leader(db)
+    member = make_member(db, "minjun", by=leader)
+    _week(db, leader)
+    at = run_page("views/curriculum.py", actor=member, lang="en")
+    _uploader(at).set_value(("file.md", b"# From the file\n\nx", "text/markdown"))
+    at.text_area(key="cur_import_paste").input("# From the box\n\ny")
+    at.run()
+    button(at, "Clean up and preview").click().run()
+    assert "Pick which one" in at.warning[0].value
+    assert "cur_import" not in at.session_state  # no preview until the user picks
+    choice = at.radio(key="cur_import_file_source")
+    assert choice.options == ["Uploaded file: file.md", "Pasted text"]
+    choice.set_value("paste")
+    button(at, "Clean up and preview").click().run()
+    assert at.text_input(key="cur_import_title").value == "From the box"
+
+
+def test_a_week_change_empties_the_uploader_and_the_preview(run_page, db):
+    leader = make_leader(db)
+    member = make_member(db, "minjun", by=leader)
+    _, w2 = _week(db, leader, title_ko="1주차"), _week(db, leader, title_ko="2주차")
+    at = run_page("views/curriculum.py", actor=member, lang="en")
+    _uploader(at).set_value(("week1.md", b"# Week one\n\nx", "text/markdown"))
+    at.run()
+    button(at, "Clean up and preview").click().run()
+    assert "cur_import" in at.session_state
+    at.selectbox(key="cur_week").set_value(w2.id).run()
+    assert _uploader(at).value is None and "cur_import" not in at.session_state
+
+
+def test_import_save_empties_the_paste_box_and_it_is_limited_to_the_import_size(run_page, db):
+    from core.curriculum.notes_import import MAX_IMPORT_BYTES
+
+    leader = make_leader(db)
+    member = make_member(db, "minjun", by=leader)
+    _week(db, leader)
+    at = run_page("views/curriculum.py", actor=member, lang="en")
+    assert at.text_area(key="cur_import_paste").max_chars == MAX_IMPORT_BYTES
+    at.text_area(key="cur_import_paste").input("# 3 KB note\n\n" + "본문 " * 500)
+    button(at, "Clean up and preview").click().run()
+    button(at, "Save as a note").click().run()
+    assert not at.error
+    assert at.text_area(key="cur_import_paste").value == ""
+    assert "cur_import" not in at.session_state
+
+
+def test_new_week_and_new_seminar_forms_are_empty_after_a_save(run_page, db):
+    leader = make_leader(db)
+    at = run_page("views/curriculum.py", actor=leader, lang="en")
+    at.text_input(key="cur_new_title_ko").input("트랜스포머")
+    at.text_area(key="cur_new_goals").input("셀프 어텐션 이해")
+    button(at, "Add week").click().run()
+    assert not at.error
+    # the new-week form (keys "cur_new...") is empty; the edit form of the new week holds it
+    assert _labelled(at.text_input, "Title (Korean)", "cur_new").value == ""
+    assert _labelled(at.text_area, "Goals", "cur_new").value == ""
+    at = run_page("views/seminars.py", actor=leader, lang="en")
+    at.text_input(key="cur_sn_title").input("Attention Is All You Need")
+    at.text_area(key="cur_sn_desc").input("논문을 함께 읽습니다")
+    button(at, "Add seminar").click().run()
+    assert not at.error
+    assert _labelled(at.text_input, "Seminar title", "cur_sn").value == ""
+    assert _labelled(at.text_area, "Description", "cur_sn").value == ""
+
+
+def test_week_form_lists_lab_presets_by_their_translated_titles(run_page, db):
+    from core.i18n import translate
+    from core.lab.presets import PRESETS
+
+    leader = make_leader(db)
+    at = run_page("views/curriculum.py", actor=leader, lang="en")
+    options = at.selectbox(key="cur_new_preset").options
+    assert options[1:] == [translate(p.title_key, "en") for p in PRESETS.values()]
+    assert "rnn_basics" not in options and "long_term_dependency" not in options
+    at = run_page("views/curriculum.py", actor=leader, lang="ko")
+    assert translate(PRESETS["rnn_basics"].title_key, "ko") in at.selectbox(key="cur_new_preset").options

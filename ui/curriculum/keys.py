@@ -9,10 +9,18 @@ from __future__ import annotations
 SEARCH_QUERY = "cur_q"
 SEARCH_TAG = "cur_tag"
 
+# --- forms that start empty again after a save ---------------------------------------------------
+
+
+def generation(prefix: str) -> str:
+    """How many times the widgets under `prefix` were renewed (widgets.fresh / widgets.renew)."""
+    return f"{prefix}__gen"
+
+
 # --- weeks -------------------------------------------------------------------------------------
 WEEK = "cur_week"  # the picked week; ?week=<id> sets it once
 NEW_WEEK_FORM = "cur_new_week"
-NEW_WEEK = "cur_new"  # prefix of the new-week form's widgets (week_field)
+NEW_WEEK = "cur_new"  # prefix of the new-week form's widgets (week_field); renewed after a save
 MOVE_UP, MOVE_DOWN, ARCHIVE = "cur_up", "cur_down", "cur_archive"
 DOWNLOAD_WEEK, DOWNLOAD_ALL = "cur_dl_week", "cur_dl_all"
 
@@ -99,16 +107,26 @@ def note_delete(note_id: int) -> str:
 
 
 # --- notes import ------------------------------------------------------------------------------
-IMPORT_PASTE, IMPORT_FILE = "cur_import_paste", "cur_import_file"
+IMPORT_PASTE = "cur_import_paste"
+IMPORT_FILE = "cur_import_file"  # prefix of the uploader and its source choice; renewed after a save
 IMPORT_CHECK, IMPORT_SAVE = "cur_import_check", "cur_import_save"
 IMPORT_BODY = "cur_import"  # the cleaned text; its presence opens the preview
 IMPORT_TITLE, IMPORT_FIXES = "cur_import_title", "cur_import_fixes"
-IMPORT_STATE = (IMPORT_BODY, IMPORT_TITLE, IMPORT_FIXES, IMPORT_PASTE)  # forgotten after a save
+IMPORT_FROM = "cur_import_from"  # what the preview was made from (the file's name, or None: pasted)
+IMPORT_WEEK = "cur_import_week"  # the week the import section was last drawn for
+IMPORT_SAVED = "cur_import_saved"  # a note was just imported: empty the paste box before it is drawn
+IMPORT_STATE = (IMPORT_BODY, IMPORT_TITLE, IMPORT_FIXES, IMPORT_FROM)  # the preview
+
+
+def import_source(file_key: str) -> str:
+    """The file-or-pasted-text choice beside the uploader `file_key` (renewed with it)."""
+    return f"{file_key}_source"
+
 
 # --- seminars ----------------------------------------------------------------------------------
 SEMINAR = "cur_seminar"  # the picked seminar
 NEW_SEMINAR_FORM = "cur_new_seminar"
-NEW_SEMINAR = "cur_sn"  # prefix of the new-seminar form's widgets (seminar_field)
+NEW_SEMINAR = "cur_sn"  # prefix of the new-seminar form's widgets (seminar_field); renewed after a save
 
 
 def seminar_prefix(seminar_id: int) -> str:

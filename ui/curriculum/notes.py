@@ -9,9 +9,10 @@ from core.curriculum import notes_import
 from core.curriculum import weeks as cur
 from db.models.curriculum import Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import base_version, save_versioned, when
+from ui.curriculum.widgets import base_version, fresh, renew, save_versioned, week_label, when
 from ui.shell.actions import act, attempt
 from ui.shell.i18n import t
+from ui.shell.widgets import upload
 
 
 def notes_list(ctx, week: Week) -> None:
@@ -96,28 +97,66 @@ def _check_import(upload, pasted: str) -> None:
         return
     st.session_state[keys.IMPORT_BODY] = result.text
     st.session_state[keys.IMPORT_TITLE] = result.title
+    st.session_state[keys.IMPORT_FROM] = upload.name if upload is not None else None
     items = ", ".join(t(f"cur.import.fix.{k}", n=v) for k, v in sorted(result.fixes.items()))
     st.session_state[keys.IMPORT_FIXES] = (
         t("cur.import.fixed", items=items) if items else t("cur.import.clean")
     )
 
 
+def _forget_import() -> None:
+    """Drop the preview and the uploaded file (after a save, or when the week changes)."""
+    for key in keys.IMPORT_STATE:
+        st.session_state.pop(key, None)
+    renew(keys.IMPORT_FILE)
+
+
+def _import_source(upload, pasted: str):
+    """Which text to clean up: the file or the pasted text; the user picks when both are there
+    (None until they do)."""
+    if upload is None or not pasted.strip():
+        return "file" if upload is not None else "paste"
+    sources = {"file": t("cur.import.from_file", name=upload.name), "paste": t("cur.import.from_paste")}
+    return st.radio(
+        t("cur.import.source"),
+        list(sources),
+        index=None,
+        format_func=sources.get,
+        horizontal=True,
+        key=keys.import_source(fresh(keys.IMPORT_FILE)),
+    )
+
+
 def import_note(ctx, week: Week) -> None:
     """Paste or upload Markdown; check it (fixes listed), edit the preview, save it as a note."""
+    if st.session_state.get(keys.IMPORT_WEEK, week.id) != week.id:
+        _forget_import()  # a file or preview picked for another week is not saved into this one
+    st.session_state[keys.IMPORT_WEEK] = week.id
+    if st.session_state.pop(keys.IMPORT_SAVED, False):
+        st.session_state[keys.IMPORT_PASTE] = ""  # before the box exists, so the browser empties it
     with st.expander(
         t("cur.import.title"), icon=":material/upload_file:", expanded=keys.IMPORT_BODY in st.session_state
     ):
-        pasted = st.text_area(t("cur.import.paste"), key=keys.IMPORT_PASTE, height=160)
-        upload = st.file_uploader(
-            t("cur.import.file", max_kb=notes_import.MAX_IMPORT_BYTES // 1024),
-            type=["md", "markdown", "txt"],
-            key=keys.IMPORT_FILE,
+        pasted = st.text_area(
+            t("cur.import.paste"), key=keys.IMPORT_PASTE, height=160, max_chars=notes_import.MAX_IMPORT_BYTES
         )
+        upload_file = upload(
+            t("cur.import.file"),
+            max_bytes=notes_import.MAX_IMPORT_BYTES,
+            types=[s.lstrip(".") for s in notes_import.ALLOWED_SUFFIXES],
+            key=fresh(keys.IMPORT_FILE),
+        )
+        source = _import_source(upload_file, pasted)
         if st.button(t("cur.import.check"), key=keys.IMPORT_CHECK, icon=":material/auto_fix_high:"):
-            _check_import(upload, pasted)
+            if source is None:
+                st.warning(t("cur.import.pick_source"))
+            else:
+                _check_import(upload_file if source == "file" else None, pasted)
         if keys.IMPORT_BODY not in st.session_state:
             return
         st.info(st.session_state.get(keys.IMPORT_FIXES, ""))
+        made_from = st.session_state.get(keys.IMPORT_FROM)
+        st.caption(t("cur.import.from_file", name=made_from) if made_from else t("cur.import.from_paste"))
         title = st.text_input(t("cur.note.title"), key=keys.IMPORT_TITLE, max_chars=200)
         body = st.text_area(
             t("cur.note.body"), help=t("cur.note.body_help"), key=keys.IMPORT_BODY, height=240
@@ -125,10 +164,16 @@ def import_note(ctx, week: Week) -> None:
         st.caption(t("cur.note.preview"))
         with st.container(border=True):
             st.markdown(body)
+        st.caption(t("cur.import.into", week=week_label(week, ctx.lang)))
         if st.button(t("cur.import.save"), key=keys.IMPORT_SAVE, type="primary"):
+
+            def saved(_) -> None:
+                _forget_import()
+                st.session_state[keys.IMPORT_SAVED] = True
+
             act(
                 ctx.db,
                 lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
                 done="cur.note.added",
-                forget=keys.IMPORT_STATE,
+                on_success=saved,
             )

@@ -10,7 +10,15 @@ import streamlit as st
 from core.curriculum import seminars
 from db.models.curriculum import Seminar, Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import base_version, save_versioned, seminar_facts, week_label, when
+from ui.curriculum.widgets import (
+    base_version,
+    fresh,
+    renew,
+    save_versioned,
+    seminar_facts,
+    week_label,
+    when,
+)
 from ui.shell.actions import act
 from ui.shell.i18n import t
 
@@ -93,14 +101,19 @@ def new_seminar(ctx, people: list, weeks: list[Week]) -> None:
     """Leader: schedule a seminar; it becomes the picked one."""
     with st.expander(t("cur.seminar.new"), icon=":material/add:"):
         with st.form(keys.NEW_SEMINAR_FORM):
-            fields = seminar_form(ctx, keys.NEW_SEMINAR, people, weeks)
+            fields = seminar_form(ctx, fresh(keys.NEW_SEMINAR), people, weeks)
             create = st.form_submit_button(t("cur.seminar.create"), type="primary")
         if create:
+
+            def created(new: Seminar) -> None:
+                st.session_state[keys.SEMINAR] = new.id
+                renew(keys.NEW_SEMINAR)  # the form starts empty for the next seminar
+
             act(
                 ctx.db,
                 lambda s: seminars.create_seminar(session=s, by=ctx.actor, **fields),
                 done="cur.seminar.created",
-                on_success=lambda new: st.session_state.update({keys.SEMINAR: new.id}),
+                on_success=created,
             )
 
 

@@ -7,10 +7,10 @@ import streamlit as st
 
 from core.curriculum import weeks as cur
 from core.curriculum.export import curriculum_markdown, filename, week_markdown
-from core.lab.presets import PRESET_NAMES
+from core.lab.presets import PRESETS
 from db.models.curriculum import Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import base_version, save_versioned, week_label
+from ui.curriculum.widgets import base_version, fresh, renew, save_versioned, week_label
 from ui.shell.actions import act
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
@@ -44,7 +44,7 @@ def week_form(prefix: str, week: Week | None = None) -> dict:
             key=key("tags"),
         ),
     }
-    presets = {"": t("common.none"), **{p: p for p in PRESET_NAMES}}
+    presets = {"": t("common.none"), **{name: t(p.title_key) for name, p in PRESETS.items()}}
     current = week.lab_preset if week and week.lab_preset else ""
     values["lab_preset"] = st.selectbox(
         t("cur.week.lab_preset"),
@@ -60,15 +60,20 @@ def new_week(ctx) -> None:
     """Leader: add a week; the new week becomes the picked one."""
     with st.expander(t("cur.week.new"), icon=":material/add:"):
         with st.form(keys.NEW_WEEK_FORM):
-            fields = week_form(keys.NEW_WEEK)
+            fields = week_form(fresh(keys.NEW_WEEK))
             create = st.form_submit_button(t("cur.week.create"), type="primary")
         if create:
+
+            def created(w: Week) -> None:
+                st.session_state[keys.WEEK] = w.id
+                renew(keys.NEW_WEEK)  # the form starts empty for the next week
+
             act(
                 ctx.db,
                 lambda s: cur.create_week(session=s, by=ctx.actor, **fields),
                 done="cur.week.created",
                 params=lambda w: {"n": w.number},
-                on_success=lambda w: st.session_state.update({keys.WEEK: w.id}),
+                on_success=created,
             )
 
 
