@@ -151,7 +151,7 @@ _UI = [
     ("rev.papers.by_hand", "직접 입력", "By hand"),
     ("rev.papers.bibtex", "BibTeX 가져오기", "Import BibTeX"),
     ("rev.papers.paste", "BibTeX 붙여넣기(여러 항목 가능)", "Paste BibTeX (several entries welcome)"),
-    ("rev.papers.upload", ".bib 파일 올리기(최대 {max_kb}KB)", "Upload a .bib file (at most {max_kb} KB)"),
+    ("rev.papers.upload", ".bib 파일 올리기", "Upload a .bib file"),
     ("rev.papers.import", "가져오기", "Import"),
     (
         "rev.papers.imported",
@@ -291,7 +291,7 @@ _UI = [
     ("rev.tpl.unarchive", "보관 해제", "Restore"),
     ("rev.tpl.export", "JSON 내보내기", "Export JSON"),
     ("rev.tpl.import", "JSON 가져오기", "Import JSON"),
-    ("rev.tpl.import_file", "템플릿 JSON 파일(최대 200KB)", "Template JSON file (at most 200 KB)"),
+    ("rev.tpl.import_file", "템플릿 JSON 파일", "Template JSON file"),
     ("rev.tpl.imported", "가져왔습니다: {name}", "Imported: {name}"),
     (
         "rev.tpl.newer",

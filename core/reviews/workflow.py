@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from core.reviews import answers as ans
 from core.reviews.queries import can_view, get_review
 from core.reviews.templates import get_template, get_version, schema_of
@@ -124,8 +124,13 @@ def save_draft(
     device saved since) is refused with StaleEdit carrying the newer answers."""
     review = _own_editable(session, by, review_id)
     draft = review.draft
-    check_version(draft, expected_version)
     cleaned = ans.clean(schema_of(review.template_version), answers)
+    try:
+        check_version(draft, expected_version)
+    except StaleEdit:
+        if cleaned == draft.answers:  # the same text is already saved (a reloaded page's last save)
+            return draft
+        raise
     if cleaned != draft.answers:
         draft.answers = cleaned
         draft.saved_at = utcnow()

@@ -6,7 +6,7 @@ id are functions of it."""
 from __future__ import annotations
 
 # --- template-driven answer widgets ------------------------------------------------------------
-# The container class "st-key-revf_..." also scopes the type-and-save script (ui/reviews/widgets.py).
+# The container class "st-key-revf_..." also scopes the type-and-save script (ui/reviews/autosave.js).
 FIELD_PREFIX = "revf_"
 
 

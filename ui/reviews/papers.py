@@ -14,6 +14,7 @@ from ui.reviews import keys
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
 from ui.shell.links import page_link
+from ui.shell.widgets import upload
 
 
 def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
@@ -84,16 +85,16 @@ def add_papers(ctx) -> None:
 
 def _import_bibtex(ctx) -> None:
     pasted = st.text_area(t("rev.papers.paste"), key=keys.BIB_TEXT, height=180, placeholder="@article{...}")
-    upload = st.file_uploader(
-        t("rev.papers.upload", max_kb=MAX_BIB_BYTES // 1024), type=["bib", "txt"], key=keys.BIB_FILE
+    bib_file = upload(
+        t("rev.papers.upload"), max_bytes=MAX_BIB_BYTES, types=["bib", "txt"], key=keys.BIB_FILE
     )
     if not st.button(t("rev.papers.import"), key=keys.BIB_GO, type="primary", icon=":material/upload:"):
         return
 
     def write(s):
         text = pasted
-        if upload is not None:
-            text = decode_text_upload(upload.getvalue(), max_bytes=MAX_BIB_BYTES) + "\n" + pasted
+        if bib_file is not None:
+            text = decode_text_upload(bib_file.getvalue(), max_bytes=MAX_BIB_BYTES) + "\n" + pasted
         result = papers.import_bibtex(session=s, by=ctx.actor, text=text)
         return result, [p.title for p in result.papers]
 

@@ -16,6 +16,7 @@ from ui.reviews import keys
 from ui.reviews.widgets import field_widget
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
+from ui.shell.widgets import upload
 
 NEW = 0  # the picker's "new template" entry
 STARTER_FIELDS = [
@@ -37,11 +38,16 @@ class Draft:
 def import_template(ctx) -> None:
     """Upload a template exported as JSON; every schema problem is listed."""
     with st.expander(t("rev.tpl.import"), icon=":material/upload_file:"):
-        upload = st.file_uploader(t("rev.tpl.import_file"), type=["json"], key=keys.TEMPLATE_UPLOAD)
-        if upload is not None and st.button(t("rev.tpl.import"), key=keys.TEMPLATE_IMPORT):
+        json_file = upload(
+            t("rev.tpl.import_file"),
+            max_bytes=templates.MAX_TEMPLATE_JSON,
+            types=["json"],
+            key=keys.TEMPLATE_UPLOAD,
+        )
+        if json_file is not None and st.button(t("rev.tpl.import"), key=keys.TEMPLATE_IMPORT):
             act(
                 ctx.db,
-                lambda s: templates.import_json(session=s, by=ctx.actor, data=upload.getvalue()),
+                lambda s: templates.import_json(session=s, by=ctx.actor, data=json_file.getvalue()),
                 done="rev.tpl.imported",
                 params=lambda tpl: {"name": templates.template_name(tpl, ctx.lang)},
                 on_error=show_error,

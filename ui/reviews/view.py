@@ -16,6 +16,7 @@ from ui.reviews.widgets import render_answers, status_label
 from ui.shell.actions import act, attempt
 from ui.shell.i18n import t
 from ui.shell.links import lab_link, page_link
+from ui.shell.markdown import user_markdown
 
 
 def _act(ctx, fn, done_key: str, **kwargs) -> None:
@@ -105,7 +106,7 @@ def _thread(ctx, r, thread, names) -> None:
         with st.chat_message("assistant" if c.author_id != r.author_id else "user"):
             kind = "" if c.kind == "comment" else f" · {t(f'rev.view.kind_{c.kind}')}"
             st.caption(f"{names.get(c.author_id, '?')} · {c.created_at.astimezone():%Y-%m-%d %H:%M}{kind}")
-            st.markdown(c.body)  # Markdown + LaTeX; raw HTML is not rendered
+            user_markdown(c.body)  # Markdown + LaTeX, typed line breaks kept; raw HTML is not rendered
     if r.status != "draft" and (ctx.actor.is_leader or r.author_id == ctx.actor.id):
         with st.form(keys.comment_form(r.id), clear_on_submit=True):
             body = st.text_area(t("rev.comment"), key=keys.comment_body(r.id), help=t("rev.view.md_help"))

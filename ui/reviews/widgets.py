@@ -9,6 +9,8 @@ from core.reviews import answers as ans
 from core.reviews.template_schema import FieldSpec, TemplateSchema
 from ui.reviews.keys import answer_field
 from ui.shell.i18n import current_lang, show_error, t
+from ui.shell.markdown import user_markdown
+from ui.shell.widgets import pick_many
 
 STATUS_ICONS = {"draft": "✏️", "submitted": "📨", "returned": "↩️", "resubmitted": "🔁", "approved": "✅"}
 
@@ -84,7 +86,7 @@ def field_widget(field: FieldSpec, prefix: str, *, on_change=None, args=(), disa
             **common,
         )
     elif field.type == "multi_select":
-        st.multiselect(
+        pick_many(
             label,
             [c.value for c in field.choices],
             format_func=lambda v: field.choice_label(v, lang),
@@ -102,7 +104,7 @@ def render_answers(schema: TemplateSchema, answers: dict) -> None:
         value = answers.get(f.key)
         st.markdown(f"**{f.label(lang)}**")
         if f.type == "long_text" and value:
-            st.markdown(value)  # user Markdown: Streamlit escapes HTML unless told otherwise
+            user_markdown(value)  # typed line breaks kept, outside images click-to-load, no raw HTML
         else:
             text = ans.display_value(f, value, lang)
             st.text(text or "—")

@@ -53,6 +53,17 @@ def test_stale_save_from_second_tab_is_refused_with_newer_text(db, setup):
     save(db, member, rid, {"summary": "탭 B의 글"}, err.value.current.version)
 
 
+def test_a_late_save_of_the_text_already_saved_is_not_a_conflict(db, setup):
+    # a page's last save lands after the reloaded page saved the same text from the newer version
+    _, member, rid, v1 = setup
+    v2 = save(db, member, rid, {"summary": "마지막 줄까지"}, v1)
+    assert (
+        save(db, member, rid, {"summary": "마지막 줄까지"}, v1) == v2
+    )  # same text: success, nothing written
+    with pytest.raises(StaleEdit):  # other text from the old version still is a conflict
+        save(db, member, rid, {"summary": "다른 글"}, v1)
+
+
 def test_members_edit_only_their_own_drafts(db, setup):
     leader, _, rid, v1 = setup
     other = make_member(db, "other", by=leader)
