@@ -53,6 +53,9 @@ def test_leader_creates_a_week_with_a_material(run_page, db):
     button(at, "Add material").click().run()
     assert not at.error
     assert "Attention Is All You Need" in texts(at)
+    # the add-material form is empty again for the next one
+    assert _labelled(at.text_input, "Material title", "cur_mat1").value == ""
+    assert _labelled(at.text_input, "URL", "cur_mat1").value == ""
 
 
 def test_leader_corrects_a_material_and_a_stale_save_shows_the_newer_one(run_page, db):

@@ -45,9 +45,12 @@ def week_base(week_id: int) -> str:
 
 
 # --- materials ---------------------------------------------------------------------------------
-MATERIAL_KIND, MATERIAL_TITLE = "cur_mat_kind", "cur_mat_title"  # the add-material form
-MATERIAL_URL, MATERIAL_NOTE = "cur_mat_url", "cur_mat_note"
-NEW_MATERIAL_TEXT = (MATERIAL_TITLE, MATERIAL_URL, MATERIAL_NOTE)  # emptied after an add
+NEW_MATERIAL = "cur_mat"  # prefix of the add-material form's widgets; renewed after an add
+
+
+def new_material_field(prefix: str, field: str) -> str:
+    """An add-material widget: kind, title, url, note ("cur_mat_title" until the first add)."""
+    return f"{prefix}_{field}"
 
 
 def material_add_form(week_id: int) -> str:

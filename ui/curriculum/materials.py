@@ -8,7 +8,7 @@ import streamlit as st
 from core.curriculum import weeks as cur
 from db.models.curriculum import MATERIAL_KINDS, Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import on_stale, refused_unless_stale
+from ui.curriculum.widgets import fresh, on_stale, refused_unless_stale, renew
 from ui.shell.actions import act
 from ui.shell.i18n import t
 
@@ -89,14 +89,13 @@ def materials_section(ctx, week: Week) -> None:
 def _add_material(ctx, week: Week) -> None:
     with st.expander(t("cur.material.add"), icon=":material/attach_file:"):
         with st.form(keys.material_add_form(week.id)):
+            key = lambda field: keys.new_material_field(fresh(keys.NEW_MATERIAL), field)  # noqa: E731
             c1, c2 = st.columns([1, 3])
             kinds = _kinds()
-            kind = c1.selectbox(
-                t("cur.material.kind"), list(kinds), key=keys.MATERIAL_KIND, format_func=kinds.get
-            )
-            mtitle = c2.text_input(t("cur.material.title"), key=keys.MATERIAL_TITLE, max_chars=300)
-            murl = st.text_input(t("cur.material.url"), key=keys.MATERIAL_URL, placeholder="https://")
-            mnote = st.text_input(t("cur.material.note"), key=keys.MATERIAL_NOTE)
+            kind = c1.selectbox(t("cur.material.kind"), list(kinds), key=key("kind"), format_func=kinds.get)
+            mtitle = c2.text_input(t("cur.material.title"), key=key("title"), max_chars=300)
+            murl = st.text_input(t("cur.material.url"), key=key("url"), placeholder="https://")
+            mnote = st.text_input(t("cur.material.note"), key=key("note"))
             add = st.form_submit_button(t("cur.material.add"))
         if add:
             act(
@@ -105,5 +104,5 @@ def _add_material(ctx, week: Week) -> None:
                     session=s, by=ctx.actor, week_id=week.id, kind=kind, title=mtitle, url=murl, note=mnote
                 ),
                 done="cur.material.added",
-                forget=keys.NEW_MATERIAL_TEXT,
+                on_success=lambda _: renew(keys.NEW_MATERIAL),  # the form starts empty again
             )
