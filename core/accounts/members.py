@@ -276,13 +276,13 @@ def update_member(
 def _new_password_for(
     session: Session, member: Member, hashed: PasswordHash, keep_token: str | None
 ) -> Actor:
-    """Store `hashed`, sign out every session of the member but `keep_token`'s (open browser
-    sessions too: the epoch moves on), and end every client's lock on the name."""
+    """End every client's lock on the name, store `hashed`, and sign out every session of the
+    member but `keep_token`'s (open browser sessions too: the epoch moves on)."""
+    throttle.forget_name(session=session, name=member.username)  # before the member's row: lock order
     _store(member, hashed)
     member.sign_in_epoch = (member.sign_in_epoch or 0) + 1
-    sessions.end_all_sessions(session=session, member_id=member.id, keep_token=keep_token)
-    throttle.forget_name(session=session, name=member.username)
     session.flush()
+    sessions.end_all_sessions(session=session, member_id=member.id, keep_token=keep_token)
     return actor_of(member)
 
 

@@ -39,11 +39,10 @@ def sign_in(
         raise AuthFailed()  # the try stays counted
     upgrade = None if members.is_current(cred.stored) else members.hash_password(password)
     with db.write() as s:
+        throttle.refund(session=s, charge=charge)  # first: the throttle's lock order
         actor = members.confirm_sign_in(session=s, cred=cred, upgrade=upgrade)
-        if actor is not None:
-            throttle.refund(session=s, charge=charge)
-    if actor is None:
-        raise AuthFailed()
+        if actor is None:  # changed meanwhile: rolling back keeps the try counted
+            raise AuthFailed()
     return actor
 
 
@@ -70,9 +69,8 @@ def change_own_password(
         raise AuthFailed()
     new = members.hash_password(new_password)
     with db.write() as s:
+        throttle.refund(session=s, charge=charge)  # first: the throttle's lock order
         actor = members.replace_own_password(session=s, cred=cred, new=new, keep_token=keep_token)
-        if actor is not None:
-            throttle.refund(session=s, charge=charge)
-    if actor is None:
-        raise AuthFailed()
+        if actor is None:  # changed meanwhile: rolling back keeps the try counted
+            raise AuthFailed()
     return actor

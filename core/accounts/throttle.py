@@ -13,7 +13,10 @@ A try is counted before its password is checked and refunded when the password i
 parallel tries cannot all pass a check made before any of them was counted. Every counter moves
 by one atomic statement (INSERT .. ON CONFLICT DO UPDATE SET count = count + 1), and `charge`
 takes the "all" row first: on PostgreSQL that row lock queues concurrent charges one by one, as
-BEGIN IMMEDIATE does on SQLite, so no update is lost. The clock is the `now` callers pass.
+BEGIN IMMEDIATE does on SQLite, so no update is lost. On PostgreSQL every transaction takes these
+rows in one order, all -> client -> pair -> the member's row, so two of them never deadlock:
+`charge`, `refund` (called before the member is touched) and `forget_name` (called before the new
+password is stored) keep it. The clock is the `now` callers pass.
 """
 
 from __future__ import annotations
@@ -141,17 +144,17 @@ def charge(*, session: Session, name: str, client: str, now: datetime) -> Charge
 
 
 def refund(*, session: Session, charge: Charge) -> None:
-    """The password was right: clear the pair and take the try back from the windows it was
-    counted in (a window that has moved on since keeps its own count); a client left with no
-    failures keeps no row."""
-    session.execute(delete(_T).where(*_where(PAIR, charge.name, charge.client)))
-    for scope, client, since in ((CLIENT, charge.client, charge.client_since), (ALL, "", charge.all_since)):
+    """The password was right: take the try back from the windows it was counted in (a window
+    that has moved on since keeps its own count; a client left with no failures keeps no row)
+    and clear the pair. Call it before touching the member's row (lock order, see above)."""
+    for scope, client, since in ((ALL, "", charge.all_since), (CLIENT, charge.client, charge.client_since)):
         session.execute(
             update(_T)
             .where(*_where(scope, "", client), _T.c.since == since, _T.c.count > 0)
             .values(count=_T.c.count - 1)
         )
     session.execute(delete(_T).where(*_where(CLIENT, "", charge.client), _T.c.count <= 0))
+    session.execute(delete(_T).where(*_where(PAIR, charge.name, charge.client)))
 
 
 def forget_name(*, session: Session, name: str) -> None:

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.accounts import signin, throttle
+from core.accounts import members, signin, throttle
+from core.accounts.actor import Actor
 from core.errors import AuthFailed, RateLimited
 from db.base import utcnow
 from db.models.members import LoginThrottle
@@ -151,3 +152,36 @@ def test_old_counters_are_dropped_when_a_new_window_starts(db):
     with db.read() as s:
         left = s.execute(select(LoginThrottle.scope, LoginThrottle.client)).all()
     assert left == [("all", "")]
+
+
+def test_mixed_parallel_sign_ins_and_a_reset_never_deadlock(db):
+    """Right and wrong passwords from one client and many, and a leader's reset, all at once:
+    every call ends in an Actor or a translated refusal (on PostgreSQL the counters and the
+    member's row are always locked in one order)."""
+    leader = make_leader(db, "boss")
+    kim = make_member(db, "kim", by=leader)
+    n = 16
+    gate = threading.Barrier(n)
+    results = [None] * n
+
+    def worker(i):
+        gate.wait()
+        try:
+            if i == 0:
+                with db.write() as s:
+                    results[i] = members.reset_password(
+                        session=s, by=leader, member_id=kim.id, new_password=PASSWORD
+                    )
+            else:
+                password = PASSWORD if i % 2 else "guess"
+                results[i] = signin.sign_in(db=db, username="kim", password=password, client=f"c{i % 3}")
+        except Exception as exc:  # noqa: BLE001  anything but an AppError fails below
+            results[i] = exc
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    unexpected = [r for r in results if not isinstance(r, Actor | AuthFailed | RateLimited)]
+    assert unexpected == []
