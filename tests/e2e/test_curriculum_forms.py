@@ -44,7 +44,7 @@ def test_new_week_material_and_imported_note_forms_are_empty_after_saving(page: 
     expect(_box(page, "cur_mat", "title").last).to_have_value("")
 
     _expand(page, "노트 가져오기")
-    page.get_by_label("붙여넣을 텍스트").fill("# 가져온 노트\n\n본문 " * 1 + "가" * 3000)
+    page.get_by_label("붙여넣을 텍스트").fill("# 가져온 노트\n\n" + "본문 " * 1000)  # about 3 KB
     page.get_by_role("button", name="정리하고 미리 보기").click()
     wait_idle(page)
     page.get_by_role("button", name="이 노트로 저장").click()

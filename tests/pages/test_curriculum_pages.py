@@ -410,3 +410,16 @@ def test_week_form_lists_lab_presets_by_their_translated_titles(run_page, db):
     assert "rnn_basics" not in options and "long_term_dependency" not in options
     at = run_page("views/curriculum.py", actor=leader, lang="ko")
     assert translate(PRESETS["rnn_basics"].title_key, "ko") in at.selectbox(key="cur_new_preset").options
+
+
+def test_the_same_new_week_submitted_again_at_once_is_not_saved_twice(run_page, db):
+    leader = make_leader(db)
+    at = run_page("views/curriculum.py", actor=leader, lang="en")
+    at.text_input(key="cur_new_title_ko").input("트랜스포머")
+    button(at, "Add week").click().run()
+    # a second press with the same values (the renewed form filled the same way) moments later
+    at.text_input(key="cur_new1_title_ko").input("트랜스포머")
+    button(at, "Add week").click().run()
+    assert at.warning and at.text_input(key="cur_new1_title_ko").value == "트랜스포머"
+    with db.read() as s:
+        assert [w.title_ko for w in cur.list_weeks(session=s)] == ["트랜스포머"]

@@ -105,4 +105,5 @@ def _add_material(ctx, week: Week) -> None:
                 ),
                 done="cur.material.added",
                 on_success=lambda _: renew(keys.NEW_MATERIAL),  # the form starts empty again
+                once=(week.id, kind, mtitle, murl, mnote),
             )

@@ -81,6 +81,7 @@ def new_note(ctx, week: Week) -> None:
                 lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
                 done="cur.note.added",
                 on_success=lambda _: st.session_state.update({keys.NOTE_SAVED: True}),
+                once=(week.id, title, body),
             )
 
 
@@ -176,4 +177,5 @@ def import_note(ctx, week: Week) -> None:
                 lambda s: cur.add_note(session=s, by=ctx.actor, week_id=week.id, title=title, body=body),
                 done="cur.note.added",
                 on_success=saved,
+                once=(week.id, title, body),
             )

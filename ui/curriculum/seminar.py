@@ -114,6 +114,7 @@ def new_seminar(ctx, people: list, weeks: list[Week]) -> None:
                 lambda s: seminars.create_seminar(session=s, by=ctx.actor, **fields),
                 done="cur.seminar.created",
                 on_success=created,
+                once=fields,
             )
 
 

@@ -74,6 +74,7 @@ def new_week(ctx) -> None:
                 done="cur.week.created",
                 params=lambda w: {"n": w.number},
                 on_success=created,
+                once=fields,
             )
 
 
