@@ -29,8 +29,6 @@ from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from db.models.members import ROLES, Member
 
-__all__ = ["Actor", "actor_of", "require_leader", "require_member", "ROLES"]
-
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
