@@ -33,6 +33,7 @@ FORMAT = "study-dashboard-backup"
 FORMAT_VERSION = 1
 MAX_BACKUP_BYTES = 64 * 1024 * 1024  # JSON parsing holds ~25x the file in memory: 64 MB -> ~1.6 GB peak
 SQLITE_MAGIC = b"SQLite format 3\x00"
+TRANSIENT_TABLES = frozenset({"login_throttle"})  # short-lived sign-in counters: not data worth keeping
 SQLITE_STEP_BUDGET = 200_000  # progress-handler calls (x1000 VM steps) allowed for reading an uploaded file
 
 
@@ -88,6 +89,8 @@ def dump_tables(session: Session) -> dict:
     """Every table's rows as JSON-able data, with the schema revision."""
     tables = {}
     for table in Base.metadata.sorted_tables:
+        if table.name in TRANSIENT_TABLES:
+            continue
         cols = list(table.columns)
         rows = session.execute(select(*cols).order_by(*table.primary_key.columns)).all()
         tables[table.name] = {

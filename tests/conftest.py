@@ -7,7 +7,7 @@ PostgreSQL database, dropped at the end), migrated once; every test that takes o
 deleting all rows, so tests start empty and stay independent. The helpers behind them live in
 tests/support/db.py.
 
-Passwords are hashed with a cheap scrypt cost in this process (the product's cost is ~70 ms a
+Passwords are hashed with a cheap scrypt cost in this process (the product's cost, scrypt 2^17, is ~0.3 s a
 hash, and most tests make three or four accounts); the browser tests keep the real cost, since the
 server they start verifies the passwords their fixtures hash.
 """

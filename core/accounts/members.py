@@ -365,18 +365,3 @@ def refresh_actor(*, session: Session, actor: Actor) -> Actor | None:
     if member is None or not member.active or (member.sign_in_epoch or 0) != actor.epoch:
         return None
     return actor_of(member)
-
-
-def authenticate(
-    *, session: Session, username: str, password: str, client: str = throttle.NO_CLIENT, now=None
-):
-    """TRANSITIONAL, delete once ui/shell/auth.py and tests/core/test_backup.py call
-    core.accounts.signin.sign_in(db=...): runs sign_in on the engine of the caller's (still
-    unused) session, so the hash still runs outside any write transaction."""
-    from core.accounts.signin import sign_in  # local: signin imports this module
-    from db.engine import Database
-
-    bind = session.get_bind()
-    return sign_in(
-        db=Database(str(bind.url), engine=bind), username=username, password=password, client=client, now=now
-    )

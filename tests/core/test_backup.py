@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core import backup
-from core.accounts import members
+from core.accounts import signin
 from core.errors import PermissionDenied
 from db.engine import Database
 from db.migrate import current_heads, upgrade
@@ -42,8 +42,7 @@ def test_json_round_trip_into_fresh_database(db, tmp_path):
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == n
     # restored passwords still work, and new rows get fresh ids (sequences moved on)
-    with db.write() as s:
-        boss = members.authenticate(session=s, username="boss", password=PASSWORD)
+    boss = signin.sign_in(db=db, username="boss", password=PASSWORD)
     make_member(db, "newbie", "새멤버", by=boss)
 
 

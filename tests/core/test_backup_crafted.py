@@ -145,3 +145,8 @@ def test_an_uploaded_sqlite_file_is_read_only_and_its_reading_has_a_work_budget(
     conn = backup._read_only(path)
     with pytest.raises(sqlite3.OperationalError, match="interrupt"):
         conn.execute(f"SELECT count(*) FROM ({RECURSIVE} LIMIT 10000000)").fetchall()
+
+
+def test_sign_in_counters_are_not_part_of_a_backup(db):
+    doc = _export(db)
+    assert "login_throttle" not in doc["tables"] and "members" in doc["tables"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from core.accounts import members, sessions
+from core.accounts import members, sessions, signin
 from core.accounts.members import Actor
 from db.engine import Database
+from ui.accounts.client import client_id
 from ui.shell.actions import act, attempt
 from ui.shell.i18n import show_error, t
 from ui.shell.keys import (
@@ -140,11 +143,11 @@ def _try_sign_in(db: Database) -> None:
     keeps the username and leaves the error for the box to show."""
     username = st.session_state.get(SIGN_IN_USER_KEY, "")
     password = st.session_state.get(SIGN_IN_PASSWORD_KEY, "")
-    with db.write() as s:  # the guard sits inside: a failed try commits, so it is counted
-        actor = attempt(
-            lambda: members.authenticate(session=s, username=username, password=password),
-            on_error=lambda err: st.session_state.update({SIGN_IN_ERROR_KEY: err}),
-        )
+    # sign_in owns its transactions: a failed try is counted, and the slow hash runs with none open
+    actor = attempt(
+        lambda: signin.sign_in(db=db, username=username, password=password, client=client_id()),
+        on_error=lambda err: st.session_state.update({SIGN_IN_ERROR_KEY: err}),
+    )
     st.session_state[SIGN_IN_PASSWORD_KEY] = ""
     if actor is not None:
         sign_in_as(actor, db)
@@ -162,6 +165,6 @@ def remember_language(db: Database) -> None:
         rerun=False,
         on_error=lambda err: None,  # a refused choice still switches this session's language
         on_success=lambda _: st.session_state.update(
-            {ACTOR_KEY: Actor(actor.id, actor.username, actor.display_name, actor.role, lang)}
+            {ACTOR_KEY: dataclasses.replace(actor, language=lang)}  # keeps the sign-in epoch
         ),
     )

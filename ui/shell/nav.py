@@ -67,6 +67,8 @@ PAGES: list[PageSpec] = [
     ),
     # model lab
     PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
+    # my account
+    PageSpec("views/account.py", "account.nav", ":material/account_circle:", "account", access="member"),
     # group administration
     PageSpec("views/members.py", "nav.members", ":material/group:", "members", access="leader"),
     PageSpec("views/backup.py", "nav.backup", ":material/backup:", "backup", access="leader"),
