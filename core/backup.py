@@ -146,8 +146,10 @@ def _parse(data: bytes) -> dict:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError("backup.error.foreign") from exc
-    except (RecursionError, ValueError) as exc:  # nested thousands deep; a number of thousands of digits
-        raise BackupError(detail="JSON nested too deep or a number too long") from exc
+    except RecursionError as exc:  # arrays or objects nested thousands deep
+        raise BackupError("validation.json.too_deep") from exc
+    except ValueError as exc:  # an integer of thousands of digits
+        raise BackupError("validation.json.long_number") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise BackupError("backup.error.foreign")
     if doc.get("version") != FORMAT_VERSION or not isinstance(doc.get("tables"), dict):

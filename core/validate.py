@@ -163,3 +163,7 @@ def load_json(text: str, key: str | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise JsonError(exc, key) from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise InvalidInput("validation.json.too_deep") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int parsing limit)
+        raise InvalidInput("validation.json.long_number") from None

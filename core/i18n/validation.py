@@ -28,6 +28,8 @@ KO: dict[str, str] = {
     # JSON that does not parse: where and why
     "validation.json.bad": "JSON을 읽을 수 없습니다: {line}번째 줄 {column}번째 칸 — {reason}",
     "validation.json.value": "값이 있어야 할 자리입니다.",
+    "validation.json.too_deep": "JSON이 너무 깊게 중첩되어 있습니다. 내보낸 파일을 그대로 올려 주세요.",
+    "validation.json.long_number": "JSON에 자릿수가 너무 많은 숫자가 있습니다.",
     "validation.json.comma": "쉼표(,)가 빠졌습니다.",
     "validation.json.colon": "콜론(:)이 빠졌습니다.",
     "validation.json.name": '속성 이름은 큰따옴표(")로 감싸야 합니다.',
@@ -60,6 +62,8 @@ EN: dict[str, str] = {
     "validation.lab.heads_divide": "{field} ({n_heads}) must divide {d_model_label} ({d_model}) evenly.",
     "validation.json.bad": "Cannot read the JSON: line {line}, column {column} — {reason}",
     "validation.json.value": "A value is expected here.",
+    "validation.json.too_deep": "The JSON is nested too deep. Upload the exported file as it is.",
+    "validation.json.long_number": "The JSON holds a number with too many digits.",
     "validation.json.comma": "A comma (,) is missing.",
     "validation.json.colon": "A colon (:) is missing.",
     "validation.json.name": 'Property names need double quotes (").',

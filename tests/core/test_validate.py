@@ -51,7 +51,9 @@ def test_an_error_about_the_whole_input_is_not_swallowed_into_the_list():
 
 def test_a_label_from_data_and_a_reason_that_is_a_sentence():
     own = FieldError({"ko": "요약", "en": "Summary"}, "common.error.required")
-    assert own.line("ko") == "요약 — 필수 항목입니다." and own.line("en") == "Summary — This field is required."
+    assert (
+        own.line("ko") == "요약 — 필수 항목입니다." and own.line("en") == "Summary — This field is required."
+    )
     sentence = FieldError("lab.page.steps", "validation.min", limit=1)
     assert sentence.line("ko") == "학습 스텝 값은 1 이상이어야 합니다."
     assert sentence.message("en") == "Training steps must be at least 1."
@@ -87,3 +89,13 @@ def test_json_errors_say_where_and_why_in_the_readers_language(doc, line, col, k
     # never the parser's own English
     assert raw.value.msg not in msg_ko and raw.value.msg not in msg_en
     assert "Expecting" not in msg_en and "delimiter" not in msg_en
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("[" * 100_000 + "]" * 100_000, "nested too deep"), ("[" + "9" * 5000 + "]", "too many digits")],
+)
+def test_json_nested_thousands_deep_or_with_a_huge_number_is_a_clear_message(text, words):
+    with pytest.raises(InvalidInput) as caught:
+        load_json(text)
+    assert words in caught.value.message("en") and caught.value.message("ko") != caught.value.key
