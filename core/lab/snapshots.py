@@ -122,6 +122,9 @@ def view_of_snapshot(job_id: str, snap: Any) -> RunView:
         checkpoint=snap.checkpoint,
         job_id=job_id,
         version=snap.version,
+        owner=snap.owner,
+        error_key=snap.error_key,
+        error_params=dict(snap.error_params),
     )
 
 

@@ -49,6 +49,9 @@ class RunView:
     job_id: str | None = None
     run_id: int | None = None
     version: int = 0  # changes whenever there is something new to draw
+    owner: Any = None  # a live job's Participant (core.lab.jobs.policy): who may stop it
+    error_key: str | None = None  # the failure (or a stop's note) translated: key and parameters
+    error_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:

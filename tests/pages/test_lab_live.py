@@ -96,7 +96,13 @@ def test_guest_run_is_stored_without_owner_and_progress_is_shown(run_page, db):
 
 
 def test_stop_training_ends_the_run_promptly(run_page, db):
-    at = run_page(LAB, lang="en", query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000))
+    # a member: 20,000 steps is over a guest's limit
+    at = run_page(
+        LAB,
+        actor=make_member(db),
+        lang="en",
+        query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000),
+    )
     at.button(key="lab_rnn_train").click().run()
     poll(at, lambda a: any(t.startswith("Step ") and not t.startswith("Step 0/") for t in progress_texts(a)))
     at.button(key="lab_rnn_stop").click().run()
@@ -108,8 +114,13 @@ def test_stop_training_ends_the_run_promptly(run_page, db):
     assert run.status == "stopped" and 0 < run.steps_done < 20000
 
 
-def test_busy_slots_show_the_place_in_the_queue(run_page):
-    at = run_page(LAB, lang="en", query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000))
+def test_busy_slots_show_the_place_in_the_queue(run_page, db):
+    at = run_page(
+        LAB,
+        actor=make_member(db),
+        lang="en",
+        query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000),
+    )
     at.button(key="lab_rnn_train").click().run()
     at.session_state["lab_tab"] = "GRU"
     at.run()
@@ -198,11 +209,13 @@ def _loss_charts(at):
     return [c for c in at.get("vega_lite_chart") if "Loss" in json.loads(c.proto.spec).get("title", "")]
 
 
-def test_live_curves_keep_one_spec_and_send_new_data(run_page):
+def test_live_curves_keep_one_spec_and_send_new_data(run_page, db):
     """While a job trains the loss chart's spec stays byte-identical and only its data changes,
     so the browser updates the chart it has instead of embedding a new one twice a second."""
     # long enough that it cannot finish before the stop below, however slow the machine is
-    at = run_page(LAB, lang="en", query=tiny("gru", steps=20000, eval_every=500, probe_every=500))
+    at = run_page(
+        LAB, actor=make_member(db), lang="en", query=tiny("gru", steps=20000, eval_every=500, probe_every=500)
+    )
     at.button(key="lab_gru_train").click().run()
     seen = []
 

@@ -38,7 +38,8 @@ def _memo(slot: str, token: tuple, build):
     return value
 
 
-def _secs(s: float | None) -> str:
+def secs(s: float | None) -> str:
+    """Seconds as m:ss ("–" when unknown)."""
     if s is None or not math.isfinite(s):
         return "–"
     s = int(round(s))
@@ -58,7 +59,7 @@ def status_line(view: RunView) -> None:
                 step=view.step,
                 total=total,
                 speed=f"{view.steps_per_s or 0:.1f}",
-                eta=_secs(view.eta_s),
+                eta=secs(view.eta_s),
             ),
         )
     elif view.status == "finished":
@@ -73,7 +74,8 @@ def status_line(view: RunView) -> None:
             icon=":material/check_circle:",
         )
     elif view.status == "stopped":
-        st.warning(t("lab.page.stopped", step=view.step), icon=":material/stop_circle:")
+        note = f" {t(view.error_key, **view.error_params)}" if view.error_key else ""
+        st.warning(t("lab.page.stopped", step=view.step) + note, icon=":material/stop_circle:")
     elif view.status == "diverged":
         st.error(
             t(
@@ -85,7 +87,8 @@ def status_line(view: RunView) -> None:
             icon=":material/trending_up:",
         )
     else:
-        st.error(t("lab.page.failed", detail=view.error or "?"), icon=":material/error:")
+        detail = t(view.error_key, **view.error_params) if view.error_key else view.error or "?"
+        st.error(t("lab.page.failed", detail=detail), icon=":material/error:")
 
 
 def _pct(v: Any) -> str:

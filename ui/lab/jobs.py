@@ -1,9 +1,11 @@
 """The process-wide job registry (an `st.cache_resource` singleton) and its bridge to the page.
 
 Training runs in the engine's JobRegistry (worker processes on CPU, threads on a GPU), which
-never calls `st.*`. When a job ends, the registry's `on_done` callback stores the run through
-`core.lab.runs` into the database the job was started from; the page finds the stored run id
-through `stored_run_id(job_id)`.
+never calls `st.*`; its rules (owner, limits, who may stop) are core's. When a job ends, the
+registry's `on_done` callback stores the run through `core.lab.runs` into the database the job
+was started from; the page finds the stored run id through `stored_run_id(job_id)`. A job's
+metadata is kept until the registry has forgotten the job, so every run that trained is stored
+(the number of live jobs is bounded by the queue's limits, not here).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import streamlit as st
 from core.accounts.members import Actor
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig
+from core.lab.jobs.policy import Estimate, Participant
 from core.lab.view import RunView
 from db.engine import Database
 
 log = logging.getLogger(__name__)
-MAX_META = 256
 
 
 @dataclass
@@ -42,19 +44,31 @@ class LabJobs:
         self._lock = threading.Lock()
         self.registry = (registry_cls or _registry_class())(on_done=self._on_done)
 
-    def start(self, cfg: TrainConfig, *, db: Database, actor: Actor | None) -> str:
-        """Queue a training job; returns its id."""
+    def start(self, cfg: TrainConfig, *, db: Database, actor: Actor | None, who: Participant) -> str:
+        """Queue a training job for `who` (JobRefused names the limit it would pass); returns its id."""
         with self._lock:  # held across start(): on_done of a tiny job waits for the metadata
-            job_id = self.registry.start(cfg, owner=actor.username if actor else None)
+            known = self.registry.job_ids()
+            for old in [j for j in self._meta if j not in known]:  # ended, stored and forgotten
+                del self._meta[old]
+            job_id = self.registry.start(cfg, owner=who)
             self._meta[job_id] = _Meta(cfg, db, actor)
-            if len(self._meta) > MAX_META:  # forget the oldest (the registry has evicted them by now)
-                for old in list(self._meta)[: len(self._meta) - MAX_META]:
-                    del self._meta[old]
         return job_id
 
-    def stop(self, job_id: str) -> None:
-        """Ask a job to stop (it ends within one training step)."""
-        self.registry.stop(job_id)
+    def check(self, cfg: TrainConfig, *, who: Participant) -> Estimate:
+        """The estimate of a validated config, or JobRefused if `who` could not start it now."""
+        return self.registry.check(cfg, owner=who)
+
+    def stop(self, job_id: str, *, by: Participant) -> None:
+        """Ask a job to stop (its owner or a leader; PermissionDenied for anyone else)."""
+        self.registry.stop(job_id, by=by)
+
+    def move_to_front(self, job_id: str, *, by: Participant) -> None:
+        """A leader puts a queued job first."""
+        self.registry.move_to_front(job_id, by=by)
+
+    def active(self) -> list:
+        """Running and queued jobs (JobSummary), running first, then in queue order."""
+        return self.registry.active()
 
     def stored_run_id(self, job_id: str) -> int | None:
         """The LabRun id the job was stored as, once it ended."""

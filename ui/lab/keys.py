@@ -15,6 +15,11 @@ PRESET = "lab_preset"  # the preset a ?preset= link opened
 PE_OPEN = "lab_pe_open"  # that preset opens the positional encoding chart
 NOTICES = "_lab_notices"  # messages about the link just opened
 
+# --- who is acting (ui/lab/identity.py) and the "running now" panel (ui/lab/running.py) -----------
+GUEST_ID = "_lab_guest_id"  # this browser's guest id (also in the study_lab_guest cookie)
+GUEST_COOKIE_JS = "_lab_guest_cookie_js"  # the script that stores a new guest id
+GUEST_NAME = "lab_guest_name"  # text input: a guest's nickname on their runs
+
 # --- the address bar (ui/lab/urlstate.py) ---------------------------------------------------------
 QUERY_WRITTEN = "_lab_query_written"  # the query this session last wrote
 QUERY_SEEN = "_lab_query_seen"  # addresses this session applied or wrote (oldest first)
@@ -36,6 +41,21 @@ ONLY_DIFF = "lab_only_diff"
 COMPARE = "lab_cmp"  # the comparison chart's slot (export buttons)
 COMPARE_METRIC, COMPARE_LOG = "lab_cmp_metric", "lab_cmp_log"
 RUN_PICK, RUN_OPEN, RUN_DELETE = "lab_cmp_act", "lab_cmp_open", "lab_cmp_del"
+
+
+def job_cancel(job_id: str) -> str:
+    """A leader's cancel button of a job in the "running now" panel."""
+    return f"lab_job_cancel_{job_id}"
+
+
+def job_front(job_id: str) -> str:
+    """A leader's move-to-front button of a queued job."""
+    return f"lab_job_front_{job_id}"
+
+
+def job_watch(job_id: str) -> str:
+    """The button that opens a job to watch it."""
+    return f"lab_job_watch_{job_id}"
 
 
 def run_base(run_id: int) -> str:

@@ -8,13 +8,17 @@ import json
 
 import streamlit as st
 
+from core.errors import AppError
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, config_hash, to_dict
+from core.lab.jobs.policy import Participant, may_control
 from core.lab.presets import PRESETS
 from core.lab.view import RunView, from_stored
 from ui.lab import after, draw, keys
 from ui.lab.attention import draw_attention
+from ui.lab.identity import owner_name, participant
 from ui.lab.jobs import lab_jobs
+from ui.lab.running import plain
 from ui.lab.widgets import controls, current_config, validation_error
 from ui.shell.actions import attempt
 from ui.shell.frame import Frame
@@ -26,18 +30,12 @@ ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
 
 @functools.lru_cache(maxsize=64)
 def _n_params(cfg_json: str) -> int:
-    import torch
-
     from core.lab.config import from_dict
-    from core.lab.models import make_model, n_params
-    from core.lab.tasks import make_task
+    from core.lab.jobs.registry import count_params
 
-    cfg = from_dict(json.loads(cfg_json))
-    task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
     # On the meta device: no memory, no time, and no draw from the global RNG that a training
     # thread may have just seeded for its own model.
-    with torch.device("meta"):
-        return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
+    return count_params(from_dict(json.loads(cfg_json)))
 
 
 def device_badge() -> str:
@@ -68,6 +66,35 @@ def _badges(cfg: TrainConfig, valid: bool) -> None:
         )
 
 
+def _limits(cfg: TrainConfig, who: Participant) -> AppError | None:
+    """The viewer's limits and this config's estimate; the queue's refusal, shown before Train."""
+    jobs = lab_jobs()
+    lim = jobs.registry.limits.of(who.role)
+    try:
+        cost = jobs.check(cfg, who=who)
+        refusal = None
+    except AppError as err:
+        cost, refusal = None, err
+    if cost is None:
+        from core.lab.jobs.policy import estimate
+
+        cost = estimate(cfg, _n_params(json.dumps(to_dict(cfg))))
+    st.caption(
+        t(
+            "lab.page.your_limits",
+            role=t(f"lab.job.role.{who.role}"),
+            steps=f"{lim.max_steps:,}",
+            params=f"{lim.max_params:,}",
+            tflop=f"{lim.max_tflop:g}",
+            need=f"{cost.tflop:,.1f}",
+            eta=draw.secs(cost.seconds),
+        )
+    )
+    if refusal is not None:
+        show_error(refusal)
+    return refusal
+
+
 def _stored_match(ctx: Frame, cfg: TrainConfig):
     with ctx.db.read() as s:
         return lab_runs.find_replay(session=s, config_hash=config_hash(cfg), seed=cfg.seed)
@@ -75,7 +102,8 @@ def _stored_match(ctx: Frame, cfg: TrainConfig):
 
 def _start(ctx: Frame, tab: str, cfg: TrainConfig) -> None:
     """Queue `cfg` (validated by the form) and show its job; a refusal is shown translated."""
-    job_id = attempt(lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor))
+    who = participant(ctx)
+    job_id = attempt(lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor, who=who))
     if job_id is None:
         return
     st.session_state[keys.show(tab)] = {"job": job_id}
@@ -99,9 +127,12 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
             st.session_state[keys.offer(tab)] = stored.id
         else:
             _start(ctx, tab, cfg)
-    if active and c2.button(t("lab.page.stop"), key=keys.sub(slot, keys.STOP), icon=":material/stop:"):
-        lab_jobs().stop(view.job_id)
-        st.rerun()
+    who = participant(ctx)
+    if active and not may_control(who, view.owner):
+        c3.caption(t("lab.page.watching", name=plain(owner_name(view.owner, t))))
+    elif active and c2.button(t("lab.page.stop"), key=keys.sub(slot, keys.STOP), icon=":material/stop:"):
+        if attempt(lambda: lab_jobs().stop(view.job_id, by=who) or True):
+            st.rerun()
     offer = st.session_state.get(keys.offer(tab))
     if offer is not None and not active:
         with st.container(border=True):
@@ -218,6 +249,8 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
     if err is not None:
         show_error(err)
     _badges(cfg, err is None)
+    if err is None and not (view is not None and view.active):
+        err = _limits(cfg, participant(ctx))
     _buttons(ctx, tab, cfg, err, view)
     if view is not None:
         if view.active:

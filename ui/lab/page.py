@@ -8,10 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab.presets import MODEL_TABS, TAB_LABELS, TABS
-from ui.lab import history, keys, model_tab
+from ui.lab import history, keys, model_tab, running
+from ui.lab.identity import participant, remember_guest
 from ui.lab.jobs import lab_jobs
 from ui.lab.urlstate import apply_url, show_notices, write_url
-from ui.lab.widgets import keep_widget_state
+from ui.lab.widgets import keep_widget_state, load_config
 from ui.shell.actions import attempt
 from ui.shell.frame import frame
 from ui.shell.i18n import t
@@ -56,7 +57,6 @@ def _open_links(ctx) -> None:
     if rid is not None:
         from core.lab import runs as lab_runs
         from core.lab.config import from_dict
-        from ui.lab.widgets import load_config
 
         def read():
             with ctx.db.read() as s:
@@ -74,6 +74,7 @@ def _open_links(ctx) -> None:
         if view is not None:
             kind = view.config.model.kind
             st.session_state[keys.TAB_ID] = kind
+            load_config(kind, view.config)  # the form shows what this run trains, not the link's
             st.session_state[keys.show(kind)] = {"job": job_id}
         else:
             st.session_state[keys.STALE] = (job_id, tab)
@@ -82,6 +83,7 @@ def _open_links(ctx) -> None:
 def render() -> None:
     """Draw the Lab."""
     ctx = frame()
+    participant(ctx)  # a new guest gets its id before anything is started
     keep_widget_state()
     apply_url()
     _open_links(ctx)
@@ -94,6 +96,8 @@ def render() -> None:
     if not presenter:
         st.caption(t("lab.page.tagline"))
     show_notices()
+    remember_guest()
+    running.render(participant(ctx))
     active = _sync_tab()
     labels = _labels()
     containers = st.tabs([labels[k] for k in TABS], key=keys.TAB, on_change="rerun")

@@ -17,6 +17,20 @@ KO = {
     "lab.page.unknown_preset": "알 수 없는 프리셋입니다: {name}",
     "lab.page.bad_params": "링크의 다음 값을 읽을 수 없어 기본값을 썼습니다: {names}",
     # controls
+    # who started a run, limits per role, the "running now" panel (ui/lab/running.py)
+    "lab.page.watching": "{name}님이 시작한 실행을 보고 있습니다. 시작한 사람이나 스터디장만 멈출 수 있습니다.",
+    "lab.page.your_limits": "{role} 한 실행의 한도: 스텝 {steps}, 파라미터 {params}개, 계산 {tflop} TFLOP. 이 설정: 약 {need} TFLOP, 이 서버에서 약 {eta}.",
+    "lab.run.title": "지금 학습 중 ({n})",
+    "lab.run.none": "지금 학습하거나 기다리는 실행이 없습니다.",
+    "lab.run.progress": "스텝 {step}/{total}",
+    "lab.run.place": "대기 {pos}번째",
+    "lab.run.eta_left": "남은 시간 {eta}",
+    "lab.run.eta_wait": "시작까지 약 {eta}",
+    "lab.run.watch": "보기",
+    "lab.run.cancel": "취소",
+    "lab.run.front": "맨 앞으로",
+    "lab.run.nickname": "실험실에서 쓸 이름(선택)",
+    "lab.run.nickname_help": "다른 사람에게 내 실행의 주인으로 보이는 이름입니다. 비워 두면 '게스트'로 보입니다.",
     "lab.page.task": "과제",
     "lab.page.steps": "학습 스텝",
     "lab.page.lr": "학습률",
@@ -167,6 +181,20 @@ KO = {
 }
 
 EN = {
+    # who started a run, limits per role, the "running now" panel (ui/lab/running.py)
+    "lab.page.watching": "You are watching {name}'s run. Only they or a leader can stop it.",
+    "lab.page.your_limits": "{role}: one run may take up to {steps} steps, {params} parameters and {tflop} TFLOP. This config: about {need} TFLOP, about {eta} on this server.",
+    "lab.run.title": "Running now ({n})",
+    "lab.run.none": "Nothing is training or waiting right now.",
+    "lab.run.progress": "Step {step}/{total}",
+    "lab.run.place": "Number {pos} in the queue",
+    "lab.run.eta_left": "{eta} left",
+    "lab.run.eta_wait": "starts in about {eta}",
+    "lab.run.watch": "Watch",
+    "lab.run.cancel": "Cancel",
+    "lab.run.front": "Move to front",
+    "lab.run.nickname": "Your name in the Lab (optional)",
+    "lab.run.nickname_help": "Others see it as the owner of your runs. Left empty, you show as 'Guest'.",
     "lab.page.title": "Model Lab",
     "lab.page.home_caption": "Open a seminar demo or replay a recent run.",
     "lab.page.tagline": "Train tiny RNN, LSTM, GRU and Transformer models yourself and watch loss and attention change.",

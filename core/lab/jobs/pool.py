@@ -53,6 +53,14 @@ class Worker:
         except OSError:
             pass  # already dead: the job's thread reports it
 
+    def kill(self) -> None:
+        """End it now (SIGKILL works on a stopped or hung process too) and reap it."""
+        self.proc.kill()
+        try:
+            self.proc.wait(5.0)
+        except subprocess.TimeoutExpired:
+            pass
+
     def exitcode(self) -> int | None:
         try:
             return self.proc.wait(1.0)

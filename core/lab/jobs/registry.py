@@ -1,10 +1,19 @@
 """Background training jobs for one server process: queue, slots, progress snapshots, stop.
 
-`JobRegistry(slots=...)`: `start(cfg, owner=) -> job_id`, `snapshot(job_id)`, `stop(job_id)`,
-`list_jobs()`, `on_done(job_id, snapshot)`. At most `slots` jobs train at once; the rest wait in
-order and know their place in the queue. The final status becomes visible only after `on_done`
-returned, so a finished job already has its stored run. `start` is the queue's boundary: it
-validates the config once, and the training below it trusts the config.
+`JobRegistry(slots=...)`: `start(cfg, owner=) -> job_id`, `snapshot(job_id)`, `stop(job_id, by=)`,
+`move_to_front(job_id, by=)`, `active()`, `list_jobs()`, `on_done(job_id, snapshot)`. At most
+`slots` jobs train at once; the rest wait in order (leaders' runs first) and know their place in
+the queue. A queued job holds no thread: a job gets its thread when it takes a slot. The final
+status becomes visible only after `on_done` returned, so a finished job already has its stored
+run. `start` is the queue's boundary: it validates the config once, estimates its work and
+applies the queue's rules (`core.lab.jobs.policy`: owner, limits per role, queue size), and the
+training below it trusts the config.
+
+Bounds while a job runs: it keeps at most `limits.max_probes` attention probes (evenly spaced,
+each at most `limits.max_probe_bytes`), is stopped after its role's `max_run_s`, and a worker
+that does not acknowledge a stop within `limits.stop_grace_s` is killed (the slot gets a fresh
+worker). A job whose worker died before it began (an idle worker killed) retries once on a fresh
+worker. Failure texts come with an i18n key and parameters (`JobSnapshot.error_key`).
 
 Two modes. "process" (default on CPU): each slot owns a long-lived worker process (a fresh
 interpreter that imports torch once and is reused) and the job's thread here only applies the worker's batched events under
@@ -18,6 +27,7 @@ in a thread of this process. No Streamlit here.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import pickle
@@ -31,6 +41,8 @@ from typing import Any
 
 from core.lab.config import TrainConfig
 from core.lab.device import training_threads
+from core.lab.jobs import policy
+from core.lab.jobs.policy import Estimate, JobLimits, Participant
 from core.lab.jobs.pool import POOLS, Pool, Worker
 
 KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attaching
@@ -41,6 +53,7 @@ MODES = ("process", "thread")
 MODE_ENV = "STUDY_LAB_JOB_MODE"  # overrides the default mode (benchmarks, a server that wants threads)
 SLOTS_ENV = "STUDY_LAB_SLOTS"  # how many jobs train at once (default: 1 on CPU, 4 with CUDA)
 MAX_SLOTS = 64
+POLL_S = 0.25  # how often a job's reader looks at the watchdog while its worker is silent
 
 
 def default_slots(*, cuda: bool) -> int:
@@ -73,14 +86,37 @@ class JobSnapshot:
     device: str = ""
     error: str | None = None
     version: int = 0
-    owner: str | None = None
+    owner: Participant | None = None
     checkpoint: bytes | None = None  # the worker's checkpoint bytes (process mode), stored as they are
+    error_key: str | None = None  # the failure (or a note on a stop) as an i18n key...
+    error_params: dict[str, Any] = field(default_factory=dict)  # ...and its parameters
+    estimate: Estimate | None = None
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """One live job for the "running now" list (no curves: cheap to list every poll)."""
+
+    job_id: str
+    owner: Participant | None
+    kind: str
+    task: str
+    status: str  # queued | running
+    step: int
+    steps: int
+    queue_position: int | None
+    eta_s: float | None  # running: time left; queued: estimated wait until it starts
 
 
 class _Job:
-    def __init__(self, job_id: str, cfg: TrainConfig, owner: str | None) -> None:
-        self.id, self.cfg, self.owner = job_id, cfg, owner
+    def __init__(
+        self, job_id: str, cfg: TrainConfig, owner: Participant | None, cost: Estimate, max_probes: int
+    ) -> None:
+        self.id, self.cfg, self.owner, self.cost = job_id, cfg, owner, cost
         self.stop = threading.Event()
+        self.stop_at: float | None = None  # when a stop was asked (the watchdog's start)
+        self.started_at: float | None = None  # registry clock, for the run's wall-time limit
+        self.keeper = policy.ProbeKeeper(max_probes)
         self.worker: Worker | None = None  # process mode, while it trains
         self.status = "queued"
         self.step = 0
@@ -93,8 +129,14 @@ class _Job:
         self.n_params: int | None = None
         self.device = ""
         self.error: str | None = None
+        self.error_key: str | None = None
+        self.error_params: dict[str, Any] = {}
         self.version = 0
         self.ended_at: float | None = None
+
+    def fail(self, key: str, text: str, **params: Any) -> None:
+        """Record why the job failed (or was stopped): English text for logs, a key for the page."""
+        self.error, self.error_key, self.error_params = text, key, params
 
 
 def _default_mode(train_fn: Callable | None) -> str:
@@ -107,12 +149,34 @@ def _default_mode(train_fn: Callable | None) -> str:
     return "thread" if torch.cuda.is_available() else "process"
 
 
-def _dead_message(code: int | None) -> str:
-    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    return (
+def _worker_died(job: _Job, code: int | None) -> None:
+    if code is not None and code < 0:
+        how, key, params = f"killed by signal {-code}", "lab.job.worker_killed", {"signal": -code}
+    else:
+        how, key, params = f"exit code {code}", "lab.job.worker_exited", {"code": code}
+    job.fail(
+        key,
         f"WorkerDied: the training process ended unexpectedly ({how}; killed or out of memory). "
-        "Start the run again."
+        "Start the run again.",
+        **params,
     )
+
+
+def _crashed(job: _Job, text: str) -> None:
+    job.fail("lab.job.crashed", text, detail=text)
+
+
+@functools.lru_cache(maxsize=256)
+def count_params(cfg: TrainConfig) -> int:
+    """The model's parameter count, built on the meta device (no memory, no time, no RNG draw)."""
+    import torch
+
+    from core.lab.models import make_model, n_params
+    from core.lab.tasks import make_task
+
+    task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
+    with torch.device("meta"):
+        return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
 
 
 class JobRegistry:
@@ -129,6 +193,8 @@ class JobRegistry:
         prewarm: bool = True,
         ttl_s: float = DONE_TTL_S,
         clock: Callable[[], float] = time.monotonic,
+        limits: JobLimits | None = None,
+        params_fn: Callable[[TrainConfig], int] = count_params,
     ):
         self.mode = mode or _default_mode(train_fn)
         if self.mode not in MODES:
@@ -140,14 +206,16 @@ class JobRegistry:
         self._train_fn = train_fn
         self._on_done = on_done
         self.ttl_s = ttl_s
-        self._clock = clock  # when jobs ended, for the TTL (tests pass a fake one)
+        self._clock = clock  # TTL, wall-time limit and watchdog (tests pass a fake one)
+        self.limits = limits or JobLimits.from_env()
+        self._params_fn = params_fn
         self._jobs: dict[str, _Job] = {}
         self._queue: list[str] = []
         self._running = 0
         self._cond = threading.Condition()
         self._pool: Pool | None = None
         if self.mode == "process":
-            self._pool = Pool(self.slots, threads_per_job)
+            self._pool = Pool(self.slots, self.threads_per_job)
             POOLS.add(self._pool)
             weakref.finalize(self, self._pool.close)  # a dropped registry (cache cleared) frees its workers
             if prewarm:
@@ -159,28 +227,90 @@ class JobRegistry:
 
         return default_slots(cuda=torch.cuda.is_available())
 
-    def start(self, cfg: TrainConfig, *, owner: str | None = None) -> str:
-        """Validate and queue `cfg`; returns the job id (ConfigError for an invalid config)."""
+    def estimate(self, cfg: TrainConfig) -> tuple[int, Estimate]:
+        """(parameters, estimated work) of a validated config: what `start` checks against limits."""
+        n = self._params_fn(cfg)
+        return n, policy.estimate(cfg, n)
+
+    def start(self, cfg: TrainConfig, *, owner: Participant | None = None) -> str:
+        """Validate and queue `cfg` for `owner` (None: the server itself, e.g. the CLI); returns the
+        job id. ConfigError for an invalid config, JobRefused naming the limit it would pass."""
         cfg.validate()
+        n, cost = self.estimate(cfg)
         job_id = secrets.token_hex(16)  # unguessable: the id in a shared URL is what re-attaches
-        job = _Job(job_id, cfg, owner)
         with self._cond:
-            self._jobs[job_id] = job
-            self._queue.append(job_id)
             self._evict()
-        threading.Thread(target=self._run, args=(job,), name=f"lab-job-{job_id}", daemon=True).start()
+            self._admit(cfg, owner, n, cost)
+            job = _Job(job_id, cfg, owner, cost, self.limits.max_probes)
+            self._jobs[job_id] = job
+            at = policy.insert_at([self._jobs[q].owner for q in self._queue], owner)
+            self._queue.insert(at, job_id)
+            self._dispatch()
         return job_id
 
-    def stop(self, job_id: str) -> None:
-        """Ask a job to end: a queued job ends at once, a running one within one step."""
+    def stop(self, job_id: str, *, by: Participant | None) -> None:
+        """Ask a job to end (its owner or a leader; PermissionDenied for anyone else): a queued
+        job ends at once, a running one within one step, or its worker is killed after
+        `limits.stop_grace_s`."""
         with self._cond:
             job = self._jobs.get(job_id)
-            if job is None:
+            if job is None or job.ended_at is not None:
                 return
-            job.stop.set()
-            if job.worker is not None:
-                job.worker.request_stop(job.id)
-            self._cond.notify_all()
+            policy.require_control(by, job.owner)
+            if job.id in self._queue:
+                self._queue.remove(job.id)
+                job.stop.set()
+                job.status, job.ended_at = "stopped", self._clock()
+                job.version += 1
+                self._cond.notify_all()
+                return
+            self._request_stop(job)
+
+    def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
+        """A leader puts a queued job first in line (no-op for a job that is not queued)."""
+        with self._cond:
+            policy.require_leader(by)
+            if job_id in self._queue:
+                self._queue.remove(job_id)
+                self._queue.insert(0, job_id)
+                self._jobs[job_id].version += 1
+                self._dispatch()
+
+    def active(self) -> list[JobSummary]:
+        """Running jobs, then queued ones in queue order: the "running now" list."""
+        with self._cond:
+            now = time.perf_counter()
+            running = [j for j in self._jobs.values() if j.status == "running"]
+            out, busy = [], []
+            for j in running:
+                left = self._eta(j, now)
+                busy.append(left if left is not None and math.isfinite(left) else j.cost.seconds)
+                out.append(self._summary(j, None, left))
+            # A queued job starts when enough of the work ahead of it is done, spread over the slots.
+            ahead = sorted(busy)
+            for pos, jid in enumerate(self._queue, start=1):
+                j = self._jobs[jid]
+                wait = (sum(ahead) / self.slots) if ahead else 0.0
+                out.append(self._summary(j, pos, wait))
+                ahead.append(j.cost.seconds)
+            return out
+
+    def job_ids(self) -> set[str]:
+        """The jobs this registry still holds (live, or ended within the TTL)."""
+        with self._cond:
+            self._evict()
+            return set(self._jobs)
+
+    def check(self, cfg: TrainConfig, *, owner: Participant | None) -> Estimate:
+        """What `start` would say about a validated config now: its estimate, or JobRefused."""
+        n, cost = self.estimate(cfg)
+        with self._cond:
+            self._admit(cfg, owner, n, cost)
+        return cost
+
+    def _admit(self, cfg: TrainConfig, owner: Participant | None, n: int, cost: Estimate) -> None:
+        live = [(j.owner, j.status) for j in self._jobs.values() if j.ended_at is None]
+        policy.admit(who=owner, cfg=cfg, cost=cost, n_params=n, active=live, limits=self.limits)
 
     def snapshot(self, job_id: str) -> JobSnapshot | None:
         """A copy of the job's state, or None for an unknown id."""
@@ -204,20 +334,36 @@ class JobRegistry:
     def close(self) -> None:
         """Stop every job and the worker processes (process mode)."""
         with self._cond:
-            for job in self._jobs.values():
+            for jid in list(self._queue):
+                job = self._jobs[jid]
                 job.stop.set()
-                if job.worker is not None:
-                    job.worker.request_stop(job.id)
+                job.status, job.ended_at = "stopped", self._clock()
+            self._queue.clear()
+            for job in self._jobs.values():
+                if job.status == "running":
+                    self._request_stop(job)
             self._cond.notify_all()
         if self._pool is not None:
             self._pool.close()
 
+    def _eta(self, job: _Job, now: float) -> float | None:
+        if job.status == "running" and job.t0 is not None and job.step:
+            speed = job.step / max(now - job.t0, 1e-9)
+            return (job.cfg.steps - job.step) / speed if speed > 0 else math.inf
+        return None
+
+    def _summary(self, job: _Job, pos: int | None, eta: float | None) -> JobSummary:
+        m = job.cfg.model
+        return JobSummary(
+            job.id, job.owner, m.kind, job.cfg.task, job.status, job.step, job.cfg.steps, pos, eta
+        )
+
     def _snap(self, job: _Job) -> JobSnapshot:
         pos = self._queue.index(job.id) + 1 if job.id in self._queue else None
-        speed = eta = None
-        if job.status == "running" and job.t0 is not None and job.step:
+        speed = None
+        eta = self._eta(job, time.perf_counter())
+        if eta is not None:
             speed = job.step / max(time.perf_counter() - job.t0, 1e-9)
-            eta = (job.cfg.steps - job.step) / speed if speed > 0 else math.inf
         elif job.metrics.get("steps_per_s") is not None:
             speed = job.metrics["steps_per_s"]
         return JobSnapshot(
@@ -238,6 +384,9 @@ class JobRegistry:
             job.version,
             job.owner,
             job.checkpoint,
+            job.error_key,
+            dict(job.error_params),
+            job.cost,
         )
 
     def _evict(self) -> None:
@@ -248,33 +397,55 @@ class JobRegistry:
             if k < len(done) - KEEP_DONE or now - j.ended_at > self.ttl_s:
                 del self._jobs[j.id]
 
-    def _wait_turn(self, job: _Job) -> bool:
-        """Block until the job is first in line and a slot is free; False if stopped meanwhile."""
-        with self._cond:
-            while not job.stop.is_set() and (self._queue[0] != job.id or self._running >= self.slots):
-                self._cond.wait(0.25)
-            self._queue.remove(job.id)
-            if job.stop.is_set():
-                job.status, job.ended_at = "stopped", self._clock()
-                job.version += 1
-                self._cond.notify_all()
-                return False
+    def _dispatch(self) -> None:
+        """Under the lock: start queued jobs, in queue order, while slots are free (a job whose
+        owner already trains their maximum waits, and the next one goes)."""
+        running_owners = [j.owner for j in self._jobs.values() if j.status == "running"]
+        for jid in list(self._queue):
+            if self._running >= self.slots:
+                return
+            job = self._jobs[jid]
+            if not policy.may_start_now(job.owner, running_owners, self.limits):
+                continue
+            self._queue.remove(jid)
             self._running += 1
+            running_owners.append(job.owner)
             job.status = "running"
-            job.t0 = time.perf_counter()
+            job.t0, job.started_at = time.perf_counter(), self._clock()
             job.version += 1
-            return True
+            threading.Thread(target=self._run, args=(job,), name=f"lab-job-{jid}", daemon=True).start()
+
+    def _request_stop(self, job: _Job) -> None:
+        # Under the lock. The watchdog counts from the first request.
+        job.stop.set()
+        if job.stop_at is None:
+            job.stop_at = self._clock()
+        if job.worker is not None:
+            job.worker.request_stop(job.id)
+        self._cond.notify_all()
+
+    def _over_time(self, job: _Job) -> None:
+        """Under the lock: a run past its role's wall-time limit is asked to stop, with a note."""
+        limit = self.limits.of(job.owner.role).max_run_s if job.owner is not None else None
+        if limit is None or job.stop.is_set() or job.started_at is None:
+            return
+        if self._clock() - job.started_at > limit:
+            job.fail(
+                "lab.job.time_limit",
+                f"TimeLimit: stopped after {limit / 60:g} minutes, the longest a run may train",
+                minutes=f"{limit / 60:g}",
+            )
+            self._request_stop(job)
 
     def _run(self, job: _Job) -> None:
-        if not self._wait_turn(job):
-            return  # stopped while queued: nothing trained, nothing to store
         final = "failed"
         try:
             final = self._train_in_process(job) if self._pool is not None else self._train_in_thread(job)
         except Exception as exc:  # noqa: BLE001  a broken run is reported, never kills the server
-            job.error = f"{type(exc).__name__}: {exc}"
+            _crashed(job, f"{type(exc).__name__}: {exc}")
         with self._cond:
             self._running -= 1  # the next queued job may start while this one is being stored
+            self._dispatch()
             self._cond.notify_all()
             snap = self._snap(job)
         snap.status = final
@@ -287,6 +458,7 @@ class JobRegistry:
         with self._cond:
             job.status, job.ended_at = final, self._clock()
             job.version += 1
+            self._dispatch()  # the owner's next run may start now
 
     # Both modes apply events through these two, under the lock (held for microseconds).
     def _add_step(self, job: _Job, step: int, loss: float, acc: float, gn: float, lr: float) -> None:
@@ -305,7 +477,9 @@ class JobRegistry:
         c["val_token_acc"].append(vt)
         c["val_seq_acc"].append(vs)
         if probe is not None:
-            job.probes[step] = probe
+            for old in job.keeper.add(step):
+                job.probes.pop(old, None)
+            job.probes[step] = policy.bound_probe(probe, self.limits.max_probe_bytes)
 
     def _train_in_thread(self, job: _Job) -> str:
         import torch
@@ -318,6 +492,7 @@ class JobRegistry:
         final = "failed"  # a generator that ends without a DoneEvent
         for ev in fn(job.cfg, stop=job.stop):
             with self._cond:
+                self._over_time(job)  # a thread cannot be killed: the limit asks it to stop
                 if isinstance(ev, StepEvent):
                     self._add_step(job, ev.step, ev.loss, ev.token_acc, ev.grad_norm, ev.lr)
                 elif isinstance(ev, EvalEvent):
@@ -331,34 +506,62 @@ class JobRegistry:
 
     def _train_in_process(self, job: _Job) -> str:
         assert self._pool is not None
-        i, w = self._pool.acquire()
-        dead = False
-        try:
+        for attempt in (1, 2):
+            i, w = self._pool.acquire()
+            dead = False
             try:
-                with self._cond:  # a stop() before this is re-sent below; one after it sees job.worker
-                    w.send(("run", job.id, job.cfg))
-                    job.worker = w
-                    if job.stop.is_set():
-                        w.request_stop(job.id)
-            except OSError:
-                dead = True
-                job.error = _dead_message(w.exitcode())
+                try:
+                    with self._cond:  # a stop() before this is re-sent below; one after it sees job.worker
+                        w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes))
+                        job.worker = w
+                        if job.stop.is_set():
+                            w.request_stop(job.id)
+                    final, dead, began = self._read(job, w)
+                except OSError:
+                    final, dead, began = None, True, False
+                if final is not None:
+                    return final
+                if not began and attempt == 1 and not job.stop.is_set():
+                    continue  # the worker died before the job began (an idle one killed): a fresh one
+                _worker_died(job, w.exitcode())
                 return "failed"
-            final, dead = self._read(job, w)
-            return final
-        finally:
-            with self._cond:
-                job.worker = None
-            self._pool.release(i, dead=dead)
+            finally:
+                with self._cond:
+                    job.worker = None
+                self._pool.release(i, dead=dead)
+        raise AssertionError("unreachable")
 
-    def _read(self, job: _Job, w: Worker) -> tuple[str, bool]:
-        """Apply the worker's messages until the job ends: (final status, worker died)."""
+    def _watch(self, job: _Job, w: Worker) -> bool:
+        """The watchdog, between messages: True when the worker ignored a stop past the grace
+        time and was killed (the job then ends 'stopped', with a note saying so)."""
+        with self._cond:
+            self._over_time(job)
+            if job.stop_at is None or self._clock() - job.stop_at <= self.limits.stop_grace_s:
+                return False
+            grace = self.limits.stop_grace_s
+            if job.error_key != "lab.job.time_limit":
+                job.fail(
+                    "lab.job.worker_hung",
+                    f"WorkerHung: the training process did not stop within {grace:g} s and was ended",
+                    seconds=f"{grace:g}",
+                )
+            job.version += 1
+        w.kill()
+        return True
+
+    def _read(self, job: _Job, w: Worker) -> tuple[str | None, bool, bool]:
+        """Apply the worker's messages until the job ends: (final status or None when the worker
+        died, worker dead, the job began)."""
+        began = False
         while True:
             try:
-                msg = pickle.loads(w.conn.recv_bytes())  # blocks without the GIL
+                if not w.conn.poll(POLL_S):  # waits without the GIL
+                    if self._watch(job, w):
+                        return "stopped", True, began
+                    continue
+                msg = pickle.loads(w.conn.recv_bytes())
             except (EOFError, OSError):
-                job.error = _dead_message(w.exitcode())
-                return "failed", True
+                return None, True, began
             kind = msg[0]
             if kind == "done":
                 _, status, step, metrics, data, n_params, device = msg
@@ -367,10 +570,10 @@ class JobRegistry:
                     job.step, job.metrics = step, metrics
                     job.model, job.checkpoint, job.n_params, job.device = model, data, n_params, device
                     job.version += 1
-                return status, False
+                return status, False, True
             if kind == "error":
-                job.error = msg[1]
-                return "failed", False
+                _crashed(job, msg[1])
+                return "failed", False, began
             with self._cond:
                 if kind == "steps":
                     for row in msg[1]:
@@ -378,8 +581,11 @@ class JobRegistry:
                 elif kind == "eval":
                     self._add_eval(job, *msg[1:])
                 elif kind == "begin":
+                    began = True
                     job.t0 = time.perf_counter()  # the speed shown excludes a cold worker's start
                 job.version += 1
+            if self._watch(job, w):
+                return "stopped", True, began
 
 
 def _rebuild(data: bytes, cfg: TrainConfig) -> Any:
@@ -395,4 +601,4 @@ def _rebuild(data: bytes, cfg: TrainConfig) -> Any:
     return model
 
 
-__all__ = ["JobRegistry", "JobSnapshot", "MODES", "MODE_ENV"]
+__all__ = ["JobRegistry", "JobSnapshot", "JobSummary", "MODES", "MODE_ENV", "count_params"]

@@ -7,8 +7,9 @@ trains one config after another. Messages are pickled tuples on a socket; StepEv
 batches every BATCH_S so IPC stays a few messages a second whatever the step rate.
 Worker -> parent: ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
 ("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
-n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg), ("stop", job_id),
-("quit",).
+n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes),
+("stop", job_id), ("quit",). A probe is bounded here already (`policy.bound_probe`), so a large
+model's attention maps never cross the socket whole.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import torch
 import torch._dynamo  # noqa: F401  the first optimizer step imports it (~0.9 s): pay it before a job
 
 from core.lab.checkpoint import save_checkpoint
+from core.lab.jobs.policy import bound_probe
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
 
 BATCH_S = 0.2  # the page polls every 0.5 s: 5 small messages a second are plenty
@@ -58,7 +60,7 @@ def _send(conn: Connection, msg: tuple) -> None:
         raise _Gone from exc
 
 
-def _run_one(conn: Connection, stop: _Stop, cfg) -> None:
+def _run_one(conn: Connection, stop: _Stop, cfg, max_probe_bytes: int) -> None:
     _send(conn, ("begin",))
     pending: list[tuple] = []
     last = time.perf_counter()
@@ -74,7 +76,8 @@ def _run_one(conn: Connection, stop: _Stop, cfg) -> None:
             _send(conn, ("steps", pending))
             pending, last = [], time.perf_counter()
         if isinstance(ev, EvalEvent):
-            probe = ev.probe.cpu() if ev.probe is not None else None  # pickled by value: tiny tensors
+            # pickled by value: small CPU tensors, float16, within the parent's byte budget
+            probe = bound_probe(ev.probe.cpu(), max_probe_bytes) if ev.probe is not None else None
             _send(conn, ("eval", ev.step, ev.val_loss, ev.val_token_acc, ev.val_seq_acc, probe))
         elif isinstance(ev, DoneEvent):
             data = save_checkpoint(ev.model, cfg)
@@ -98,7 +101,7 @@ def serve(conn: Connection, threads: int) -> None:
             continue  # a stop for a job that already ended
         stop.job, stop.flag = msg[1], False
         try:
-            _run_one(conn, stop, msg[2])
+            _run_one(conn, stop, msg[2], msg[3])
         except _Gone:
             return
         except Exception as exc:  # noqa: BLE001  a broken run is reported; the worker serves the next one

@@ -19,6 +19,7 @@ import pytest
 import torch
 
 from core.lab.config import ConfigError, ModelConfig, TrainConfig
+from core.lab.jobs.policy import Participant
 from core.lab.jobs.registry import JobRegistry
 from core.lab.models import DecodeResult
 from core.lab.tasks import make_task
@@ -26,6 +27,7 @@ from core.lab.train import DoneEvent, EvalEvent, StepEvent, predict, train
 from tests.support.waiting import wait_until as wait_for
 
 ENDED = ("finished", "stopped", "diverged", "failed")
+ANN = Participant("member:1", "member", "Ann")
 CFG = TrainConfig(
     task="reverse",
     seq_len=4,
@@ -81,11 +83,12 @@ def test_fifo_queue_positions_and_slots():
     fake = Fake(gated=True)
     reg = JobRegistry(slots=1, train_fn=fake)
     assert reg.mode == "thread"
-    ids = [reg.start(replace(CFG, seed=s), owner="ann") for s in (1, 2, 3)]
+    owners = [ANN, Participant("member:2", "member", "Bo"), Participant("guest:ab", "guest")]
+    ids = [reg.start(replace(CFG, seed=s), owner=o) for s, o in zip((1, 2, 3), owners, strict=True)]
     wait_for(lambda: reg.snapshot(ids[0]).status == "running")
     snaps = [reg.snapshot(i) for i in ids]
     assert [(s.status, s.queue_position) for s in snaps] == [("running", None), ("queued", 1), ("queued", 2)]
-    assert snaps[1].owner == "ann" and snaps[1].step == 0
+    assert snaps[0].owner == ANN and snaps[1].owner.name == "Bo" and snaps[1].step == 0
     fake.gate(1).set()
     wait_for(lambda: reg.snapshot(ids[1]).status == "running")
     assert reg.snapshot(ids[0]).status == "finished" and reg.snapshot(ids[2]).queue_position == 1
@@ -136,7 +139,7 @@ def test_ids_are_unguessable_and_ended_jobs_expire_after_the_ttl():
     now[0] += 2.0
     assert [reg.snapshot(i) for i in ids] == [None, None, None]
     assert [s.job_id for s in reg.list_jobs()] == [live]
-    reg.stop(live)
+    reg.stop(live, by=None)
     fake.gate(4).set()
     assert ended(reg, live).status == "stopped"
 
@@ -148,11 +151,11 @@ def test_stop_while_running_and_while_queued():
     queued = reg.start(replace(CFG, seed=2))
     third = reg.start(replace(CFG, seed=3))
     wait_for(lambda: reg.snapshot(running).step >= 3)
-    reg.stop(queued)
+    reg.stop(queued, by=None)
     snap = ended(reg, queued, timeout=2)
     assert snap.status == "stopped" and snap.step == 0 and snap.queue_position is None
     assert reg.snapshot(third).queue_position == 1  # moved up
-    reg.stop(running)
+    reg.stop(running, by=None)
     snap = ended(reg, running, timeout=5)  # a deadline: unstopped, the run takes 40 s
     assert snap.status == "stopped" and 3 <= snap.step < 20000
     assert ended(reg, third).status == "finished"
@@ -241,9 +244,9 @@ def proc_reg():
 @pytest.mark.slow
 def test_process_job_matches_the_bare_loop_and_predicts(proc_reg):
     assert proc_reg.mode == "process"
-    jid = proc_reg.start(CFG, owner="ann")
+    jid = proc_reg.start(CFG, owner=ANN)
     snap = ended(proc_reg, jid, timeout=30)
-    assert (snap.status, snap.step, snap.error, snap.owner) == ("finished", 50, None, "ann")
+    assert (snap.status, snap.step, snap.error, snap.owner) == ("finished", 50, None, ANN)
     bare = list(train(CFG))  # same seed, one thread: bit-identical losses and weights
     assert snap.curves["loss"] == [e.loss for e in bare if isinstance(e, StepEvent)]
     assert snap.curves["eval_step"] == [0, 10, 20, 30, 40, 50]
@@ -273,7 +276,7 @@ def test_process_stop_and_queue(proc_reg):
     assert proc_reg.snapshot(queued).queue_position == 1
     live = proc_reg.snapshot(long)
     assert live.steps_per_s > 0 and live.eta_s > 0
-    proc_reg.stop(long)
+    proc_reg.stop(long, by=None)
     snap = ended(proc_reg, long, timeout=5)  # a deadline: unstopped, 20,000 steps take minutes
     assert snap.status == "stopped" and 5 <= snap.step < 20000 and snap.model is not None
     # the stop flag is reset per job: the next job in this worker trains to the end

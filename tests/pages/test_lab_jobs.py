@@ -1,0 +1,131 @@
+"""The Lab with other people's jobs (AppTest, thread mode with a fake, gated train_fn so runs
+stay where a test puts them): the "running now" panel (a leader cancels and reorders, others only
+watch), a watcher sees the owner and no Stop button, a reload shows the re-attached run's config,
+a guest sees their limits and an over-limit config is refused before Train, and every run that
+trained is stored however many there were."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from core.lab import runs as lab_runs
+from core.lab.config import replace
+from core.lab.jobs.policy import JobLimits, Participant
+from core.lab.jobs.registry import JobRegistry
+from core.lab.presets import tab_default
+from tests.support.factories import make_leader, make_member
+from tests.support.jobs import Fake, guest
+from tests.support.lab import LAB
+from tests.support.waiting import wait_until
+
+CFG = replace(tab_default("gru"), steps=40, seq_len=5, eval_every=10, probe_every=10)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    """The page's registry trains with a gated fake (released at the end of the test)."""
+    f = Fake(gated=True)
+    limits = JobLimits(max_queued=400)
+    monkeypatch.setattr(
+        "ui.lab.jobs._registry_class", lambda: functools.partial(JobRegistry, train_fn=f, limits=limits)
+    )
+    yield f
+    f.release_all()
+
+
+def who(actor) -> Participant:
+    return Participant(f"member:{actor.id}", actor.role, actor.display_name)
+
+
+def jobs():
+    from ui.lab.jobs import lab_jobs
+
+    return lab_jobs()
+
+
+def buttons(at) -> set[str]:
+    return {b.key for b in at.button if b.key}
+
+
+def test_leader_cancels_and_reorders_in_the_panel_others_only_watch(run_page, db, fake):
+    lead, ann = make_leader(db), make_member(db, "ann", "Ann")
+    first = jobs().start(replace(CFG, seed=1), db=db, actor=ann, who=who(ann))
+    wait_until(lambda: jobs().registry.snapshot(first).status == "running", timeout=10, what="start")
+    second = jobs().start(replace(CFG, seed=2), db=db, actor=None, who=guest(1))
+    third = jobs().start(
+        replace(CFG, seed=3), db=db, actor=None, who=Participant("guest:" + "c" * 32, "guest", "Kim")
+    )
+    at = run_page(LAB, actor=lead, lang="en")
+    assert not at.exception
+    panel = [e for e in at.expander if e.label.startswith("Running now")]
+    assert panel and panel[0].label == "Running now (3)"
+    texts = " ".join(m.value for m in at.markdown)
+    assert "**Ann**" in texts and "**Guest**" in texts and "**Kim**" in texts
+    assert "Number 2 in the queue" in texts and "Step 0/40" in texts
+    keys = buttons(at)
+    assert {f"lab_job_cancel_{j}" for j in (first, second, third)} <= keys
+    assert f"lab_job_front_{third}" in keys and f"lab_job_front_{second}" not in keys  # already first
+    at.button(key=f"lab_job_front_{third}").click().run()
+    assert [jobs().registry.snapshot(j).queue_position for j in (third, second)] == [1, 2]
+    at.button(key=f"lab_job_cancel_{second}").click().run()
+    assert jobs().registry.snapshot(second).status == "stopped"
+    # a member and a guest see the list, with Watch only
+    for actor in (ann, None):
+        other = run_page(LAB, actor=actor, lang="en")
+        keys = buttons(other)
+        assert f"lab_job_watch_{first}" in keys
+        assert not [k for k in keys if k.startswith(("lab_job_cancel_", "lab_job_front_"))]
+
+
+def test_a_watcher_sees_the_owner_and_cannot_stop_while_the_owner_can(run_page, db, fake):
+    ann, bo = make_member(db, "ann", "Ann"), make_member(db, "bobo", "Bo")
+    jid = jobs().start(CFG, db=db, actor=ann, who=who(ann))
+    wait_until(lambda: jobs().registry.snapshot(jid).status == "running", timeout=10, what="start")
+    watcher = run_page(LAB, actor=bo, lang="en", query={"tab": "gru", "job": jid})
+    assert "lab_gru_stop" not in buttons(watcher)
+    assert any(
+        c.value == "You are watching Ann's run. Only they or a leader can stop it." for c in watcher.caption
+    )
+    guest_view = run_page(LAB, lang="ko", query={"tab": "gru", "job": jid})
+    assert "lab_gru_stop" not in buttons(guest_view)
+    assert any("Ann님이 시작한 실행" in c.value for c in guest_view.caption)
+    owner = run_page(LAB, actor=ann, lang="en", query={"tab": "gru", "job": jid})
+    owner.button(key="lab_gru_stop").click().run()
+    fake.gate(CFG.seed).set()
+    wait_until(lambda: jobs().registry.snapshot(jid).status == "stopped", timeout=10, what="stop")
+
+
+def test_a_reload_shows_the_config_of_the_run_it_reattached_to(run_page, db, fake):
+    ann = make_member(db, "ann", "Ann")
+    cfg = replace(CFG, steps=77, seq_len=6, seed=5, **{"model.hidden": 48})
+    jid = jobs().start(cfg, db=db, actor=ann, who=who(ann))
+    at = run_page(LAB, actor=ann, lang="en", query={"tab": "gru", "job": jid})  # the link, no config
+    assert at.number_input(key="lab_gru_steps").value == 77
+    assert at.number_input(key="lab_gru_seq_len").value == 6
+    assert at.number_input(key="lab_gru_hidden").value == 48
+    assert dict(at.query_params)["job"] == jid and dict(at.query_params)["steps"] == "77"
+
+
+def test_a_guest_sees_their_limits_and_an_over_limit_run_is_refused_before_train(run_page, fake):
+    at = run_page(LAB, lang="en", query={"tab": "gru"})
+    assert any(c.value.startswith("Guests: one run may take up to 2,000 steps") for c in at.caption)
+    over = run_page(LAB, lang="en", query={"tab": "gru", "steps": "5000"})
+    assert [e.value for e in over.error] == ["Guests may train for at most 2000 steps (you asked for 5000)."]
+    assert over.button(key="lab_gru_train").disabled
+    ko = run_page(LAB, lang="ko", query={"tab": "gru", "steps": "5000"})
+    assert ko.error[0].value.startswith("게스트은(는) 학습 스텝을 2000 이하로")
+
+
+def test_every_run_that_trained_is_stored_however_many_were_queued(db, fake):
+    from ui.lab.jobs import LabJobs
+
+    lab = LabJobs()
+    ids = [lab.start(replace(CFG, steps=3, seed=i), db=db, actor=None, who=guest(i)) for i in range(300)]
+    fake.release_all()
+    wait_until(
+        lambda: all(lab.stored_run_id(j) is not None for j in ids), timeout=120, what="300 stored runs"
+    )
+    with db.read() as s:
+        assert len(lab_runs.list_runs(session=s, limit=500)) == 300
