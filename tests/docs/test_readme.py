@@ -48,3 +48,20 @@ def test_the_gpu_section_says_what_each_platform_gets_and_how_to_stay_on_the_cpu
     assert "PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu bash scripts/app.sh" in gpu
     requirements = (ROOT / "requirements.txt").read_text()
     assert "torch==2.13.0" in requirements and "CPU wheel" not in requirements
+
+
+def test_every_lab_limit_setting_is_named_in_the_configuration_table():
+    from dataclasses import fields
+
+    from core.lab.jobs.policy import ENV_PREFIX, JobLimits, RoleLimits
+
+    table = _section("Configuration")
+    limits = JobLimits()
+    for role in limits.roles:
+        assert f"`{role.upper()}`" in table
+    for f in fields(RoleLimits):
+        assert f"`{f.name.upper()}`" in table, f.name
+    for name in ("max_queued", "max_probes", "max_probe_bytes", "stop_grace_s"):
+        assert f"`{ENV_PREFIX}{name.upper()}`" in table, name
+    guest = limits.of("guest")
+    assert f"guest {guest.max_steps:,} steps" in table
