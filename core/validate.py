@@ -4,6 +4,7 @@ key), `Problems` to report every problem of a form at once, and JSON parse error
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -167,3 +168,15 @@ def load_json(text: str, key: str | None = None) -> Any:
         raise InvalidInput("validation.json.too_deep") from None
     except ValueError:  # an integer of more than 4,300 digits (Python's int parsing limit)
         raise InvalidInput("validation.json.long_number") from None
+
+
+_URL_ID = re.compile(r"[0-9]{1,10}")
+
+
+def url_id(raw: str | None) -> int | None:
+    """A row id from a URL (`?week=12`), or None for anything else: ASCII digits only (not "²" or
+    "٣"), and within a database integer (a 310-digit id overflows the driver)."""
+    if raw is None or not _URL_ID.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 0 < value < 2**31 else None

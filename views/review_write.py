@@ -6,6 +6,7 @@ import streamlit as st
 from core.reviews import papers, templates
 from core.reviews import workflow as reviews
 from core.reviews.queries import hidden_count, my_reviews
+from core.validate import url_id
 from ui.reviews import keys
 from ui.reviews.editor import editor
 from ui.shell.actions import act
@@ -25,9 +26,9 @@ if not by_id:
     page_link("papers", t("rev.nav.papers"))
     st.stop()
 
-wanted = st.query_params.get("paper")
+wanted = url_id(st.query_params.get("paper"))
 ids = list(by_id)
-index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else None
+index = ids.index(wanted) if wanted in by_id else None
 paper_id = st.selectbox(
     t("rev.write.paper"),
     ids,

@@ -6,6 +6,7 @@ import streamlit as st
 from core.accounts import members
 from core.reviews import papers
 from core.reviews.queries import find_reviews
+from core.validate import url_id
 from ui.reviews.find import exports, filter_bar, results
 from ui.reviews.view import review_page
 from ui.shell.frame import frame
@@ -14,11 +15,11 @@ from ui.shell.i18n import t
 ctx = frame()
 
 wanted = st.query_params.get("review")
-if wanted and wanted.isdigit():
+if wanted is not None:
     if st.button(t("rev.find.back"), icon=":material/arrow_back:"):
         del st.query_params["review"]
         st.rerun()
-    review_page(ctx, int(wanted))
+    review_page(ctx, url_id(wanted) or 0)  # a malformed id is a review that does not exist
     st.stop()
 
 st.title(t("rev.find.title"))

@@ -8,6 +8,7 @@ import streamlit as st
 from core.curriculum import weeks as cur
 from core.curriculum.export import curriculum_markdown, filename, week_markdown
 from core.lab.presets import PRESETS
+from core.validate import url_id
 from db.models.curriculum import Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import base_version, fresh, renew, save_versioned, week_label
@@ -81,9 +82,9 @@ def new_week(ctx) -> None:
 def pick_week(ctx, weeks: list[Week]) -> Week:
     """The week selector; a `?week=<id>` link picks the week on the session's first visit."""
     by_id = {w.id: w for w in weeks}
-    wanted = st.query_params.get("week")
-    if wanted and wanted.isdigit() and int(wanted) in by_id and keys.WEEK not in st.session_state:
-        st.session_state[keys.WEEK] = int(wanted)
+    wanted = url_id(st.query_params.get("week"))
+    if wanted in by_id and keys.WEEK not in st.session_state:
+        st.session_state[keys.WEEK] = wanted
     if st.session_state.get(keys.WEEK) not in by_id:
         st.session_state[keys.WEEK] = weeks[0].id
     labels = {

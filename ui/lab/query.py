@@ -15,6 +15,7 @@ from typing import Any
 
 from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, TrainConfig
 from core.lab.presets import MODEL_TABS, TABS, tab_default
+from core.validate import url_id
 
 # Query names: the dataclass field names (model fields unprefixed: the two sets do not overlap).
 TRAIN_FIELDS = (
@@ -114,5 +115,4 @@ def job_id(params: dict[str, str]) -> str | None:
 
 def run_id(params: dict[str, str]) -> int | None:
     """The `?run=` id if it is a positive number."""
-    raw = params.get("run", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+    return url_id(params.get("run"))

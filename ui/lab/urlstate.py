@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab.presets import MODEL_TABS, PRESETS
+from core.validate import url_id
 from ui.lab import keys, query
 from ui.lab.widgets import current_config, load_config
 from ui.shell.i18n import t
@@ -56,7 +57,7 @@ def apply_url() -> None:
     jid = query.job_id(params)
     if jid is not None:
         st.session_state[keys.OPEN_JOB] = (jid, tab or "transformer")
-    runs = [int(x) for x in params.get("runs", "").split(",") if x.isdigit()][:MAX_COMPARE]
+    runs = [i for i in map(url_id, params.get("runs", "").split(",")) if i is not None][:MAX_COMPARE]
     if runs:
         st.session_state[keys.COMPARE_IDS] = runs
     if tab is not None:

@@ -9,6 +9,7 @@ import streamlit as st
 from core.reviews import export as review_export
 from core.reviews.queries import STATUSES as REVIEW_STATUSES
 from core.reviews.queries import Filters, all_tags, rating_keys, week_text
+from core.validate import url_id
 from ui.reviews import keys
 from ui.shell.i18n import t
 from ui.shell.links import page_link
@@ -24,7 +25,7 @@ def filter_bar(ctx, everything: list, paper_by_id: dict, member_by_id: dict) -> 
     c1, c2, c3, c4 = st.columns(4)
     paper_q = st.query_params.get("paper")
     paper_ids = list(paper_by_id)
-    wanted = int(paper_q) if paper_q and paper_q.isdigit() and int(paper_q) in paper_by_id else None
+    wanted = url_id(paper_q) if url_id(paper_q) in paper_by_id else None
     paper_id = c1.selectbox(
         t("rev.find.paper"),
         paper_ids,

@@ -1,0 +1,42 @@
+"""Hostile URL parameters never crash a page: a guest's link with a 310-digit id, a 5,000-digit
+number, a superscript or Arabic-Indic digit, NaN or a NUL byte gets the page (with a notice where
+the page gives one), never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.validate import url_id
+from tests.support.factories import make_leader
+from ui.lab.query import MODEL_FIELDS, TRAIN_FIELDS
+
+HOSTILE = ["9" * 310, "9" * 5000, "²", "٣", "-1", "0", "1e400", "nan", "inf", "\x00", "%", "a" * 3000, ""]
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_url_ids_are_plain_digits_within_a_database_integer(raw):
+    assert url_id(raw) is None
+    assert url_id("12") == 12 and url_id(str(2**31 - 1)) == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    ("page", "param"),
+    [
+        ("views/reviews.py", "review"),
+        ("views/reviews.py", "paper"),
+        ("views/review_write.py", "paper"),
+        ("views/curriculum.py", "week"),
+    ],
+)
+def test_pages_with_an_id_in_the_url_survive_hostile_values(run_page, db, page, param):
+    leader = make_leader(db)
+    for raw in HOSTILE:
+        at = run_page(page, actor=leader, query={param: raw})
+        assert not at.exception, (param, raw[:20], at.exception)
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_a_lab_link_with_hostile_values_in_every_parameter_draws_the_page(run_page, raw):
+    names = ("run", "runs", "job", "tab", "preset", *TRAIN_FIELDS, *MODEL_FIELDS)
+    at = run_page("views/lab.py", query={name: raw for name in names})
+    assert not at.exception, (raw[:20], at.exception)
