@@ -25,6 +25,7 @@ from core.errors import NotFound, PermissionDenied
 from core.validate import check_version
 from core.validate import text as check_text
 from db.models.lab import RUN_STATUSES, LabRun
+from db.models.members import Member
 
 MAX_CURVE_POINTS = 600
 MAX_EVAL_POINTS = 200
@@ -279,3 +280,11 @@ def metrics_csv(curves: dict[str, list]) -> str:
 def export_metrics_csv(run: LabRun) -> str:
     """The run's stored curves as CSV."""
     return metrics_csv(run.curves or {})
+
+
+def creator_names(*, session: Session, by: Actor | None) -> dict[int, str | None]:
+    """Who made the stored runs, as `by` may see it: members see display names; a guest (a seminar
+    visitor without an account) sees that a member made a run but not which member (None)."""
+    if by is None:
+        return dict.fromkeys(session.scalars(select(Member.id)))
+    return {m.id: m.display_name for m in session.scalars(select(Member))}

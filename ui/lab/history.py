@@ -7,7 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core.accounts import members
 from core.errors import AppError, StaleEdit
 from core.lab import charts
 from core.lab import runs as lab_runs
@@ -21,6 +20,8 @@ from ui.lab.widgets import fmt
 from ui.shell.actions import act
 from ui.shell.frame import Frame
 from ui.shell.i18n import current_lang, show_error, t
+from ui.shell.markdown import user_markdown
+from ui.shell.widgets import pick_many
 
 METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
 
@@ -151,7 +152,7 @@ def render(ctx: Frame) -> None:
     f = _filters(ctx)
     with ctx.db.read() as s:
         rows = lab_runs.list_runs(session=s, **f)
-        names = {m.id: m.display_name for m in members.list_members(session=s)}
+        names = {i: n or t("role.member") for i, n in lab_runs.creator_names(session=s, by=ctx.actor).items()}
         picked_ids = [i for i in st.session_state.get(keys.COMPARE_IDS, []) if isinstance(i, int)]
         extra = lab_runs.list_runs(session=s, ids=picked_ids) if picked_ids else []
     if not rows:
@@ -160,7 +161,7 @@ def render(ctx: Frame) -> None:
         _table(rows, names)
     by_id = {r.id: r for r in [*rows, *extra]}
     st.session_state[keys.COMPARE_IDS] = [i for i in picked_ids if i in by_id]
-    chosen_ids = st.multiselect(
+    chosen_ids = pick_many(
         t("lab.page.compare_pick"),
         list(by_id),
         key=keys.COMPARE_IDS,
@@ -220,7 +221,7 @@ def _actions(ctx: Frame, chosen, names) -> None:
     if may:
         _edit(ctx, run)
     if run.notes:
-        st.markdown(run.notes)  # plain Markdown, never HTML
+        user_markdown(run.notes)  # Markdown, typed line breaks kept, never HTML
 
 
 def _edit(ctx: Frame, run) -> None:

@@ -172,3 +172,11 @@ def test_exports(db):
     assert rows[0]["loss"] == "" and rows[0]["val_loss"] == "2.5"  # the untrained evaluation
     assert rows[-1]["val_token_acc"] == "0.9" and rows[-1]["val_seq_acc"] == ""
     assert float(rows[1]["loss"]) == pytest.approx(2.0)
+
+
+def test_guests_see_that_a_member_made_a_run_but_not_who(db):
+    leader = make_leader(db)
+    member = make_member(db, by=leader)
+    with db.read() as s:
+        assert lab_runs.creator_names(session=s, by=None) == {leader.id: None, member.id: None}
+        assert lab_runs.creator_names(session=s, by=member)[leader.id] == leader.display_name
