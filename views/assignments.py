@@ -11,6 +11,7 @@ from core.reviews import assignments, papers, templates
 from core.reviews.queries import week_text
 from ui.reviews import keys
 from ui.shell.actions import act
+from ui.shell.forms import fresh
 from ui.shell.frame import frame
 from ui.shell.i18n import t
 from ui.shell.widgets import pick_many, pick_one
@@ -29,13 +30,13 @@ with st.form(keys.ASSIGN_FORM):
         list(paper_by_id),
         format_func=lambda i: paper_by_id[i].title,
         index=None,
-        key=keys.ASSIGN_PAPER,
+        key=fresh(keys.ASSIGN_PAPER),
     )
     member_ids = pick_many(
         t("rev.asg.members"),
         list(people),
         format_func=lambda i: people[i].display_name,
-        key=keys.ASSIGN_MEMBERS,
+        key=fresh(keys.ASSIGN_MEMBERS),
     )
     c1, c2, c3 = st.columns(3)
     due = c1.date_input(t("rev.asg.due"), value=date.today() + timedelta(days=7), key=keys.ASSIGN_DUE)
@@ -65,7 +66,7 @@ if go:
         ),
         done="rev.asg.done",
         params=lambda made: {"n": len(made)},
-        forget=keys.ASSIGN_FORGET,
+        renew=keys.ASSIGN_RENEW,
         once=(paper_id, tuple(member_ids), due, week_no, tpl_id),
     )
 

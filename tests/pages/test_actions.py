@@ -102,3 +102,31 @@ def test_the_same_values_saved_twice_in_moments_are_refused_once(monkeypatch):
     now[0] += actions.REPEAT_WINDOW_S + 1  # later, the same values again are meant
     _create(at, "Week 4")
     assert at.session_state.saved == ["Week 3", "Week 4", "Week 4"]
+
+
+def _renew_screen() -> None:
+    from contextlib import contextmanager
+
+    import streamlit as st
+
+    from ui.shell.actions import act
+    from ui.shell.forms import fresh
+
+    class FakeDb:
+        @contextmanager
+        def write(self):
+            yield "session"
+
+    st.text_input("title", key=fresh("title"))
+    if st.button("create"):
+        act(FakeDb(), lambda s: None, renew=("title",))
+
+
+def test_renewed_widgets_are_new_widgets_after_a_save():
+    # popping a widget key empties only the server's copy; a new key is a new, empty widget
+    at = AppTest.from_function(_renew_screen, default_timeout=20)
+    at.session_state["lang_choice"] = "en"
+    at.run()
+    at.text_input(key="title").input("첫 주차").run()
+    at.button[0].click().run()
+    assert [ti.key for ti in at.text_input] == ["title1"] and at.text_input[0].value == ""

@@ -178,8 +178,9 @@ def test_assignment_form_lists_every_missing_field_then_clears_after_saving(run_
     at.button[0].click().run()
     assert not at.exception and not at.error
     # saved: the paper and the members are empty again, ready for the next assignment
-    assert at.selectbox(key="rev_assign_paper").value is None
-    assert at.multiselect(key="rev_assign_members").value == []
+    # drawn as new widgets (renewed keys), so the browser shows them empty too
+    assert at.selectbox(key="rev_assign_paper1").value is None
+    assert at.multiselect(key="rev_assign_members1").value == []
     table = at.dataframe[0].value
     assert list(table["주차"]) == ["—"]  # no week set: a dash, not "None"
 

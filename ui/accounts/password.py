@@ -9,6 +9,7 @@ from core.errors import InvalidInput
 from ui.accounts import keys
 from ui.accounts.client import client_id
 from ui.shell.actions import act
+from ui.shell.forms import fresh
 from ui.shell.i18n import show_error, t
 from ui.shell.keys import ACTOR_KEY, TOKEN_KEY
 
@@ -19,11 +20,13 @@ def own_password_form(ctx) -> None:
     st.caption(t("account.password.help"))
     with st.form(keys.OWN_PASSWORD_FORM):
         old = st.text_input(
-            t("account.password.current"), type="password", max_chars=256, key=keys.OLD_PASSWORD
+            t("account.password.current"), type="password", max_chars=256, key=fresh(keys.OLD_PASSWORD)
         )
-        new = st.text_input(t("account.password.new"), type="password", max_chars=256, key=keys.NEW_PASSWORD)
+        new = st.text_input(
+            t("account.password.new"), type="password", max_chars=256, key=fresh(keys.NEW_PASSWORD)
+        )
         again = st.text_input(
-            t("account.password.again"), type="password", max_chars=256, key=keys.NEW_PASSWORD_AGAIN
+            t("account.password.again"), type="password", max_chars=256, key=fresh(keys.NEW_PASSWORD_AGAIN)
         )
         submitted = st.form_submit_button(t("account.password.submit"), type="primary")
     if not submitted:
@@ -47,6 +50,6 @@ def own_password_form(ctx) -> None:
             keep_token=st.session_state.get(TOKEN_KEY),
         ),
         done="account.password.done",
-        forget=keys.PASSWORD_FIELDS,
+        renew=keys.PASSWORD_FIELDS,  # drawn empty after the change
         on_success=lambda fresh: st.session_state.update({ACTOR_KEY: fresh}),
     )

@@ -12,11 +12,6 @@ SEARCH_TAG = "cur_tag"
 # --- forms that start empty again after a save ---------------------------------------------------
 
 
-def generation(prefix: str) -> str:
-    """How many times the widgets under `prefix` were renewed (widgets.fresh / widgets.renew)."""
-    return f"{prefix}__gen"
-
-
 # --- weeks -------------------------------------------------------------------------------------
 WEEK = "cur_week"  # the picked week; ?week=<id> sets it once
 NEW_WEEK_FORM = "cur_new_week"

@@ -8,8 +8,9 @@ import streamlit as st
 from core.curriculum import weeks as cur
 from db.models.curriculum import MATERIAL_KINDS, Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import fresh, on_stale, refused_unless_stale, renew
+from ui.curriculum.widgets import on_stale, refused_unless_stale
 from ui.shell.actions import act
+from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 
 

@@ -9,8 +9,9 @@ from core.curriculum import notes_import
 from core.curriculum import weeks as cur
 from db.models.curriculum import Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import base_version, fresh, renew, save_versioned, week_label, when
+from ui.curriculum.widgets import base_version, save_versioned, week_label, when
 from ui.shell.actions import act, attempt
+from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 from ui.shell.widgets import upload
 

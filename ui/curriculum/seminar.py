@@ -12,14 +12,13 @@ from db.models.curriculum import Seminar, Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import (
     base_version,
-    fresh,
-    renew,
     save_versioned,
     seminar_facts,
     week_label,
     when,
 )
 from ui.shell.actions import act
+from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 
 

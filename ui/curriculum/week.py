@@ -11,8 +11,9 @@ from core.lab.presets import PRESETS
 from core.validate import url_id
 from db.models.curriculum import Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import base_version, fresh, renew, save_versioned, week_label
+from ui.curriculum.widgets import base_version, save_versioned, week_label
 from ui.shell.actions import act
+from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
 

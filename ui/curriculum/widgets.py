@@ -14,7 +14,6 @@ from core.curriculum import seminars
 from core.curriculum.weeks import week_title
 from core.errors import AppError, StaleEdit
 from db.models.curriculum import Seminar, Week
-from ui.curriculum import keys
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
 
@@ -73,19 +72,6 @@ def save_versioned(
         forget=(base_key,),
         on_error=refused_unless_stale(lambda err: on_stale(err, base_key, newer_markdown(err.current))),
     )
-
-
-def fresh(prefix: str) -> str:
-    """The key prefix of a new-item form's widgets this run: `prefix`, then `prefix1`, `prefix2`...
-    after each renew. New keys are new widgets, so the browser shows them empty: popping the old
-    keys would only empty the server's copy while the browser kept (and resent) the saved text."""
-    n = st.session_state.get(keys.generation(prefix), 0)
-    return f"{prefix}{n}" if n else prefix
-
-
-def renew(prefix: str) -> None:
-    """Draw the widgets under `prefix` empty from the next run on (see fresh)."""
-    st.session_state[keys.generation(prefix)] = st.session_state.get(keys.generation(prefix), 0) + 1
 
 
 def seminar_facts(sem: Seminar, lang: str) -> None:

@@ -164,5 +164,5 @@ ASSIGN_MEMBERS = "rev_assign_members"
 ASSIGN_DUE = "rev_assign_due"
 ASSIGN_WEEK = "rev_assign_week"
 ASSIGN_TEMPLATE = "rev_assign_template"
-ASSIGN_FORGET = (ASSIGN_PAPER, ASSIGN_MEMBERS)  # cleared after a successful assignment
+ASSIGN_RENEW = (ASSIGN_PAPER, ASSIGN_MEMBERS)  # drawn empty after a successful assignment (ui/shell/forms.py)
 BOARD_WEEK = "rev_asg_week"

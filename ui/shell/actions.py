@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import AppError
 from db.engine import Database
+from ui.shell.forms import renew as renew_widgets
 from ui.shell.i18n import show_error, t
 
 T = TypeVar("T")
@@ -64,6 +65,7 @@ def act(
     done: str | Callable[[Any], str] | None = None,
     params: Callable[[Any], dict] | dict | None = None,
     forget: Iterable[str] = (),
+    renew: Iterable[str] = (),
     on_error: Callable[[AppError], None] | None = None,
     on_success: Callable[[Any], None] | None = None,
     rerun: bool = True,
@@ -71,9 +73,10 @@ def act(
     where=st,
 ) -> bool:
     """Run `write(session)` in a write transaction. Error: `on_error(err)` or the translated message
-    in `where`; returns False. Success: forget the `forget` session keys, `on_success(result)`,
-    toast `t(done, **params)` (`done` may pick the key from the result), rerun (returns True when
-    `rerun=False`). `once`: refuse the same submitted values saved moments ago (see above)."""
+        in `where`; returns False. Success: forget the `forget` session keys (state, not widgets), draw
+    the widgets of `renew` empty from the next run (ui/shell/forms.py), `on_success(result)`,
+        toast `t(done, **params)` (`done` may pick the key from the result), rerun (returns True when
+        `rerun=False`). `once`: refuse the same submitted values saved moments ago (see above)."""
     fingerprint = None if once is None else _fingerprint(done if isinstance(done, str) else None, once)
     last = st.session_state.get(_LAST_SAVE)
     if fingerprint is not None and last and last[0] == fingerprint and clock() - last[1] < REPEAT_WINDOW_S:
@@ -91,6 +94,7 @@ def act(
         st.session_state[_LAST_SAVE] = (fingerprint, clock())
     for key in forget:
         st.session_state.pop(key, None)
+    renew_widgets(*renew)
     if on_success is not None:
         on_success(result)
     if done:
