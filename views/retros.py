@@ -11,6 +11,7 @@ from ui.curriculum.widgets import save_versioned, week_label, when
 from ui.shell.actions import act
 from ui.shell.frame import frame
 from ui.shell.i18n import t
+from ui.shell.markdown import user_markdown
 
 ctx = frame()
 me = ctx.actor
@@ -78,4 +79,4 @@ for r in readable:
             f"{t('cur.note.by', name=r.author.display_name, when=when(r.updated_at))} · "
             f"{t(f'cur.retro.vis.{r.visibility}')}"
         )
-        st.markdown(r.body)
+        user_markdown(r.body)

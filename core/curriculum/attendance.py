@@ -15,6 +15,7 @@ from core.accounts.members import Actor, require_leader, require_member
 from core.curriculum.seminars import ends_at, get_seminar, to_local
 from core.errors import InvalidInput
 from core.i18n import translate
+from core.spreadsheet import safe_frame
 from core.validate import FieldError
 from db.base import utcnow
 from db.models.curriculum import ATTENDANCE_STATUSES, Attendance, Seminar
@@ -195,4 +196,5 @@ def to_csv(df: pd.DataFrame, lang: str = "ko") -> bytes:
             "cur.att.self_check_in",
         )
     ]
-    return out.to_csv(index=False).encode("utf-8-sig")
+    # names and titles are user text: a spreadsheet must not run "=HYPERLINK(...)" as a formula
+    return safe_frame(out).to_csv(index=False).encode("utf-8-sig")

@@ -423,3 +423,12 @@ def test_the_same_new_week_submitted_again_at_once_is_not_saved_twice(run_page, 
     assert at.warning and at.text_input(key="cur_new1_title_ko").value == "트랜스포머"
     with db.read() as s:
         assert [w.title_ko for w in cur.list_weeks(session=s)] == ["트랜스포머"]
+
+
+def test_week_goals_keep_the_line_breaks_the_leader_typed(run_page, db):
+    leader = make_leader(db)
+    with db.write() as s:
+        cur.create_week(session=s, by=leader, title_ko="1주차", goals="RNN 복습\nLSTM 게이트\nGRU 비교")
+    at = run_page("views/curriculum.py")
+    shown = [m.value for m in at.markdown]
+    assert "RNN 복습  \nLSTM 게이트  \nGRU 비교" in shown  # hard breaks: three lines, not one paragraph

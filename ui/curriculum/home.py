@@ -11,6 +11,7 @@ from core.curriculum import weeks as curriculum
 from ui.curriculum.widgets import seminar_facts, week_label
 from ui.shell.i18n import t
 from ui.shell.links import lab_link, page_link
+from ui.shell.markdown import user_markdown
 
 
 def this_week_card(ctx) -> None:
@@ -30,7 +31,7 @@ def this_week_card(ctx) -> None:
             st.caption(f"{week.start_date:%Y-%m-%d}{end}")
         if week.goals:
             st.markdown(f"**{t('cur.week.goals')}**")
-            st.markdown(week.goals)
+            user_markdown(week.goals)
         tags = curriculum.tag_list(week.tags)
         if tags:
             st.markdown(" ".join(f":blue-badge[{tag}]" for tag in tags))

@@ -13,6 +13,7 @@ from ui.curriculum.widgets import base_version, save_versioned, week_label, when
 from ui.shell.actions import act, attempt
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
+from ui.shell.markdown import user_markdown
 from ui.shell.widgets import upload
 
 
@@ -28,7 +29,7 @@ def notes_list(ctx, week: Week) -> None:
         with st.container(border=True, key=keys.note_card(n.id)):
             st.markdown(f"#### {n.title}")
             st.caption(t("cur.note.by", name=n.author.display_name, when=when(n.created_at)))
-            st.markdown(n.body)
+            user_markdown(n.body)
             if me is not None and n.author_id == me.id:
                 _edit_note(ctx, n)
             if me is not None and (n.author_id == me.id or me.is_leader):
@@ -165,7 +166,7 @@ def import_note(ctx, week: Week) -> None:
         )
         st.caption(t("cur.note.preview"))
         with st.container(border=True):
-            st.markdown(body)
+            user_markdown(body)
         st.caption(t("cur.import.into", week=week_label(week, ctx.lang)))
         if st.button(t("cur.import.save"), key=keys.IMPORT_SAVE, type="primary"):
 

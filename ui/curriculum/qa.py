@@ -11,6 +11,7 @@ from ui.curriculum import keys
 from ui.curriculum.widgets import base_version, save_versioned, week_label, when
 from ui.shell.actions import act
 from ui.shell.i18n import t
+from ui.shell.markdown import user_markdown
 
 Target = tuple[str, int]  # ("w", week id) or ("s", seminar id)
 
@@ -87,7 +88,7 @@ def question_box(ctx, q, answers: list, n_answers: int, labels: dict[Target, str
     ):
         st.caption(f"{where} · {t('cur.note.by', name=q.author.display_name, when=when(q.created_at))}")
         if q.body:
-            st.markdown(q.body)
+            user_markdown(q.body)
         may_moderate = me is not None and (me.id == q.author_id or me.is_leader)
         if may_moderate:
             label = t("cur.qa.reopen") if q.resolved else t("cur.qa.mark_resolved")
@@ -129,7 +130,7 @@ def _answer(ctx, a, may_moderate: bool) -> None:
     with st.container(border=True):
         head = f":green-badge[{t('cur.qa.accepted')}] " if a.accepted else ""
         st.markdown(head + f"**{a.author.display_name}** · {when(a.created_at)}")
-        st.markdown(a.body)
+        user_markdown(a.body)
         if (
             may_moderate
             and not a.accepted

@@ -20,6 +20,7 @@ from ui.curriculum.widgets import (
 from ui.shell.actions import act
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
+from ui.shell.markdown import user_markdown
 
 
 def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar | None = None) -> dict:
@@ -130,7 +131,7 @@ def seminar_details(ctx, sem: Seminar) -> None:
     st.header(sem.title, anchor=False)
     seminar_facts(sem, ctx.lang)
     if sem.description:
-        st.markdown(sem.description)
+        user_markdown(sem.description)
 
 
 def seminar_admin(ctx, sem: Seminar, people: list, weeks: list[Week]) -> None:

@@ -16,6 +16,7 @@ from ui.shell.actions import act
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
+from ui.shell.markdown import user_markdown
 
 
 def week_form(prefix: str, week: Week | None = None) -> dict:
@@ -110,10 +111,10 @@ def week_header(ctx, week: Week) -> None:
         st.markdown(" ".join(f":blue-badge[{tg}]" for tg in cur.tag_list(week.tags)))
     if week.goals:
         st.subheader(t("cur.week.goals"), anchor=False)
-        st.markdown(week.goals)
+        user_markdown(week.goals)
     if week.summary:
         st.subheader(t("cur.week.summary"), anchor=False)
-        st.markdown(week.summary)
+        user_markdown(week.summary)
     if week.lab_preset:
         lab_link(t("cur.week.lab_link"), preset=week.lab_preset)
     c1, c2 = st.columns(2)

@@ -16,6 +16,7 @@ from core.errors import AppError, StaleEdit
 from db.models.curriculum import Seminar, Week
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
+from ui.shell.markdown import user_markdown
 
 
 def week_label(week: Week, lang: str) -> str:
@@ -40,7 +41,7 @@ def on_stale(err: StaleEdit, key: str, newer_markdown: str, base: object = None)
     show_error(err)
     with st.container(border=True):
         st.caption(t("cur.week.newer"))
-        st.markdown(newer_markdown)
+        user_markdown(newer_markdown)
     st.session_state[key] = err.current.version if base is None else base
 
 

