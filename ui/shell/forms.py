@@ -6,7 +6,7 @@ second press saves it again. A widget drawn under a new key is a new widget, dra
 create form draws its widgets under `fresh(key)`, and `act(..., renew=keys)` (or `renew(*keys)`)
 moves them to the next generation once the write has committed.
 
-    title = st.text_input(t("cur.week.title"), key=fresh(keys.NEW_WEEK_TITLE))
+    title = st.text_input(label, key=fresh(keys.NEW_WEEK_TITLE))
     act(ctx.db, write, done="cur.week.added", renew=(keys.NEW_WEEK_TITLE,))
 """
 
