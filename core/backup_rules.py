@@ -20,11 +20,13 @@ from core.accounts.members import USERNAME_RE, normalise_username
 from core.errors import AppError
 from core.i18n import LANGUAGES
 from core.lab.config import KINDS, TASK_NAMES, from_dict
+from core.lab.rooms import CODE_RE
 from core.reviews.template_schema import validate_fields
 from db.models.curriculum import ATTENDANCE_STATUSES, MATERIAL_KINDS, RETRO_VISIBILITY
 from db.models.lab import RUN_STATUSES
 from db.models.members import ROLES
 from db.models.reviews import REVIEW_STATUSES
+from db.models.rooms import CHALLENGE_METRICS, ROOM_STATUSES
 
 TEXT_MAX = 1_000_000  # characters in one Text cell; the services' own caps are far below
 JSON_MAX_DEPTH = 24
@@ -44,6 +46,8 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("lab_runs", "kind"): KINDS,
     ("lab_runs", "task"): TASK_NAMES,
     ("lab_runs", "status"): RUN_STATUSES,
+    ("lab_rooms", "status"): ROOM_STATUSES,
+    ("lab_rooms", "challenge_metric"): CHALLENGE_METRICS,
 }
 
 
@@ -123,20 +127,32 @@ def _template_version(row: dict) -> None:
         validate_fields(row["fields"])
 
 
-def _lab_run(row: dict) -> None:
-    if "config" in row:
-        if not isinstance(row["config"], dict):
-            raise ValueError("config must be an object")
+def _lab_config(row: dict, name: str, *, optional: bool = False) -> None:
+    if optional and row.get(name) is None:
+        return
+    if name in row:
+        if not isinstance(row[name], dict):
+            raise ValueError(f"{name} must be an object")
         try:
-            from_dict(row["config"]).validate()
+            from_dict(row[name]).validate()
         except (AppError, TypeError) as exc:
-            raise ValueError(f"config: {exc.message('en') if isinstance(exc, AppError) else exc}") from None
+            raise ValueError(f"{name}: {exc.message('en') if isinstance(exc, AppError) else exc}") from None
+
+
+def _lab_run(row: dict) -> None:
+    _lab_config(row, "config")
     for name in ("curves", "metrics", "probes"):
         if name in row and not isinstance(row[name], dict):
             raise ValueError(f"{name} must be an object")
     checkpoint = row.get("checkpoint")
     if checkpoint is not None and not checkpoint.startswith(ZIP_MAGIC):
         raise ValueError("checkpoint is not a saved model")
+
+
+def _lab_room(row: dict) -> None:
+    if "code" in row and not CODE_RE.match(row["code"] or ""):
+        raise ValueError("room code breaks the code rules")
+    _lab_config(row, "challenge_config", optional=True)
 
 
 ROW_RULES: dict[str, Callable[[dict], None]] = {
@@ -146,6 +162,8 @@ ROW_RULES: dict[str, Callable[[dict], None]] = {
     "review_revisions": _answers,
     "template_versions": _template_version,
     "lab_runs": _lab_run,
+    "lab_rooms": _lab_room,
+    "lab_room_runs": lambda row: _lab_config(row, "config"),
 }
 
 

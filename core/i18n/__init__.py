@@ -20,6 +20,7 @@ CATALOGS = (
     "core.lab.catalog.engine",
     "core.lab.catalog.page",
     "core.lab.catalog.charts",
+    "core.lab.catalog.rooms",
     "core.i18n.validation",
     "core.i18n.markdown",
     "core.i18n.accounts",

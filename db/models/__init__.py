@@ -18,6 +18,7 @@ from db.models.reviews import (
     ReviewTemplate,
     TemplateVersion,
 )
+from db.models.rooms import LabRoom, LabRoomMember, LabRoomRun
 
 __all__ = [
     "Answer",
@@ -26,6 +27,9 @@ __all__ = [
     "Attendance",
     "AuthSession",
     "Base",
+    "LabRoom",
+    "LabRoomMember",
+    "LabRoomRun",
     "LabRun",
     "LoginThrottle",
     "Material",
