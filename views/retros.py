@@ -39,7 +39,11 @@ if base_key not in st.session_state:
     st.session_state[base_key] = mine.version if mine else None
 with st.form(keys.retro_form(week_id)):
     body = st.text_area(
-        t("cur.retro.body"), value=mine.body if mine else "", height=200, key=keys.retro_body(week_id)
+        t("cur.retro.body"),
+        value=mine.body if mine else "",
+        height=200,
+        max_chars=retros.MAX_BODY,
+        key=keys.retro_body(week_id),
     )
     vis_labels = {v: t(f"cur.retro.vis.{v}") for v in RETRO_VISIBILITY}
     visibility = st.radio(

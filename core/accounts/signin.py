@@ -35,6 +35,10 @@ def sign_in(
     with db.write() as s:
         charge = throttle.charge(session=s, name=name, client=client, now=now)
         cred = members.credential(session=s, username=name)
+    if len(password or "") > members.MAX_PASSWORD:
+        # No password that long can be set, so it is wrong: fail (counted) without the hash, whose
+        # cost grows with the text (the sign-in box has no max_chars; see ui/shell/auth.py).
+        raise AuthFailed()
     if not members.password_matches(password, cred) or not cred.active:
         raise AuthFailed()  # the try stays counted
     upgrade = None if members.is_current(cred.stored) else members.hash_password(password)

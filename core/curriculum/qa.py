@@ -15,6 +15,7 @@ from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from db.models.curriculum import Answer, Question, Seminar, Week
 
+MAX_TITLE = 200  # Question.title String(200)
 MAX_BODY = 50_000
 
 
@@ -84,7 +85,7 @@ def ask(
         week_id=week_id,
         seminar_id=seminar_id,
         author_id=me.id,
-        title=check_text(title, "cur.qa.title", max_len=200),
+        title=check_text(title, "cur.qa.title", max_len=MAX_TITLE),
         body=check_text(body, "cur.qa.body", max_len=MAX_BODY, required=False),
     )
     session.add(question)
@@ -101,7 +102,7 @@ def update_question(
     if question.author_id != me.id:
         raise PermissionDenied("cur.error.not_author")
     check_version(question, expected_version)
-    question.title = check_text(title, "cur.qa.title", max_len=200)
+    question.title = check_text(title, "cur.qa.title", max_len=MAX_TITLE)
     question.body = check_text(body, "cur.qa.body", max_len=MAX_BODY, required=False)
     session.flush()
     return question

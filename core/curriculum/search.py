@@ -14,8 +14,10 @@ from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.curriculum.weeks import week_title
+from core.validate import text as check_text
 from db.models.curriculum import Answer, Note, Question, Seminar, Week
 
+MAX_QUERY = 200  # characters typed in the search box
 MAX_TERMS = 8
 MAX_RESULTS = 100
 SNIPPET = 80
@@ -55,7 +57,9 @@ def _snippet(text: str, terms: list[str]) -> str:
 
 
 def search(*, session: Session, query: str, tag: str | None = None, lang: str = "ko") -> list[Hit]:
-    """Weeks, notes and questions matching every word of `query` (and `tag`, when given)."""
+    """Weeks, notes and questions matching every word of `query` (and `tag`, when given); a
+    query over MAX_QUERY characters is refused (FieldError)."""
+    check_text(query, "cur.search.query", max_len=MAX_QUERY, required=False)
     terms = terms_of(query)
     tag = (tag or "").strip().lower() or None
     if not terms and not tag:

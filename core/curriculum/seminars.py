@@ -22,6 +22,10 @@ from db.models.members import Member
 
 GROUP_TZ = ZoneInfo("Asia/Seoul")
 MAX_DURATION_MIN = 12 * 60
+MAX_TITLE = 200  # Seminar.title String(200)
+MAX_PLACE = 200  # Seminar.place String(200)
+MAX_PAPER_TITLE = 300  # Seminar.paper_title String(300)
+MAX_DESCRIPTION = 20_000
 
 
 def local_to_utc(day: date, at: time) -> datetime:
@@ -82,7 +86,7 @@ def _fields(
     description,
     week_id,
 ) -> dict:
-    title = check_text(title, "cur.seminar.title", max_len=200)
+    title = check_text(title, "cur.seminar.title", max_len=MAX_TITLE)
     if starts_at is None:
         raise FieldError("cur.seminar.date", "common.error.required")
     if starts_at.tzinfo is None:
@@ -99,13 +103,17 @@ def _fields(
         "title": title,
         "starts_at": starts_at,
         "duration_min": duration_min,
-        "place": check_text(place, "cur.seminar.place", max_len=200, required=False),
+        "place": check_text(place, "cur.seminar.place", max_len=MAX_PLACE, required=False),
         "link": check_url(link, "cur.seminar.link"),
         "presenter_id": presenter_id,
-        "paper_title": check_text(paper_title, "cur.seminar.paper_title", max_len=300, required=False),
+        "paper_title": check_text(
+            paper_title, "cur.seminar.paper_title", max_len=MAX_PAPER_TITLE, required=False
+        ),
         "paper_url": check_url(paper_url, "cur.seminar.paper_url"),
         "slides_url": check_url(slides_url, "cur.seminar.slides_url"),
-        "description": check_text(description, "cur.seminar.description", max_len=20_000, required=False),
+        "description": check_text(
+            description, "cur.seminar.description", max_len=MAX_DESCRIPTION, required=False
+        ),
         "week_id": week_id,
     }
 

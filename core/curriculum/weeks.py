@@ -28,11 +28,16 @@ MAX_SUMMARY = 20_000
 MAX_NOTE = 100_000
 MAX_TAGS = 12
 MAX_TAG_LEN = 30
+MAX_TAGS_TEXT = 500  # the tags as typed ('a, b, #c'); the stored ',a,b,c,' fits Week.tags String(500)
+MAX_MATERIAL_TITLE = 300  # Material.title String(300)
+MAX_MATERIAL_NOTE = 2_000
 _TAG_SPLIT = re.compile(r"[,\n#]+")
 
 
 def normalise_tags(raw: str | list[str] | None) -> str:
     """'Attention, Q/K/V,#rnn' -> ',attention,q/k/v,rnn,' (lower-case, unique, in order)."""
+    if isinstance(raw, str) and len(raw) > MAX_TAGS_TEXT:
+        raise FieldError("cur.week.tags", "common.error.too_long", max=MAX_TAGS_TEXT)
     parts = raw if isinstance(raw, list) else _TAG_SPLIT.split(raw or "")
     tags: list[str] = []
     for part in parts:
@@ -241,9 +246,9 @@ def add_material(
     material = Material(
         week_id=week_id,
         kind=kind,
-        title=check_text(title, "cur.material.title", max_len=300),
+        title=check_text(title, "cur.material.title", max_len=MAX_MATERIAL_TITLE),
         url=check_url(url, "cur.material.url"),
-        note=check_text(note, "cur.material.note", max_len=2_000, required=False),
+        note=check_text(note, "cur.material.note", max_len=MAX_MATERIAL_NOTE, required=False),
     )
     session.add(material)
     session.flush()
@@ -274,9 +279,9 @@ def update_material(
     if kind not in MATERIAL_KINDS:
         raise FieldError("cur.material.kind", "common.error.invalid_choice")
     material.kind = kind
-    material.title = check_text(title, "cur.material.title", max_len=300)
+    material.title = check_text(title, "cur.material.title", max_len=MAX_MATERIAL_TITLE)
     material.url = check_url(url, "cur.material.url")
-    material.note = check_text(note, "cur.material.note", max_len=2_000, required=False)
+    material.note = check_text(note, "cur.material.note", max_len=MAX_MATERIAL_NOTE, required=False)
     session.flush()
     return material
 
@@ -300,6 +305,11 @@ def get_note(*, session: Session, note_id: int) -> Note:
     return _get(session, Note, note_id)
 
 
+def check_note_body(body: str | None) -> str:
+    """A note's body, stripped; required and at most MAX_NOTE characters (an import's preview too)."""
+    return check_text(body, "cur.note.body", max_len=MAX_NOTE)
+
+
 def add_note(*, session: Session, by: Actor | None, week_id: int, title: str, body: str) -> Note:
     """A signed-in member adds a Markdown + LaTeX note to a week."""
     me = require_member(by)
@@ -310,7 +320,7 @@ def add_note(*, session: Session, by: Actor | None, week_id: int, title: str, bo
         week_id=week_id,
         author_id=me.id,
         title=check_text(title, "cur.note.title", max_len=MAX_TITLE),
-        body=check_text(body, "cur.note.body", max_len=MAX_NOTE),
+        body=check_note_body(body),
     )
     session.add(note)
     session.flush()
@@ -327,7 +337,7 @@ def update_note(
         raise PermissionDenied("cur.error.not_author")
     check_version(note, expected_version)
     note.title = check_text(title, "cur.note.title", max_len=MAX_TITLE)
-    note.body = check_text(body, "cur.note.body", max_len=MAX_NOTE)
+    note.body = check_note_body(body)
     session.flush()
     return note
 

@@ -10,12 +10,14 @@ from typing import Any
 from core.errors import FieldError, InvalidFields, InvalidInput
 from core.i18n import translate
 from core.reviews.template_schema import FieldSpec, TemplateSchema
+from core.validate import MAX_URL
 from core.validate import url as check_url
 
 MAX_SHORT = 300
 MAX_LONG = 30_000
 MAX_TAGS = 20
 MAX_TAG_LEN = 40
+MAX_TAGS_TEXT = MAX_TAGS * (MAX_TAG_LEN + 2)  # the tags as typed: every tag at full length, ", " apart
 
 
 class ReviewIncomplete(InvalidFields):
@@ -29,9 +31,14 @@ def _problem(field: FieldSpec, reason_key: str) -> FieldError:
 
 
 def _tags(value: Any) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else (value if isinstance(value, list) else [])
+    if isinstance(value, str):
+        items = value[:MAX_TAGS_TEXT].split(",")
+    else:
+        items = value if isinstance(value, list) else []
     out: list[str] = []
     for item in items:
+        if len(out) == MAX_TAGS:
+            break
         tag = " ".join(str(item).strip().lstrip("#").split())[:MAX_TAG_LEN]
         if tag and tag.casefold() not in {t.casefold() for t in out}:
             out.append(tag)
@@ -42,7 +49,7 @@ def clean_value(field: FieldSpec, value: Any) -> Any:
     """Coerce one answer to its field's type, dropping what cannot belong (never raises)."""
     t = field.type
     if t in ("short_text", "long_text", "url"):
-        limit = MAX_SHORT if t == "short_text" else (MAX_LONG if t == "long_text" else 2000)
+        limit = MAX_SHORT if t == "short_text" else (MAX_LONG if t == "long_text" else MAX_URL)
         return (value if isinstance(value, str) else "")[:limit]
     if t == "rating":
         try:

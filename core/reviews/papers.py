@@ -17,6 +17,9 @@ from core.validate import text as check_text
 from core.validate import url as check_url
 from db.models.reviews import Paper, Review
 
+MAX_TITLE = 500  # Paper.title String(500)
+MAX_VENUE = 200  # Paper.venue String(200)
+MAX_QUERY = 200  # the reading list's title search
 MAX_AUTHORS = 5000
 MAX_BIBTEX = bibtex.MAX_ENTRY_CHARS
 MAX_ID = 300  # an arXiv id or DOI as typed (a URL to it included); the form caps it too
@@ -41,9 +44,9 @@ class ImportResult:
 def _checked(data: PaperData) -> PaperData:
     """Clean a paper's fields; raise InvalidInput naming every invalid one (by its form label)."""
     found = Problems()
-    title = found.check(check_text, data.title, "rev.paper.title", max_len=500)
+    title = found.check(check_text, data.title, "rev.paper.title", max_len=MAX_TITLE)
     authors = found.check(check_text, data.authors, "rev.paper.authors", max_len=MAX_AUTHORS, required=False)
-    venue = found.check(check_text, data.venue, "rev.paper.venue", max_len=200, required=False)
+    venue = found.check(check_text, data.venue, "rev.paper.venue", max_len=MAX_VENUE, required=False)
     if data.year is not None and not 1900 <= int(data.year) <= 2100:
         found.add("rev.paper.year", "rev.error.year")
     url = found.check(check_url, data.url, "rev.paper.url")
@@ -139,7 +142,9 @@ def get_paper(*, session: Session, paper_id: int) -> Paper:
 
 
 def list_papers(*, session: Session, query: str = "") -> list[tuple[Paper, int]]:
-    """Papers (newest first) with their count of submitted reviews; `query` filters titles."""
+    """Papers (newest first) with their count of submitted reviews; `query` (at most MAX_QUERY
+    characters) filters titles."""
+    check_text(query, "rev.papers.search", max_len=MAX_QUERY, required=False)
     n = (
         select(func.count())
         .select_from(Review)

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session, joinedload
 from core.accounts.members import Actor, require_member
 from core.errors import NotFound
 from core.reviews.templates import schema_of
+from core.validate import text as check_text
 from db.models.members import Member
 from db.models.reviews import REVIEW_STATUSES, Paper, Review
 
 STATUSES = REVIEW_STATUSES
 NO_WEEK = "—"
+MAX_TEXT = 200  # the words searched for in the answers
 
 
 def week_text(week_no: int | None) -> str:
@@ -117,6 +119,7 @@ def find_reviews(*, session: Session, by: Actor | None, filters: Filters | None 
     """Reviews `by` may read, filtered by paper, member, status, week, tag, rating and text."""
     by = require_member(by)
     f = filters or Filters()
+    check_text(f.text, "rev.find.text", max_len=MAX_TEXT, required=False)
     q = (
         select(Review, Paper, Member)
         .join(Paper, Paper.id == Review.paper_id)

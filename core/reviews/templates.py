@@ -25,6 +25,8 @@ from db.models.reviews import ReviewTemplate, TemplateVersion
 
 EXPORT_FORMAT = "study-dashboard/review-template"
 MAX_TEMPLATE_JSON = 200 * 1024
+MAX_NAME = 100  # ReviewTemplate.name_ko / name_en String(100)
+MAX_DESCRIPTION = 2000
 
 
 def schema_of(version: TemplateVersion) -> TemplateSchema:
@@ -71,13 +73,13 @@ def _checked(name_ko: str, name_en: str, description_ko: str, description_en: st
     """The names and the field list, checked together: every problem of the form at once."""
     found = Problems()
     names = {
-        "name_ko": found.check(check_text, name_ko, "rev.tpl.name_ko", max_len=100),
-        "name_en": found.check(check_text, name_en, "rev.tpl.name_en", max_len=100),
+        "name_ko": found.check(check_text, name_ko, "rev.tpl.name_ko", max_len=MAX_NAME),
+        "name_en": found.check(check_text, name_en, "rev.tpl.name_en", max_len=MAX_NAME),
         "description_ko": found.check(
-            check_text, description_ko, "rev.tpl.description_ko", max_len=2000, required=False
+            check_text, description_ko, "rev.tpl.description_ko", max_len=MAX_DESCRIPTION, required=False
         ),
         "description_en": found.check(
-            check_text, description_en, "rev.tpl.description_en", max_len=2000, required=False
+            check_text, description_en, "rev.tpl.description_en", max_len=MAX_DESCRIPTION, required=False
         ),
     }
     schema = found.check(validate_fields, fields)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.curriculum import weeks as cur
+from core.validate import MAX_URL
 from db.models.curriculum import MATERIAL_KINDS, Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import on_stale, refused_unless_stale
@@ -39,10 +40,20 @@ def edit_material(db, me, m) -> None:
             format_func=kinds.get,
         )
         mtitle = c2.text_input(
-            t("cur.material.title"), value=m.title, key=keys.material_field(m.id, "title"), max_chars=300
+            t("cur.material.title"),
+            value=m.title,
+            key=keys.material_field(m.id, "title"),
+            max_chars=cur.MAX_MATERIAL_TITLE,
         )
-        murl = st.text_input(t("cur.material.url"), value=m.url, key=keys.material_field(m.id, "url"))
-        mnote = st.text_input(t("cur.material.note"), value=m.note, key=keys.material_field(m.id, "note"))
+        murl = st.text_input(
+            t("cur.material.url"), value=m.url, key=keys.material_field(m.id, "url"), max_chars=MAX_URL
+        )
+        mnote = st.text_input(
+            t("cur.material.note"),
+            value=m.note,
+            key=keys.material_field(m.id, "note"),
+            max_chars=cur.MAX_MATERIAL_NOTE,
+        )
         save = st.form_submit_button(t("common.save"))
     if not save:
         return
@@ -94,9 +105,13 @@ def _add_material(ctx, week: Week) -> None:
             c1, c2 = st.columns([1, 3])
             kinds = _kinds()
             kind = c1.selectbox(t("cur.material.kind"), list(kinds), key=key("kind"), format_func=kinds.get)
-            mtitle = c2.text_input(t("cur.material.title"), key=key("title"), max_chars=300)
-            murl = st.text_input(t("cur.material.url"), key=key("url"), placeholder="https://")
-            mnote = st.text_input(t("cur.material.note"), key=key("note"))
+            mtitle = c2.text_input(
+                t("cur.material.title"), key=key("title"), max_chars=cur.MAX_MATERIAL_TITLE
+            )
+            murl = st.text_input(
+                t("cur.material.url"), key=key("url"), placeholder="https://", max_chars=MAX_URL
+            )
+            mnote = st.text_input(t("cur.material.note"), key=key("note"), max_chars=cur.MAX_MATERIAL_NOTE)
             add = st.form_submit_button(t("cur.material.add"))
         if add:
             act(

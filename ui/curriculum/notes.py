@@ -42,12 +42,15 @@ def _edit_note(ctx, n) -> None:
     base_version(base_key, n.version)  # the version this edit starts from
     with st.expander(t("cur.note.edit"), icon=":material/edit:"):
         with st.form(keys.note_edit_form(n.id)):
-            title = st.text_input(t("cur.note.title"), value=n.title, key=keys.note_title(n.id))
+            title = st.text_input(
+                t("cur.note.title"), value=n.title, key=keys.note_title(n.id), max_chars=cur.MAX_TITLE
+            )
             body = st.text_area(
                 t("cur.note.body"),
                 help=t("cur.note.body_help"),
                 value=n.body,
                 height=240,
+                max_chars=cur.MAX_NOTE,
                 key=keys.note_body(n.id),
             )
             save = st.form_submit_button(t("cur.note.save"), type="primary")
@@ -72,9 +75,13 @@ def new_note(ctx, week: Week) -> None:
         st.session_state[keys.NOTE_BODY] = ""
     with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
         with st.form(keys.note_new_form(week.id)):
-            title = st.text_input(t("cur.note.title"), key=keys.NOTE_TITLE, max_chars=200)
+            title = st.text_input(t("cur.note.title"), key=keys.NOTE_TITLE, max_chars=cur.MAX_TITLE)
             body = st.text_area(
-                t("cur.note.body"), help=t("cur.note.body_help"), key=keys.NOTE_BODY, height=240
+                t("cur.note.body"),
+                help=t("cur.note.body_help"),
+                key=keys.NOTE_BODY,
+                height=240,
+                max_chars=cur.MAX_NOTE,
             )
             save = st.form_submit_button(t("cur.note.save"), type="primary")
         if save:
@@ -87,15 +94,19 @@ def new_note(ctx, week: Week) -> None:
             )
 
 
+def _cleaned(upload, pasted: str):
+    result = (
+        notes_import.from_upload(upload.getvalue(), upload.name)
+        if upload is not None
+        else notes_import.from_paste(pasted)
+    )
+    cur.check_note_body(result.text)  # longer than a note may be: refused, not cut by the preview box
+    return result
+
+
 def _check_import(upload, pasted: str) -> None:
     """Clean the upload (or the pasted text) up and keep the result for the preview."""
-    result = attempt(
-        lambda: (
-            notes_import.from_upload(upload.getvalue(), upload.name)
-            if upload is not None
-            else notes_import.from_paste(pasted)
-        )
-    )
+    result = attempt(lambda: _cleaned(upload, pasted))
     if result is None:
         return
     st.session_state[keys.IMPORT_BODY] = result.text
@@ -160,9 +171,13 @@ def import_note(ctx, week: Week) -> None:
         st.info(st.session_state.get(keys.IMPORT_FIXES, ""))
         made_from = st.session_state.get(keys.IMPORT_FROM)
         st.caption(t("cur.import.from_file", name=made_from) if made_from else t("cur.import.from_paste"))
-        title = st.text_input(t("cur.note.title"), key=keys.IMPORT_TITLE, max_chars=200)
+        title = st.text_input(t("cur.note.title"), key=keys.IMPORT_TITLE, max_chars=cur.MAX_TITLE)
         body = st.text_area(
-            t("cur.note.body"), help=t("cur.note.body_help"), key=keys.IMPORT_BODY, height=240
+            t("cur.note.body"),
+            help=t("cur.note.body_help"),
+            key=keys.IMPORT_BODY,
+            height=240,
+            max_chars=cur.MAX_NOTE,
         )
         st.caption(t("cur.note.preview"))
         with st.container(border=True):

@@ -50,8 +50,8 @@ def ask_form(ctx, labels: dict[Target, str], week_filter: int | None) -> None:
             target = st.selectbox(
                 t("cur.qa.target"), targets, index=default, format_func=labels.get, key=keys.ASK_TARGET
             )
-            title = st.text_input(t("cur.qa.title"), max_chars=200, key=keys.ASK_TITLE)
-            body = st.text_area(t("cur.qa.body"), key=keys.ASK_BODY)
+            title = st.text_input(t("cur.qa.title"), max_chars=qa.MAX_TITLE, key=keys.ASK_TITLE)
+            body = st.text_area(t("cur.qa.body"), max_chars=qa.MAX_BODY, key=keys.ASK_BODY)
             ask = st.form_submit_button(t("cur.qa.ask"), type="primary")
         if ask:
             kind, target_id = target
@@ -111,8 +111,12 @@ def _edit_question(ctx, q) -> None:
     base_version(base_key, q.version)  # the version this edit starts from
     with st.form(keys.question_edit_form(q.id)):
         st.caption(t("cur.qa.edit"))
-        title = st.text_input(t("cur.qa.title"), value=q.title, key=keys.question_title(q.id))
-        body = st.text_area(t("cur.qa.body"), value=q.body, key=keys.question_body(q.id))
+        title = st.text_input(
+            t("cur.qa.title"), value=q.title, max_chars=qa.MAX_TITLE, key=keys.question_title(q.id)
+        )
+        body = st.text_area(
+            t("cur.qa.body"), value=q.body, max_chars=qa.MAX_BODY, key=keys.question_body(q.id)
+        )
         save = st.form_submit_button(t("common.save"))
     if save:
         save_versioned(
@@ -141,7 +145,9 @@ def _answer(ctx, a, may_moderate: bool) -> None:
             base_key = keys.answer_base(a.id)
             base_version(base_key, a.version)  # the version this edit starts from
             with st.form(keys.answer_edit_form(a.id)):
-                body = st.text_area(t("cur.qa.edit"), value=a.body, key=keys.answer_body(a.id))
+                body = st.text_area(
+                    t("cur.qa.edit"), value=a.body, max_chars=qa.MAX_BODY, key=keys.answer_body(a.id)
+                )
                 save = st.form_submit_button(t("common.save"))
             if save:
                 save_versioned(
@@ -159,7 +165,7 @@ def _answer(ctx, a, may_moderate: bool) -> None:
 
 def _answer_form(ctx, q) -> None:
     with st.form(keys.answer_form(q.id)):
-        body = st.text_area(t("cur.qa.answer"), key=keys.answer_new(q.id))
+        body = st.text_area(t("cur.qa.answer"), max_chars=qa.MAX_BODY, key=keys.answer_new(q.id))
         post = st.form_submit_button(t("cur.qa.answer_submit"), type="primary")
     if post:
         act(

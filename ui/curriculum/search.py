@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.curriculum.search import search
+from core.curriculum.search import MAX_QUERY, search
 from db.models.curriculum import Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import week_label
+from ui.shell.actions import attempt
 from ui.shell.i18n import t
 
 
@@ -17,7 +18,7 @@ def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
     typed = st.session_state.get(keys.SEARCH_QUERY) or st.session_state.get(keys.SEARCH_TAG)
     with st.expander(t("cur.search.title"), icon=":material/search:", expanded=bool(typed)):
         c1, c2 = st.columns([3, 1])
-        query = c1.text_input(t("cur.search.query"), key=keys.SEARCH_QUERY)
+        query = c1.text_input(t("cur.search.query"), max_chars=MAX_QUERY, key=keys.SEARCH_QUERY)
         tag_labels = {"": t("cur.search.any_tag"), **{x: x for x in tags}}
         tag = c2.selectbox(
             t("cur.search.tag"), list(tag_labels), key=keys.SEARCH_TAG, format_func=tag_labels.get
@@ -25,7 +26,9 @@ def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
         if not (query.strip() or tag):
             return
         with ctx.db.read() as s:
-            hits = search(session=s, query=query, tag=tag or None, lang=ctx.lang)
+            hits = attempt(lambda: search(session=s, query=query, tag=tag or None, lang=ctx.lang))
+        if hits is None:
+            return
         st.caption(t("cur.search.count", n=len(hits)) if hits else t("cur.search.none"))
         for h in hits:
             where = week_label(by_id[h.week_id], ctx.lang) if h.week_id in by_id else ""

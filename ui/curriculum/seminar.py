@@ -8,6 +8,7 @@ from datetime import time
 import streamlit as st
 
 from core.curriculum import seminars
+from core.validate import MAX_URL
 from db.models.curriculum import Seminar, Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import (
@@ -27,7 +28,9 @@ def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar
     """Seminar fields inside a form; explicit keys keep typed text after a refused save."""
     key = lambda field: keys.seminar_field(prefix, field)  # noqa: E731
     local = seminars.to_local(sem.starts_at) if sem else None
-    title = st.text_input(t("cur.seminar.title"), value=sem.title if sem else "", key=key("title"))
+    title = st.text_input(
+        t("cur.seminar.title"), value=sem.title if sem else "", max_chars=seminars.MAX_TITLE, key=key("title")
+    )
     c1, c2, c3 = st.columns(3)
     day = c1.date_input(t("cur.seminar.date"), value=local.date() if local else "today", key=key("day"))
     at = c2.time_input(
@@ -42,9 +45,15 @@ def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar
         key=key("dur"),
     )
     c1, c2 = st.columns(2)
-    place = c1.text_input(t("cur.seminar.place"), value=sem.place if sem else "", key=key("place"))
+    place = c1.text_input(
+        t("cur.seminar.place"), value=sem.place if sem else "", max_chars=seminars.MAX_PLACE, key=key("place")
+    )
     link = c2.text_input(
-        t("cur.seminar.link"), value=sem.link if sem else "", placeholder="https://", key=key("link")
+        t("cur.seminar.link"),
+        value=sem.link if sem else "",
+        placeholder="https://",
+        max_chars=MAX_URL,
+        key=key("link"),
     )
     presenters = {None: t("cur.seminar.no_presenter"), **{p.id: p.display_name for p in people}}
     presenter_ids = list(presenters)
@@ -65,22 +74,30 @@ def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar
         key=key("week"),
     )
     paper_title = c1.text_input(
-        t("cur.seminar.paper_title"), value=sem.paper_title if sem else "", key=key("paper")
+        t("cur.seminar.paper_title"),
+        value=sem.paper_title if sem else "",
+        max_chars=seminars.MAX_PAPER_TITLE,
+        key=key("paper"),
     )
     paper_url = c2.text_input(
         t("cur.seminar.paper_url"),
         value=sem.paper_url if sem else "",
         placeholder="https://",
+        max_chars=MAX_URL,
         key=key("paper_url"),
     )
     slides_url = st.text_input(
         t("cur.seminar.slides_url"),
         value=sem.slides_url if sem else "",
         placeholder="https://",
+        max_chars=MAX_URL,
         key=key("slides"),
     )
     description = st.text_area(
-        t("cur.seminar.description"), value=sem.description if sem else "", key=key("desc")
+        t("cur.seminar.description"),
+        value=sem.description if sem else "",
+        max_chars=seminars.MAX_DESCRIPTION,
+        key=key("desc"),
     )
     return {
         "title": title,

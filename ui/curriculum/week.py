@@ -25,10 +25,16 @@ def week_form(prefix: str, week: Week | None = None) -> dict:
     c1, c2 = st.columns(2)
     values = {
         "title_ko": c1.text_input(
-            t("cur.week.title_ko"), value=week.title_ko if week else "", max_chars=200, key=key("title_ko")
+            t("cur.week.title_ko"),
+            value=week.title_ko if week else "",
+            max_chars=cur.MAX_TITLE,
+            key=key("title_ko"),
         ),
         "title_en": c2.text_input(
-            t("cur.week.title_en"), value=week.title_en if week else "", max_chars=200, key=key("title_en")
+            t("cur.week.title_en"),
+            value=week.title_en if week else "",
+            max_chars=cur.MAX_TITLE,
+            key=key("title_en"),
         ),
         "start_date": c1.date_input(
             t("cur.week.start_date"), value=week.start_date if week else None, key=key("start")
@@ -36,14 +42,20 @@ def week_form(prefix: str, week: Week | None = None) -> dict:
         "end_date": c2.date_input(
             t("cur.week.end_date"), value=week.end_date if week else None, key=key("end")
         ),
-        "goals": st.text_area(t("cur.week.goals"), value=week.goals if week else "", key=key("goals")),
+        "goals": st.text_area(
+            t("cur.week.goals"), value=week.goals if week else "", max_chars=cur.MAX_GOALS, key=key("goals")
+        ),
         "summary": st.text_area(
-            t("cur.week.summary"), value=week.summary if week else "", key=key("summary")
+            t("cur.week.summary"),
+            value=week.summary if week else "",
+            max_chars=cur.MAX_SUMMARY,
+            key=key("summary"),
         ),
         "tags": st.text_input(
             t("cur.week.tags"),
             value=", ".join(cur.tag_list(week.tags)) if week else "",
             help=t("cur.week.tags_help"),
+            max_chars=cur.MAX_TAGS_TEXT,
             key=key("tags"),
         ),
     }

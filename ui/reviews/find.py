@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from core.reviews import export as review_export
+from core.reviews.queries import MAX_TEXT, Filters, all_tags, rating_keys, week_text
 from core.reviews.queries import STATUSES as REVIEW_STATUSES
-from core.reviews.queries import Filters, all_tags, rating_keys, week_text
 from core.validate import url_id
 from ui.reviews import keys
 from ui.shell.i18n import t
@@ -68,7 +68,7 @@ def filter_bar(ctx, everything: list, paper_by_id: dict, member_by_id: dict) -> 
         t("rev.find.min_rating"), value=None, step=1, key=keys.FIND_MIN_RATING, disabled=rating_key is None
     )
     text = c8.text_input(
-        t("rev.find.text"), key=keys.FIND_TEXT, placeholder=t("rev.find.text_hint"), max_chars=200
+        t("rev.find.text"), key=keys.FIND_TEXT, placeholder=t("rev.find.text_hint"), max_chars=MAX_TEXT
     )
     return Filters(
         paper_id=paper_id,

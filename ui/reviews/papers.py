@@ -22,7 +22,7 @@ def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
     key = lambda field: keys.paper_field(prefix, field)  # noqa: E731
     c1, c2 = st.columns([3, 1])
     title = c1.text_input(
-        t("rev.paper.title"), value=paper.title if paper else "", key=key("title"), max_chars=500
+        t("rev.paper.title"), value=paper.title if paper else "", key=key("title"), max_chars=papers.MAX_TITLE
     )
     year = c2.number_input(
         t("rev.paper.year"),
@@ -40,7 +40,7 @@ def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
     )
     c1, c2, c3 = st.columns(3)
     venue = c1.text_input(
-        t("rev.paper.venue"), value=paper.venue if paper else "", key=key("venue"), max_chars=200
+        t("rev.paper.venue"), value=paper.venue if paper else "", key=key("venue"), max_chars=papers.MAX_VENUE
     )
     arxiv = c2.text_input(
         t("rev.paper.arxiv"),
@@ -84,7 +84,13 @@ def add_papers(ctx) -> None:
 
 
 def _import_bibtex(ctx) -> None:
-    pasted = st.text_area(t("rev.papers.paste"), key=keys.BIB_TEXT, height=180, placeholder="@article{...}")
+    pasted = st.text_area(
+        t("rev.papers.paste"),
+        key=keys.BIB_TEXT,
+        height=180,
+        placeholder="@article{...}",
+        max_chars=MAX_BIB_BYTES,
+    )
     bib_file = upload(
         t("rev.papers.upload"), max_bytes=MAX_BIB_BYTES, types=["bib", "txt"], key=keys.BIB_FILE
     )

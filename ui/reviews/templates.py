@@ -77,25 +77,27 @@ def template_editor(tid: int, tpl, fields: list[dict]) -> Draft:
         t("rev.tpl.name_ko"),
         value=tpl.name_ko if tpl else "",
         key=keys.template_field(tid, "nko"),
-        max_chars=100,
+        max_chars=templates.MAX_NAME,
     )
     name_en = c2.text_input(
         t("rev.tpl.name_en"),
         value=tpl.name_en if tpl else "",
         key=keys.template_field(tid, "nen"),
-        max_chars=100,
+        max_chars=templates.MAX_NAME,
     )
     desc_ko = c1.text_area(
         t("rev.tpl.description_ko"),
         value=tpl.description_ko if tpl else "",
         key=keys.template_field(tid, "dko"),
         height=80,
+        max_chars=templates.MAX_DESCRIPTION,
     )
     desc_en = c2.text_area(
         t("rev.tpl.description_en"),
         value=tpl.description_en if tpl else "",
         key=keys.template_field(tid, "den"),
         height=80,
+        max_chars=templates.MAX_DESCRIPTION,
     )
     st.caption(t("rev.tpl.table_help"))
     column = st.column_config

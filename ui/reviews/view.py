@@ -109,7 +109,12 @@ def _thread(ctx, r, thread, names) -> None:
             user_markdown(c.body)  # Markdown + LaTeX, typed line breaks kept; raw HTML is not rendered
     if r.status != "draft" and (ctx.actor.is_leader or r.author_id == ctx.actor.id):
         with st.form(keys.comment_form(r.id), clear_on_submit=True):
-            body = st.text_area(t("rev.comment"), key=keys.comment_body(r.id), help=t("rev.view.md_help"))
+            body = st.text_area(
+                t("rev.comment"),
+                key=keys.comment_body(r.id),
+                help=t("rev.view.md_help"),
+                max_chars=reviews.MAX_COMMENT,
+            )
             if st.form_submit_button(t("rev.view.post"), icon=":material/send:"):
                 _act(ctx, reviews.add_comment, "rev.view.posted", review_id=r.id, body=body)
 
@@ -117,7 +122,12 @@ def _thread(ctx, r, thread, names) -> None:
 def _leader_actions(ctx, r) -> None:
     st.markdown(f"#### {t('rev.view.leader')}")
     if r.status in ("submitted", "resubmitted"):
-        feedback = st.text_area(t("rev.view.feedback"), key=keys.feedback(r.id), help=t("rev.view.md_help"))
+        feedback = st.text_area(
+            t("rev.view.feedback"),
+            key=keys.feedback(r.id),
+            help=t("rev.view.md_help"),
+            max_chars=reviews.MAX_COMMENT,
+        )
         c1, c2 = st.columns(2)
         if c1.button(t("rev.view.return"), key=keys.return_button(r.id), icon=":material/undo:"):
             _act(ctx, reviews.return_review, "rev.view.returned", review_id=r.id, feedback=feedback)

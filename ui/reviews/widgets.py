@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.reviews import answers as ans
 from core.reviews.template_schema import FieldSpec, TemplateSchema
+from core.validate import MAX_URL
 from ui.reviews.keys import answer_field
 from ui.shell.i18n import current_lang, show_error, t
 from ui.shell.markdown import user_markdown
@@ -59,11 +60,11 @@ def field_widget(field: FieldSpec, prefix: str, *, on_change=None, args=(), disa
     if field.type == "short_text":
         st.text_input(label, max_chars=ans.MAX_SHORT, **common)
     elif field.type == "url":
-        st.text_input(label, max_chars=2000, placeholder="https://", **common)
+        st.text_input(label, max_chars=MAX_URL, placeholder="https://", **common)
     elif field.type == "long_text":
         st.text_area(label, max_chars=ans.MAX_LONG, height=140, **common)
     elif field.type == "tags":
-        st.text_input(label, placeholder=t("rev.form.tags_hint"), **common)
+        st.text_input(label, max_chars=ans.MAX_TAGS_TEXT, placeholder=t("rev.form.tags_hint"), **common)
     elif field.type == "rating":
         points = list(range(field.scale_min, field.scale_max + 1))
         st.radio(

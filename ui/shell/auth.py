@@ -130,8 +130,9 @@ def sign_in_box(db: Database) -> None:
     if (err := st.session_state.pop(SIGN_IN_ERROR_KEY, None)) is not None:
         show_error(err, box)
     with box.form("sign_in", border=False):
-        st.text_input(t("auth.username"), key=SIGN_IN_USER_KEY, max_chars=64)
-        # No max_chars: its "10/256" count sat over the password dots in the narrow sidebar.
+        st.text_input(t("auth.username"), key=SIGN_IN_USER_KEY, max_chars=signin.MAX_NAME_CHARS)
+        # No max_chars: its "10/256" count sat over the password dots in the narrow sidebar;
+        # signin.sign_in refuses a longer password than members.MAX_PASSWORD without hashing it.
         st.text_input(t("auth.password"), type="password", key=SIGN_IN_PASSWORD_KEY)
         st.form_submit_button(t("auth.sign_in"), icon=":material/login:", on_click=_try_sign_in, args=(db,))
     box.caption(t("auth.browse_as_guest"))

@@ -179,3 +179,20 @@ def test_own_change_with_a_wrong_old_password_counts_as_a_failed_sign_in(db):
         signin.change_own_password(db=db, by=kim, old_password=PASSWORD, new_password="brand new pw")
     # another client (the member's own browser) is not locked out by those guesses
     assert signin.sign_in(db=db, username="kim", password=PASSWORD, client="elsewhere").id == kim.id
+
+
+def test_an_over_long_password_fails_without_hashing_and_counts(db, hashes_probed):
+    # The sign-in box has no max_chars, so the service must bound the hash's work itself.
+    make_member(db, "kim")
+    hashes_probed["on"] = True
+    too_long = PASSWORD + "x" * members.MAX_PASSWORD
+    for _ in range(5):
+        with pytest.raises(AuthFailed):
+            signin.sign_in(db=db, username="kim", password=too_long, client="a")
+    assert hashes_probed["calls"] == 0
+    with pytest.raises(RateLimited):  # each one counted as a failed sign-in
+        signin.sign_in(db=db, username="kim", password=PASSWORD, client="a")
+    limit = "p" * members.MAX_PASSWORD  # the longest password that could be set is still checked
+    with pytest.raises(AuthFailed):
+        signin.sign_in(db=db, username="kim", password=limit, client="b")
+    assert hashes_probed["calls"] == 1
