@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from core.accounts.members import Actor
+from core.lab import rooms as lab_rooms
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig
 from core.lab.jobs.policy import Estimate, Participant
@@ -34,6 +35,7 @@ class _Meta:
     actor: Actor | None
     run_id: int | None = None
     store_error: str | None = None
+    room_id: int | None = None  # the seminar room it was started in (core.lab.rooms)
 
 
 class LabJobs:
@@ -44,14 +46,33 @@ class LabJobs:
         self._lock = threading.Lock()
         self.registry = (registry_cls or _registry_class())(on_done=self._on_done)
 
-    def start(self, cfg: TrainConfig, *, db: Database, actor: Actor | None, who: Participant) -> str:
-        """Queue a training job for `who` (JobRefused names the limit it would pass); returns its id."""
+    def start(
+        self,
+        cfg: TrainConfig,
+        *,
+        db: Database,
+        actor: Actor | None,
+        who: Participant,
+        room_id: int | None = None,
+    ) -> str:
+        """Queue a training job for `who` (JobRefused names the limit it would pass); returns its id.
+        `room_id`: the seminar room it starts in (who must have joined it; the room lists the run)."""
         with self._lock:  # held across start(): on_done of a tiny job waits for the metadata
+            if room_id is not None:
+                with db.read() as s:
+                    lab_rooms.may_run(session=s, room_id=room_id, who=who)
             known = self.registry.job_ids()
             for old in [j for j in self._meta if j not in known]:  # ended, stored and forgotten
                 del self._meta[old]
             job_id = self.registry.start(cfg, owner=who)
-            self._meta[job_id] = _Meta(cfg, db, actor)
+            self._meta[job_id] = _Meta(cfg, db, actor, room_id=room_id)
+            if room_id is not None:
+                try:
+                    with db.write() as s:
+                        lab_rooms.add_run(session=s, room_id=room_id, who=who, job_id=job_id, cfg=cfg)
+                except Exception:
+                    self.registry.stop(job_id, by=None)  # the room ended this instant: no run outside it
+                    raise
         return job_id
 
     def check(self, cfg: TrainConfig, *, who: Participant) -> Estimate:
@@ -104,6 +125,8 @@ class LabJobs:
             record = record_of_snapshot(meta.cfg, snap)
             with meta.db.write() as s:
                 meta.run_id = lab_runs.store_run(session=s, by=meta.actor, record=record).id
+                if meta.room_id is not None:
+                    lab_rooms.attach_run(session=s, job_id=job_id, run_id=meta.run_id)
         except Exception as exc:  # noqa: BLE001  a failed save must not kill the worker thread
             meta.store_error = str(exc)
             log.exception("storing lab job %s failed", job_id)

@@ -14,7 +14,7 @@ from core.lab.config import TrainConfig, config_hash, to_dict
 from core.lab.jobs.policy import Participant, may_control
 from core.lab.presets import PRESETS
 from core.lab.view import RunView, from_stored
-from ui.lab import after, draw, keys
+from ui.lab import after, draw, keys, room_lab
 from ui.lab.attention import draw_attention
 from ui.lab.identity import owner_name, participant
 from ui.lab.jobs import lab_jobs
@@ -103,7 +103,8 @@ def _stored_match(ctx: Frame, cfg: TrainConfig):
 def _start(ctx: Frame, tab: str, cfg: TrainConfig) -> None:
     """Queue `cfg` (validated by the form) and show its job; a refusal is shown translated."""
     who = participant(ctx)
-    job_id = attempt(lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor, who=who))
+    room = room_lab.current_room_id()  # started in a seminar room: the room lists it
+    job_id = attempt(lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor, who=who, room_id=room))
     if job_id is None:
         return
     st.session_state[keys.show(tab)] = {"job": job_id}
@@ -122,7 +123,8 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
         icon=":material/play_arrow:",
         disabled=err is not None or active,
     ):
-        stored = _stored_match(ctx, cfg)
+        # In a seminar room each run is the participant's own: no replay of someone else's.
+        stored = None if room_lab.current_room_id() else _stored_match(ctx, cfg)
         if stored is not None:
             st.session_state[keys.offer(tab)] = stored.id
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab.presets import MODEL_TABS, TAB_LABELS, TABS
-from ui.lab import history, keys, model_tab, running
+from ui.lab import history, keys, model_tab, room_lab, running
 from ui.lab.identity import participant, remember_guest
 from ui.lab.jobs import lab_jobs
 from ui.lab.urlstate import apply_url, show_notices, write_url
@@ -87,6 +87,7 @@ def render() -> None:
     keep_widget_state()
     apply_url()
     _open_links(ctx)
+    room_lab.apply(ctx)  # a seminar room's challenge as the starting config
     presenter = st.session_state.get(keys.PRESENTER, False)
     if presenter:
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
@@ -97,6 +98,7 @@ def render() -> None:
         st.caption(t("lab.page.tagline"))
     show_notices()
     remember_guest()
+    room_lab.banner(ctx)
     running.render(participant(ctx))
     active = _sync_tab()
     labels = _labels()

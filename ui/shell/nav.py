@@ -67,6 +67,7 @@ PAGES: list[PageSpec] = [
     ),
     # model lab
     PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
+    PageSpec("views/room.py", "lab.room.nav", ":material/meeting_room:", "room"),
     # my account
     PageSpec("views/account.py", "account.nav", ":material/account_circle:", "account", access="member"),
     # group administration

@@ -1,0 +1,102 @@
+"""The room's live part, made for the projector: every participant's run on one chart (one
+labelled line each) and the leaderboard (held-out accuracy, steps, time, what differs from the
+challenge's preset). Each run opens in the Lab (attention replay included) with one click; its
+owner may stop it and a leader may cancel any (the job queue enforces who may)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.lab import rooms
+from core.lab.charts.room import room_chart
+from core.lab.config import FIELD_LABELS
+from core.lab.jobs.policy import Participant, may_control
+from ui.lab import room_keys
+from ui.lab.draw import secs
+from ui.lab.jobs import lab_jobs
+from ui.lab.running import plain
+from ui.shell.actions import attempt
+from ui.shell.frame import Frame
+from ui.shell.i18n import current_lang, t
+from ui.shell.links import page_link
+
+POLL_S = 2.0
+MAX_BOARD = 30  # leaderboard lines drawn (the rest are counted)
+WIDTHS = [0.6, 2, 1.3, 1.8, 1.2, 1, 3, 1, 1.4]
+
+
+def _live(job_id: str):
+    return lab_jobs().registry.snapshot(job_id)
+
+
+def _diff_text(diff) -> str:
+    if not diff:
+        return t("lab.room.same_as_preset")
+    parts = []
+    for name, old, new in diff:
+        short = name.removeprefix("model.")
+        label = t(FIELD_LABELS[short]) if short in FIELD_LABELS else short
+        parts.append(f"{label} {old} → {new}")
+    return plain(", ".join(parts))
+
+
+def _link(run: rooms.RoomRun) -> None:
+    if run.run_id is not None and not run.active:
+        query = {"run": run.run_id}
+    else:
+        query = {"job": run.job_id, "tab": (run.config.get("model") or {}).get("kind", "rnn")}
+    page_link("lab", t("lab.room.open_run"), icon=":material/open_in_new:", query=query)
+
+
+def _stop(run: rooms.RoomRun, who: Participant, where) -> None:
+    if not run.active or not may_control(who, Participant(run.participant_key, "guest")):
+        return
+    label = t("lab.room.stop") if who.key == run.participant_key else t("lab.room.cancel")
+    if where.button(label, key=room_keys.stop(run.job_id), icon=":material/stop:"):
+        if attempt(lambda: lab_jobs().stop(run.job_id, by=who) or True):
+            st.toast(t("lab.room.stopping"), icon=":material/stop:")
+            st.rerun(scope="fragment")
+
+
+def _row(row: rooms.BoardRow, who: Participant) -> None:
+    run = row.run
+    cols = st.columns(WIDTHS, vertical_alignment="center")
+    cols[0].markdown(f"**{row.rank}**")
+    cols[1].markdown(f"**{plain(run.nickname)}**")
+    cols[2].markdown(t(f"lab.room.status.{run.status}"))
+    acc = "–" if row.accuracy is None else f"{row.accuracy:.1%}"
+    cols[3].markdown(acc)
+    if row.reached_at is not None:
+        cols[3].caption(t("lab.room.reached", step=row.reached_at))
+    total = (run.config or {}).get("steps")
+    cols[4].markdown(f"{run.step}/{total}" if total else str(run.step))
+    cols[5].markdown(secs(run.seconds))
+    cols[6].caption(_diff_text(row.diff))
+    with cols[7]:
+        _link(run)
+    _stop(run, who, cols[8])
+
+
+def board(ctx: Frame, room_id: int, challenge: rooms.Challenge | None, who: Participant) -> None:
+    """The chart and the leaderboard of the room's runs, as they are now."""
+    with ctx.db.read() as s:
+        runs = rooms.room_runs(session=s, room_id=room_id, live=_live)
+    st.subheader(t("lab.room.chart_heading"))
+    if not runs:
+        st.caption(t("lab.room.no_runs"))
+        return
+    lines = [(r.nickname, r.curves) for r in rooms.latest_per_participant(runs)]
+    metric = challenge.metric if challenge else "val_token_acc"
+    st.altair_chart(room_chart(lines, metric=metric, lang=current_lang()), width="content")
+    st.subheader(t("lab.room.board_heading"))
+    head = st.columns(WIDTHS)
+    for col, key in zip(head, ("rank", "name", "status", "acc", "steps", "time", "diff"), strict=False):
+        col.caption(t(f"lab.room.col_{key}"))
+    ranked = rooms.leaderboard(runs, challenge)
+    for row in ranked[:MAX_BOARD]:
+        _row(row, who)
+    if len(ranked) > MAX_BOARD:
+        st.caption(t("lab.room.more_rows", shown=MAX_BOARD, total=len(ranked)))
+
+
+live_board = st.fragment(run_every=POLL_S)(board)
