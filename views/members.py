@@ -36,10 +36,10 @@ st.dataframe(
 
 with st.expander(t("members.add"), icon=":material/person_add:", expanded=False):
     with st.form("add_member", clear_on_submit=False):
-        username = st.text_input(t("auth.username"), max_chars=32)
-        display_name = st.text_input(t("members.display_name"), max_chars=50)
+        username = st.text_input(t("auth.username"), max_chars=members.MAX_USERNAME)
+        display_name = st.text_input(t("members.display_name"), max_chars=members.MAX_DISPLAY_NAME)
         role = st.selectbox(t("members.role"), ROLES, index=1, format_func=lambda r: t(f"role.{r}"))
-        password = st.text_input(t("auth.password"), type="password", max_chars=256)
+        password = st.text_input(t("auth.password"), type="password", max_chars=members.MAX_PASSWORD)
         add = st.form_submit_button(t("members.add"), type="primary")
     if add:
         act(

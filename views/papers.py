@@ -14,7 +14,7 @@ ctx = frame()
 st.title(t("rev.papers.title"))
 add_papers(ctx)
 
-query = st.text_input(t("rev.papers.search"), key=keys.PAPER_QUERY, max_chars=200)
+query = st.text_input(t("rev.papers.search"), key=keys.PAPER_QUERY, max_chars=papers.MAX_QUERY)
 with ctx.db.read() as s:
     rows = papers.list_papers(session=s, query=query)
 if not rows:

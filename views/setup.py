@@ -14,10 +14,10 @@ st.title(t("setup.title"))
 st.write(t("setup.intro"))
 
 with st.form("setup"):
-    username = st.text_input(t("auth.username"), max_chars=32)
-    display_name = st.text_input(t("members.display_name"), max_chars=50)
-    password = st.text_input(t("auth.password"), type="password", max_chars=256)
-    password2 = st.text_input(t("auth.password_again"), type="password", max_chars=256)
+    username = st.text_input(t("auth.username"), max_chars=members.MAX_USERNAME)
+    display_name = st.text_input(t("members.display_name"), max_chars=members.MAX_DISPLAY_NAME)
+    password = st.text_input(t("auth.password"), type="password", max_chars=members.MAX_PASSWORD)
+    password2 = st.text_input(t("auth.password_again"), type="password", max_chars=members.MAX_PASSWORD)
     submitted = st.form_submit_button(t("setup.create"), type="primary")
 
 if submitted:

@@ -29,7 +29,9 @@ from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from db.models.members import ROLES, Member
 
-USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,32}$")
+MAX_USERNAME = 32
+MAX_DISPLAY_NAME = 50  # the members.display_name column
+USERNAME_RE = re.compile(rf"^[a-z0-9._-]{{3,{MAX_USERNAME}}}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 # OWASP's scrypt floor is n=2**17, r=8, p=1 (128 MiB a hash): 0.29-0.36 s a hash on the 2-core dev box
@@ -165,7 +167,7 @@ def _new_member(
 ) -> _NewMember:
     """Check a new member's fields and hash the password; no query yet."""
     name = _check_username(username)
-    display = check_text(display_name, "members.display_name", max_len=50)
+    display = check_text(display_name, "members.display_name", max_len=MAX_DISPLAY_NAME)
     role = _check_role(role)
     hashed = hash_password(check_new_password(password)) if password is not None else None
     return _NewMember(name, display, role, language if language in LANGUAGES else "ko", hashed)
@@ -260,7 +262,7 @@ def update_member(
     if active is False and member.id == by.id:
         raise InvalidInput("members.error.self_deactivate")
     if display_name is not None:
-        member.display_name = check_text(display_name, "members.display_name", max_len=50)
+        member.display_name = check_text(display_name, "members.display_name", max_len=MAX_DISPLAY_NAME)
     if role is not None:
         member.role = _check_role(role)
     if active is not None:

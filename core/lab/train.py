@@ -29,6 +29,7 @@ from core.lab.config import TrainConfig
 from core.lab.device import pick_device
 from core.lab.models import DecodeResult, make_model, n_params
 from core.lab.tasks import PAD, Task, make_task
+from core.validate import text as check_text
 
 GRAD_CLIP = 1.0
 DIVERGE_FACTOR = 10.0
@@ -200,8 +201,13 @@ def train(cfg: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[
     yield DoneEvent(status, step, metrics, model, n_params(model), str(device))
 
 
+MAX_TRY_CHARS = 400  # a custom input to `predict` (the Lab's "try it" box uses the same cap)
+
+
 def predict(model: nn.Module, task: Task, text: str) -> tuple[str, DecodeResult]:
-    """Answer a custom input: (output text, DecodeResult on CPU); unknown tokens raise UnknownTokens."""
+    """Answer a custom input: (output text, DecodeResult on CPU); unknown tokens raise UnknownTokens,
+    an input over MAX_TRY_CHARS raises FieldError."""
+    check_text(text, "lab.page.try_label", max_len=MAX_TRY_CHARS, required=False)
     ids = task.encode(text)
     device = next(model.parameters()).device
     src = torch.tensor([ids], dtype=torch.long, device=device)  # (1, S)

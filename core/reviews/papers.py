@@ -153,7 +153,7 @@ def list_papers(*, session: Session, query: str = "") -> list[tuple[Paper, int]]
     )
     q = select(Paper, n).order_by(Paper.created_at.desc(), Paper.id.desc())
     if query.strip():
-        q = q.where(Paper.norm_title.contains(bibtex.normalise_title(query)))
+        q = q.where(Paper.norm_title.contains(bibtex.normalise_title(query), autoescape=True))
     return [(p, c) for p, c in session.execute(q)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.accounts import signin
+from core.accounts import members, signin
 from core.errors import InvalidInput
 from ui.accounts import keys
 from ui.accounts.client import client_id
@@ -20,13 +20,22 @@ def own_password_form(ctx) -> None:
     st.caption(t("account.password.help"))
     with st.form(keys.OWN_PASSWORD_FORM):
         old = st.text_input(
-            t("account.password.current"), type="password", max_chars=256, key=fresh(keys.OLD_PASSWORD)
+            t("account.password.current"),
+            type="password",
+            max_chars=members.MAX_PASSWORD,
+            key=fresh(keys.OLD_PASSWORD),
         )
         new = st.text_input(
-            t("account.password.new"), type="password", max_chars=256, key=fresh(keys.NEW_PASSWORD)
+            t("account.password.new"),
+            type="password",
+            max_chars=members.MAX_PASSWORD,
+            key=fresh(keys.NEW_PASSWORD),
         )
         again = st.text_input(
-            t("account.password.again"), type="password", max_chars=256, key=fresh(keys.NEW_PASSWORD_AGAIN)
+            t("account.password.again"),
+            type="password",
+            max_chars=members.MAX_PASSWORD,
+            key=fresh(keys.NEW_PASSWORD_AGAIN),
         )
         submitted = st.form_submit_button(t("account.password.submit"), type="primary")
     if not submitted:

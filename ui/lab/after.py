@@ -49,7 +49,7 @@ def _task(cfg: TrainConfig):
 
 def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     """A text box: the model's answer and its attention for the viewer's own input."""
-    from core.lab.train import predict
+    from core.lab.train import MAX_TRY_CHARS, predict
 
     cfg = view.config
     task = _task(cfg)
@@ -61,7 +61,7 @@ def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
             key=keys.sub(slot, keys.TRY),
             placeholder=example,
             help=t("lab.page.try_help", example=example),
-            max_chars=400,
+            max_chars=MAX_TRY_CHARS,
         )
         go = st.form_submit_button(t("lab.page.try_go"), icon=":material/send:")
     done_key = keys.sub(slot, keys.TRY_DONE)

@@ -29,7 +29,7 @@ def member_editor(ctx, rows) -> None:
             new_name = st.text_input(
                 t("members.display_name"),
                 value=chosen.display_name,
-                max_chars=50,
+                max_chars=members.MAX_DISPLAY_NAME,
                 key=keys.member_field(picked, "name"),
             )
             new_role = st.selectbox(
@@ -77,7 +77,7 @@ def _reset_password(ctx, picked: int) -> None:
     own stays signed in in this browser)."""
     self_reset = ctx.actor is not None and picked == ctx.actor.id
     with st.form(f"reset_pw_{picked}", clear_on_submit=True):
-        new_pw = st.text_input(t("members.new_password"), type="password", max_chars=256)
+        new_pw = st.text_input(t("members.new_password"), type="password", max_chars=members.MAX_PASSWORD)
         st.caption(t("account.reset.self_note" if self_reset else "account.reset.others_note"))
         reset = st.form_submit_button(t("members.reset_password"))
     if reset:
