@@ -37,7 +37,7 @@ def _diff_text(diff) -> str:
         short = name.removeprefix("model.")
         label = t(FIELD_LABELS[short]) if short in FIELD_LABELS else short
         parts.append(f"{label} {old} → {new}")
-    return plain(", ".join(parts))
+    return ", ".join(parts)  # config values: numbers and fixed choices, no user text
 
 
 def _link(run: rooms.RoomRun) -> None:
