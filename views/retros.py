@@ -11,7 +11,7 @@ from ui.curriculum.widgets import save_versioned, week_label, when
 from ui.shell.actions import act
 from ui.shell.frame import frame
 from ui.shell.i18n import t
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 
 ctx = frame()
 me = ctx.actor
@@ -38,7 +38,7 @@ base_key = keys.retro_base(week_id)
 if base_key not in st.session_state:
     st.session_state[base_key] = mine.version if mine else None
 with st.form(keys.retro_form(week_id)):
-    body = st.text_area(
+    body = markdown_editor(
         t("cur.retro.body"),
         value=mine.body if mine else "",
         height=200,

@@ -13,7 +13,7 @@ from ui.curriculum.widgets import base_version, save_versioned, week_label, when
 from ui.shell.actions import act, attempt
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 from ui.shell.widgets import upload
 
 
@@ -45,7 +45,7 @@ def _edit_note(ctx, n) -> None:
             title = st.text_input(
                 t("cur.note.title"), value=n.title, key=keys.note_title(n.id), max_chars=cur.MAX_TITLE
             )
-            body = st.text_area(
+            body = markdown_editor(
                 t("cur.note.body"),
                 help=t("cur.note.body_help"),
                 value=n.body,
@@ -76,7 +76,7 @@ def new_note(ctx, week: Week) -> None:
     with st.expander(t("cur.note.add"), icon=":material/edit_note:"):
         with st.form(keys.note_new_form(week.id)):
             title = st.text_input(t("cur.note.title"), key=keys.NOTE_TITLE, max_chars=cur.MAX_TITLE)
-            body = st.text_area(
+            body = markdown_editor(
                 t("cur.note.body"),
                 help=t("cur.note.body_help"),
                 key=keys.NOTE_BODY,

@@ -11,7 +11,7 @@ from ui.curriculum import keys
 from ui.curriculum.widgets import base_version, save_versioned, week_label, when
 from ui.shell.actions import act
 from ui.shell.i18n import t
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 
 Target = tuple[str, int]  # ("w", week id) or ("s", seminar id)
 
@@ -51,7 +51,7 @@ def ask_form(ctx, labels: dict[Target, str], week_filter: int | None) -> None:
                 t("cur.qa.target"), targets, index=default, format_func=labels.get, key=keys.ASK_TARGET
             )
             title = st.text_input(t("cur.qa.title"), max_chars=qa.MAX_TITLE, key=keys.ASK_TITLE)
-            body = st.text_area(t("cur.qa.body"), max_chars=qa.MAX_BODY, key=keys.ASK_BODY)
+            body = markdown_editor(t("cur.qa.body"), max_chars=qa.MAX_BODY, key=keys.ASK_BODY)
             ask = st.form_submit_button(t("cur.qa.ask"), type="primary")
         if ask:
             kind, target_id = target
@@ -114,7 +114,7 @@ def _edit_question(ctx, q) -> None:
         title = st.text_input(
             t("cur.qa.title"), value=q.title, max_chars=qa.MAX_TITLE, key=keys.question_title(q.id)
         )
-        body = st.text_area(
+        body = markdown_editor(
             t("cur.qa.body"), value=q.body, max_chars=qa.MAX_BODY, key=keys.question_body(q.id)
         )
         save = st.form_submit_button(t("common.save"))
@@ -145,7 +145,7 @@ def _answer(ctx, a, may_moderate: bool) -> None:
             base_key = keys.answer_base(a.id)
             base_version(base_key, a.version)  # the version this edit starts from
             with st.form(keys.answer_edit_form(a.id)):
-                body = st.text_area(
+                body = markdown_editor(
                     t("cur.qa.edit"), value=a.body, max_chars=qa.MAX_BODY, key=keys.answer_body(a.id)
                 )
                 save = st.form_submit_button(t("common.save"))
@@ -165,7 +165,7 @@ def _answer(ctx, a, may_moderate: bool) -> None:
 
 def _answer_form(ctx, q) -> None:
     with st.form(keys.answer_form(q.id)):
-        body = st.text_area(t("cur.qa.answer"), max_chars=qa.MAX_BODY, key=keys.answer_new(q.id))
+        body = markdown_editor(t("cur.qa.answer"), max_chars=qa.MAX_BODY, key=keys.answer_new(q.id))
         post = st.form_submit_button(t("cur.qa.answer_submit"), type="primary")
     if post:
         act(

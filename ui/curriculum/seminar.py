@@ -21,7 +21,7 @@ from ui.curriculum.widgets import (
 from ui.shell.actions import act
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 
 
 def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar | None = None) -> dict:
@@ -93,7 +93,7 @@ def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar
         max_chars=MAX_URL,
         key=key("slides"),
     )
-    description = st.text_area(
+    description = markdown_editor(
         t("cur.seminar.description"),
         value=sem.description if sem else "",
         max_chars=seminars.MAX_DESCRIPTION,

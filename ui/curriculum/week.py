@@ -16,7 +16,7 @@ from ui.shell.actions import act
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 
 
 def week_form(prefix: str, week: Week | None = None) -> dict:
@@ -42,10 +42,10 @@ def week_form(prefix: str, week: Week | None = None) -> dict:
         "end_date": c2.date_input(
             t("cur.week.end_date"), value=week.end_date if week else None, key=key("end")
         ),
-        "goals": st.text_area(
+        "goals": markdown_editor(
             t("cur.week.goals"), value=week.goals if week else "", max_chars=cur.MAX_GOALS, key=key("goals")
         ),
-        "summary": st.text_area(
+        "summary": markdown_editor(
             t("cur.week.summary"),
             value=week.summary if week else "",
             max_chars=cur.MAX_SUMMARY,

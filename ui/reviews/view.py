@@ -14,14 +14,15 @@ from core.reviews.templates import schema_of, template_name
 from ui.reviews import keys
 from ui.reviews.widgets import render_answers, status_label
 from ui.shell.actions import act, attempt
+from ui.shell.forms import fresh
 from ui.shell.i18n import t
 from ui.shell.links import lab_link, page_link
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 
 
-def _act(ctx, fn, done_key: str, **kwargs) -> None:
-    """One review action by the actor, toasted on success."""
-    act(ctx.db, lambda s: fn(session=s, by=ctx.actor, **kwargs), done=done_key)
+def _act(ctx, fn, done_key: str, renew: tuple[str, ...] = (), **kwargs) -> None:
+    """One review action by the actor, toasted on success (`renew`: boxes drawn empty afterwards)."""
+    act(ctx.db, lambda s: fn(session=s, by=ctx.actor, **kwargs), done=done_key, renew=renew)
 
 
 def _load(ctx, rid: int) -> tuple:
@@ -108,21 +109,29 @@ def _thread(ctx, r, thread, names) -> None:
             st.caption(f"{names.get(c.author_id, '?')} · {c.created_at.astimezone():%Y-%m-%d %H:%M}{kind}")
             user_markdown(c.body)  # Markdown + LaTeX, typed line breaks kept; raw HTML is not rendered
     if r.status != "draft" and (ctx.actor.is_leader or r.author_id == ctx.actor.id):
-        with st.form(keys.comment_form(r.id), clear_on_submit=True):
-            body = st.text_area(
+        # Not clear_on_submit: the preview button submits the form too, and must keep the text.
+        with st.form(keys.comment_form(r.id)):
+            body = markdown_editor(
                 t("rev.comment"),
-                key=keys.comment_body(r.id),
+                key=fresh(keys.comment_body(r.id)),
                 help=t("rev.view.md_help"),
                 max_chars=reviews.MAX_COMMENT,
             )
             if st.form_submit_button(t("rev.view.post"), icon=":material/send:"):
-                _act(ctx, reviews.add_comment, "rev.view.posted", review_id=r.id, body=body)
+                _act(
+                    ctx,
+                    reviews.add_comment,
+                    "rev.view.posted",
+                    renew=(keys.comment_body(r.id),),
+                    review_id=r.id,
+                    body=body,
+                )
 
 
 def _leader_actions(ctx, r) -> None:
     st.markdown(f"#### {t('rev.view.leader')}")
     if r.status in ("submitted", "resubmitted"):
-        feedback = st.text_area(
+        feedback = markdown_editor(
             t("rev.view.feedback"),
             key=keys.feedback(r.id),
             help=t("rev.view.md_help"),

@@ -10,7 +10,7 @@ from core.reviews.template_schema import FieldSpec, TemplateSchema
 from core.validate import MAX_URL
 from ui.reviews.keys import answer_field
 from ui.shell.i18n import current_lang, show_error, t
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 from ui.shell.widgets import pick_many
 
 STATUS_ICONS = {"draft": "✏️", "submitted": "📨", "returned": "↩️", "resubmitted": "🔁", "approved": "✅"}
@@ -62,7 +62,7 @@ def field_widget(field: FieldSpec, prefix: str, *, on_change=None, args=(), disa
     elif field.type == "url":
         st.text_input(label, max_chars=MAX_URL, placeholder="https://", **common)
     elif field.type == "long_text":
-        st.text_area(label, max_chars=ans.MAX_LONG, height=140, **common)
+        markdown_editor(label, max_chars=ans.MAX_LONG, height=140, **common)
     elif field.type == "tags":
         st.text_input(label, max_chars=ans.MAX_TAGS_TEXT, placeholder=t("rev.form.tags_hint"), **common)
     elif field.type == "rating":

@@ -1,8 +1,11 @@
-"""The one way a screen shows Markdown a member wrote (goals, answers, comments, notes, Q&A)."""
+"""The one way a screen shows Markdown a member wrote (goals, answers, comments, notes, Q&A), and the
+one editor for it: a text box with a preview of exactly what will be saved."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.form_utils import is_in_form
 
 from core.markdown import prepare_user_markdown
 from ui.shell.i18n import t
@@ -17,3 +20,50 @@ def user_markdown(text: str | None, where=st) -> None:
     """Render a member's Markdown in `where` (st or a container): their line breaks kept, external
     images as click-to-open links, script / data links dropped, raw HTML never rendered."""
     where.markdown(prepare_user_markdown(text or "", _image_label))
+
+
+def preview_key(key: str) -> str:
+    """The preview switch of the editor `key`. It never begins with the editor's own key: the review
+    type-and-save script (ui/reviews/autosave.js) treats every input under "st-key-revf_..." as a field."""
+    return f"mdpreview_{key}"
+
+
+def _shown_key(key: str) -> str:
+    return f"mdpreview_on_{key}"
+
+
+def _in_form(where) -> bool:
+    # Streamlit has no public test for "inside st.form"; tests/pages/test_markdown_editor.py covers both
+    # answers, so a change in this helper fails there first.
+    return is_in_form(where if isinstance(where, DeltaGenerator) else st._main)
+
+
+def markdown_editor(
+    label: str, *, key: str, max_chars: int, height: int | None = None, where=st, **kwargs
+) -> str:
+    """A Markdown + LaTeX text box (`st.text_area`, same key and arguments) with a preview under it
+    rendered by user_markdown, i.e. what the saved text will look like. Outside a form a "Preview"
+    switch shows it, refreshed on every rerun (a text box sends its text on leaving it or Ctrl+Enter).
+    Inside a form nothing reaches the server before a submit, so a "Preview" submit button (the
+    form's first, so Ctrl+Enter in the box previews rather than saves) turns it on and every submit
+    refreshes it. Returns the text."""
+    text = where.text_area(label, key=key, max_chars=max_chars, height=height, **kwargs)
+    if _in_form(where):
+        if where.form_submit_button(
+            t("md.preview"),
+            key=preview_key(key),
+            help=t("md.preview_form_help"),
+            icon=":material/visibility:",
+        ):
+            st.session_state[_shown_key(key)] = True
+        shown = st.session_state.get(_shown_key(key), False)
+    else:
+        shown = where.toggle(t("md.preview"), key=preview_key(key), help=t("md.preview_help"))
+    if shown:
+        box = where.container(border=True)
+        box.caption(t("md.preview_caption"))
+        if (text or "").strip():
+            user_markdown(text, where=box)
+        else:
+            box.caption(t("md.preview_empty"))
+    return text
