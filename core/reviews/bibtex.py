@@ -1,5 +1,7 @@
 """BibTeX to paper records with bibtexparser 2: LaTeX accents and braces become readable text,
-"Last, First" names become "First Last", and arXiv ids / DOIs are pulled out for de-duplication."""
+"Last, First" names become "First Last", and arXiv ids / DOIs are pulled out for de-duplication.
+An entry that cannot be read is reported with the line it starts on and why (an unclosed brace,
+a missing comma, a key used twice, no title, too long)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from bibtexparser.middlewares import (
     SplitNameParts,
 )
 
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidInput
+from core.i18n import translate
 
 MAX_BIB_BYTES = 512 * 1024
 MAX_ENTRY_CHARS = 20_000  # one entry's BibTeX as stored with its paper; a longer entry is skipped
@@ -46,14 +49,33 @@ class PaperData:
     doi: str | None = None
     bibtex: str = ""
     key: str = ""  # the BibTeX citation key, for messages
+    line: int | None = None  # the line of the pasted text the entry starts on (1-based), for messages
 
 
 @dataclass
 class ParseResult:
-    """Entries that parsed, and the citation keys / snippets of blocks that did not."""
+    """Entries that parsed; the citation keys / snippets of blocks that did not (`failed`) and,
+    for each, why (`problems`: one FieldError naming the entry and its line)."""
 
     papers: list[PaperData] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
+
+    def skip(self, label: str, line: int | None, reason_key: str, **params: object) -> None:
+        """Record an entry that was not read, and why."""
+        self.failed.append(label)
+        self.problems.append(unread(label, line, reason_key, **params))
+
+
+def entry_label(label: str, line: int | None) -> dict[str, str]:
+    """An unread entry's name in every language: 'key (line 3)'."""
+    name = "bib.entry" if line else "bib.entry_no_line"
+    return {lang: translate(f"rev.{name}", lang, key=label, line=line) for lang in ("ko", "en")}
+
+
+def unread(label: str, line: int | None, reason_key: str, /, **params: object) -> FieldError:
+    """Why the entry `label` (starting on `line`) was not read, as a FieldError naming it."""
+    return FieldError(entry_label(label, line), reason_key, **params)
 
 
 def normalise_title(title: str) -> str:
@@ -72,11 +94,50 @@ def normalise_arxiv(value: str | None) -> str | None:
 
 
 def normalise_doi(value: str | None) -> str | None:
-    """'https://doi.org/10.1000/XYZ' -> '10.1000/xyz' (DOIs are case-insensitive)."""
+    """'https://doi.org/10.1000/XYZ.' -> '10.1000/XYZ': the DOI as typed (its case kept; DOIs
+    compare case-insensitively, see papers.find_duplicate)."""
     if not value:
         return None
     m = DOI_RE.search(value.strip())
-    return m.group(0).rstrip(".,;").lower() if m else None
+    return (m.group(0).rstrip(".,;") or None) if m else None
+
+
+# bibtexparser's reasons for a block it gave up on (its English, matched by the start of the text)
+# -> ours, translated. The first match wins; anything else is "cannot be read".
+_ABORT_REASONS = (
+    ("Unexpectedly reached end of file", "rev.bib.unclosed"),
+    ("Unexpected block start", "rev.bib.unclosed"),
+    ("Expected comma after entry key", "rev.bib.key_comma"),
+    ("Expected a `=` after entry key", "rev.bib.equals"),
+    ("Expected equals sign after field key", "rev.bib.equals"),
+    ("Expected either a `,` or", "rev.bib.field_comma"),
+)
+_LABEL_RE = re.compile(r"@[a-z]{1,30}\s{0,5}[{(]\s{0,5}([^\s,={}()]{1,100})", re.IGNORECASE)
+
+
+def _failed_label(raw: str) -> str:
+    # The citation key when the block has one, else its first characters.
+    m = _LABEL_RE.match(raw)
+    return m.group(1) if m else (raw.splitlines()[0][:60] if raw else "?")
+
+
+def _why(block) -> tuple[str, dict[str, object]]:
+    """The catalog key (and its parameters) saying why bibtexparser skipped `block`."""
+    kind = type(block).__name__
+    if kind == "DuplicateBlockKeyBlock":
+        first = _line(getattr(block, "previous_block", None))
+        return "rev.bib.duplicate_key", {"key": getattr(block, "key", "") or "?", "first": first or "?"}
+    if kind == "DuplicateFieldKeyBlock":
+        names = sorted(getattr(block, "duplicate_keys", None) or ()) or ["?"]
+        return "rev.bib.duplicate_field", {"fields": ", ".join(names)}
+    reason = str(getattr(getattr(block, "error", None), "abort_reason", "") or "")
+    for start, key in _ABORT_REASONS:
+        if start in reason:
+            if key == "rev.bib.unclosed":
+                # "... field-value closing `"`" is an open quote; anything else an open brace.
+                return key, {"mark": '"' if 'closing `"`' in reason else "{"}
+            return key, {}
+    return "rev.bib.unreadable", {}
 
 
 def _clean(value: object) -> str:
@@ -118,7 +179,14 @@ def _entry(entry) -> PaperData:
         doi=normalise_doi(str(f.get("doi", "")) or None),
         bibtex=entry.raw.strip(),
         key=entry.key,
+        line=_line(entry),
     )
+
+
+def _line(block) -> int | None:
+    # bibtexparser counts lines from 0.
+    start = getattr(block, "start_line", None)
+    return start + 1 if isinstance(start, int) else None
 
 
 # The fields `_entry` reads; the others (abstracts, keywords, files: most of a real .bib) are
@@ -135,11 +203,11 @@ class _Trim(BlockMiddleware):
 
     def __init__(self) -> None:
         super().__init__(allow_inplace_modification=True, allow_parallel_execution=False)
-        self.skipped: list[str] = []
+        self.skipped: list[tuple[str, int | None]] = []
 
     def transform_entry(self, entry, library):
         if len(entry.raw or "") > MAX_ENTRY_CHARS:
-            self.skipped.append(entry.key or "?")
+            self.skipped.append((entry.key or "?", _line(entry)))
             return None
         entry.fields = [f for f in entry.fields if f.key.lower() in READ_FIELDS]
         return entry
@@ -167,16 +235,20 @@ def parse(text: str) -> ParseResult:
         )
     finally:
         logger.setLevel(level)
-    result = ParseResult(failed=list(oversized.skipped))
+    result = ParseResult()
+    skipped = [(line, key, "rev.bib.too_long", {"max": MAX_ENTRY_CHARS}) for key, line in oversized.skipped]
     for entry in library.entries:
         paper = _entry(entry)
         if paper.title:
             result.papers.append(paper)
         else:
-            result.failed.append(entry.key or "?")
+            skipped.append((paper.line, entry.key or "?", "rev.bib.no_title", {}))
     for block in library.failed_blocks:
-        raw = (getattr(block, "raw", "") or "").strip()
-        result.failed.append(raw.splitlines()[0][:60] if raw else "?")
-    if not library.entries and not library.failed_blocks and not oversized.skipped and text.strip():
-        result.failed.append(text.strip().splitlines()[0][:60])
+        label = _failed_label((getattr(block, "raw", "") or "").strip())
+        skipped.append((_line(block), label, *_why(block)))
+    if not library.entries and not skipped and text.strip():
+        skipped.append((None, text.strip().splitlines()[0][:60], "rev.bib.no_entry", {}))
+    # Reported in the order of the text, as the user reads it.
+    for line, label, reason, params in sorted(skipped, key=lambda s: s[0] or 0):
+        result.skip(label, line, reason, **params)
     return result

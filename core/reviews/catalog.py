@@ -43,7 +43,7 @@ KO = {
     "rev.error.year": "1900~2100 사이의 연도를 입력해 주세요.",
     "rev.error.arxiv": "arXiv ID 형식이 아닙니다(예: 1706.03762).",
     "rev.error.doi": "DOI 형식이 아닙니다(예: 10.48550/arXiv.1706.03762).",
-    "rev.error.bib_empty": "가져올 수 있는 BibTeX 항목이 없습니다. 읽지 못한 항목: {failed}",
+    "rev.error.bib_empty": "가져올 수 있는 BibTeX 항목이 없습니다.",
     "rev.error.paper_duplicate": "같은 논문이 이미 있습니다: {title}",
     "rev.error.paper_has_reviews": "리뷰가 있는 논문은 지울 수 없습니다.",
     "rev.error.schema": "템플릿에 문제가 {count}개 있습니다:",
@@ -111,7 +111,7 @@ EN = {
     "rev.error.year": "Enter a year between 1900 and 2100.",
     "rev.error.arxiv": "Not an arXiv id (e.g. 1706.03762).",
     "rev.error.doi": "Not a DOI (e.g. 10.48550/arXiv.1706.03762).",
-    "rev.error.bib_empty": "No BibTeX entry could be imported. Entries not read: {failed}",
+    "rev.error.bib_empty": "No BibTeX entry could be imported.",
     "rev.error.paper_duplicate": "This paper already exists: {title}",
     "rev.error.paper_has_reviews": "A paper with reviews cannot be deleted.",
     "rev.error.schema": "The template has {count} problem(s):",
@@ -307,5 +307,87 @@ _UI = [
     ("rev.asg.remove_pick", "배정 취소할 항목", "Assignment to remove"),
     ("rev.asg.remove", "배정 취소", "Remove assignment"),
 ]
-for _key, _ko, _en in _UI:
+
+# Why a BibTeX entry was not read (core/reviews/bibtex.py), and the paper look-up
+# (core/reviews/lookup.py, ui/reviews/papers.py): (key, Korean, English)
+_PAPER_SOURCES = [
+    ("rev.bib.entry", "{key} ({line}행)", "{key} (line {line})"),
+    ("rev.bib.entry_no_line", "{key}", "{key}"),
+    (
+        "rev.bib.unclosed",
+        "여는 {mark} 를 닫지 않았습니다: 다음 @ 항목이나 글 끝까지 닫는 기호가 없습니다.",
+        "a {mark} is never closed: the entry runs into the next @entry or the end of the text.",
+    ),
+    ("rev.bib.key_comma", "인용 키 뒤에 쉼표가 없습니다.", "no comma after the citation key."),
+    ("rev.bib.equals", "필드 이름 뒤에 = 가 없습니다.", "a field name is not followed by =."),
+    ("rev.bib.field_comma", "두 필드 사이에 쉼표가 없습니다.", "a comma is missing between two fields."),
+    (
+        "rev.bib.duplicate_key",
+        "인용 키 {key} 를 {first}행의 항목이 이미 씁니다.",
+        "the citation key {key} is already used by the entry on line {first}.",
+    ),
+    ("rev.bib.duplicate_field", "같은 필드가 두 번 있습니다: {fields}", "a field appears twice: {fields}."),
+    ("rev.bib.no_title", "제목(title)이 없습니다.", "it has no title."),
+    ("rev.bib.too_long", "항목이 {max}자를 넘습니다.", "the entry is longer than {max} characters."),
+    (
+        "rev.bib.no_entry",
+        "BibTeX 항목(@article, @inproceedings 등)이 없습니다.",
+        "no BibTeX entry (@article, @inproceedings, ...) found.",
+    ),
+    ("rev.bib.unreadable", "BibTeX로 읽을 수 없습니다.", "it cannot be read as BibTeX."),
+    ("rev.lookup.label", "arXiv ID·주소나 DOI로 채우기", "Fill in from an arXiv id or URL, or a DOI"),
+    (
+        "rev.lookup.help",
+        "arXiv나 Crossref에서 제목·저자·연도를 가져와 아래 칸을 채웁니다. 저장은 '논문 추가'를 눌러야 됩니다.",
+        "Fetches title, authors and year from arXiv or Crossref into the fields below; "
+        "nothing is saved until you press Add paper.",
+    ),
+    ("rev.lookup.go", "찾아 채우기", "Look up"),
+    (
+        "rev.lookup.filled",
+        "채웠습니다: {title} ({source}). 확인한 뒤 '논문 추가'를 누르세요.",
+        "Filled in: {title} ({source}). Check the fields, then press Add paper.",
+    ),
+    (
+        "rev.lookup.bad_id",
+        "arXiv ID(예: 1706.03762)나 DOI(예: 10.1109/CVPR.2016.90)를 찾지 못했습니다.",
+        "Not an arXiv id (e.g. 1706.03762) or a DOI (e.g. 10.1109/CVPR.2016.90).",
+    ),
+    (
+        "rev.lookup.offline",
+        "{source}에 연결할 수 없습니다(오프라인일 수 있습니다). 아래 칸은 직접 채울 수 있습니다.",
+        "Could not reach {source} (are we offline?). You can still fill in the fields below by hand.",
+    ),
+    (
+        "rev.lookup.timeout",
+        "{source}의 응답이 {seconds}초 안에 오지 않았습니다. 잠시 뒤 다시 찾거나 직접 채워 주세요.",
+        "{source} did not answer within {seconds} s. Try again later or fill in the fields by hand.",
+    ),
+    (
+        "rev.lookup.not_found",
+        "{source}에 {id} 논문이 없습니다. 번호를 확인하거나 직접 채워 주세요.",
+        "{source} has no paper {id}. Check the id or fill in the fields by hand.",
+    ),
+    (
+        "rev.lookup.unavailable",
+        "{source}의 응답 오류입니다(HTTP {status}). 잠시 뒤 다시 찾거나 직접 채워 주세요.",
+        "{source} answered with an error (HTTP {status}). Try again later or fill in the fields by hand.",
+    ),
+    (
+        "rev.lookup.redirects",
+        "{source}가 다른 주소로 너무 여러 번 넘겼습니다({max}번 넘음).",
+        "{source} redirected too many times (more than {max}).",
+    ),
+    (
+        "rev.lookup.too_large",
+        "{source}의 응답이 너무 큽니다({max_kb} KB 넘음).",
+        "{source}'s answer is too large (over {max_kb} KB).",
+    ),
+    (
+        "rev.lookup.bad_reply",
+        "{source}의 응답을 읽을 수 없습니다. 직접 채워 주세요.",
+        "{source}'s answer could not be read. Please fill in the fields by hand.",
+    ),
+]
+for _key, _ko, _en in _UI + _PAPER_SOURCES:
     KO[_key], EN[_key] = _ko, _en

@@ -1,15 +1,17 @@
 """Papers: add by hand or import BibTeX; duplicates (same arXiv id, DOI or normalised title)
-are merged into the existing row instead of doubled."""
+are merged into the existing row instead of doubled. A DOI is stored as typed and compared
+case-insensitively; a paper with a DOI and no URL links to its DOI."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_member
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import FieldError, InvalidFields, InvalidInput, NotFound, PermissionDenied
 from core.reviews import bibtex
 from core.reviews.bibtex import PaperData
 from core.validate import Problems, check_version
@@ -23,17 +25,26 @@ MAX_QUERY = 200  # the reading list's title search
 MAX_AUTHORS = 5000
 MAX_BIBTEX = bibtex.MAX_ENTRY_CHARS
 MAX_ID = 300  # an arXiv id or DOI as typed (a URL to it included); the form caps it too
+MAX_DOI = 200  # Paper.doi String(200): the DOI itself, once the URL around it is dropped
 
 
 @dataclass
 class ImportResult:
     """What a BibTeX import did, one item per entry: `added` (an entry that made a new paper),
     `merged` (an entry merged into a paper already there or added earlier in the same text; a paper
-    appears once per entry merged into it) and `failed` (entries skipped: unreadable or invalid)."""
+    appears once per entry merged into it), `failed` (entries skipped: unreadable or invalid) and
+    `problems` (why, one line each, naming the entry and the line it starts on)."""
 
     added: list[Paper] = field(default_factory=list)
     merged: list[Paper] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
+
+    def unread(self, key: str = "rev.papers.failed") -> InvalidFields | None:
+        """The skipped entries and why, as a heading and a list (None when every entry came in)."""
+        if not self.failed:
+            return None
+        return InvalidFields(self.problems, key, keys=", ".join(self.failed))
 
     @property
     def papers(self) -> list[Paper]:
@@ -58,7 +69,7 @@ def _checked(data: PaperData) -> PaperData:
     raw_doi = (data.doi or "").strip()
     doi = found.check(check_text, raw_doi, "rev.paper.doi", max_len=MAX_ID, required=False)
     doi = bibtex.normalise_doi(doi) if doi else None
-    if raw_doi and len(raw_doi) <= MAX_ID and doi is None:
+    if raw_doi and len(raw_doi) <= MAX_ID and (doi is None or len(doi) > MAX_DOI):
         found.add("rev.paper.doi", "rev.error.doi")
     bib = found.check(check_text, data.bibtex, "rev.paper.bibtex", max_len=MAX_BIBTEX, required=False)
     found.raise_if_any()
@@ -67,13 +78,28 @@ def _checked(data: PaperData) -> PaperData:
     return data
 
 
+def doi_link(doi: str) -> str:
+    """The resolver address of a DOI: https://doi.org/<doi>, the characters a URL path cannot hold escaped."""
+    return "https://doi.org/" + quote(doi, safe="/:;()")
+
+
+def link(paper: Paper) -> str:
+    """Where a paper opens: its URL, else its DOI's resolver address, else its arXiv page ('' if none)."""
+    if paper.url:
+        return paper.url
+    if paper.doi:
+        return doi_link(paper.doi)
+    return f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else ""
+
+
 def find_duplicate(session: Session, data: PaperData, exclude_id: int | None = None) -> Paper | None:
-    """An existing paper with the same arXiv id, DOI or normalised title."""
+    """An existing paper with the same arXiv id, DOI (in any case) or normalised title."""
     conds = [Paper.norm_title == bibtex.normalise_title(data.title)]
     if data.arxiv_id:
         conds.append(Paper.arxiv_id == data.arxiv_id)
     if data.doi:
-        conds.append(Paper.doi == data.doi)
+        # DOIs are case-insensitive (the DOI Handbook, 3.4): 10.1109/CVPR.2016.90 is 10.1109/cvpr.2016.90.
+        conds.append(func.lower(Paper.doi) == data.doi.lower())
     q = select(Paper).where(or_(*conds)).order_by(Paper.id)
     if exclude_id is not None:
         q = q.where(Paper.id != exclude_id)
@@ -120,17 +146,27 @@ def import_bibtex(*, session: Session, by: Actor | None, text: str) -> ImportRes
     """Import every entry of a BibTeX text; duplicates (also within the text) are merged."""
     by = require_member(by)
     parsed = bibtex.parse(text)
-    result = ImportResult(failed=list(parsed.failed))
+    result = ImportResult(failed=list(parsed.failed), problems=list(parsed.problems))
     for data in parsed.papers:
         try:
             paper, merged = _add_or_merge(session, by, data)
-        except InvalidInput:
-            result.failed.append(data.key or data.title[:60])
+        except InvalidInput as err:
+            label = data.key or data.title[:60]
+            result.failed.append(label)
+            result.problems.extend(_entry_problem(label, data.line, p) for p in err.problems)
             continue
         (result.merged if merged else result.added).append(paper)
     if not result.added and not result.merged:
-        raise InvalidInput("rev.error.bib_empty", failed=", ".join(result.failed) or "-")
+        raise result.unread("rev.error.bib_empty") or InvalidInput("rev.error.bib_empty", keys="-")
     return result
+
+
+def _entry_problem(label: str, line: int | None, problem: FieldError) -> FieldError:
+    # An invalid field of an imported entry, named "key (line 3) · Year" in each language.
+    names = {
+        lang: bibtex.entry_label(label, line)[lang] + " · " + problem.label(lang) for lang in ("ko", "en")
+    }
+    return FieldError(names, problem.reason_key, refs=problem.refs, **problem.reason_params)
 
 
 def get_paper(*, session: Session, paper_id: int) -> Paper:

@@ -12,7 +12,7 @@ from core.validate import MAX_URL, decode_text_upload
 from db.models.reviews import Paper
 from ui.reviews import keys
 from ui.shell.actions import act
-from ui.shell.i18n import show_error, t
+from ui.shell.i18n import error_text, show_error, t
 from ui.shell.links import page_link
 from ui.shell.widgets import upload
 
@@ -109,8 +109,9 @@ def _import_bibtex(ctx) -> None:
         counts = {"added": len(result.added), "merged": len(result.merged), "skipped": len(result.failed)}
         st.success(t("rev.papers.imported", **counts))
         st.markdown("\n".join(f"- {title}" for title in titles))
-        if result.failed:
-            st.warning(t("rev.papers.failed", keys=", ".join(result.failed)))
+        unread = result.unread()
+        if unread is not None:
+            st.warning(error_text(unread), icon=":material/warning:")
 
     act(ctx.db, write, rerun=False, on_success=imported)
 
@@ -119,8 +120,9 @@ def paper_details(paper: Paper) -> None:
     """Title, authors, link, where to write or read its reviews, and its BibTeX."""
     st.subheader(paper.title)
     st.caption(" · ".join(x for x in (paper.authors, paper.venue, str(paper.year or "")) if x))
-    if paper.url:
-        st.link_button(t("rev.paper.url"), paper.url, icon=":material/open_in_new:")
+    link = papers.link(paper)
+    if link:
+        st.link_button(t("rev.paper.url"), link, icon=":material/open_in_new:")
     c1, c2 = st.columns(2)
     page_link("write-review", t("rev.papers.write"), query={"paper": paper.id}, where=c1)
     page_link("reviews", t("rev.papers.read"), query={"paper": paper.id}, where=c2)
