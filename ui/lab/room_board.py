@@ -55,7 +55,7 @@ def _stop(run: rooms.RoomRun, who: Participant, where) -> None:
     if where.button(label, key=room_keys.stop(run.job_id), icon=":material/stop:"):
         if attempt(lambda: lab_jobs().stop(run.job_id, by=who) or True):
             st.toast(t("lab.room.stopping"), icon=":material/stop:")
-            st.rerun(scope="fragment")
+            st.rerun()
 
 
 def _row(row: rooms.BoardRow, who: Participant) -> None:
