@@ -60,7 +60,7 @@ def markdown_editor(
     else:
         shown = where.toggle(t("md.preview"), key=preview_key(key), help=t("md.preview_help"))
     if shown:
-        box = where.container(border=True)
+        box = where.container(border=True, key=f"{preview_key(key)}_box")
         box.caption(t("md.preview_caption"))
         if (text or "").strip():
             user_markdown(text, where=box)

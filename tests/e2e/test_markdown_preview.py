@@ -1,0 +1,80 @@
+"""The Markdown editor's preview in a real browser: a member types a three-line note with a formula and
+code holding a backslash, presses Preview, and sees three lines, a KaTeX formula, and backslashes
+drawn as backslashes (in code and in body text, whose NanumGothic draws U+005C as the won sign).
+Screenshot: /tmp/shots/preview.png."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.factories import PASSWORD
+
+SHOTS = Path("/tmp/shots")
+NOTE = "첫 줄: 스케일은 $\\sqrt{d_k}$ 로 나눈다\n둘째 줄: 코드 `scores = q @ k.T \\ d`\n셋째 줄: 경로는 C:\\data 입니다"
+
+# Draws `a` and `b` in the font stack `font` on a canvas (per-character fallback and unicode-range as in
+# the page) and tells whether the pictures differ.
+_GLYPHS_DIFFER = """async ([font, a, b]) => {
+  await document.fonts.load(font, a + b);
+  const draw = (text) => {
+    const c = document.createElement('canvas');
+    c.width = 80; c.height = 80;
+    const g = c.getContext('2d');
+    g.font = font; g.fillStyle = '#000'; g.textBaseline = 'top';
+    g.fillText(text, 10, 10);
+    return Array.from(g.getImageData(0, 0, 80, 80).data).join(',');
+  };
+  return draw(a) !== draw(b);
+}"""
+
+# The paragraph's lines as the reader sees them: split at <br>, a KaTeX formula as "<math>".
+_LINES = """p => {
+  const lines = [[]];
+  for (const n of p.childNodes) {
+    if (n.nodeName === 'BR') lines.push([]);
+    else if (n.nodeType === 1 && (n.matches('.katex') || n.querySelector('.katex'))) lines.at(-1).push('<math>');
+    else lines.at(-1).push(n.textContent);
+  }
+  return lines.map((parts) => parts.join('').trim());
+}"""
+
+
+def _font_of(locator) -> str:
+    return locator.evaluate("el => '40px ' + getComputedStyle(el).fontFamily")
+
+
+def test_note_preview_shows_three_lines_a_formula_and_backslashes(page: Page, live_app):
+    goto(page, live_app, "curriculum")
+    sign_in(page, live_app.member, PASSWORD)
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="노트 쓰기").click()
+    box = page.locator(".st-key-cur_note_body textarea")
+    box.fill(NOTE)
+    box.blur()
+    wait_idle(page)
+    page.locator(".st-key-mdpreview_cur_note_body").get_by_role("button", name="미리보기").click()
+    wait_idle(page)
+
+    preview = page.locator(".st-key-mdpreview_cur_note_body_box")
+    expect(preview).to_contain_text("미리보기 · 저장될 모습")
+    paragraph = preview.get_by_test_id("stMarkdownContainer").locator("p").filter(has_text="첫 줄")
+    expect(paragraph).to_be_visible()
+    lines = paragraph.evaluate(_LINES)
+    assert lines == [  # typed line breaks kept: three lines
+        "첫 줄: 스케일은 <math> 로 나눈다",
+        "둘째 줄: 코드 scores = q @ k.T \\ d",
+        "셋째 줄: 경로는 C:\\data 입니다",
+    ], lines
+    expect(paragraph.locator(".katex")).to_have_count(1)  # the formula is typeset by KaTeX
+    code = paragraph.locator("code")
+    expect(code).to_have_text("scores = q @ k.T \\ d")
+    # a backslash is drawn as a backslash, not as ₩: in code (the code font) and in body text
+    assert page.evaluate(_GLYPHS_DIFFER, [_font_of(code), "\\", "₩"])
+    assert page.evaluate(_GLYPHS_DIFFER, [_font_of(paragraph), "\\", "₩"])
+    expect(box).to_have_value(NOTE)  # the preview saved nothing and kept the text
+    expect(page.locator("[class*='st-key-cur_note_card_']").filter(has_text="셋째 줄")).to_have_count(0)
+    page.mouse.move(0, 0)  # no button tooltip over the picture
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".st-key-cur_note_body").locator("xpath=ancestor::*[@data-testid='stForm']").screenshot(
+        path=SHOTS / "preview.png"
+    )
