@@ -110,6 +110,12 @@ NEW_PAPER = "rev_new"  # prefix of the add-by-hand widgets (paper_field)
 ADD_PAPER = "rev_add_paper"
 BIB_TEXT, BIB_FILE, BIB_GO = "rev_bib_text", "rev_bib_file", "rev_bib_go"
 PAPER_QUERY, PAPER_PICK = "rev_paper_q", "rev_paper_pick"
+LOOKUP_TEXT, LOOKUP_GO = "rev_lookup_text", "rev_lookup_go"  # arXiv id / DOI look-up above the form
+
+
+def paper_fill(prefix: str) -> str:
+    """A looked-up paper waiting to fill the form `prefix` (applied before its widgets are drawn)."""
+    return f"{prefix}_fill"
 
 
 def paper_prefix(paper_id: int) -> str:

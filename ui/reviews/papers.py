@@ -1,12 +1,13 @@
-"""The reading list's parts: the paper fields, adding by hand or by BibTeX (paste or upload; duplicates
-are merged), one paper's details with its review links, and editing / deleting it."""
+"""The reading list's parts: the paper fields, adding by hand (filled from an arXiv id or DOI if asked)
+or by BibTeX (paste or upload; duplicates are merged), one paper's details with its review links, and
+editing / deleting it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import StaleEdit
-from core.reviews import papers
+from core.errors import AppError, StaleEdit
+from core.reviews import lookup, papers
 from core.reviews.bibtex import MAX_BIB_BYTES, PaperData
 from core.validate import MAX_URL, decode_text_upload
 from db.models.reviews import Paper
@@ -17,8 +18,50 @@ from ui.shell.links import page_link
 from ui.shell.widgets import upload
 
 
+def lookup_paper(prefix: str) -> None:
+    """An arXiv id / URL or DOI box whose button fills the paper form `prefix` (drawn below it).
+    A failed look-up shows why and leaves the form as it was."""
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    text = c1.text_input(
+        t("rev.lookup.label"),
+        key=keys.LOOKUP_TEXT,
+        max_chars=papers.MAX_ID,
+        placeholder="1706.03762 · https://arxiv.org/abs/1706.03762 · 10.1109/CVPR.2016.90",
+        help=t("rev.lookup.help"),
+    )
+    if not c2.button(t("rev.lookup.go"), key=keys.LOOKUP_GO, icon=":material/search:"):
+        return
+    try:
+        found = lookup.lookup(text)
+    except AppError as err:
+        show_error(err)
+        return
+    st.session_state[keys.paper_fill(prefix)] = found
+    st.success(t("rev.lookup.filled", title=found.title, source=lookup.parse_id(text).source))
+
+
+def _apply_fill(prefix: str) -> None:
+    # Runs before the form's widgets exist in this run: a drawn widget's key cannot be assigned.
+    found: PaperData | None = st.session_state.pop(keys.paper_fill(prefix), None)
+    if found is None:
+        return
+    values = {
+        "title": found.title,
+        "year": found.year,
+        "authors": found.authors,
+        "venue": found.venue,
+        "arxiv": found.arxiv_id,
+        "doi": found.doi,
+        "url": found.url,
+    }
+    for field, value in values.items():
+        if value:  # what the source does not know stays as the user typed it
+            st.session_state[keys.paper_field(prefix, field)] = value
+
+
 def paper_inputs(prefix: str, paper: Paper | None = None) -> PaperData:
     """The paper fields as widgets (keys keep the user's text across reruns)."""
+    _apply_fill(prefix)
     key = lambda field: keys.paper_field(prefix, field)  # noqa: E731
     c1, c2 = st.columns([3, 1])
     title = c1.text_input(
@@ -71,6 +114,7 @@ def add_papers(ctx) -> None:
     with st.expander(t("rev.papers.add"), icon=":material/add:"):
         tab_hand, tab_bib = st.tabs([t("rev.papers.by_hand"), t("rev.papers.bibtex")])
         with tab_hand:
+            lookup_paper(keys.NEW_PAPER)
             data = paper_inputs(keys.NEW_PAPER)
             if st.button(t("rev.papers.add"), key=keys.ADD_PAPER, type="primary"):
                 act(
