@@ -41,6 +41,7 @@ from db.models.rooms import CHALLENGE_METRICS, LabRoom, LabRoomMember, LabRoomRu
 # No 0/O or 1/I: a code read off a projector is typed without guessing.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LEN = 6
+CODE_INPUT_MAX = CODE_LEN * 4  # what a typed code may hold (spaces, dashes, full-width letters included)
 CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LEN}}}$")
 ROOM_HOURS = 12  # a room expires this long after it opens (a seminar evening and then some)
 MAX_ROOM_HOURS = 72
@@ -65,7 +66,7 @@ def new_code(rand: Callable[[Sequence[str]], str] = secrets.choice) -> str:
 
 def normalise_code(raw: str | None) -> str:
     """What the user typed as a code: case, spaces and dashes do not matter ("abc-def" -> "ABCDEF")."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw or "")).upper()[: CODE_LEN * 4]
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw or "")).upper()[:CODE_INPUT_MAX]
 
 
 def clean_nickname(raw: str | None) -> str:

@@ -209,8 +209,14 @@ def test_a_joined_guests_lab_starts_from_the_challenge_and_lists_its_run_in_the_
     assert lab.selectbox(key="lab_rnn_task").value == "recall"
     lab.button(key="lab_rnn_train").click().run()
     assert not lab.exception and not lab.error
-    with db.read() as s:
-        (run,) = rooms.room_runs(session=s, room_id=room["id"], live=jobs().registry.snapshot)
+
+    def listed():
+        with db.read() as s:
+            return rooms.room_runs(session=s, room_id=room["id"], live=jobs().registry.snapshot)
+
+    # the queue hands the job to a slot on its own thread: wait for that, not for a fixed time
+    wait_until(lambda: [r.status for r in listed()] == ["running"], timeout=10, what="the run training")
+    (run,) = listed()
     assert (run.nickname, run.status, run.config["steps"]) == ("Kim", "running", CHALLENGE_STEPS)
     held.release.set()  # the job ends and is stored: the room links its stored run
     wait_until(lambda: jobs().stored_run_id(run.job_id), timeout=10, what="the stored run")

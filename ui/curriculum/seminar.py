@@ -18,6 +18,7 @@ from ui.curriculum.widgets import (
     week_label,
     when,
 )
+from ui.lab.room_lab import seminar_room
 from ui.shell.actions import act
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
@@ -149,6 +150,7 @@ def seminar_details(ctx, sem: Seminar) -> None:
     seminar_facts(sem, ctx.lang)
     if sem.description:
         user_markdown(sem.description)
+    seminar_room(ctx, sem.id)  # the seminar's Lab rooms; a leader opens one from here
 
 
 def seminar_admin(ctx, sem: Seminar, people: list, weeks: list[Week]) -> None:

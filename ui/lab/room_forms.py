@@ -33,7 +33,10 @@ def join_form(ctx: Frame, who, code: str | None) -> None:
         typed = code
         if code is None:
             typed = st.text_input(
-                t("lab.room.code_field"), key=room_keys.JOIN_CODE, max_chars=24, help=t("lab.room.code_help")
+                t("lab.room.code_field"),
+                key=room_keys.JOIN_CODE,
+                max_chars=rooms.CODE_INPUT_MAX,
+                help=t("lab.room.code_help"),
             )
         nick = st.text_input(
             t("lab.room.nickname"),

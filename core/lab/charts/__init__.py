@@ -25,6 +25,7 @@ from core.lab.charts.maps import (
     positional_encoding_chart,
     unique_labels,
 )
+from core.lab.charts.room import room_chart
 
 __all__ = [
     "FONT",
@@ -41,6 +42,7 @@ __all__ = [
     "compare_chart",
     "gates_chart",
     "grad_norm_chart",
+    "room_chart",
     "unique_labels",
     "chart_to_png",
     "chart_to_svg",

@@ -96,6 +96,7 @@ BUILDERS = {
     "accuracy_chart": lambda: charts.accuracy_chart(_curves(), lang="en"),
     "curve_chart": _curve_chart,
     "compare_chart": _compare_chart,
+    "room_chart": lambda: charts.room_chart([(f"p{i}", _curves()) for i in range(40)], lang="en"),
 }
 
 
