@@ -8,6 +8,8 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from time import monotonic
+from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError
 
 import httpx
@@ -25,6 +27,7 @@ CROSSREF_API = "https://api.crossref.org/works/"
 # 10.48550/arXiv.<id> is looked up at arXiv.
 ARXIV_DOI_RE = re.compile(r"10\.48550/arxiv\.(.{1,40})", re.IGNORECASE)
 SECONDS = 5.0  # connect and read timeout each
+DEADLINE = 10.0  # the whole answer: a source trickling bytes inside the read timeout is cut off here
 MAX_BYTES = 1_000_000  # an Atom entry or a Crossref record is a few KB; a larger answer is refused
 MAX_REDIRECTS = 3
 USER_AGENT = "study-dashboard/1.0 (paper look-up for a study group's reading list)"
@@ -79,7 +82,8 @@ def lookup(text: str) -> PaperData:
             if pid.kind == "doi":
                 data.doi = pid.value
             return data
-        body = _get(http, pid, CROSSREF_API + pid.value)
+        # The DOI is a path segment: its ?, #, % and <> must not end or change the path.
+        body = _get(http, pid, CROSSREF_API + quote(pid.value, safe="/:;()"))
         return parse_crossref(body, pid)
 
 
@@ -96,6 +100,7 @@ def new_client() -> httpx.Client:
 def _get(http: httpx.Client, pid: PaperId, url: str, params: dict[str, str] | None = None) -> bytes:
     """The answer's body, at most MAX_BYTES; every transport failure as a LookupFailed."""
     src = {"source": pid.source}
+    started = monotonic()
     try:
         with http.stream("GET", url, params=params) as reply:
             if reply.status_code == 404:
@@ -110,6 +115,8 @@ def _get(http: httpx.Client, pid: PaperId, url: str, params: dict[str, str] | No
                 body += chunk
                 if len(body) > MAX_BYTES:
                     raise LookupFailed("rev.lookup.too_large", max_kb=MAX_BYTES // 1000, **src)
+                if monotonic() - started > DEADLINE:
+                    raise LookupFailed("rev.lookup.timeout", seconds=int(DEADLINE), **src)
             return bytes(body)
     except httpx.TimeoutException:
         raise LookupFailed("rev.lookup.timeout", seconds=int(SECONDS), **src) from None

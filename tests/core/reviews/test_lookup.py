@@ -103,6 +103,17 @@ def test_crossref_answer_fills_every_field_and_keeps_the_doi_as_typed(net):
     assert data.url == "http://ieeexplore.ieee.org/document/7780459/"  # the publisher's page, not dx.doi.org
 
 
+def test_a_doi_with_url_characters_is_asked_for_as_one_path(net):
+    doi = "10.1002/(SICI)1097-4636(199706)35:4<477::AID-JBM8>3.0.CO;2-F?#%"
+    route = net.get(
+        CROSSREF_API + "10.1002/(SICI)1097-4636(199706)35:4%3C477::AID-JBM8%3E3.0.CO;2-F%3F%23%25"
+    )
+    route.respond(200, content=b'{"message": {"title": ["Old SICI DOI"]}}')
+    data = lookup.lookup(doi)
+    assert data.doi == doi and data.title == "Old SICI DOI"
+    assert route.calls.last.request.url.query == b""
+
+
 def test_crossref_markup_and_entities_in_a_title_become_text(net):
     body = b'{"message": {"title": ["<i>In vivo</i> attention &amp; <sub>2</sub>"], "issued": {"date-parts": [[2020]]}}}'
     net.get(RESNET).respond(200, content=body)
@@ -148,6 +159,21 @@ def test_a_slow_source_times_out_in_words(net, exc):
     arxiv_route(net, "1706.03762").mock(side_effect=exc("timed out"))
     err = failure("1706.03762")
     assert err.key == "rev.lookup.timeout" and "5 s" in err.message("en")
+
+
+def test_an_answer_trickling_in_past_the_deadline_is_cut_off(net, monkeypatch):
+    clock = iter([0.0, 1.0, lookup.DEADLINE + 1])  # start, after chunk 1, after chunk 2
+    monkeypatch.setattr(lookup, "monotonic", lambda: next(clock))
+    sent = []
+
+    def chunks():
+        for _ in range(10):
+            sent.append(1)
+            yield b"{"
+
+    net.get(RESNET).mock(return_value=httpx.Response(200, content=chunks()))
+    err = failure("10.1109/CVPR.2016.90")
+    assert err.key == "rev.lookup.timeout" and "10 s" in err.message("en") and len(sent) == 2
 
 
 def test_the_client_has_short_timeouts_and_few_redirects():
