@@ -35,8 +35,11 @@ def test_pages_with_an_id_in_the_url_survive_hostile_values(run_page, db, page, 
         assert not at.exception, (param, raw[:20], at.exception)
 
 
+@pytest.mark.parametrize("tab", ["transformer", "rnn", None])
 @pytest.mark.parametrize("raw", HOSTILE)
-def test_a_lab_link_with_hostile_values_in_every_parameter_draws_the_page(run_page, raw):
-    names = ("run", "runs", "job", "tab", "preset", *TRAIN_FIELDS, *MODEL_FIELDS)
-    at = run_page("views/lab.py", query={name: raw for name in names})
-    assert not at.exception, (raw[:20], at.exception)
+def test_a_lab_link_with_hostile_values_in_every_parameter_draws_the_page(run_page, raw, tab):
+    names = ("run", "runs", "job", "preset", *TRAIN_FIELDS, *MODEL_FIELDS)
+    query = {name: raw for name in names}
+    query["tab"] = raw if tab is None else tab  # a valid tab makes the page read every field
+    at = run_page("views/lab.py", query=query)
+    assert not at.exception, (raw[:20], tab, at.exception)

@@ -43,6 +43,7 @@ MODEL_FIELDS = (
     "pos_encoding",
 )
 FLOAT_FIELDS = ("lr", "dropout")
+MAX_NUMBER_CHARS = 24  # longer than any value a Lab field allows, written out
 CHOICES = {"task": TASK_NAMES, "attention": ATTENTIONS, "norm": NORMS, "pos_encoding": POS_ENCODINGS}
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -73,6 +74,8 @@ def _parse(name: str, raw: str) -> Any:
         if raw not in CHOICES[name]:
             raise ValueError(raw)
         return raw
+    if len(raw) > MAX_NUMBER_CHARS:  # int("9" * 309) is fine, but no float holds it (OverflowError)
+        raise ValueError(raw)
     value = float(raw) if name in FLOAT_FIELDS else int(raw)
     if (
         not math.isfinite(value) or value < 0
