@@ -41,6 +41,7 @@ def _inside_a_form() -> None:
 
     with st.form("f"):
         body = markdown_editor("Body", key="body", max_chars=50)
+        markdown_editor("Summary", key="summary", max_chars=50)
         if st.form_submit_button("Save"):
             st.session_state["saved"] = body
 
@@ -72,8 +73,10 @@ def test_inside_a_form_the_preview_button_shows_the_text_and_saves_nothing():
     at = _app(_inside_a_form)
     assert not at.exception
     at.text_area(key="body").input(THREE_LINES)
-    at.button(key="mdpreview_body").click().run()
-    assert RENDERED in _markdown(at)
+    at.text_area(key="summary").input("요약\n둘째 줄")
+    # the second editor's button (Ctrl+Enter presses the form's first): the whole form's previews open
+    at.button(key="mdpreview_summary").click().run()
+    assert RENDERED in _markdown(at) and "요약  \n둘째 줄" in _markdown(at)
     assert "saved" not in at.session_state
     assert at.text_area(key="body").value == THREE_LINES  # kept in the box
     # it stays open and every submit refreshes it, the save included

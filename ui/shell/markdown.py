@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.elements.lib.form_utils import is_in_form
+from streamlit.elements.lib.form_utils import current_form_id
 
 from core.markdown import prepare_user_markdown
 from ui.shell.i18n import t
@@ -28,14 +28,10 @@ def preview_key(key: str) -> str:
     return f"mdpreview_{key}"
 
 
-def _shown_key(key: str) -> str:
-    return f"mdpreview_on_{key}"
-
-
-def _in_form(where) -> bool:
-    # Streamlit has no public test for "inside st.form"; tests/pages/test_markdown_editor.py covers both
-    # answers, so a change in this helper fails there first.
-    return is_in_form(where if isinstance(where, DeltaGenerator) else st._main)
+def _form_of(where) -> str:
+    """The id of the st.form `where` draws into, "" outside one. Streamlit has no public test for
+    this; tests/pages/test_markdown_editor.py covers both answers, so a change here fails there first."""
+    return current_form_id(where if isinstance(where, DeltaGenerator) else st._main)
 
 
 def markdown_editor(
@@ -45,18 +41,23 @@ def markdown_editor(
     rendered by user_markdown, i.e. what the saved text will look like. Outside a form a "Preview"
     switch shows it, refreshed on every rerun (a text box sends its text on leaving it or Ctrl+Enter).
     Inside a form nothing reaches the server before a submit, so a "Preview" submit button (the
-    form's first, so Ctrl+Enter in the box previews rather than saves) turns it on and every submit
-    refreshes it. Returns the text."""
+    form's first, so Ctrl+Enter in the box previews rather than saves) turns on the previews of the
+    whole form and every submit refreshes them. Returns the text."""
     text = where.text_area(label, key=key, max_chars=max_chars, height=height, **kwargs)
-    if _in_form(where):
+    form = _form_of(where)
+    if form:
+        # One switch per form: Ctrl+Enter in any of its boxes presses its first submit button, which
+        # may be another editor's Preview, so every preview of the form opens together.
+        shown_key = f"mdpreview_on_{form}"
         if where.form_submit_button(
             t("md.preview"),
             key=preview_key(key),
             help=t("md.preview_form_help"),
             icon=":material/visibility:",
-        ):
-            st.session_state[_shown_key(key)] = True
-        shown = st.session_state.get(_shown_key(key), False)
+        ) and not st.session_state.get(shown_key):
+            st.session_state[shown_key] = True
+            st.rerun()  # the form's editors drawn above this one show theirs too
+        shown = st.session_state.get(shown_key, False)
     else:
         shown = where.toggle(t("md.preview"), key=preview_key(key), help=t("md.preview_help"))
     if shown:
