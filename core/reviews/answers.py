@@ -52,16 +52,18 @@ def clean_value(field: FieldSpec, value: Any) -> Any:
         limit = MAX_SHORT if t == "short_text" else (MAX_LONG if t == "long_text" else MAX_URL)
         return (value if isinstance(value, str) else "")[:limit]
     if t == "rating":
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return None
         try:
             n = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # "x", inf
             return None
         return n if field.scale_min <= n <= field.scale_max else None
     if t == "single_select":
-        return value if value in {c.value for c in field.choices} else None
+        return value if isinstance(value, str) and value in {c.value for c in field.choices} else None
     if t == "multi_select":
         allowed = [c.value for c in field.choices]
-        picked = set(value) if isinstance(value, list) else set()
+        picked = {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
         return [v for v in allowed if v in picked]
     if t == "checkbox":
         return bool(value)
