@@ -78,3 +78,18 @@ def test_note_preview_shows_three_lines_a_formula_and_backslashes(page: Page, li
     page.locator(".st-key-cur_note_body").locator("xpath=ancestor::*[@data-testid='stForm']").screenshot(
         path=SHOTS / "preview.png"
     )
+
+
+def test_ctrl_enter_in_a_form_box_previews_instead_of_saving(page: Page, live_app):
+    goto(page, live_app, "qa")
+    sign_in(page, live_app.member, PASSWORD)
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="질문하기").click()
+    page.locator(".st-key-cur_ask_title input").fill("미리 보기만 한 질문")
+    box = page.locator(".st-key-cur_ask_body textarea")
+    box.fill("한 줄\n두 줄")
+    box.press("Control+Enter")
+    preview = page.locator(".st-key-mdpreview_cur_ask_body_box")
+    expect(preview.locator("p").filter(has_text="한 줄")).to_be_visible()
+    expect(preview.locator("p br")).to_have_count(1)
+    wait_idle(page)
+    expect(page.get_by_text("미리 보기만 한 질문")).to_have_count(0)  # not asked: no question box
