@@ -26,6 +26,11 @@ ROLES = ("leader", "member", "guest")
 # generous, so it runs above the chip's real rate): turns an estimate into the seconds shown.
 # Estimates, not promises: the wall-time cap per role is the guard.
 THROUGHPUT_FLOPS = 1.2e11
+# Each attention score of each head also goes through scale, mask, softmax and dropout and their
+# backward: memory-bound work the FLOP count misses, and the cost of many small heads (measured
+# 2026-12-03: d_model 16, 5 layers, T 48, batch 128 took 0.07 s a step with 1 head, 1.17 s with 16).
+# Counted as this many FLOP-equivalents per score, forward and backward together.
+SCORE_COST_FLOPS = 1000
 ENV_PREFIX = "STUDY_LAB_"
 
 
@@ -156,6 +161,8 @@ def estimate(cfg: Any, n_params: int, *, throughput: float = THROUGHPUT_FLOPS) -
         attn = 0 if m.attention == "none" else 6 * b * t * t * m.hidden
         acts = b * t * m.n_layers * 2 * 12 * m.hidden + (3 * b * t * t if m.attention != "none" else 0)
     step = 3 * (2 * n_params * tokens + attn)  # forward, then a backward of twice its cost
+    if m.kind == "transformer":  # (B, H, T, T) scores of three maps per layer
+        step += SCORE_COST_FLOPS * 3 * b * m.n_heads * t * t * m.n_layers
     flops = float(step) * cfg.steps
     memory = 16.0 * n_params + 4.0 * acts  # weights, grads, Adam's two moments; float32 activations
     return Estimate(flops, flops / throughput, memory)
