@@ -42,8 +42,12 @@ def _text_widgets():
     for path in sorted(files):
         rel = path.relative_to(ROOT).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in TEXT_WIDGETS:
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name in TEXT_WIDGETS or name == "markdown_editor":  # the editor draws a text_area
+                if rel != "ui/shell/markdown.py":  # ...from its own max_chars argument
                     yield rel, node
 
 
