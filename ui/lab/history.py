@@ -20,7 +20,7 @@ from ui.lab.widgets import fmt
 from ui.shell.actions import act
 from ui.shell.frame import Frame
 from ui.shell.i18n import current_lang, show_error, t
-from ui.shell.markdown import user_markdown
+from ui.shell.markdown import markdown_editor, user_markdown
 from ui.shell.widgets import pick_many
 
 METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
@@ -236,7 +236,7 @@ def _edit(ctx: Frame, run) -> None:
                 max_chars=lab_runs.TITLE_MAX,
                 key=keys.run_title(run.id),
             )
-            notes = st.text_area(
+            notes = markdown_editor(
                 t("lab.page.notes_field"),
                 value=run.notes,
                 max_chars=lab_runs.NOTES_MAX,
