@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.lab.jobs.policy import JobLimits
 from tests.support.browser import goto, wait_idle
 from tests.support.lab import fresh_seed
+
+GUEST_MAX_STEPS = JobLimits().of("guest").max_steps
 
 pytestmark = pytest.mark.e2e
 
@@ -49,12 +52,12 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
     page.wait_for_url("**run=**", timeout=10_000)  # the finished run is stored; the address links to it
     page.screenshot(path=str(tmp_path / "lab_trained.png"), full_page=True)
 
-    # a second, long run: "Stop training" ends it within a moment
+    # a second, long run (as long as a guest may ask for): "Stop training" ends it within a moment
     wait_idle(page)
     steps = page.get_by_role("spinbutton", name="학습 스텝")
-    steps.fill("20000")
+    steps.fill(str(GUEST_MAX_STEPS))
     steps.press("Enter")
-    page.wait_for_url("**steps=20000**", timeout=10_000)  # the config is in the address bar
+    page.wait_for_url(f"**steps={GUEST_MAX_STEPS}**", timeout=10_000)  # the config is in the address bar
     wait_idle(page)
     page.get_by_role("button", name="학습 시작").click()
     stop = page.get_by_role("button", name="학습 중지")
