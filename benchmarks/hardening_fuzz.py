@@ -30,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from core.reviews.template_schema import FIELD_TYPES
+
 TARGETS = ("notes", "bibtex", "template", "lab_url")
 
 
@@ -64,16 +66,6 @@ URL_VALUES = [
     "post", "learned", "sinusoidal", "reverse-attention", "a" * 64, "a" * 65, "1,2,3", ",,,", "1,²,3",
     "\x00", "😀", "1;2", "true", "None", "[]", "{}", "1.0", "0.9", "0.95",
 ]  # fmt: skip
-FIELD_TYPES = (
-    "short_text",
-    "long_text",
-    "rating",
-    "single_select",
-    "multi_select",
-    "checkbox",
-    "url",
-    "tags",
-)
 
 
 def _note(rng: random.Random) -> str:

@@ -12,26 +12,12 @@ from core.reviews import papers
 from core.reviews import workflow as reviews
 from core.reviews.bibtex import PaperData
 from db.models.reviews import Review
-from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.browser import GLYPHS_DIFFER, goto, sign_in, wait_idle
 from tests.support.factories import PASSWORD, any_leader
 from tests.support.reviews import make_template
 
 SHOTS = Path("/tmp/shots")
 FONT_FILE = "/app/static/StudyCode.woff2"
-
-# Draws two strings in a font on a canvas and tells whether the pictures differ.
-_GLYPHS_DIFFER = """async ([font, a, b]) => {
-  await document.fonts.load(font, a + b);
-  const draw = (text) => {
-    const c = document.createElement('canvas');
-    c.width = 80; c.height = 80;
-    const g = c.getContext('2d');
-    g.font = font; g.fillStyle = '#000'; g.textBaseline = 'top';
-    g.fillText(text, 10, 10);
-    return Array.from(g.getImageData(0, 0, 80, 80).data).join(',');
-  };
-  return draw(a) !== draw(b);
-}"""
 
 
 def _watch_font(page: Page) -> list[int]:
@@ -86,8 +72,8 @@ def test_the_revision_diff_draws_hangul_and_backslashes_with_the_code_font(page:
     expect(code).to_contain_text("\\mathcal{L}_{CE}")
     # The code font draws U+005C as a backslash; NanumGothic (the text font) draws it as the won
     # sign, which is why the same check on it must find the two alike.
-    assert page.evaluate(_GLYPHS_DIFFER, ["40px studycode", "\\", "₩"])
-    assert not page.evaluate(_GLYPHS_DIFFER, ["40px nanum", "\\", "₩"])
+    assert page.evaluate(GLYPHS_DIFFER, ["40px studycode", "\\", "₩"])
+    assert not page.evaluate(GLYPHS_DIFFER, ["40px nanum", "\\", "₩"])
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("stExpander").filter(has_text="수정 이력").screenshot(path=SHOTS / "review_diff.png")
 

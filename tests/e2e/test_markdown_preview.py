@@ -7,26 +7,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.browser import GLYPHS_DIFFER, goto, sign_in, wait_idle
 from tests.support.factories import PASSWORD
 
 SHOTS = Path("/tmp/shots")
 NOTE = "첫 줄: 스케일은 $\\sqrt{d_k}$ 로 나눈다\n둘째 줄: 코드 `scores = q @ k.T \\ d`\n셋째 줄: 경로는 C:\\data 입니다"
 
-# Draws `a` and `b` in the font stack `font` on a canvas (per-character fallback and unicode-range as in
-# the page) and tells whether the pictures differ.
-_GLYPHS_DIFFER = """async ([font, a, b]) => {
-  await document.fonts.load(font, a + b);
-  const draw = (text) => {
-    const c = document.createElement('canvas');
-    c.width = 80; c.height = 80;
-    const g = c.getContext('2d');
-    g.font = font; g.fillStyle = '#000'; g.textBaseline = 'top';
-    g.fillText(text, 10, 10);
-    return Array.from(g.getImageData(0, 0, 80, 80).data).join(',');
-  };
-  return draw(a) !== draw(b);
-}"""
 
 # The paragraph's lines as the reader sees them: split at <br>, a KaTeX formula as "<math>".
 _LINES = """p => {
@@ -69,8 +55,8 @@ def test_note_preview_shows_three_lines_a_formula_and_backslashes(page: Page, li
     code = paragraph.locator("code")
     expect(code).to_have_text("scores = q @ k.T \\ d")
     # a backslash is drawn as a backslash, not as ₩: in code (the code font) and in body text
-    assert page.evaluate(_GLYPHS_DIFFER, [_font_of(code), "\\", "₩"])
-    assert page.evaluate(_GLYPHS_DIFFER, [_font_of(paragraph), "\\", "₩"])
+    assert page.evaluate(GLYPHS_DIFFER, [_font_of(code), "\\", "₩"])
+    assert page.evaluate(GLYPHS_DIFFER, [_font_of(paragraph), "\\", "₩"])
     expect(box).to_have_value(NOTE)  # the preview saved nothing and kept the text
     expect(page.locator("[class*='st-key-cur_note_card_']").filter(has_text="셋째 줄")).to_have_count(0)
     page.mouse.move(0, 0)  # no button tooltip over the picture

@@ -33,3 +33,19 @@ def sign_in(page: Page, username: str, password: str) -> None:
         .first
     ).to_be_visible(timeout=15_000)
     wait_idle(page)
+
+
+# Draws `a` and `b` in the font stack `font` on a canvas (per-character fallback and unicode-range as
+# in the page) and tells whether the pictures differ: page.evaluate(GLYPHS_DIFFER, [font, a, b]).
+GLYPHS_DIFFER = """async ([font, a, b]) => {
+  await document.fonts.load(font, a + b);
+  const draw = (text) => {
+    const c = document.createElement('canvas');
+    c.width = 80; c.height = 80;
+    const g = c.getContext('2d');
+    g.font = font; g.fillStyle = '#000'; g.textBaseline = 'top';
+    g.fillText(text, 10, 10);
+    return Array.from(g.getImageData(0, 0, 80, 80).data).join(',');
+  };
+  return draw(a) !== draw(b);
+}"""

@@ -15,28 +15,17 @@ import streamlit as st
 
 from core.lab.jobs.policy import Participant
 from ui.lab import keys
+from ui.shell.cookies import read_cookie, send, set_cookie_script
 from ui.shell.frame import Frame
 
 GUEST_COOKIE = "study_lab_guest"
 GUEST_DAYS = 30
 NICKNAME_MAX = 40
 _ID = re.compile(r"^[0-9a-f]{32}$")
-# Constant script; the value is hex we generated (checked by _ID), never user text.
-_COOKIE_JS = """<script>
-(() => {{
-  const doc = (window.parent && window.parent.document) || document;
-  const secure = doc.location.protocol === 'https:' ? '; Secure' : '';
-  doc.cookie = '{name}={value}; path=/; max-age={max_age}; SameSite=Strict' + secure;
-}})();
-</script>"""
 
 
 def _cookie() -> str | None:
-    try:
-        value = st.context.cookies.get(GUEST_COOKIE)
-    except Exception:  # noqa: BLE001  no browser request (AppTest, bare mode)
-        return None
-    return value if isinstance(value, str) and _ID.match(value) else None
+    return read_cookie(GUEST_COOKIE, _ID)
 
 
 def participant(ctx: Frame) -> Participant:
@@ -48,9 +37,7 @@ def participant(ctx: Frame) -> Participant:
         import secrets
 
         gid = secrets.token_hex(16)
-        st.session_state[keys.GUEST_COOKIE_JS] = _COOKIE_JS.format(
-            name=GUEST_COOKIE, value=gid, max_age=GUEST_DAYS * 86400
-        )
+        st.session_state[keys.GUEST_COOKIE_JS] = set_cookie_script(GUEST_COOKIE, gid, GUEST_DAYS * 86400)
     st.session_state[keys.GUEST_ID] = gid
     nick = (st.session_state.get(keys.GUEST_NAME) or "").strip()[:NICKNAME_MAX]
     return Participant(f"guest:{gid}", "guest", nick or None)
@@ -58,9 +45,7 @@ def participant(ctx: Frame) -> Participant:
 
 def remember_guest() -> None:
     """Send a new guest id's cookie to the browser (an invisible element; once per new id)."""
-    js = st.session_state.pop(keys.GUEST_COOKIE_JS, None)
-    if js:
-        st.html(js, unsafe_allow_javascript=True)
+    send(st.session_state.pop(keys.GUEST_COOKIE_JS, None))
 
 
 def owner_name(owner: Participant | None, t) -> str:

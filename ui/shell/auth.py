@@ -11,6 +11,7 @@ from core.accounts.members import Actor
 from db.engine import Database
 from ui.accounts.client import client_id
 from ui.shell.actions import act, attempt
+from ui.shell.cookies import read_cookie, send, set_cookie_script
 from ui.shell.i18n import show_error, t
 from ui.shell.keys import (
     ACTOR_KEY,
@@ -25,16 +26,6 @@ from ui.shell.keys import (
 )
 
 COOKIE = "study_session"
-
-# Constant script (the token is URL-safe base64 we generated, never user text): stores or clears
-# the remembered sign-in cookie, so a reload keeps the member signed in.
-_COOKIE_JS = """<script>
-(() => {{
-  const doc = (window.parent && window.parent.document) || document;
-  const secure = doc.location.protocol === 'https:' ? '; Secure' : '';
-  doc.cookie = '{name}={value}; path=/; max-age={max_age}; SameSite=Strict' + secure;
-}})();
-</script>"""
 
 
 def current_actor() -> Actor | None:
@@ -66,9 +57,7 @@ def sign_in_as(actor: Actor, db: Database | None = None) -> None:
         with db.write() as s:
             token = sessions.create_session(session=s, actor=actor)
         st.session_state[TOKEN_KEY] = token
-        st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(
-            name=COOKIE, value=token, max_age=sessions.SESSION_DAYS * 86400
-        )
+        st.session_state[COOKIE_JS_KEY] = set_cookie_script(COOKIE, token, sessions.SESSION_DAYS * 86400)
 
 
 def sign_out(db: Database) -> None:
@@ -77,15 +66,11 @@ def sign_out(db: Database) -> None:
         sessions.end_session(session=s, token=st.session_state.pop(TOKEN_KEY, None) or _cookie_token())
     st.session_state.pop(ACTOR_KEY, None)
     st.session_state[SIGNED_OUT_KEY] = True  # the request's cookie is stale from now on
-    st.session_state[COOKIE_JS_KEY] = _COOKIE_JS.format(name=COOKIE, value="", max_age=0)
+    st.session_state[COOKIE_JS_KEY] = set_cookie_script(COOKIE, "", 0)
 
 
 def _cookie_token() -> str | None:
-    try:
-        token = st.context.cookies.get(COOKIE)
-    except Exception:  # noqa: BLE001  no browser request (AppTest, bare mode)
-        return None
-    return token if isinstance(token, str) else None
+    return read_cookie(COOKIE)
 
 
 def resume_from_cookie(db: Database) -> None:
@@ -105,9 +90,7 @@ def resume_from_cookie(db: Database) -> None:
 
 def flush_cookie_script() -> None:
     """Send a pending cookie change to the browser (invisible element)."""
-    js = st.session_state.pop(COOKIE_JS_KEY, None)
-    if js:
-        st.sidebar.html(js, unsafe_allow_javascript=True)
+    send(st.session_state.pop(COOKIE_JS_KEY, None), st.sidebar)
 
 
 def apply_pending_language() -> None:
