@@ -19,7 +19,9 @@ from core.lab.config import (
 )
 
 # internal names: those with an underscore, "lr", or a line that starts with a bare field name
-INTERNAL = re.compile(r"\b(seq_len|vocab_size|batch_size|n_layers|n_heads|emb_dim|lr)\b|^(steps|warmup)\b", re.M)
+INTERNAL = re.compile(
+    r"\b(seq_len|vocab_size|batch_size|n_layers|n_heads|emb_dim|lr)\b|^(steps|warmup)\b", re.M
+)
 
 
 def test_every_problem_is_listed_at_once_by_its_form_label():
@@ -35,7 +37,12 @@ def test_every_problem_is_listed_at_once_by_its_form_label():
         "lab.page.n_layers",
     }
     ko, en = "\n".join(err.lines("ko")), "\n".join(err.lines("en"))
-    for text in ("학습 스텝 값은 1 이상", "수열 길이 값은 64 이하", "기호 수 값은 2 이상", "층 수 값은 1 이상"):
+    for text in (
+        "학습 스텝 값은 1 이상",
+        "수열 길이 값은 64 이하",
+        "기호 수 값은 2 이상",
+        "층 수 값은 1 이상",
+    ):
         assert text in ko
     for text in ("Training steps must be at least 1", "Sequence length must be at most 64", "Symbols"):
         assert text in en

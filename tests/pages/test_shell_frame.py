@@ -28,7 +28,9 @@ def page_configs(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize(("lang", "title"), [("ko", "홈 · 스터디 대시보드"), ("en", "Home · Study Dashboard")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("ko", "홈 · 스터디 대시보드"), ("en", "Home · Study Dashboard")]
+)
 def test_tab_title_names_the_page_in_the_session_language(run_app, db, page_configs, lang, title):
     make_leader(db)
     at = run_app(lang=lang)
