@@ -124,9 +124,10 @@ class LabJobs:
 
             record = record_of_snapshot(meta.cfg, snap)
             with meta.db.write() as s:
-                meta.run_id = lab_runs.store_run(session=s, by=meta.actor, record=record).id
+                run_id = lab_runs.store_run(session=s, by=meta.actor, record=record).id
                 if meta.room_id is not None:
-                    lab_rooms.attach_run(session=s, job_id=job_id, run_id=meta.run_id)
+                    lab_rooms.attach_run(session=s, job_id=job_id, run_id=run_id)
+            meta.run_id = run_id  # published once committed: whoever sees it finds the run and its room link
         except Exception as exc:  # noqa: BLE001  a failed save must not kill the worker thread
             meta.store_error = str(exc)
             log.exception("storing lab job %s failed", job_id)
