@@ -5,7 +5,7 @@ overdue). Week numbers are plain integers, not links to the curriculum tables.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import altair as alt
 import pandas as pd
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
+from core.curriculum.seminars import GROUP_TZ
 from core.errors import InvalidInput, NotFound
 from core.validate import Problems
 from db.models.members import Member
@@ -34,6 +35,11 @@ class BoardRow:
     member: Member
     review: Review | None
     status: str
+
+
+def group_today() -> date:
+    """Today's date in the group's time zone (a due date is a day on the group's calendar)."""
+    return datetime.now(GROUP_TZ).date()
 
 
 def board_status(review: Review | None, due_on: date, today: date) -> str:
@@ -59,10 +65,13 @@ def assign(
     due_on: date | None,
     week_no: int | None = None,
     template_id: int | None = None,
+    today: date | None = None,
 ) -> list[Assignment]:
     """A leader assigns a paper to members; an existing assignment is updated, not doubled.
-    Every missing or invalid field of the form is named at once."""
+    Every missing or invalid field of the form is named at once; a due date before `today`
+    (default: the group's today) is refused."""
     by = require_leader(by)
+    today = today or group_today()
     found = Problems()
     if paper_id is None:
         found.add("rev.find.paper", "common.error.required")
@@ -72,6 +81,8 @@ def assign(
         found.add("rev.asg.members", "common.error.required")
     if due_on is None:
         found.add("rev.asg.due", "common.error.required")
+    elif due_on < today:
+        found.add("rev.asg.due", "rev.error.due_past", today=today.isoformat())
     if week_no is not None and not 0 <= int(week_no) <= 200:
         found.add("rev.week", "common.error.invalid_choice")
     found.raise_if_any()

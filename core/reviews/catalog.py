@@ -388,6 +388,42 @@ _PAPER_SOURCES = [
         "{source}의 응답을 읽을 수 없습니다. 직접 채워 주세요.",
         "{source}'s answer could not be read. Please fill in the fields by hand.",
     ),
+    (
+        "rev.error.feedback_private",
+        "피드백과 도움 정도 평가는 리뷰 작성자와 스터디장만 볼 수 있습니다.",
+        "Feedback and helpfulness ratings are visible to the review's author and the leaders only.",
+    ),
+    (
+        "rev.error.due_past",
+        "지난 날짜입니다. 오늘({today}) 이후로 골라 주세요.",
+        "This date has passed. Pick today ({today}) or later.",
+    ),
+    ("rev.home.returned", "반려된 리뷰: {title}", "Returned review: {title}"),
+    ("rev.home.returned_feedback", "스터디장 피드백", "Leader's feedback"),
+    ("rev.home.revise", "고쳐서 다시 제출하기", "Revise and resubmit"),
+    (
+        "rev.find.independent",
+        "다른 멤버의 리뷰는 같은 논문에 내 리뷰를 제출한 뒤에 보입니다. 먼저 자기 생각을 적어 보세요.",
+        "Other members' reviews of a paper appear here after you submit your own review of it, "
+        "so everyone writes their own view first.",
+    ),
+    (
+        "rev.find.waiting",
+        "지금 리뷰 {n}개가 내 리뷰 제출을 기다리고 있습니다.",
+        "{n} review(s) by others are waiting for yours.",
+    ),
+    ("rev.sum.title", "리뷰 요약 (스터디장)", "Review summary (leaders)"),
+    ("rev.sum.submitted", "제출된 리뷰", "Submitted reviews"),
+    ("rev.sum.field", "평가 항목", "Rating"),
+    ("rev.sum.n", "응답 수", "Answers"),
+    ("rev.sum.mean", "평균", "Mean"),
+    ("rev.sum.sd", "표준편차", "Std. dev."),
+    ("rev.sum.min", "최저", "Min"),
+    ("rev.sum.max", "최고", "Max"),
+    ("rev.sum.no_ratings", "아직 평가 점수가 없습니다.", "No ratings yet."),
+    ("rev.sum.missing", "아직 제출하지 않은 배정 멤버: {names}", "Assigned but not yet submitted: {names}"),
+    ("rev.sum.all_in", "배정된 멤버가 모두 제출했습니다.", "Every assigned member has submitted."),
+    ("rev.sum.none_assigned", "이 논문에 배정된 멤버가 없습니다.", "No one is assigned to this paper."),
 ]
 for _key, _ko, _en in _UI + _PAPER_SOURCES:
     KO[_key], EN[_key] = _ko, _en

@@ -2,6 +2,8 @@
 
 Independent opinions first: a member sees other members' reviews of a paper only once their own
 review of it has been submitted; leaders see every submitted review. Drafts are the author's.
+Feedback (the leaders' return / approve texts, the comment thread, the helpfulness rating) is
+between a review's author and the leaders: a peer who may read the review does not see it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.accounts.members import Actor, require_member
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 from core.reviews.templates import schema_of
 from core.validate import text as check_text
 from db.models.members import Member
-from db.models.reviews import REVIEW_STATUSES, Paper, Review
+from db.models.reviews import REVIEW_STATUSES, Paper, Review, ReviewComment
 
 STATUSES = REVIEW_STATUSES
 NO_WEEK = "—"
@@ -66,24 +68,27 @@ def get_review(*, session: Session, by: Actor | None, review_id: int) -> Review:
     return review
 
 
-def hidden_count(*, session: Session, by: Actor, paper_id: int) -> int:
-    """How many submitted reviews of a paper `by` cannot see yet (until submitting their own)."""
-    total = (
-        session.scalar(
-            select(func.count())
-            .select_from(Review)
-            .where(Review.paper_id == paper_id, Review.status != "draft", Review.author_id != by.id)
-        )
-        or 0
-    )
-    seen = (
-        session.scalar(
-            select(func.count())
-            .select_from(Review)
-            .where(Review.paper_id == paper_id, Review.author_id != by.id, visible_clause(by))
-        )
-        or 0
-    )
+def feedback_visible(by: Actor | None, review: Review) -> bool:
+    """May `by` see the feedback on this review (thread, return / approve texts, helpfulness)?
+    Only its author and the leaders."""
+    return by is not None and (by.is_leader or review.author_id == by.id)
+
+
+def require_feedback_visible(by: Actor | None, review: Review) -> Actor:
+    """`by`, when they may see this review's feedback; PermissionDenied for a peer."""
+    if not feedback_visible(by, review):
+        raise PermissionDenied("rev.error.feedback_private")
+    return by
+
+
+def hidden_count(*, session: Session, by: Actor, paper_id: int | None = None) -> int:
+    """How many submitted reviews by others `by` cannot see yet (until submitting their own),
+    of one paper or (paper_id None) of every paper."""
+    others = [Review.status != "draft", Review.author_id != by.id]
+    if paper_id is not None:
+        others.append(Review.paper_id == paper_id)
+    total = session.scalar(select(func.count()).select_from(Review).where(*others)) or 0
+    seen = session.scalar(select(func.count()).select_from(Review).where(*others, visible_clause(by))) or 0
     return total - seen
 
 
@@ -94,6 +99,12 @@ class ReviewRow:
     review: Review
     paper: Paper
     author: Member
+    helpfulness: int | None = None  # the leaders' rating, filled in only for the author and leaders
+
+    @classmethod
+    def for_reader(cls, by: Actor, review: Review, paper: Paper, author: Member) -> ReviewRow:
+        """The row as `by` may see it: the helpfulness rating withheld from peers."""
+        return cls(review, paper, author, review.helpfulness if feedback_visible(by, review) else None)
 
 
 @dataclass
@@ -140,7 +151,7 @@ def find_reviews(*, session: Session, by: Actor | None, filters: Filters | None 
     if needle:
         # search_text is stored case-folded, so a plain LIKE works for Hangul and Latin alike
         q = q.where(Review.search_text.contains(needle, autoescape=True))
-    rows = [ReviewRow(r, p, m) for r, p, m in session.execute(q).unique()]
+    rows = [ReviewRow.for_reader(by, r, p, m) for r, p, m in session.execute(q).unique()]
     if f.tag.strip():
         tag = f.tag.strip().lstrip("#").casefold()
         rows = [row for row in rows if tag in {t.casefold() for t in _tags_of(row.review)}]
@@ -182,4 +193,35 @@ def get_row(*, session: Session, by: Actor | None, review_id: int) -> ReviewRow:
     author = session.get(Member, review.author_id)
     if paper is None or author is None:
         raise NotFound()
-    return ReviewRow(review, paper, author)
+    return ReviewRow.for_reader(by, review, paper, author)
+
+
+@dataclass(frozen=True)
+class Returned:
+    """One of the actor's reviews a leader returned, with the leader's latest return feedback."""
+
+    review_id: int
+    paper_id: int
+    title: str
+    feedback: str
+
+
+def returned_reviews(*, session: Session, by: Actor | None) -> list[Returned]:
+    """The actor's own returned reviews (waiting for a resubmission), most recently returned first."""
+    by = require_member(by)
+    q = (
+        select(Review, Paper)
+        .join(Paper, Paper.id == Review.paper_id)
+        .where(Review.author_id == by.id, Review.status == "returned")
+        .order_by(Review.updated_at.desc(), Review.id.desc())
+    )
+    out = []
+    for review, paper in session.execute(q):
+        feedback = session.scalar(
+            select(ReviewComment.body)
+            .where(ReviewComment.review_id == review.id, ReviewComment.kind == "return")
+            .order_by(ReviewComment.created_at.desc(), ReviewComment.id.desc())
+            .limit(1)
+        )
+        out.append(Returned(review.id, paper.id, paper.title, feedback or ""))
+    return out

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core.accounts.members import Actor, require_leader, require_member
 from core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from core.reviews import answers as ans
-from core.reviews.queries import can_view, get_review
+from core.reviews.queries import can_view, get_review, require_feedback_visible
 from core.reviews.templates import get_template, get_version, schema_of
 from core.validate import FieldError, check_version
 from core.validate import text as check_text
@@ -271,8 +271,9 @@ def revisions(*, session: Session, by: Actor | None, review_id: int) -> list[Rev
 
 
 def comments(*, session: Session, by: Actor | None, review_id: int) -> list[ReviewComment]:
-    """A review's comment thread, oldest first."""
-    get_review(session=session, by=by, review_id=review_id)
+    """A review's comment thread (the leaders' feedback included), oldest first: for its author and
+    the leaders only; a peer who may read the review gets PermissionDenied."""
+    require_feedback_visible(by, get_review(session=session, by=by, review_id=review_id))
     return list(
         session.scalars(
             select(ReviewComment)

@@ -96,7 +96,7 @@ def results(rows: list) -> None:
                     t("rev.find.member"): r.author.display_name,
                     t("rev.find.status"): t(f"rev.status.{r.review.status}"),
                     t("rev.week"): week_text(r.review.week_no),
-                    t("rev.helpfulness"): r.review.helpfulness,
+                    t("rev.helpfulness"): r.helpfulness,
                     t("rev.find.updated"): r.review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 }
                 for r in rows

@@ -9,7 +9,7 @@ from core.accounts import members
 from core.reviews import answers as ans
 from core.reviews import export as review_export
 from core.reviews import workflow as reviews
-from core.reviews.queries import get_row
+from core.reviews.queries import feedback_visible, get_row
 from core.reviews.templates import schema_of, template_name
 from ui.reviews import keys
 from ui.reviews.widgets import render_answers, status_label
@@ -32,7 +32,12 @@ def _load(ctx, rid: int) -> tuple:
         tpl = row.review.template_version.template
         tpl_caption = f"{template_name(tpl, ctx.lang)} v{row.review.template_version.number}"
         revs = reviews.revisions(session=s, by=ctx.actor, review_id=rid)
-        thread = reviews.comments(session=s, by=ctx.actor, review_id=rid)
+        # the thread carries the leaders' feedback: the author's and the leaders' only
+        thread = (
+            reviews.comments(session=s, by=ctx.actor, review_id=rid)
+            if feedback_visible(ctx.actor, row.review)
+            else None
+        )
         markdown = review_export.review_markdown(row, ctx.lang)
         names = {m.id: m.display_name for m in members.list_members(session=s)} if thread else {}
     return row, schema, tpl_caption, revs, thread, markdown, names
@@ -52,8 +57,8 @@ def review_page(ctx, rid: int) -> None:
         f"{t('rev.template')}: {tpl_caption}"
         + (f" · {t('rev.week')} {r.week_no}" if r.week_no is not None else "")
     )
-    if r.helpfulness:
-        st.caption(f"{t('rev.helpfulness')}: {'★' * r.helpfulness}{'☆' * (5 - r.helpfulness)}")
+    if row.helpfulness:
+        st.caption(f"{t('rev.helpfulness')}: {'★' * row.helpfulness}{'☆' * (5 - row.helpfulness)}")
     render_answers(schema, r.answers)
     if r.lab_run_id:
         lab_link(t("rev.view.lab_run", run=r.lab_run_id), run=r.lab_run_id)
@@ -80,7 +85,8 @@ def review_page(ctx, rid: int) -> None:
                     run_id=int(run) if run is not None else None,
                 )
     _history(schema, revs, ctx.lang, rid)
-    _thread(ctx, r, thread, names)
+    if thread is not None:
+        _thread(ctx, r, thread, names)
     if ctx.actor.is_leader and not mine:
         _leader_actions(ctx, r)
 

@@ -29,6 +29,7 @@ def test_board_statuses_through_the_workflow(db):
             due_on=TODAY + timedelta(days=2),
             week_no=3,
             template_id=tid,
+            today=TODAY,
         )
         assert len(made) == 3  # a repeated member is not doubled
 
@@ -69,11 +70,11 @@ def test_only_leaders_assign_and_see_the_board(db):
     kim = make_member(db, "kim", by=leader)
     pid = make_paper(db, leader)
     with db.write() as s, pytest.raises(PermissionDenied):
-        assignments.assign(session=s, by=kim, paper_id=pid, member_ids=[kim.id], due_on=TODAY)
+        assignments.assign(session=s, by=kim, paper_id=pid, member_ids=[kim.id], due_on=TODAY, today=TODAY)
     with db.read() as s, pytest.raises(PermissionDenied):
         assignments.board(session=s, by=kim, today=TODAY)
     with db.write() as s, pytest.raises(InvalidInput) as err:
-        assignments.assign(session=s, by=leader, paper_id=pid, member_ids=[], due_on=TODAY)
+        assignments.assign(session=s, by=leader, paper_id=pid, member_ids=[], due_on=TODAY, today=TODAY)
     assert "멤버" in err.value.message("ko")
 
 
@@ -83,7 +84,7 @@ def test_reassign_updates_due_date_and_unassign(db):
     pid = make_paper(db, leader)
     with db.write() as s:
         first = assignments.assign(
-            session=s, by=leader, paper_id=pid, member_ids=[kim.id], due_on=TODAY, week_no=1
+            session=s, by=leader, paper_id=pid, member_ids=[kim.id], due_on=TODAY, week_no=1, today=TODAY
         )[0]
         second = assignments.assign(
             session=s,
@@ -92,6 +93,7 @@ def test_reassign_updates_due_date_and_unassign(db):
             member_ids=[kim.id],
             due_on=TODAY + timedelta(days=7),
             week_no=2,
+            today=TODAY,
         )[0]
         assert first.id == second.id and second.week_no == 2
     with db.write() as s, pytest.raises(PermissionDenied):
