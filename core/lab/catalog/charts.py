@@ -24,6 +24,7 @@ KO = {
     "lab.chart.gate": "게이트",
     "lab.chart.grad_norm": "기울기 크기 ‖∂L/∂x_t‖",
     "lab.chart.model": "모델",
+    "lab.chart.tick_at": "{token} ({n}번째)",
 }
 
 EN = {
@@ -50,4 +51,5 @@ EN = {
     "lab.chart.gate": "gate",
     "lab.chart.grad_norm": "gradient norm ‖∂L/∂x_t‖",
     "lab.chart.model": "model",
+    "lab.chart.tick_at": "{token} (pos {n})",
 }

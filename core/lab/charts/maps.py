@@ -14,14 +14,19 @@ import pandas as pd
 from core.lab.charts.base import FONT, MAX_ROWS, as_array, chart_text, finish, spread, titled
 
 
-def unique_labels(tokens: Sequence[Any]) -> list[str]:
-    """Axis labels for tokens: repeated tokens get their position ("3·2") so cells stay distinct."""
+def unique_labels(tokens: Sequence[Any], lang: str = "ko") -> list[str]:
+    """Axis labels for tokens: a repeated token says where it stands ("3 (pos 1)" / "3 (1번째)",
+    counted from 1) so cells stay distinct and a reader sees which 3 is meant."""
     tokens = [str(t) for t in tokens]
     counts = {t: tokens.count(t) for t in tokens}
-    labels = [t if counts[t] == 1 else f"{t}·{i}" for i, t in enumerate(tokens)]
+
+    def at(i: int, tok: str) -> str:
+        return chart_text("lab.chart.tick_at", lang, token=tok, n=i + 1)
+
+    labels = [t if counts[t] == 1 else at(i, t) for i, t in enumerate(tokens)]
     if len(set(labels)) < len(labels):
-        # A token that already reads like "a·1" collided with a generated label: number them all.
-        labels = [f"{t}·{i}" for i, t in enumerate(tokens)]
+        # A token that already reads like a generated label collided with one: number them all.
+        labels = [at(i, t) for i, t in enumerate(tokens)]
     return labels
 
 
@@ -57,7 +62,8 @@ def _heat(df: pd.DataFrame, x_labels, y_labels, lang, title, cell) -> alt.Chart:
                 "key:O",
                 sort=list(x_labels),
                 title=chart_text("lab.chart.key", lang),
-                axis=alt.Axis(labelAngle=0, orient="top"),
+                # Tokens with their position are too wide to stand upright in a 22-px cell.
+                axis=alt.Axis(labelAngle=0 if max(map(len, x_labels)) <= 3 else -45, orient="top"),
             ),
             y=alt.Y("query:O", sort=list(y_labels), title=chart_text("lab.chart.query", lang)),
             # A fixed 0..1 domain keeps colours comparable while replaying training steps.
@@ -100,7 +106,7 @@ def attention_heatmap(
         raise ValueError(
             f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
         )
-    xl, yl = unique_labels(x_tokens), unique_labels(y_tokens)
+    xl, yl = unique_labels(x_tokens, lang), unique_labels(y_tokens, lang)
     chart = _heat(_heat_frame(w, xl, yl, x_tokens, y_tokens), xl, yl, lang, title, cell)
     return finish(chart, font)
 
@@ -122,7 +128,7 @@ def attention_grid(
         raise ValueError(
             f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
         )
-    xl, yl = unique_labels(x_tokens), unique_labels(y_tokens)
+    xl, yl = unique_labels(x_tokens, lang), unique_labels(y_tokens, lang)
     head = chart_text("lab.chart.head", lang)
     charts = [
         _heat(_heat_frame(w[h], xl, yl, x_tokens, y_tokens), xl, yl, lang, f"{head} {h + 1}", cell)
@@ -225,7 +231,7 @@ def gates_chart(
     for name, values in gates.items():
         g = _squeeze_to(as_array(values), 2)  # (T, units)
         g = g[:, : max(1, min(max_units, MAX_ROWS // max(1, g.shape[0])))]  # (T, U): one cell per (t, u)
-        steps = unique_labels(tokens) if tokens is not None else [str(i) for i in range(g.shape[0])]
+        steps = unique_labels(tokens, lang) if tokens is not None else [str(i) for i in range(g.shape[0])]
         if len(steps) != g.shape[0]:
             raise ValueError(f"gate {name!r} has {g.shape[0]} steps but {len(steps)} tokens were given")
         t_idx, u_idx = np.meshgrid(np.arange(g.shape[0]), np.arange(g.shape[1]), indexing="ij")
@@ -289,7 +295,7 @@ def grad_norm_chart(
     parts = []
     for label, values in series:
         v = as_array(values).reshape(-1)  # (T,)
-        steps = unique_labels(tokens) if tokens is not None else [str(i) for i in range(len(v))]
+        steps = unique_labels(tokens, lang) if tokens is not None else [str(i) for i in range(len(v))]
         if len(steps) != len(v):
             raise ValueError(f"{len(v)} norms but {len(steps)} tokens were given")
         parts.append(

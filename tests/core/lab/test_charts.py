@@ -96,8 +96,8 @@ def test_attention_heatmap_axes_follow_token_order_with_duplicates():
     spec = charts.attention_heatmap(w, x, y, title="t", lang="en").to_dict()
     enc = spec["encoding"]
     assert enc["x"]["field"] == "key" and enc["y"]["field"] == "query"
-    assert enc["x"]["sort"] == ["3·0", "1", "3·2", "<eos>"]
-    assert enc["y"]["sort"] == ["a·0", "b", "a·2"]
+    assert enc["x"]["sort"] == ["3 (pos 1)", "1", "3 (pos 3)", "<eos>"]
+    assert enc["y"]["sort"] == ["a (pos 1)", "b", "a (pos 3)"]
     assert enc["color"]["field"] == "weight"
     assert {"query_token", "key_token", "weight"} <= _tooltip_fields(spec)
     rows = _datasets(spec)[0]
@@ -114,9 +114,19 @@ def test_attention_heatmap_shape_mismatch():
 
 
 def test_unique_labels_never_collide():
-    labels = charts.unique_labels(["a", "a·1", "a"])
+    labels = charts.unique_labels(["a", "a (2번째)", "a"])
     assert len(set(labels)) == 3
     assert charts.unique_labels(["x", "y"]) == ["x", "y"]
+
+
+def test_repeated_tokens_name_their_position_in_the_viewers_language():
+    assert charts.unique_labels(["5", "0", "5"], "ko") == ["5 (1번째)", "0", "5 (3번째)"]
+    assert charts.unique_labels(["5", "0", "5"], "en") == ["5 (pos 1)", "0", "5 (pos 3)"]
+    w = np.full((1, 3), 1 / 3)  # (Tq, Tk)
+    upright = charts.attention_heatmap(w, ["1", "2", "3"], ["x"], lang="en").to_dict()
+    slanted = charts.attention_heatmap(w, ["5", "0", "5"], ["x"], lang="en").to_dict()
+    assert upright["encoding"]["x"]["axis"]["labelAngle"] == 0
+    assert slanted["encoding"]["x"]["axis"]["labelAngle"] == -45  # wide labels do not overlap
 
 
 def test_attention_grid_one_panel_per_head():
@@ -130,7 +140,7 @@ def test_attention_grid_one_panel_per_head():
     assert spec["columns"] == 2
     assert [p["title"] for p in panels] == [f"head {h}" for h in (1, 2, 3)]
     for p in panels:
-        assert p["encoding"]["x"]["sort"] == ["1", "2·1", "2·2", "3"]
+        assert p["encoding"]["x"]["sort"] == ["1", "2 (pos 2)", "2 (pos 3)", "3"]
         assert "weight" in _tooltip_fields(p)
     assert spec["resolve"]["scale"]["color"] == "shared"
 
@@ -166,7 +176,7 @@ def test_gates_chart_one_panel_per_gate_and_tanh_scale():
     assert [p["title"] for p in panels] == ["input", "cell"]
     assert panels[0]["encoding"]["color"]["scale"]["domain"] == [0, 1]
     assert panels[1]["encoding"]["color"]["scale"]["domain"] == [-1, 1]
-    assert panels[0]["encoding"]["x"]["sort"] == ["a·0", "b", "a·2"]
+    assert panels[0]["encoding"]["x"]["sort"] == ["a (pos 1)", "b", "a (pos 3)"]
     assert "value" in _tooltip_fields(panels[0])
     with pytest.raises(ValueError, match="tokens"):
         charts.gates_chart(g, ["a", "b"])
