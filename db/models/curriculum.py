@@ -3,6 +3,7 @@ retrospectives (회고). Editable rows carry `version` (optimistic concurrency).
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -14,6 +15,14 @@ from db.models.members import Member
 MATERIAL_KINDS = ("paper", "lecture", "slides", "code", "link")
 ATTENDANCE_STATUSES = ("present", "late", "absent", "excused")
 RETRO_VISIBILITY = ("leaders", "group")  # "only me and leaders" | "the whole group"
+# A seminar's check-in code: no 0/O or 1/I, so a code read off a projector is typed without guessing.
+CHECKIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CHECKIN_CODE_LEN = 6
+
+
+def new_checkin_code() -> str:
+    """A fresh random check-in code (CHECKIN_CODE_LEN characters of CHECKIN_CODE_ALPHABET)."""
+    return "".join(secrets.choice(CHECKIN_CODE_ALPHABET) for _ in range(CHECKIN_CODE_LEN))
 
 
 class Week(Base):
@@ -96,6 +105,8 @@ class Seminar(Base):
     presenter: Mapped[Member | None] = relationship(Member, lazy="joined")
     week: Mapped[Week | None] = relationship(Week, lazy="joined")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Members type or scan it during the check-in window (core/curriculum/attendance.py).
+    checkin_code: Mapped[str] = mapped_column(String(CHECKIN_CODE_LEN), unique=True, default=new_checkin_code)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -114,6 +125,18 @@ class Attendance(Base):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     member: Mapped[Member] = relationship(Member, foreign_keys=[member_id], lazy="joined")
+
+
+class CheckinMiss(Base):
+    """How many wrong check-in codes one member typed for one seminar (a light rate limit)."""
+
+    __tablename__ = "cur_checkin_misses"
+
+    seminar_id: Mapped[int] = mapped_column(
+        ForeignKey("cur_seminars.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    misses: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Question(Base):

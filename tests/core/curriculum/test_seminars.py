@@ -124,35 +124,38 @@ def test_stale_seminar_edit(db, setup):
 @pytest.mark.parametrize("minutes, status", [(-30, "present"), (10, "present"), (11, "late"), (90, "late")])
 def test_self_check_in_inside_the_window(db, setup, minutes, status):
     _, member, _, sem = setup
-    with db.write() as s:
-        row = attendance.check_in(
-            session=s, by=member, seminar_id=sem.id, now=START + timedelta(minutes=minutes)
-        )
+    row = attendance.check_in(
+        db=db, by=member, code=sem.checkin_code, seminar_id=sem.id, now=START + timedelta(minutes=minutes)
+    )
     assert (row.status, row.self_checked_in) == (status, True)
 
 
 @pytest.mark.parametrize("minutes", [-31, 91, 60 * 24])
 def test_self_check_in_outside_the_window_is_refused(db, setup, minutes):
     _, member, _, sem = setup
-    with pytest.raises(InvalidInput) as err, db.write() as s:
-        attendance.check_in(session=s, by=member, seminar_id=sem.id, now=START + timedelta(minutes=minutes))
+    with pytest.raises(InvalidInput) as err:
+        attendance.check_in(
+            db=db, by=member, code=sem.checkin_code, seminar_id=sem.id, now=START + timedelta(minutes=minutes)
+        )
     assert "18:30" in err.value.message("ko")  # opens 30 minutes before 19:00 Seoul time
 
 
 def test_check_in_twice_and_guest_refused(db, setup):
     _, member, _, sem = setup
-    with db.write() as s:
-        attendance.check_in(session=s, by=member, seminar_id=sem.id, now=START)
-    with pytest.raises(InvalidInput), db.write() as s:
-        attendance.check_in(session=s, by=member, seminar_id=sem.id, now=START)
-    with pytest.raises(PermissionDenied), db.write() as s:
-        attendance.check_in(session=s, by=None, seminar_id=sem.id, now=START)
+    attendance.check_in(db=db, by=member, code=sem.checkin_code, seminar_id=sem.id, now=START)
+    with pytest.raises(InvalidInput) as err:
+        attendance.check_in(db=db, by=member, code=sem.checkin_code, seminar_id=sem.id, now=START)
+    assert err.value.key == "cur.error.already_marked"
+    with pytest.raises(PermissionDenied):
+        attendance.check_in(db=db, by=None, code=sem.checkin_code, seminar_id=sem.id, now=START)
 
 
 def test_leader_marks_and_overrides_member_cannot(db, setup):
     leader, member, _, sem = setup
+    attendance.check_in(
+        db=db, by=member, code=sem.checkin_code, seminar_id=sem.id, now=START + timedelta(minutes=30)
+    )
     with db.write() as s:
-        attendance.check_in(session=s, by=member, seminar_id=sem.id, now=START + timedelta(minutes=30))
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=member.id, status="excused")
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=leader.id, status="present")
     with pytest.raises(PermissionDenied), db.write() as s:
@@ -160,7 +163,7 @@ def test_leader_marks_and_overrides_member_cannot(db, setup):
     with pytest.raises(FieldError), db.write() as s:
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=member.id, status="maybe")
     with db.read() as s:
-        rows = attendance.for_seminar(session=s, seminar_id=sem.id)
+        rows = attendance.for_seminar(session=s, by=leader, seminar_id=sem.id)
     assert {m: r.status for m, r in rows.items()} == {member.id: "excused", leader.id: "present"}
 
 
@@ -170,7 +173,7 @@ def test_chart_and_csv(db, setup):
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=member.id, status="late")
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=leader.id, status="present")
     with db.read() as s:
-        df = attendance.frame(session=s, lang="en")
+        df = attendance.frame(session=s, by=leader, lang="en")
     assert sorted(df["status"]) == ["late", "present"]
     assert set(df["week"]) == {"Week 1"}
     spec = attendance.by_member_chart(df, "ko").to_dict()
@@ -189,7 +192,7 @@ def test_attendance_charts_count_in_whole_numbers(db, setup):
     with db.write() as s:
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=member.id, status="late")
     with db.read() as s:
-        df = attendance.frame(session=s, lang="ko")
+        df = attendance.frame(session=s, by=leader, lang="ko")
     # one mark: a count axis of 0 ... 1 would otherwise tick 0.1, 0.2, ... 0.9
     by_member = attendance.by_member_chart(df, "ko").to_dict()["encoding"]["x"]
     by_week = attendance.by_week_chart(df, "ko").to_dict()["encoding"]["y"]
@@ -204,7 +207,7 @@ def test_attendance_csv_keeps_a_formula_written_as_a_name_as_text(db, setup):
     with db.write() as s:
         attendance.mark(session=s, by=leader, seminar_id=sem.id, member_id=evil.id, status="present")
     with db.read() as s:
-        df = attendance.frame(session=s, lang="en")
+        df = attendance.frame(session=s, by=leader, lang="en")
     cells = [row.split(",", 3)[3] for row in attendance.to_csv(df, "en").decode("utf-8-sig").splitlines()[1:]]
     assert any(c.startswith("\"'=HYPERLINK(") for c in cells)
     assert not any(c.startswith(("=", '"=')) for c in cells)
