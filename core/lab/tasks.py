@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import torch
@@ -82,8 +83,12 @@ class Task:
         return self.join.join(self.tgt_tokens(ids))
 
     def encode(self, text: str) -> list[int]:
-        """Text -> source ids; unknown tokens raise UnknownTokens listing the allowed ones."""
-        words = self._split(text)
+        """Text -> source ids; unknown tokens raise UnknownTokens listing the allowed ones.
+
+        The text is NFKC-normalised first, so full-width digits, letters, commas and spaces that a
+        Korean IME types ("３ １ ４") read as their ASCII forms ("3 1 4").
+        """
+        words = self._split(normalise_input(text))
         if not words:
             raise ConfigError("lab.error.empty_input")
         if len(words) > MAX_INPUT_TOKENS:
@@ -97,6 +102,29 @@ class Task:
 
     def _split(self, text: str) -> list[str]:
         return text.split()
+
+    @property
+    def trained_lengths(self) -> tuple[int, int]:
+        """(shortest, longest) source length, in tokens, the model saw in training."""
+        return self.max_src_len, self.max_src_len
+
+    def input_notes(self, n_tokens: int) -> list[tuple[str, dict]]:
+        """Catalog keys (with parameters) of what to tell the viewer about an input of `n_tokens`.
+
+        Longer than anything trained on: positions it never saw. Under half the shortest trained length: a sequence unlike its training.
+        """
+        low, high = self.trained_lengths
+        notes: list[tuple[str, dict]] = []
+        if n_tokens > high:
+            notes.append(("lab.page.try_longer", {"n": n_tokens, "trained": high}))
+        elif n_tokens * 2 < low:
+            notes.append(("lab.page.try_shorter", {"n": n_tokens, "trained": low}))
+        return notes
+
+
+def normalise_input(text: str) -> str:
+    """NFKC: full-width digits / letters / punctuation and the ideographic space become ASCII."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _ints(ids: Sequence[int] | torch.Tensor) -> list[int]:
@@ -192,6 +220,7 @@ class TranslateTask(Task):
         self.val_pairs = [pairs[i] for i in val_idx]
         self.max_src_len = max(len(en.split()) for en, _ in pairs)
         self.max_tgt_len = max(len(ko.split()) for _, ko in pairs) + 2
+        self.min_src_len = min(len(en.split()) for en, _ in pairs)
         self._train = self._tensors(self.train_pairs)
         self._val = self._tensors(self.val_pairs)
         p_src, p_tgt = self._tensors([self.PROBE])
@@ -215,6 +244,11 @@ class TranslateTask(Task):
 
     def _split(self, text: str) -> list[str]:
         return re.sub(r"[.,!?]", " ", text.lower()).split()
+
+    @property
+    def trained_lengths(self) -> tuple[int, int]:
+        """(shortest, longest) English sentence of the grammar, in words."""
+        return self.min_src_len, self.max_src_len
 
 
 def make_task(name: str, seq_len: int = 10, vocab_size: int = 10) -> Task:

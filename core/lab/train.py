@@ -28,7 +28,7 @@ from torch import Tensor, nn
 from core.lab.config import TrainConfig
 from core.lab.device import pick_device
 from core.lab.models import DecodeResult, make_model, n_params
-from core.lab.tasks import PAD, Task, make_task
+from core.lab.tasks import EOS, PAD, Task, make_task, normalise_input
 from core.validate import text as check_text
 
 GRAD_CLIP = 1.0
@@ -213,3 +213,29 @@ def predict(model: nn.Module, task: Task, text: str) -> tuple[str, DecodeResult]
     src = torch.tensor([ids], dtype=torch.long, device=device)  # (1, S)
     res = model.greedy_decode(src, task.output_len(len(ids))).cpu()
     return task.decode(res.tokens[0]), res
+
+
+@dataclass(frozen=True, slots=True)
+class Tried:
+    """A custom input answered: what the model read, what it said, and what to tell the viewer."""
+
+    src: list[str]  # the input's tokens after normalisation ("３１４" -> 3 1 4)
+    answer: str
+    outs: list[str]  # output tokens up to and including <eos> (all of them if it never came)
+    result: DecodeResult
+    notes: list[tuple[str, dict]]  # (catalog key, params): unusual length, an answer cut short
+    normalised: bool  # the input was rewritten (full-width characters), so show what was read
+
+
+def try_input(model: nn.Module, task: Task, text: str) -> Tried:
+    """`predict` for the Lab's "try your own input" box, with the notes a reader needs."""
+    answer, res = predict(model, task, text)
+    ids = task.encode(text)
+    src = task.src_tokens(ids)
+    tokens = res.tokens[0].tolist()
+    cut = EOS not in tokens
+    outs = [task.tgt_vocab[i] for i in (tokens if cut else tokens[: tokens.index(EOS) + 1])]
+    notes = task.input_notes(len(ids))
+    if cut:  # the decoder stopped at its length limit, not at <eos>
+        notes.append(("lab.page.try_cut", {"out": len(tokens)}))
+    return Tried(src, answer, outs, res, notes, normalise_input(text) != text)

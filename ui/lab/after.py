@@ -49,7 +49,8 @@ def _task(cfg: TrainConfig):
 
 def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     """A text box: the model's answer and its attention for the viewer's own input."""
-    from core.lab.train import MAX_TRY_CHARS, predict
+    from core.lab.train import MAX_TRY_CHARS
+    from core.lab.train import try_input as answer_input
 
     cfg = view.config
     task = _task(cfg)
@@ -67,18 +68,20 @@ def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
     done_key = keys.sub(slot, keys.TRY_DONE)
     if not (go or st.session_state.get(done_key)):
         return
-    if not (text or "").strip():
-        text = example
-    answer = attempt(lambda: predict(model, task, text))
-    if answer is None:
+    if not (text or "").strip():  # the greyed example is a hint, not an input
+        st.info(t("lab.page.try_empty", example=example))
+        st.session_state.pop(done_key, None)
         return
-    out, res = answer
+    tried = attempt(lambda: answer_input(model, task, text))
+    if tried is None:
+        return
     st.session_state[done_key] = True
-    src = task.src_tokens(task.encode(text))
-    outs = [task.tgt_vocab[i] for i in res.tokens[0].tolist()]
-    if "<eos>" in outs:
-        outs = outs[: outs.index("<eos>") + 1]
-    st.markdown(t("lab.page.try_answer", answer=out or "∅"))
+    if tried.normalised:
+        st.caption(t("lab.page.try_read_as", tokens=" ".join(tried.src)))
+    for key, params in tried.notes:
+        st.warning(t(key, **params), icon=":material/straighten:")
+    st.markdown(t("lab.page.try_answer", answer=tried.answer or "∅"))
+    src, outs, res = tried.src, tried.outs, tried.result
     lang = current_lang()
     if not res.attention:
         return
