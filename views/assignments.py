@@ -1,7 +1,7 @@
 """Leader page: assign papers to members (due date, week number), and the status board as a
 table and a chart."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +18,7 @@ from ui.shell.widgets import pick_many, pick_one
 
 ctx = frame()
 st.title(t("rev.asg.title"))
+today = assignments.group_today()
 
 with ctx.db.read() as s:
     paper_by_id = {p.id: p for p, _ in papers.list_papers(session=s)}
@@ -39,7 +40,9 @@ with st.form(keys.ASSIGN_FORM):
         key=fresh(keys.ASSIGN_MEMBERS),
     )
     c1, c2, c3 = st.columns(3)
-    due = c1.date_input(t("rev.asg.due"), value=date.today() + timedelta(days=7), key=keys.ASSIGN_DUE)
+    due = c1.date_input(
+        t("rev.asg.due"), value=today + timedelta(days=7), min_value=today, key=keys.ASSIGN_DUE
+    )
     week = c2.number_input(
         t("rev.week"), min_value=0, max_value=200, value=None, step=1, key=keys.ASSIGN_WEEK
     )
@@ -63,6 +66,7 @@ if go:
             due_on=due,
             week_no=week_no,
             template_id=tpl_id,
+            today=today,
         ),
         done="rev.asg.done",
         params=lambda made: {"n": len(made)},
@@ -78,7 +82,7 @@ with ctx.db.read() as s:
     rows = assignments.board(
         session=s,
         by=ctx.actor,
-        today=date.today(),
+        today=today,
         week_no=int(week_filter) if week_filter is not None else None,
     )
 if not rows:

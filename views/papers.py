@@ -7,6 +7,7 @@ import streamlit as st
 from core.reviews import papers
 from ui.reviews import keys
 from ui.reviews.papers import add_papers, paper_details, paper_edit
+from ui.reviews.summary import summary_section
 from ui.shell.frame import frame
 from ui.shell.i18n import t
 
@@ -44,5 +45,7 @@ pid = st.selectbox(
 )
 paper = by_id[pid]
 paper_details(paper)
+if ctx.is_leader:
+    summary_section(ctx, paper.id)
 if ctx.is_leader or paper.added_by_id == ctx.actor.id:
     paper_edit(ctx, paper)
