@@ -160,7 +160,7 @@ def test_compare_tab_plots_chosen_runs_with_configs(run_page, db, tiny_record):
     assert dict(at.query_params) == {"tab": "compare", "runs": f"{a},{b}"}
     # configs side by side: only the differing field (lr) is listed by default
     frames = at.dataframe
-    assert list(frames[-1].value.index) == ["lr"]
+    assert list(frames[-1].value.index) == ["Learning rate"]
     # filters: status "diverged" hides both from the table
     at.selectbox(key="lab_f_status").set_value("diverged").run()
     assert any("No runs match" in i.value for i in at.info)

@@ -69,3 +69,48 @@ def test_try_input_notes_in_the_viewers_language(
     # much shorter than trained
     _try(at, "1 2", lang)
     assert _answered(at) and any(shorter in w.value for w in at.warning)
+
+
+def _recall_at_chance(record):
+    """The record as a recall run of a plain RNN at chance: <eos> always right, the answer 1 in 10."""
+    from dataclasses import replace
+
+    config = {**record.config, "task": "recall", "model": {**record.config["model"], "attention": "none"}}
+    metrics = {**record.metrics, "val_token_acc": 0.55, "val_seq_acc": 0.10}
+    return replace(record, config=config, metrics=metrics)
+
+
+def test_compare_configs_show_labels_not_internal_ids(run_page, db, tiny_record):
+    a = store(db, tiny_record)
+    b = store(db, _recall_at_chance(tiny_record))
+    at = run_page(LAB, lang="en", query={"tab": "compare", "runs": f"{a},{b}"})
+    assert not at.exception
+    at.toggle(key="lab_only_diff").set_value(False).run()
+    configs = at.dataframe[-1].value
+    rows = list(configs.index)
+    assert "Model" in rows and "Task" in rows and "Attention" in rows
+    assert not [r for r in rows if r.startswith("model.") or r in ("kind", "task", "attention")]
+    values = configs.to_numpy().ravel().tolist()
+    assert "Recall" in values and "None (fixed context)" in values and "RNN" in values
+    assert not {"recall", "none", "rnn", "reverse", "dot", "auto"} & set(values)
+    assert configs.loc["d_model"].tolist() == ["–", "–"]  # an RNN has no d_model
+    # the history table judges recall by whole answers: chance stays chance
+    table = at.dataframe[0].value.set_index("#")
+    assert table.loc[b, "Val. accuracy"] == pytest.approx(0.10)
+    assert table.loc[a, "Val. accuracy"] == pytest.approx(tiny_record.metrics["val_token_acc"])
+
+
+def test_compare_configs_in_korean(run_page, db, tiny_record):
+    b = store(db, _recall_at_chance(tiny_record))
+    at = run_page(LAB, query={"tab": "compare", "runs": f"{b}"})
+    configs = at.dataframe[-1].value
+    assert configs.loc["과제"].tolist() == ["기억"]
+    assert configs.loc["모델"].tolist() == ["RNN"]
+    assert "model.kind" not in configs.index and "model.attention" not in configs.index
+
+
+def test_recall_run_reports_whole_answer_accuracy(run_page, db, tiny_record):
+    rid = store(db, _recall_at_chance(tiny_record))
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    done = [s.value for s in at.success if s.value.startswith("Finished")]
+    assert done and "whole-answer accuracy 10.0%" in done[0] and "inflated" in done[0]

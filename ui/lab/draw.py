@@ -21,6 +21,7 @@ import altair as alt
 import streamlit as st
 
 from core.lab import charts
+from core.lab.metrics import headline_metric
 from core.lab.runs import decimate
 from core.lab.view import RunView
 from ui.lab import keys
@@ -63,9 +64,10 @@ def status_line(view: RunView) -> None:
             ),
         )
     elif view.status == "finished":
+        whole = headline_metric(view.config.task) == "val_seq_acc"
         st.success(
             t(
-                "lab.page.done",
+                "lab.page.done_whole" if whole else "lab.page.done",
                 step=view.step,
                 acc=_pct(view.metrics.get("val_token_acc")),
                 seq=_pct(view.metrics.get("val_seq_acc")),

@@ -11,6 +11,7 @@ from core.errors import AppError, StaleEdit
 from core.lab import charts
 from core.lab import runs as lab_runs
 from core.lab.config import KINDS, TASK_NAMES
+from core.lab.metrics import headline_accuracy
 from core.lab.presets import TAB_LABELS
 from db.models.lab import RUN_STATUSES
 from ui.lab import keys
@@ -103,7 +104,7 @@ def _table(rows, names) -> None:
                     t("lab.page.task"): task_name(r.task),
                     t("lab.page.f_status"): t(f"lab.page.status.{r.status}"),
                     t("lab.page.col_steps"): r.steps_done,
-                    t("lab.page.col_val_acc"): (r.metrics or {}).get("val_token_acc"),
+                    t("lab.page.col_val_acc"): headline_accuracy(r.task, r.metrics),
                     t("lab.page.col_seed"): r.seed,
                     t("lab.page.col_who"): names.get(r.created_by_id, t("common.guest")),
                     t("lab.page.col_when"): r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
@@ -114,7 +115,11 @@ def _table(rows, names) -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config={t("lab.page.col_val_acc"): st.column_config.NumberColumn(format="percent")},
+        column_config={
+            t("lab.page.col_val_acc"): st.column_config.NumberColumn(
+                format="percent", help=t("lab.page.col_val_acc_help")
+            )
+        },
     )
 
 
@@ -124,12 +129,66 @@ def _curve(run, metric: str) -> dict[str, list]:
     return {"step": steps, metric: c.get(metric, [])}
 
 
+# Config fields in the order a reader meets them on a model tab, with their widget labels' keys.
+CONFIG_FIELDS = (
+    ("kind", "lab.page.col_model"),
+    ("task", "lab.page.task"),
+    ("seq_len", "lab.page.seq_len"),
+    ("vocab_size", "lab.page.vocab_size"),
+    ("steps", "lab.page.steps"),
+    ("lr", "lab.page.lr"),
+    ("attention", "lab.page.attention"),
+    ("emb_dim", "lab.page.emb_dim"),
+    ("hidden", "lab.page.hidden"),
+    ("d_model", "lab.page.d_model"),
+    ("n_heads", "lab.page.n_heads"),
+    ("d_ff", "lab.page.d_ff"),
+    ("n_layers", "lab.page.n_layers"),
+    ("dropout", "lab.page.dropout"),
+    ("norm", "lab.page.norm"),
+    ("pos_encoding", "lab.page.pos_encoding"),
+    ("batch_size", "lab.page.batch_size"),
+    ("warmup", "lab.page.warmup"),
+    ("seed", "lab.page.seed"),
+    ("eval_every", "lab.page.eval_every"),
+    ("probe_every", "lab.page.probe_every"),
+    ("device", "lab.page.col_device"),
+)
+RNN_ONLY = frozenset({"emb_dim", "hidden", "attention"})
+TRANSFORMER_ONLY = frozenset({"d_model", "n_heads", "d_ff", "norm", "pos_encoding"})
+NOT_USED = "–"
+
+
+def _value(name: str, value) -> str:
+    """A config value as the model tab's widgets show it (names, not ids)."""
+    if name == "kind":
+        return TAB_LABELS.get(value, str(value))
+    if name == "task":
+        return task_name(value)
+    if name == "attention":
+        return t(f"lab.page.attention.{value}")
+    if name == "norm":
+        return t(f"lab.page.norm.{value}")
+    if name == "pos_encoding":
+        return t(f"lab.page.pos.{value}")
+    if name == "device" and value == "auto":
+        return t("lab.page.device_auto")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def config_column(config: dict) -> dict[str, str]:
+    """A stored run's config as {field label: shown value}; fields its model does not use show "–"."""
+    cfg = {**config, **config.get("model", {})}
+    skip = TRANSFORMER_ONLY if cfg.get("kind") != "transformer" else RNN_ONLY
+    return {
+        t(key): NOT_USED if name in skip else _value(name, cfg[name])
+        for name, key in CONFIG_FIELDS
+        if name in cfg
+    }
+
+
 def _configs(chosen, names) -> None:
-    flat = {}
-    for r in chosen:
-        cfg = dict(r.config)
-        model = cfg.pop("model", {})
-        flat[label(r, names)] = {**cfg, **{f"model.{k}": v for k, v in model.items()}}
+    flat = {label(r, names): config_column(r.config) for r in chosen}
     df = pd.DataFrame(flat).astype(str)
     only_diff = st.toggle(t("lab.page.only_diff"), key=keys.ONLY_DIFF, value=True)
     if only_diff and len(chosen) > 1:

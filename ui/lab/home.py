@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab import runs as lab_runs
+from core.lab.metrics import headline_accuracy
 from core.lab.presets import HOME, PRESETS, TAB_LABELS
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
@@ -22,7 +23,7 @@ def home_card(ctx) -> None:
         with ctx.db.read() as s:
             recent = lab_runs.list_runs(session=s, status="finished", limit=3)
         for run in recent:
-            acc = (run.metrics or {}).get("val_token_acc")
+            acc = headline_accuracy(run.task, run.metrics)
             acc_txt = f" · {100 * acc:.0f}%" if isinstance(acc, (int, float)) else ""
             lab_link(
                 f"#{run.id} {TAB_LABELS.get(run.kind, run.kind)} · {run.title or t(f'lab.page.task_name.{run.task}')}{acc_txt}",
