@@ -205,10 +205,11 @@ def test_attendance_check_in_and_leader_marks(run_page, db):
             session=s, by=leader, title="지금 하는 세미나", starts_at=utcnow() - timedelta(minutes=5)
         )
     at = run_page("views/seminars.py", actor=member, lang="en")
-    at.button(key="cur_checkin").click().run()
+    at.text_input[0].input(sem.checkin_code.lower())
+    button(at, "Check in").click().run()
     assert not at.exception
     with db.read() as s:
-        assert attendance.for_seminar(session=s, seminar_id=sem.id)[member.id].status == "present"
+        assert attendance.for_seminar(session=s, by=member, seminar_id=sem.id)[member.id].status == "present"
     assert "Your attendance: Present" in at.success[0].value
     at = run_page("views/seminars.py", actor=leader, lang="en")
     at.selectbox(key=f"cur_att_{sem.id}_{member.id}").set_value("late")
@@ -216,7 +217,7 @@ def test_attendance_check_in_and_leader_marks(run_page, db):
     button(at, "Save attendance").click().run()
     assert not at.exception
     with db.read() as s:
-        marks = attendance.for_seminar(session=s, seminar_id=sem.id)
+        marks = attendance.for_seminar(session=s, by=leader, seminar_id=sem.id)
     assert {k: v.status for k, v in marks.items()} == {member.id: "late", leader.id: "present"}
     assert len(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")) == 2
     assert [b for b in at.get("download_button")]

@@ -1,5 +1,6 @@
-"""A seminar's attendance: a member checks in while the window is open, a leader marks everyone,
-and the charts (by member, by week) with a leader's CSV export."""
+"""A seminar's attendance: a member checks in with the seminar's code (typed, or a scanned link
+?checkin=<code>) while the window is open; a leader shows the code and its QR, marks everyone or
+all present; the attendance rates and charts (a member sees only their own) with a leader's CSV."""
 
 from __future__ import annotations
 
@@ -7,15 +8,41 @@ import streamlit as st
 
 from core.curriculum import attendance
 from db.base import utcnow
-from db.models.curriculum import ATTENDANCE_STATUSES, Seminar
+from db.models.curriculum import ATTENDANCE_STATUSES, CHECKIN_CODE_LEN, Seminar
 from ui.curriculum import keys
 from ui.curriculum.widgets import when
-from ui.shell.actions import act
+from ui.shell.actions import act, attempt
 from ui.shell.i18n import t
+from ui.shell.qr import page_url, qr_png
+
+PAGE = "seminars"  # the page a check-in link opens (ui/shell/nav.py url_path)
+LINK_PARAM = "checkin"
+
+
+def _checked_in(row) -> None:
+    # check_in runs its own transaction (a wrong code stays counted), so not through `act`
+    st.toast(t("cur.att.checked_in", status=t(f"cur.att.{row.status}")), icon=":material/check:")
+    st.rerun()
+
+
+def checkin_from_link(ctx) -> None:
+    """A scanned link ?checkin=<code>: check the signed-in member in once (the code finds its
+    seminar); a guest is asked to sign in, and the same link then checks them in."""
+    code = st.query_params.get(LINK_PARAM)
+    if code is None:
+        return
+    if ctx.actor is None:
+        st.info(t("cur.att.sign_in_to_check_in"), icon=":material/qr_code_scanner:")
+        return
+    del st.query_params[LINK_PARAM]  # a reload or rerun must not try the code again
+    row = attempt(lambda: attendance.check_in(db=ctx.db, by=ctx.actor, code=code))
+    if row is not None:
+        st.session_state.pop(keys.SEMINAR, None)  # the picker opens on the seminar on now
+        _checked_in(row)
 
 
 def check_in(ctx, sem: Seminar, marks: dict) -> None:
-    """The member's own mark, or the check-in button while the window is open."""
+    """The member's own mark, or the check-in code box while the window is open."""
     window = attendance.checkin_window(sem)
     st.caption(
         t(
@@ -29,13 +56,36 @@ def check_in(ctx, sem: Seminar, marks: dict) -> None:
     if mine is not None:
         st.success(t("cur.att.yours", status=t(f"cur.att.{mine.status}")))
     elif window.is_open(utcnow()):
-        if st.button(t("cur.att.check_in"), key=keys.CHECK_IN, type="primary", icon=":material/how_to_reg:"):
-            act(
-                ctx.db,
-                lambda s: attendance.check_in(session=s, by=ctx.actor, seminar_id=sem.id),
-                done="cur.att.checked_in",
-                params=lambda row: {"status": t(f"cur.att.{row.status}")},
+        with st.form(keys.CHECK_IN):
+            code = st.text_input(
+                t("cur.att.code"), max_chars=CHECKIN_CODE_LEN * 4, help=t("cur.att.code_help")
             )
+            go = st.form_submit_button(t("cur.att.check_in"), type="primary", icon=":material/how_to_reg:")
+        if go:
+            row = attempt(lambda: attendance.check_in(db=ctx.db, by=ctx.actor, code=code, seminar_id=sem.id))
+            if row is not None:
+                _checked_in(row)
+
+
+def show_code(ctx, sem: Seminar) -> None:
+    """Leader: the seminar's check-in code and a QR of its check-in link, large enough to scan off a
+    projector; and "mark all present"."""
+    with ctx.db.read() as s:
+        code = attendance.checkin_code(session=s, by=ctx.actor, seminar_id=sem.id)
+    with st.expander(t("cur.att.code_show"), icon=":material/qr_code_2:"):
+        link = page_url(PAGE, {LINK_PARAM: code})
+        st.caption(t("cur.att.code_scan", page=t("cur.nav.seminars")))
+        left, right = st.columns([3, 2])
+        left.markdown(f"# {code}")
+        left.code(link, language=None)
+        right.image(qr_png(link), width=280, alt=t("cur.att.code_alt", code=code))
+    if st.button(t("cur.att.mark_all"), icon=":material/done_all:"):
+        act(
+            ctx.db,
+            lambda s: attendance.mark_all_present(session=s, by=ctx.actor, seminar_id=sem.id),
+            done="cur.att.marked_all",
+            params=lambda n: {"n": n},
+        )
 
 
 def mark_form(ctx, sem: Seminar, marks: dict, people: list) -> None:
@@ -69,19 +119,39 @@ def mark_form(ctx, sem: Seminar, marks: dict, people: list) -> None:
     act(ctx.db, write, done="cur.att.marked")
 
 
+def rates_table(ctx) -> None:
+    """Each member's attendance rate over the term (a member sees only their own row)."""
+    with ctx.db.read() as s:
+        df = attendance.rates(session=s, by=ctx.actor)
+    if not ctx.is_leader:
+        st.caption(t("cur.att.mine_only"))
+    df = df.assign(rate=df["rate"] * 100)
+    labels = {c: t(f"cur.att.{c}") for c in ("present", "late", "absent", "excused", "held")}
+    config = {c: st.column_config.NumberColumn(label) for c, label in labels.items()}
+    config["member"] = st.column_config.TextColumn(t("cur.att.member"))
+    config["rate"] = st.column_config.ProgressColumn(
+        t("cur.att.rate"), min_value=0, max_value=100, format="%.0f%%"
+    )
+    st.dataframe(df, hide_index=True, column_config=config, width="stretch")
+
+
 def attendance_section(ctx, sem: Seminar, people: list) -> None:
-    """Members: check-in; leaders: marks; everyone signed in: the charts."""
+    """Members: check-in; leaders: the code, marks; everyone signed in: rates and charts (their
+    own, or everyone's for leaders)."""
     st.subheader(t("cur.att.title"), anchor=False)
+    checkin_from_link(ctx)
     if ctx.actor is None:
         return
     with ctx.db.read() as s:
-        marks = attendance.for_seminar(session=s, seminar_id=sem.id)
+        marks = attendance.for_seminar(session=s, by=ctx.actor, seminar_id=sem.id)
     check_in(ctx, sem, marks)
     if ctx.is_leader:
+        show_code(ctx, sem)
         mark_form(ctx, sem, marks, people)
     st.subheader(t("cur.att.stats"), anchor=False)
+    rates_table(ctx)
     with ctx.db.read() as s:
-        df = attendance.frame(session=s, lang=ctx.lang)
+        df = attendance.frame(session=s, by=ctx.actor, lang=ctx.lang)
     if df.empty:
         st.caption(t("cur.att.none"))
         return
