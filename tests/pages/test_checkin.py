@@ -41,11 +41,17 @@ def test_scanned_link_checks_a_signed_in_member_in_once(run_page, db):
 
 def test_scanned_link_asks_a_guest_to_sign_in_and_keeps_the_code(run_page, db):
     leader = make_leader(db)
+    member = make_member(db, "minjun", "이민준", by=leader)
     sem = _on_now(db, leader)
     at = run_page("views/seminars.py", lang="en", query={"checkin": sem.checkin_code})
     assert not at.exception
     assert "Sign in on the left to check in" in at.info[0].value
     assert at.query_params["checkin"] == sem.checkin_code  # signing in reruns the same link
+    assert _status(db, leader, sem, member) is None
+    at.session_state["actor"] = member  # what signing in does; the same URL runs again
+    at.run()
+    assert not at.exception
+    assert _status(db, leader, sem, member) == "present"
 
 
 def test_wrong_code_is_explained_and_nothing_is_stored(run_page, db):
