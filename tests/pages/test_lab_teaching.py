@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.factories import make_leader
 from tests.support.lab import LAB, TINY_RNN, store
 
 TRY, GO = "lab_rnn_try", "FormSubmitter:lab_rnn_try_form-{}"
@@ -114,3 +115,56 @@ def test_recall_run_reports_whole_answer_accuracy(run_page, db, tiny_record):
     at = run_page(LAB, lang="en", query={"run": str(rid)})
     done = [s.value for s in at.success if s.value.startswith("Finished")]
     assert done and "whole-answer accuracy 10.0%" in done[0] and "inflated" in done[0]
+
+
+def _week(db, preset: str, title_ko: str, title_en: str) -> int:
+    from core.curriculum.weeks import create_week
+
+    leader = make_leader(db)
+    with db.write() as s:
+        create_week(session=s, by=leader, title_ko="오리엔테이션", title_en="Orientation")
+        return create_week(session=s, by=leader, title_ko=title_ko, title_en=title_en, lab_preset=preset).id
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "watch", "week"),
+    [
+        (
+            "en",
+            "Long-term dependency: RNN vs LSTM and GRU",
+            "stays at chance",
+            "Curriculum: Week 2 · Long-term memory",
+        ),
+        ("ko", "장기 의존성: RNN 대 LSTM·GRU", "우연 수준", "커리큘럼: 2주차 · 장기 기억"),
+    ],
+)
+def test_preset_picker_loads_config_story_and_week(run_page, db, lang, title, watch, week):
+    _week(db, "long_term_dependency", "장기 기억", "Long-term memory")
+    at = run_page(LAB, lang=lang, query={"tab": "transformer"})
+    pick = at.selectbox(key="lab_preset_pick")
+    assert pick.value is None and title in pick.options
+    pick.set_value("long_term_dependency").run()
+    assert not at.exception
+    assert at.session_state["lab_tab_id"] == "rnn"
+    assert at.selectbox(key="lab_rnn_task").value == "recall"
+    assert at.number_input(key="lab_rnn_seq_len").value == 21
+    assert at.selectbox(key="lab_rnn_attention").value == "none"
+    assert any(title in m.value for m in at.markdown) and any(watch in m.value for m in at.markdown)
+    assert week in [c.value for c in at.caption]  # a page link (a caption where the harness has no such page)
+    assert dict(at.query_params)["preset"] == "long_term_dependency"
+    # the LSTM tab got the same experiment
+    assert at.session_state["lab_lstm_task"] == "recall"
+
+
+def test_preset_link_shows_in_the_picker_and_a_week_link_in_the_app(run_app, db):
+    week_id = _week(db, "translate_en_ko", "번역", "Translation")
+    at = run_app(lang="en")  # the real app: the curriculum page is registered, so this is a link
+    at.switch_page("views/lab.py")
+    at.query_params["preset"] = "translate_en_ko"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="lab_preset_pick").value == "translate_en_ko"
+    links = [p.proto for p in at.get("page_link") if p.proto.label.startswith("Curriculum:")]
+    assert [(p.label, p.query_string) for p in links] == [
+        ("Curriculum: Week 2 · Translation", f"week={week_id}")
+    ]

@@ -11,8 +11,9 @@ TAB = "lab_tab"  # st.tabs widget: the label of the tab the viewer clicked
 TAB_ID = "lab_tab_id"  # the tab to show ("rnn" ... "compare"); links and buttons set it
 RENDERED = "_lab_tab_rendered"  # the tab drawn by the previous run
 PRESENTER = "lab_presenter"  # presenter-mode toggle
-PRESET = "lab_preset"  # the preset a ?preset= link opened
+PRESET = "lab_preset"  # the preset open now (a ?preset= link, the picker, a room)
 PE_OPEN = "lab_pe_open"  # that preset opens the positional encoding chart
+PRESET_PICK = "lab_preset_pick"  # the page's preset picker (select box)
 NOTICES = "_lab_notices"  # messages about the link just opened
 
 # --- who is acting (ui/lab/identity.py) and the "running now" panel (ui/lab/running.py) -----------

@@ -12,9 +12,8 @@ from core.errors import AppError
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, config_hash, to_dict
 from core.lab.jobs.policy import Participant, may_control
-from core.lab.presets import PRESETS
 from core.lab.view import RunView, from_stored
-from ui.lab import after, draw, keys, room_lab
+from ui.lab import after, draw, keys, presets, room_lab
 from ui.lab.attention import draw_attention
 from ui.lab.identity import owner_name, participant
 from ui.lab.jobs import lab_jobs
@@ -45,14 +44,6 @@ def device_badge() -> str:
     threads = lab_jobs().registry.threads_per_job  # a job's own setting, not the web process's
     key, params = device_text(pick_device("auto"), threads)
     return t(key, **params)
-
-
-def _story(tab: str) -> None:
-    preset = PRESETS.get(st.session_state.get(keys.PRESET))
-    if preset is not None and tab in preset.configs:
-        with st.container(border=True):
-            st.markdown(f"**{t(preset.title_key)}**")
-            st.markdown(t(preset.story_key))
 
 
 def _badges(cfg: TrainConfig, valid: bool) -> None:
@@ -240,7 +231,7 @@ _live_attention_fragment = st.fragment(run_every=ATTENTION_POLL_S)(_live_attenti
 
 def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
     """Draw a model tab."""
-    _story(tab)
+    presets.story(ctx, tab)
     view = _current_view(ctx, tab)
     _stale(ctx, tab)
     if not presenter:

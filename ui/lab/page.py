@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab.presets import MODEL_TABS, TAB_LABELS, TABS
-from ui.lab import history, keys, model_tab, room_lab, running
+from ui.lab import history, keys, model_tab, presets, room_lab, running
 from ui.lab.identity import participant, remember_guest
 from ui.lab.jobs import lab_jobs
 from ui.lab.urlstate import apply_url, show_notices, write_url
@@ -97,6 +97,7 @@ def render() -> None:
     if not presenter:
         st.caption(t("lab.page.tagline"))
     show_notices()
+    presets.picker()
     remember_guest()
     room_lab.banner(ctx)
     running.render(participant(ctx))

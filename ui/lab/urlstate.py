@@ -12,6 +12,7 @@ import streamlit as st
 from core.lab.presets import MODEL_TABS, PRESETS
 from core.validate import url_id
 from ui.lab import keys, query
+from ui.lab.presets import open_preset
 from ui.lab.widgets import current_config, load_config
 from ui.shell.i18n import t
 
@@ -34,12 +35,7 @@ def apply_url() -> None:
     tab = None
     name = params.get("preset")
     if name in PRESETS:
-        preset = PRESETS[name]
-        for ptab, cfg in preset.configs.items():
-            load_config(ptab, cfg)
-        tab = preset.tab
-        st.session_state[keys.PRESET] = name
-        st.session_state[keys.PE_OPEN] = preset.view == "pe"
+        tab = open_preset(name)
     elif name:
         notices.append(("warning", "lab.page.unknown_preset", {"name": name}))
     qtab, cfg, bad = query.decode(params)

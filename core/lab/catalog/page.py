@@ -15,6 +15,10 @@ KO = {
     "lab.page.notes_field": "메모",
     "lab.page.run_not_found": "저장된 실행 #{run_id}을(를) 찾을 수 없습니다.",
     "lab.page.unknown_preset": "알 수 없는 프리셋입니다: {name}",
+    "lab.page.preset_pick": "세미나 프리셋",
+    "lab.page.preset_placeholder": "프리셋에서 시작하기",
+    "lab.page.preset_pick_help": "고르면 그 실험의 설정이 탭에 채워지고, 무엇을 보면 되는지와 해당 주차 링크가 함께 나옵니다.",
+    "lab.page.preset_week": "커리큘럼: {week}",
     "lab.page.bad_params": "링크의 다음 값을 읽을 수 없어 기본값을 썼습니다: {names}",
     # controls
     # who started a run, limits per role, the "running now" panel (ui/lab/running.py)
@@ -214,6 +218,10 @@ EN = {
     "lab.page.notes_field": "Notes",
     "lab.page.run_not_found": "Stored run #{run_id} was not found.",
     "lab.page.unknown_preset": "Unknown preset: {name}",
+    "lab.page.preset_pick": "Seminar preset",
+    "lab.page.preset_placeholder": "Start from a preset",
+    "lab.page.preset_pick_help": "Fills the tabs with that experiment's settings and shows what to watch, with a link to its week.",
+    "lab.page.preset_week": "Curriculum: {week}",
     "lab.page.bad_params": "Could not read these link values, so their defaults are used: {names}",
     "lab.page.task": "Task",
     "lab.page.steps": "Training steps",
