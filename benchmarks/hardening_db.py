@@ -304,7 +304,7 @@ def races(url: str, stale_rounds: int = 200, insert_rounds: int = 100) -> list[d
         out.append(
             _pair(
                 db,
-                lambda s, sid=sid: attendance.for_seminar(session=s, seminar_id=sid),
+                lambda s, sid=sid: attendance.for_seminar(session=s, by=boss, seminar_id=sid),
                 lambda s, status, sid=sid: attendance.mark(
                     session=s, by=boss, seminar_id=sid, member_id=kim.id, status=status
                 ),

@@ -18,6 +18,7 @@ import math
 import re
 import secrets
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from core.accounts.members import Actor
 from core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from core.lab.config import TrainConfig, from_dict, replace, to_dict
 from core.lab.jobs.policy import Participant
+from core.lab.metrics import headline_metric
 from core.lab.presets import PRESETS
 from core.validate import check_version
 from core.validate import text as check_text
@@ -494,11 +496,21 @@ def _metric(curves: Mapping[str, list], metric: str) -> tuple[list, list]:
     return [s for s, _ in pairs], [v for _, v in pairs]
 
 
+def board_metric(runs: Iterable[RoomRun], challenge: Challenge | None) -> str:
+    """The held-out accuracy the room is judged by: the challenge's, else the one the runs' most
+    common task is judged by (whole answers for recall, where token accuracy counts the <eos>)."""
+    if challenge is not None:
+        return challenge.metric
+    tasks = Counter(str(r.config.get("task", "")) for r in runs)
+    return headline_metric(tasks.most_common(1)[0][0]) if tasks else CHALLENGE_METRICS[0]
+
+
 def leaderboard(runs: Iterable[RoomRun], challenge: Challenge | None) -> list[BoardRow]:
     """Rank the room's runs: those that reached the challenge's target first, fewest steps to it
     (then less time); then the rest by held-out accuracy, highest first (then fewer steps); runs
-    without an evaluation yet last. Without a challenge: accuracy, then steps."""
-    metric = challenge.metric if challenge else CHALLENGE_METRICS[0]
+    without an evaluation yet last. Without a challenge: accuracy (board_metric), then steps."""
+    runs = list(runs)
+    metric = board_metric(runs, challenge)
     target = challenge.target if challenge else None
     base = to_dict(challenge.config) if challenge else None
     rows = []

@@ -65,7 +65,7 @@ def test_two_first_attendance_marks_at_once_end_saved_or_as_concurrent_edit(pg_d
     def mark(status: str) -> None:
         try:
             with pg_db.write() as s:
-                attendance.for_seminar(session=s, seminar_id=seminar_id)  # both see no record yet
+                attendance.for_seminar(session=s, by=leader, seminar_id=seminar_id)  # both see no record yet
                 barrier.wait(timeout=10)
                 attendance.mark(
                     session=s, by=leader, seminar_id=seminar_id, member_id=member.id, status=status

@@ -86,7 +86,7 @@ def board(ctx: Frame, room_id: int, challenge: rooms.Challenge | None, who: Part
         st.caption(t("lab.room.no_runs"))
         return
     lines = [(r.nickname, r.curves) for r in rooms.latest_per_participant(runs)]
-    metric = challenge.metric if challenge else "val_token_acc"
+    metric = rooms.board_metric(runs, challenge)
     st.altair_chart(room_chart(lines, metric=metric, lang=current_lang()), width="content")
     st.subheader(t("lab.room.board_heading"))
     head = st.columns(WIDTHS)

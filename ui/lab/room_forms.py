@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import io
-from urllib.parse import urlencode, urlsplit
-
 import streamlit as st
 
 from core.curriculum import seminars
@@ -18,6 +15,7 @@ from ui.lab.running import plain
 from ui.shell.actions import act
 from ui.shell.frame import Frame
 from ui.shell.i18n import t
+from ui.shell.qr import page_url, qr_png
 from ui.shell.widgets import pick_one
 
 
@@ -166,29 +164,8 @@ def challenge_form(ctx: Frame, room) -> None:
 
 
 def join_link(code: str) -> str:
-    """The address participants open: this server's room page with the code (relative when the
-    browser's address is unknown)."""
-    try:
-        here = urlsplit(st.context.url or "")
-    except Exception:  # noqa: BLE001  no browser request (AppTest)
-        here = urlsplit("")
-    path = here.path.rstrip("/")
-    if path.endswith(f"/{ROOM_PAGE}") or path == ROOM_PAGE:
-        path = path[: -len(ROOM_PAGE)].rstrip("/")
-    query = urlencode({"code": code})
-    if not here.scheme or not here.netloc:
-        return f"{path}/{ROOM_PAGE}?{query}"
-    return f"{here.scheme}://{here.netloc}{path}/{ROOM_PAGE}?{query}"
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def qr_png(text: str) -> bytes:
-    """A QR code of `text` as PNG bytes (segno, pure Python)."""
-    import segno
-
-    buf = io.BytesIO()
-    segno.make(text, error="m").save(buf, kind="png", scale=10, border=2)
-    return buf.getvalue()
+    """The address participants open: this server's room page with the code."""
+    return page_url(ROOM_PAGE, {"code": code})
 
 
 def share(code: str) -> None:

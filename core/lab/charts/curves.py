@@ -232,7 +232,11 @@ def compare_chart(
                 scale=alt.Scale(type="log") if log_y else alt.Undefined,
             ),
             color=alt.Color(
-                "run:N", sort=order, scale=alt.Scale(domain=order), title=chart_text("lab.chart.run", lang)
+                "run:N",
+                sort=order,
+                scale=alt.Scale(domain=order),
+                title=chart_text("lab.chart.run", lang),
+                legend=alt.Legend(labelLimit=0),  # English run labels are long: never cut them
             ),
             tooltip=[
                 alt.Tooltip("run:N", title=chart_text("lab.chart.run", lang)),

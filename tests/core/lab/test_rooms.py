@@ -206,6 +206,7 @@ def _curves(accs: list[float], every: int = 10) -> dict[str, list]:
         "loss": [1.0 / s for s in range(1, n + 1)],
         "eval_step": [every * (i + 1) for i in range(len(accs))],
         "val_token_acc": accs,
+        "val_seq_acc": accs,
     }
 
 
@@ -264,3 +265,16 @@ def test_room_rows_survive_the_backup_rules():
             ROW_RULES["lab_rooms"](bad)
     with pytest.raises(ValueError):
         ROW_RULES["lab_room_runs"]({"config": {"nope": 1}})
+
+
+def test_without_a_challenge_a_recall_room_is_judged_by_whole_answers():
+    # token accuracy counts the always-right <eos>: a plain RNN at chance would show ~55%
+    recall = to_dict(_cfg(task="recall", seq_len=21))
+    chance = rooms.RoomRun(1, "chance", "guest:1", "j1", None, recall, "finished", 20, 5.0,
+                           {**_curves([0.55, 0.56]), "val_seq_acc": [0.1, 0.1]})  # fmt: skip
+    learned = rooms.RoomRun(2, "learned", "guest:2", "j2", None, recall, "finished", 20, 5.0,
+                            {**_curves([0.52, 0.54]), "val_seq_acc": [0.5, 0.9]})  # fmt: skip
+    assert rooms.board_metric([chance, learned], None) == "val_seq_acc"
+    assert [r.run.nickname for r in rooms.leaderboard([chance, learned], None)] == ["learned", "chance"]
+    copy = _run(3, "copy", [0.5], cfg=to_dict(_cfg(task="copy", seq_len=8)))
+    assert rooms.board_metric([copy], None) == "val_token_acc"
