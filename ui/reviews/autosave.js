@@ -99,13 +99,21 @@
     e.returnValue = '';
   });
 
+  // Fields can appear after the script run that drew them has ended (React renders later, more so on
+  // a busy machine): watch added nodes too, and scan once per batch of changes.
+  let scanQueued = false;
+  const queueScan = () => {
+    if (scanQueued) return;
+    scanQueued = true;
+    setTimeout(() => { scanQueued = false; scan(); }, 0);
+  };
   const app = doc.querySelector('[data-testid="stApp"]');
   new MutationObserver(() => {
     const state = app && app.getAttribute('data-test-script-state');
     if (state === 'running') runSeen = true;
     else if (state === 'notRunning' && runSeen && sent.size) confirm();
-    scan();
+    queueScan();
   }).observe(app || doc.body, {attributes: true, attributeFilter: ['data-test-script-state'],
-    childList: !app, subtree: !app});
+    childList: true, subtree: true});
   scan();
 })();
