@@ -106,7 +106,9 @@ def test_stop_training_ends_the_run_promptly(run_page, db):
     at.button(key="lab_rnn_train").click().run()
     poll(at, lambda a: any(t.startswith("Step ") and not t.startswith("Step 0/") for t in progress_texts(a)))
     at.button(key="lab_rnn_stop").click().run()
-    poll(at, lambda a: a.warning, timeout=30)  # a deadline against hanging (a busy CI machine is slow)  # a deadline, not a measurement: 20,000 steps take minutes
+    poll(
+        at, lambda a: a.warning, timeout=30
+    )  # a deadline against hanging (a busy CI machine is slow)  # a deadline, not a measurement: 20,000 steps take minutes
     assert at.warning[0].value.startswith("Stopped at step")
     assert not [b for b in at.button if b.key == "lab_rnn_stop"]
     with db.read() as s:
