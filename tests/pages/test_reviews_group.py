@@ -8,21 +8,14 @@ import pytest
 
 from core.reviews import assignments
 from core.reviews import workflow as reviews
-from tests.support.factories import make_leader, make_member
-from tests.support.reviews import make_paper, make_template, start, submitted
+from tests.support.reviews import make_review_group, start, submitted
 
 FEEDBACK = "근거 실험을 보강해 주세요"
 
 
 @pytest.fixture
 def group(db):
-    leader = make_leader(db)
-    kim = make_member(db, "kim", "김하연", by=leader)
-    lee = make_member(db, "lee", "이민준", by=leader)
-    park = make_member(db, "park", "박서준", by=leader)
-    tid = make_template(db, leader)
-    pid = make_paper(db, kim)
-    return leader, kim, lee, park, tid, pid
+    return make_review_group(db)
 
 
 def _returned(db, leader, kim, tid, pid) -> int:

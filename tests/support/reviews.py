@@ -7,6 +7,7 @@ from core.reviews import workflow as reviews
 from core.reviews.bibtex import PaperData
 from core.reviews.template_defaults import AI_CLUB, CONFERENCE, THREE_PASS
 from db.engine import Database
+from tests.support.factories import make_leader, make_member
 
 SIMPLE_FIELDS = [
     {"key": "summary", "type": "long_text", "label_ko": "요약", "label_en": "Summary", "required": True},
@@ -61,3 +62,15 @@ def submitted(db: Database, by, paper_id: int, template_id: int, answers=None) -
     with db.write() as s:
         reviews.commit_review(session=s, by=by, review_id=rid, answers=answers or GOOD, expected_version=v)
     return rid
+
+
+def make_review_group(db: Database):
+    """A leader, three members (kim wrote nothing yet), a template and kim's paper:
+    (leader, kim, lee, park, template id, paper id)."""
+    leader = make_leader(db)
+    kim = make_member(db, "kim", "김하연", by=leader)
+    lee = make_member(db, "lee", "이민준", by=leader)
+    park = make_member(db, "park", "박서준", by=leader)
+    tid = make_template(db, leader)
+    pid = make_paper(db, kim)
+    return leader, kim, lee, park, tid, pid

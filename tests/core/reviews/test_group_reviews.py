@@ -11,21 +11,14 @@ from core.reviews import assignments
 from core.reviews import workflow as reviews
 from core.reviews.queries import Filters, find_reviews, get_row, hidden_count, returned_reviews
 from core.reviews.summary import paper_summary
-from tests.support.factories import make_leader, make_member
-from tests.support.reviews import GOOD, make_paper, make_template, start, submitted
+from tests.support.reviews import GOOD, make_paper, make_review_group, start, submitted
 
 TODAY = date(2026, 3, 10)
 
 
 @pytest.fixture
 def group(db):
-    leader = make_leader(db)
-    kim = make_member(db, "kim", "김하연", by=leader)
-    lee = make_member(db, "lee", "이민준", by=leader)
-    park = make_member(db, "park", "박서준", by=leader)
-    tid = make_template(db, leader)
-    pid = make_paper(db, kim)
-    return leader, kim, lee, park, tid, pid
+    return make_review_group(db)
 
 
 def test_feedback_and_helpfulness_only_for_author_and_leaders(db, group):
