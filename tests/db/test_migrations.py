@@ -34,6 +34,7 @@ def test_sqlite_up_down_up(tmp_path):
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # ~4 s; every PostgreSQL test session upgrades a fresh database anyway
 def test_postgres_up_down_up(pg_server):
     url = create_pg_database(pg_server)
     database = Database(url)

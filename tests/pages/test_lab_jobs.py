@@ -118,6 +118,7 @@ def test_a_guest_sees_their_limits_and_an_over_limit_run_is_refused_before_train
     assert ko.error[0].value.startswith("게스트은(는) 학습 스텝을 2000 이하로")
 
 
+@pytest.mark.slow  # 300 jobs
 def test_every_run_that_trained_is_stored_however_many_were_queued(db, fake):
     from ui.lab.jobs import LabJobs
 

@@ -102,6 +102,7 @@ def test_parameters_are_stored_and_old_hashes_upgraded_at_sign_in(db, monkeypatc
         signin.sign_in(db=db, username="kim", password="wrong pw 1")
 
 
+@pytest.mark.slow  # one real scrypt 2**17 hash
 def test_product_cost_fits_in_the_memory_limit(monkeypatch):
     monkeypatch.setattr(members, "SCRYPT", PRODUCT_SCRYPT)
     stored = members.hash_password(PASSWORD)
