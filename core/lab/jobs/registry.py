@@ -27,33 +27,35 @@ in a thread of this process. No Streamlit here.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
-import pickle
 import secrets
 import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from core.lab.config import TrainConfig
 from core.lab.device import training_threads
 from core.lab.jobs import policy
 from core.lab.jobs.policy import Estimate, JobLimits, Participant
-from core.lab.jobs.pool import POOLS, Pool, Worker
+from core.lab.jobs.pool import POOLS, Pool
+from core.lab.jobs.process_mode import ProcessMode
+from core.lab.jobs.state import (
+    Job,
+    JobSnapshot,
+    JobSummary,
+    count_params,
+    crashed,
+)
 
 KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attaching
 DONE_TTL_S = 3600.0  # ...and for at most this long; the stored run outlives them in the database
-CURVE_KEYS = ("step", "loss", "token_acc", "grad_norm", "lr")
-EVAL_KEYS = ("eval_step", "val_loss", "val_token_acc", "val_seq_acc")
 MODES = ("process", "thread")
 MODE_ENV = "STUDY_LAB_JOB_MODE"  # overrides the default mode (benchmarks, a server that wants threads)
 SLOTS_ENV = "STUDY_LAB_SLOTS"  # how many jobs train at once (default: 1 on CPU, 4 with CUDA)
 MAX_SLOTS = 64
-POLL_S = 0.25  # how often a job's reader looks at the watchdog while its worker is silent
 
 
 def default_slots(*, cuda: bool) -> int:
@@ -67,78 +69,6 @@ def default_slots(*, cuda: bool) -> int:
     return int(raw)
 
 
-@dataclass
-class JobSnapshot:
-    """A consistent copy of a job's progress (lists are copies, safe to read without the lock)."""
-
-    job_id: str
-    cfg: TrainConfig
-    status: str  # queued | running | finished | stopped | diverged | failed
-    queue_position: int | None
-    step: int
-    steps_per_s: float | None
-    eta_s: float | None
-    curves: dict[str, list]
-    probes: dict[int, Any]  # step -> DecodeResult (CPU)
-    metrics: dict[str, Any] = field(default_factory=dict)
-    model: Any = None
-    n_params: int | None = None
-    device: str = ""
-    error: str | None = None
-    version: int = 0
-    owner: Participant | None = None
-    checkpoint: bytes | None = None  # the worker's checkpoint bytes (process mode), stored as they are
-    error_key: str | None = None  # the failure (or a note on a stop) as an i18n key...
-    error_params: dict[str, Any] = field(default_factory=dict)  # ...and its parameters
-    estimate: Estimate | None = None
-
-
-@dataclass(frozen=True)
-class JobSummary:
-    """One live job for the "running now" list (no curves: cheap to list every poll)."""
-
-    job_id: str
-    owner: Participant | None
-    kind: str
-    task: str
-    status: str  # queued | running
-    step: int
-    steps: int
-    queue_position: int | None
-    eta_s: float | None  # running: time left; queued: estimated wait until it starts
-
-
-class _Job:
-    def __init__(
-        self, job_id: str, cfg: TrainConfig, owner: Participant | None, cost: Estimate, max_probes: int
-    ) -> None:
-        self.id, self.cfg, self.owner, self.cost = job_id, cfg, owner, cost
-        self.stop = threading.Event()
-        self.stop_at: float | None = None  # when a stop was asked (the watchdog's start)
-        self.started_at: float | None = None  # registry clock, for the run's wall-time limit
-        self.keeper = policy.ProbeKeeper(max_probes)
-        self.worker: Worker | None = None  # process mode, while it trains
-        self.status = "queued"
-        self.step = 0
-        self.t0: float | None = None
-        self.curves: dict[str, list] = {k: [] for k in (*CURVE_KEYS, *EVAL_KEYS)}
-        self.probes: dict[int, Any] = {}
-        self.metrics: dict[str, Any] = {}
-        self.model = None
-        self.checkpoint: bytes | None = None
-        self.n_params: int | None = None
-        self.device = ""
-        self.error: str | None = None
-        self.error_key: str | None = None
-        self.error_params: dict[str, Any] = {}
-        self.version = 0
-        self.ended_at: float | None = None
-
-    def fail(self, key: str, text: str, **params: Any) -> None:
-        """Record why the job failed (or was stopped): English text for logs, a key for the page."""
-        self.error, self.error_key, self.error_params = text, key, params
-
-
 def _default_mode(train_fn: Callable | None) -> str:
     if train_fn is not None:
         return "thread"
@@ -149,37 +79,7 @@ def _default_mode(train_fn: Callable | None) -> str:
     return "thread" if torch.cuda.is_available() else "process"
 
 
-def _worker_died(job: _Job, code: int | None) -> None:
-    if code is not None and code < 0:
-        how, key, params = f"killed by signal {-code}", "lab.job.worker_killed", {"signal": -code}
-    else:
-        how, key, params = f"exit code {code}", "lab.job.worker_exited", {"code": code}
-    job.fail(
-        key,
-        f"WorkerDied: the training process ended unexpectedly ({how}; killed or out of memory). "
-        "Start the run again.",
-        **params,
-    )
-
-
-def _crashed(job: _Job, text: str) -> None:
-    job.fail("lab.job.crashed", text, detail=text)
-
-
-@functools.lru_cache(maxsize=256)
-def count_params(cfg: TrainConfig) -> int:
-    """The model's parameter count, built on the meta device (no memory, no time, no RNG draw)."""
-    import torch
-
-    from core.lab.models import make_model, n_params
-    from core.lab.tasks import make_task
-
-    task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
-    with torch.device("meta"):
-        return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
-
-
-class JobRegistry:
+class JobRegistry(ProcessMode):
     """Background training jobs for one server process."""
 
     def __init__(
@@ -209,7 +109,7 @@ class JobRegistry:
         self._clock = clock  # TTL, wall-time limit and watchdog (tests pass a fake one)
         self.limits = limits or JobLimits.from_env()
         self._params_fn = params_fn
-        self._jobs: dict[str, _Job] = {}
+        self._jobs: dict[str, Job] = {}
         self._queue: list[str] = []
         self._running = 0
         self._cond = threading.Condition()
@@ -241,7 +141,7 @@ class JobRegistry:
         with self._cond:
             self._evict()
             self._admit(cfg, owner, n, cost)
-            job = _Job(job_id, cfg, owner, cost, self.limits.max_probes)
+            job = Job(job_id, cfg, owner, cost, self.limits.max_probes)
             self._jobs[job_id] = job
             at = policy.insert_at([self._jobs[q].owner for q in self._queue], owner)
             self._queue.insert(at, job_id)
@@ -346,19 +246,19 @@ class JobRegistry:
         if self._pool is not None:
             self._pool.close()
 
-    def _eta(self, job: _Job, now: float) -> float | None:
+    def _eta(self, job: Job, now: float) -> float | None:
         if job.status == "running" and job.t0 is not None and job.step:
             speed = job.step / max(now - job.t0, 1e-9)
             return (job.cfg.steps - job.step) / speed if speed > 0 else math.inf
         return None
 
-    def _summary(self, job: _Job, pos: int | None, eta: float | None) -> JobSummary:
+    def _summary(self, job: Job, pos: int | None, eta: float | None) -> JobSummary:
         m = job.cfg.model
         return JobSummary(
             job.id, job.owner, m.kind, job.cfg.task, job.status, job.step, job.cfg.steps, pos, eta
         )
 
-    def _snap(self, job: _Job) -> JobSnapshot:
+    def _snap(self, job: Job) -> JobSnapshot:
         pos = self._queue.index(job.id) + 1 if job.id in self._queue else None
         speed = None
         eta = self._eta(job, time.perf_counter())
@@ -415,7 +315,7 @@ class JobRegistry:
             job.version += 1
             threading.Thread(target=self._run, args=(job,), name=f"lab-job-{jid}", daemon=True).start()
 
-    def _request_stop(self, job: _Job) -> None:
+    def _request_stop(self, job: Job) -> None:
         # Under the lock. The watchdog counts from the first request.
         job.stop.set()
         if job.stop_at is None:
@@ -424,7 +324,7 @@ class JobRegistry:
             job.worker.request_stop(job.id)
         self._cond.notify_all()
 
-    def _over_time(self, job: _Job) -> None:
+    def _over_time(self, job: Job) -> None:
         """Under the lock: a run past its role's wall-time limit is asked to stop, with a note."""
         limit = self.limits.of(job.owner.role).max_run_s if job.owner is not None else None
         if limit is None or job.stop.is_set() or job.started_at is None:
@@ -437,12 +337,12 @@ class JobRegistry:
             )
             self._request_stop(job)
 
-    def _run(self, job: _Job) -> None:
+    def _run(self, job: Job) -> None:
         final = "failed"
         try:
             final = self._train_in_process(job) if self._pool is not None else self._train_in_thread(job)
         except Exception as exc:  # noqa: BLE001  a broken run is reported, never kills the server
-            _crashed(job, f"{type(exc).__name__}: {exc}")
+            crashed(job, f"{type(exc).__name__}: {exc}")
         with self._cond:
             self._running -= 1  # the next queued job may start while this one is being stored
             self._dispatch()
@@ -461,7 +361,7 @@ class JobRegistry:
             self._dispatch()  # the owner's next run may start now
 
     # Both modes apply events through these two, under the lock (held for microseconds).
-    def _add_step(self, job: _Job, step: int, loss: float, acc: float, gn: float, lr: float) -> None:
+    def _add_step(self, job: Job, step: int, loss: float, acc: float, gn: float, lr: float) -> None:
         c = job.curves
         c["step"].append(step)
         c["loss"].append(loss)
@@ -470,7 +370,7 @@ class JobRegistry:
         c["lr"].append(lr)
         job.step = step
 
-    def _add_eval(self, job: _Job, step: int, vl: float, vt: float, vs: float, probe: Any) -> None:
+    def _add_eval(self, job: Job, step: int, vl: float, vt: float, vs: float, probe: Any) -> None:
         c = job.curves
         c["eval_step"].append(step)
         c["val_loss"].append(vl)
@@ -481,7 +381,7 @@ class JobRegistry:
                 job.probes.pop(old, None)
             job.probes[step] = policy.bound_probe(probe, self.limits.max_probe_bytes)
 
-    def _train_in_thread(self, job: _Job) -> str:
+    def _train_in_thread(self, job: Job) -> str:
         import torch
 
         from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
@@ -503,102 +403,6 @@ class JobRegistry:
                     job.model, job.n_params, job.device = ev.model, ev.n_params, ev.device
                 job.version += 1
         return final
-
-    def _train_in_process(self, job: _Job) -> str:
-        assert self._pool is not None
-        for attempt in (1, 2):
-            i, w = self._pool.acquire()
-            dead = False
-            try:
-                try:
-                    with self._cond:  # a stop() before this is re-sent below; one after it sees job.worker
-                        w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes))
-                        job.worker = w
-                        if job.stop.is_set():
-                            w.request_stop(job.id)
-                    final, dead, began = self._read(job, w)
-                except OSError:
-                    final, dead, began = None, True, False
-                if final is not None:
-                    return final
-                if not began and attempt == 1 and not job.stop.is_set():
-                    continue  # the worker died before the job began (an idle one killed): a fresh one
-                _worker_died(job, w.exitcode())
-                return "failed"
-            finally:
-                with self._cond:
-                    job.worker = None
-                self._pool.release(i, dead=dead)
-        raise AssertionError("unreachable")
-
-    def _watch(self, job: _Job, w: Worker) -> bool:
-        """The watchdog, between messages: True when the worker ignored a stop past the grace
-        time and was killed (the job then ends 'stopped', with a note saying so)."""
-        with self._cond:
-            self._over_time(job)
-            if job.stop_at is None or self._clock() - job.stop_at <= self.limits.stop_grace_s:
-                return False
-            grace = self.limits.stop_grace_s
-            if job.error_key != "lab.job.time_limit":
-                job.fail(
-                    "lab.job.worker_hung",
-                    f"WorkerHung: the training process did not stop within {grace:g} s and was ended",
-                    seconds=f"{grace:g}",
-                )
-            job.version += 1
-        w.kill()
-        return True
-
-    def _read(self, job: _Job, w: Worker) -> tuple[str | None, bool, bool]:
-        """Apply the worker's messages until the job ends: (final status or None when the worker
-        died, worker dead, the job began)."""
-        began = False
-        while True:
-            try:
-                if not w.conn.poll(POLL_S):  # waits without the GIL
-                    if self._watch(job, w):
-                        return "stopped", True, began
-                    continue
-                msg = pickle.loads(w.conn.recv_bytes())
-            except (EOFError, OSError):
-                return None, True, began
-            kind = msg[0]
-            if kind == "done":
-                _, status, step, metrics, data, n_params, device = msg
-                model = _rebuild(data, job.cfg)  # outside the lock: a few ms of torch work
-                with self._cond:
-                    job.step, job.metrics = step, metrics
-                    job.model, job.checkpoint, job.n_params, job.device = model, data, n_params, device
-                    job.version += 1
-                return status, False, True
-            if kind == "error":
-                _crashed(job, msg[1])
-                return "failed", False, began
-            with self._cond:
-                if kind == "steps":
-                    for row in msg[1]:
-                        self._add_step(job, *row)
-                elif kind == "eval":
-                    self._add_eval(job, *msg[1:])
-                elif kind == "begin":
-                    began = True
-                    job.t0 = time.perf_counter()  # the speed shown excludes a cold worker's start
-                job.version += 1
-            if self._watch(job, w):
-                return "stopped", True, began
-
-
-def _rebuild(data: bytes, cfg: TrainConfig) -> Any:
-    """The trained model, on CPU in eval mode, from the worker's checkpoint bytes (for the page;
-    the bytes themselves are what gets stored)."""
-    import torch
-
-    from core.lab.checkpoint import load_checkpoint
-
-    # Building draws init weights from the global RNG; leave it as it was for whoever uses it here.
-    with torch.random.fork_rng(devices=[]):
-        model, _ = load_checkpoint(data, cfg)
-    return model
 
 
 __all__ = ["JobRegistry", "JobSnapshot", "JobSummary", "MODES", "MODE_ENV", "count_params"]
