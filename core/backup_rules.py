@@ -17,10 +17,10 @@ from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table
 from sqlalchemy.types import TypeDecorator
 
 from core.accounts.members import USERNAME_RE, normalise_username
+from core.codes import CODE_RE
 from core.errors import AppError
 from core.i18n import LANGUAGES
 from core.lab.config import KINDS, TASK_NAMES, from_dict
-from core.lab.rooms import CODE_RE
 from core.reviews.template_schema import validate_fields
 from db.models.curriculum import ATTENDANCE_STATUSES, MATERIAL_KINDS, RETRO_VISIBILITY
 from db.models.lab import RUN_STATUSES

@@ -17,10 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
+from core.codes import normalise_code
 from core.curriculum.seminars import ends_at, get_seminar, next_seminar, to_local
 from core.errors import AppError, InvalidInput
 from core.i18n import translate
-from core.lab.rooms import normalise_code
 from core.spreadsheet import safe_frame
 from core.validate import FieldError
 from db.base import utcnow

@@ -15,12 +15,9 @@ No Streamlit, no torch.
 from __future__ import annotations
 
 import math
-import re
-import secrets
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,11 +25,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor
+from core.codes import CODE_ALPHABET, CODE_INPUT_MAX, CODE_LEN, CODE_RE, new_code, normalise_code
 from core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from core.lab.config import TrainConfig, from_dict, replace, to_dict
 from core.lab.jobs.policy import Participant
-from core.lab.metrics import headline_metric
 from core.lab.presets import PRESETS
+from core.lab.room_board import (
+    ACTIVE,
+    BoardRow,
+    RoomRun,
+    board_metric,
+    config_diff,
+    latest_per_participant,
+    leaderboard,
+)
 from core.validate import check_version
 from core.validate import text as check_text
 from db.base import utcnow
@@ -40,11 +46,6 @@ from db.models.curriculum import Seminar
 from db.models.lab import LabRun
 from db.models.rooms import CHALLENGE_METRICS, LabRoom, LabRoomMember, LabRoomRun
 
-# No 0/O or 1/I: a code read off a projector is typed without guessing.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LEN = 6
-CODE_INPUT_MAX = CODE_LEN * 4  # what a typed code may hold (spaces, dashes, full-width letters included)
-CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LEN}}}$")
 ROOM_HOURS = 12  # a room expires this long after it opens (a seminar evening and then some)
 MAX_ROOM_HOURS = 72
 NICKNAME_MAX = 40
@@ -53,24 +54,13 @@ GOAL_MAX = 500
 MAX_PARTICIPANTS = 200
 MAX_ROOM_RUNS = 400
 MAX_ROOMS_LISTED = 50
-ACTIVE = ("queued", "running")
 
 
 def _now(now: datetime | None) -> datetime:
     return now if now is not None else utcnow()
 
 
-# --- codes and nicknames ------------------------------------------------------------------------
-def new_code(rand: Callable[[Sequence[str]], str] = secrets.choice) -> str:
-    """A fresh random room code (CODE_LEN characters of CODE_ALPHABET)."""
-    return "".join(rand(CODE_ALPHABET) for _ in range(CODE_LEN))
-
-
-def normalise_code(raw: str | None) -> str:
-    """What the user typed as a code: case, spaces and dashes do not matter ("abc-def" -> "ABCDEF")."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw or "")).upper()[:CODE_INPUT_MAX]
-
-
+# --- nicknames (codes: core/codes.py) -----------------------------------------------------------
 def clean_nickname(raw: str | None) -> str:
     """A nickname as shown: NFKC, control and format characters dropped, runs of spaces made one.
     FieldError when nothing is left or it is too long."""
@@ -376,27 +366,6 @@ def attach_run(*, session: Session, job_id: str, run_id: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class RoomRun:
-    """One run of a room as the room view shows it: live from the job queue or stored."""
-
-    id: int
-    nickname: str
-    participant_key: str
-    job_id: str
-    run_id: int | None
-    config: dict[str, Any]
-    status: str  # queued | running | finished | stopped | diverged | failed | lost
-    step: int
-    seconds: float | None
-    curves: dict[str, list] = field(default_factory=dict)
-
-    @property
-    def active(self) -> bool:
-        """Still queued or training."""
-        return self.status in ACTIVE
-
-
 def room_runs(
     *,
     session: Session,
@@ -448,119 +417,12 @@ def room_runs(
     return out
 
 
-def latest_per_participant(runs: Iterable[RoomRun]) -> list[RoomRun]:
-    """Each participant's newest run (the room chart draws one line per participant), in join order of runs."""
-    latest: dict[str, RoomRun] = {}
-    for run in runs:
-        latest.pop(run.participant_key, None)
-        latest[run.participant_key] = run
-    return sorted(latest.values(), key=lambda r: r.id)
-
-
-# --- the leaderboard --------------------------------------------------------------------------------
-def _flat(cfg: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in cfg.items() if k != "model"}
-    out.update({f"model.{k}": v for k, v in (cfg.get("model") or {}).items()})
-    return out
-
-
-def config_diff(base: Mapping[str, Any] | None, cfg: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
-    """(field, preset's value, run's value) for every field where `cfg` differs from `base` (a
-    `to_dict` config; "model.<name>" for the model's fields; `device` never counts)."""
-    if not base:
-        return []
-    a, b = _flat(base), _flat(cfg)
-    return [
-        (k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if k != "device" and a.get(k) != b.get(k)
-    ]
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    """One leaderboard line: the run, its held-out accuracy now, the step it reached the target at."""
-
-    rank: int
-    run: RoomRun
-    accuracy: float | None
-    reached_at: int | None
-    diff: list[tuple[str, Any, Any]]
-
-
-def _metric(curves: Mapping[str, list], metric: str) -> tuple[list, list]:
-    steps, vals = list(curves.get("eval_step") or []), list(curves.get(metric) or [])
-    pairs = [
-        (s, v)
-        for s, v in zip(steps, vals, strict=False)
-        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-    ]
-    return [s for s, _ in pairs], [v for _, v in pairs]
-
-
-def board_metric(runs: Iterable[RoomRun], challenge: Challenge | None) -> str:
-    """The held-out accuracy the room is judged by: the challenge's, else the one the runs' most
-    common task is judged by (whole answers for recall, where token accuracy counts the <eos>)."""
-    if challenge is not None:
-        return challenge.metric
-    tasks = Counter(str(r.config.get("task", "")) for r in runs)
-    return headline_metric(tasks.most_common(1)[0][0]) if tasks else CHALLENGE_METRICS[0]
-
-
-def leaderboard(runs: Iterable[RoomRun], challenge: Challenge | None) -> list[BoardRow]:
-    """Rank the room's runs: those that reached the challenge's target first, fewest steps to it
-    (then less time); then the rest by held-out accuracy, highest first (then fewer steps); runs
-    without an evaluation yet last. Without a challenge: accuracy (board_metric), then steps."""
-    runs = list(runs)
-    metric = board_metric(runs, challenge)
-    target = challenge.target if challenge else None
-    base = to_dict(challenge.config) if challenge else None
-    rows = []
-    for run in runs:
-        steps, vals = _metric(run.curves, metric)
-        acc = vals[-1] if vals else None
-        reached = next((s for s, v in zip(steps, vals, strict=True) if v >= target), None) if target else None
-        rows.append((run, acc, reached, config_diff(base, run.config)))
-
-    def order(item):
-        run, acc, reached, _ = item
-        secs = run.seconds if run.seconds is not None else math.inf
-        if reached is not None:
-            return (0, reached, secs, run.id)
-        if acc is not None:
-            return (1, -acc, run.step, run.id)
-        return (2, 0, 0, run.id)
-
-    ranked = sorted(rows, key=order)
-    return [
-        BoardRow(i, run, acc, reached, diff) for i, (run, acc, reached, diff) in enumerate(ranked, start=1)
-    ]
-
-
+# fmt: off
 __all__ = [
-    "ACTIVE",
-    "BoardRow",
-    "CODE_RE",
-    "Challenge",
-    "RoomRun",
-    "add_run",
-    "attach_run",
-    "challenge_of",
-    "clean_nickname",
-    "close_room",
-    "config_diff",
-    "find_room",
-    "get_room",
-    "join_room",
-    "latest_per_participant",
-    "leaderboard",
-    "list_rooms",
-    "may_run",
-    "membership",
-    "new_code",
-    "nickname_key",
-    "normalise_code",
-    "open_room",
-    "participants",
-    "room_runs",
-    "set_challenge",
-    "state_of",
+    "CODE_ALPHABET", "CODE_INPUT_MAX", "CODE_LEN", "ACTIVE", "BoardRow", "board_metric", "CODE_RE",
+    "Challenge", "RoomRun", "add_run", "attach_run", "challenge_of", "clean_nickname", "close_room",
+    "config_diff", "find_room", "get_room", "join_room", "latest_per_participant", "leaderboard",
+    "list_rooms", "may_run", "membership", "new_code", "nickname_key", "normalise_code", "open_room",
+    "participants", "room_runs", "set_challenge", "state_of",
 ]
+# fmt: on

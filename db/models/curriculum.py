@@ -3,26 +3,26 @@ retrospectives (회고). Editable rows carry `version` (optimistic concurrency).
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.codes import CODE_ALPHABET, CODE_LEN, new_code
 from db.base import Base, utcnow
 from db.models.members import Member
 
 MATERIAL_KINDS = ("paper", "lecture", "slides", "code", "link")
 ATTENDANCE_STATUSES = ("present", "late", "absent", "excused")
 RETRO_VISIBILITY = ("leaders", "group")  # "only me and leaders" | "the whole group"
-# A seminar's check-in code: no 0/O or 1/I, so a code read off a projector is typed without guessing.
-CHECKIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CHECKIN_CODE_LEN = 6
+# A seminar's check-in code is one of the app's short codes (core/codes.py).
+CHECKIN_CODE_ALPHABET = CODE_ALPHABET
+CHECKIN_CODE_LEN = CODE_LEN
 
 
 def new_checkin_code() -> str:
-    """A fresh random check-in code (CHECKIN_CODE_LEN characters of CHECKIN_CODE_ALPHABET)."""
-    return "".join(secrets.choice(CHECKIN_CODE_ALPHABET) for _ in range(CHECKIN_CODE_LEN))
+    """A fresh random check-in code."""
+    return new_code()
 
 
 class Week(Base):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.codes import CODE_INPUT_MAX
 from core.curriculum import attendance
 from db.base import utcnow
-from db.models.curriculum import ATTENDANCE_STATUSES, CHECKIN_CODE_LEN, Seminar
+from db.models.curriculum import ATTENDANCE_STATUSES, Seminar
 from ui.curriculum import keys
 from ui.curriculum.widgets import when
 from ui.shell.actions import act, attempt
@@ -57,9 +58,7 @@ def check_in(ctx, sem: Seminar, marks: dict) -> None:
         st.success(t("cur.att.yours", status=t(f"cur.att.{mine.status}")))
     elif window.is_open(utcnow()):
         with st.form(keys.CHECK_IN):
-            code = st.text_input(
-                t("cur.att.code"), max_chars=CHECKIN_CODE_LEN * 4, help=t("cur.att.code_help")
-            )
+            code = st.text_input(t("cur.att.code"), max_chars=CODE_INPUT_MAX, help=t("cur.att.code_help"))
             go = st.form_submit_button(t("cur.att.check_in"), type="primary", icon=":material/how_to_reg:")
         if go:
             row = attempt(lambda: attendance.check_in(db=ctx.db, by=ctx.actor, code=code, seminar_id=sem.id))
