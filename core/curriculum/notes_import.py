@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import PurePath
 
+from core.curriculum.notes_blocks import restructure, take_title
 from core.errors import InvalidInput
 from core.validate import decode_text_upload
 
 MAX_IMPORT_BYTES = 200 * 1024
 ALLOWED_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_INLINE_LINES = 8  # an inline formula split over more lines than this is not one formula
-MAX_TITLE_LINE = 120  # a longer first line is a paragraph, not a title
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _FENCE_OPEN = re.compile(r"^(```|~~~)[^\n]*\n", re.M)
@@ -60,19 +60,6 @@ _INVISIBLE = str.maketrans(
     }
 )
 
-# Line shapes for putting back the block structure a blog export flattened.
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_ORDERED = re.compile(r"^\d{1,9}[.)][ \t]+")
-_SUB_NUMBER = re.compile(r"^\d{1,3}(?:[-.]\d{1,3})+[.)]?[ \t]+\S")  # "1-1. ...", "2.3 ..."
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_BULLET_CHAR = re.compile(r"^[ \t]*[•◦▪‣●][ \t]+")
-_DELIMITER_CELL = re.compile(r":?-+:?")  # one cell of a table's "---|:---:|" row
-# "[DL Basic] Chapter7. Sequential Models - RNN": a blog's section header (not a link, a link
-# definition or a task box); a sentence ends in punctuation and stays a paragraph.
-_BRACKET_HEADER = re.compile(r"^\[[^\[\]\n]{1,40}\][ \t]*[^\s(:\[\]][^\n]{0,80}$")
-_SENTENCE_END = (".", "!", "?", "。", ":", ",")
-_CONTENTS_WORDS = {"목차", "차례", "contents", "table of contents", "index"}
-
 # Placeholder characters: private-use code points the text does not contain (a text of at most
 # MAX_IMPORT_BYTES cannot hold all ~137,000 of them).
 _MARK_CANDIDATES = chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
@@ -87,7 +74,7 @@ class Normalised:
     title: str = ""
 
 
-class _Slots:
+class Slots:
     """Holds protected pieces (code, formulas) out of the text behind `<open>n<close>` markers
     made of two characters the original text does not contain."""
 
@@ -147,7 +134,7 @@ def _replace_pairs(
     return "".join(out)
 
 
-def _protect_fences(text: str, slots: _Slots) -> str:
+def _protect_fences(text: str, slots: Slots) -> str:
     """Fenced code (a line starting ``` or ~~~ up to the next line of the same fence) into slots."""
     out, pos, unclosed = [], 0, set()
     while (m := _FENCE_OPEN.search(text, pos)) is not None:
@@ -215,7 +202,7 @@ def _display_block(inner: str, before: str, after: str) -> str:
     return out
 
 
-def _fix_display(text: str, slots: _Slots, fixes: Counter) -> str:
+def _fix_display(text: str, slots: Slots, fixes: Counter) -> str:
     # Rebuild line by line: each display formula replaces its whole line (prefix and tail). The
     # newline searches are bounded by the previous and the next formula, so a long line of
     # formulas is read once.
@@ -239,7 +226,7 @@ def _fix_display(text: str, slots: _Slots, fixes: Counter) -> str:
     return "".join(out)
 
 
-def _looks_like_split_formula(inner: str, slots: _Slots) -> bool:
+def _looks_like_split_formula(inner: str, slots: Slots) -> bool:
     return (
         inner.count("\n") < MAX_INLINE_LINES
         and "\n\n" not in inner.strip()
@@ -249,7 +236,7 @@ def _looks_like_split_formula(inner: str, slots: _Slots) -> bool:
     )
 
 
-def _fix_inline(text: str, slots: _Slots, fixes: Counter) -> str:
+def _fix_inline(text: str, slots: Slots, fixes: Counter) -> str:
     out, i = [], 0
     while True:
         start = _next_dollar(text, i)
@@ -281,134 +268,11 @@ def _next_dollar(text: str, i: int) -> int:
         i = j + 1
 
 
-def _title_line(line: str, next_line: str, slots: _Slots) -> str:
-    """The title a note's first line gives: a heading, or a short line standing on its own (not a
-    sentence, a list item, a formula, code or a table-of-contents label); else ''."""
-    if slots.holds(line) or "$" in line:
-        return ""
-    if _HEADING.match(line):
-        title = line.strip().lstrip("#").strip()
-        closing = title.rstrip("#")  # "## Title ##": the closing run goes, "C#" stays
-        if closing != title and (not closing or closing[-1] in " \t"):
-            title = closing.strip()
-        return title if len(title) <= MAX_TITLE_LINE else ""
-    title = line.strip()
-    alone = not next_line.strip() or _LIST_ITEM.match(next_line) or _HEADING.match(next_line)
-    if (
-        not alone
-        or line[:1] in (" ", "\t", ">", "|")
-        or _LIST_ITEM.match(line)
-        or "|" in title
-        or len(title) > MAX_TITLE_LINE
-        or title.endswith(_SENTENCE_END)
-        or title.casefold() in _CONTENTS_WORDS
-    ):
-        return ""
-    return title
-
-
-def _take_title(text: str, slots: _Slots, fixes: Counter) -> tuple[str, str]:
-    """(title, text without it): the first line moves into the title when it is one, so the note
-    does not show it twice; it stays when it is all there is."""
-    lines = text.split("\n")
-    first = next((k for k, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return "", text
-    title = _title_line(lines[first], lines[first + 1] if first + 1 < len(lines) else "", slots)
-    rest = "\n".join(lines[first + 1 :])
-    if not title or not rest.strip():
-        return title, text
-    fixes["title"] += 1
-    return title, rest
-
-
-def _is_header(line: str, next_line: str) -> bool:
-    """A blog section header like '[DL Basic] Chapter7. ...' standing above a list or alone."""
-    stripped = line.strip()
-    return (
-        bool(_BRACKET_HEADER.match(stripped))
-        and not stripped.endswith(_SENTENCE_END)
-        and (not next_line.strip() or bool(_LIST_ITEM.match(next_line)))
-    )
-
-
-def _is_table_delimiter(line: str) -> bool:
-    """A table's delimiter row: '---|---', '| :-- | --: |'."""
-    cells = line.strip().strip("|").split("|")
-    return "|" in line and all(_DELIMITER_CELL.fullmatch(cell.strip()) for cell in cells)
-
-
-def _restructure(text: str, slots: _Slots, fixes: Counter) -> str:
-    """Blank lines back where a blog export dropped them, so Markdown keeps blocks apart: a line
-    after a list item would join the item (lazy continuation), a table would swallow the line
-    after it, a list not starting at 1 would join the paragraph above. Sub-numbered lines of an
-    ordered list ('1-1.') nest under their item, section headers become headings and '•'
-    bullets become list items. Indented lines (continuations, code) are left to Markdown."""
-    lines = text.split("\n")
-    out: list[str] = []
-    in_list = in_table = False
-    parent = None  # content column of the ordered item that sub-numbered lines nest under
-
-    def separate() -> None:
-        if out and out[-1].strip():
-            out.append("")
-            fixes["blocks"] += 1
-
-    for k, line in enumerate(lines):
-        next_line = lines[k + 1] if k + 1 < len(lines) else ""
-        if not line.strip():
-            out.append(line)
-            in_list = in_table = False
-            parent = None
-            continue
-        if slots.only(line):  # a code or formula block
-            out.append(line)
-            in_list = in_table = False
-            parent = None
-            continue
-        bullet = _BULLET_CHAR.match(line)
-        if bullet:
-            line = "- " + line[bullet.end() :]
-            fixes["bullets"] += 1
-        if parent is not None and _SUB_NUMBER.match(line):
-            out.append(" " * parent + "- " + line.strip())
-            fixes["sub_items"] += 1
-            continue
-        if _LIST_ITEM.match(line):
-            ordered = _ORDERED.match(line)
-            if ordered and not in_list:
-                separate()  # only a list starting at 1 may interrupt a paragraph
-            if line[:1] not in (" ", "\t"):
-                parent = ordered.end() if ordered else None
-            in_list, in_table = True, False
-            out.append(line)
-            continue
-        if line[:1] in (" ", "\t"):
-            out.append(line)
-            continue
-        parent = None
-        if in_list or (in_table and "|" not in line):
-            separate()
-            in_list = in_table = False
-        if in_table or (out and "|" in out[-1] and _is_table_delimiter(line)):
-            in_table = True
-            out.append(line)
-            continue
-        if "|" in line and _is_table_delimiter(next_line):
-            separate()  # the header row of a table: not the last line of the paragraph above
-        elif _is_header(line, next_line) and not _HEADING.match(line):
-            separate()
-            line = "### " + line.strip()
-            fixes["headings"] += 1
-        out.append(line)
-    return "\n".join(out)
-
-
 def normalise(raw: str) -> Normalised:
     """Clean pasted or uploaded note text so Markdown + LaTeX render; reports what it fixed."""
     fixes: Counter = Counter()
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
-    slots = _Slots(text)
+    slots = Slots(text)
     text = _protect_fences(text, slots)
     text = _INLINE_CODE.sub(lambda m: slots.put(m.group(0)), text)
     text = _strip_html(text, fixes)
@@ -425,8 +289,8 @@ def normalise(raw: str) -> Normalised:
     text = _replace_pairs(text, "\\(", "\\)", paren)
     text = _fix_display(text, slots, fixes)
     text = _fix_inline(text, slots, fixes)
-    title, text = _take_title(text, slots, fixes)
-    text = _restructure(text, slots, fixes)
+    title, text = take_title(text, slots, fixes)
+    text = restructure(text, slots, fixes)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     text = slots.restore(text)
