@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 source scripts/venv.sh
 ensure_venv requirements.txt
 "$VENV/bin/python" -m db.migrate
-exec "$VENV/bin/python" -m streamlit run app.py "$@"
+exec "$VENV/bin/python" -m streamlit run server.py "$@"

@@ -1,4 +1,4 @@
-"""Start the real app (`streamlit run app.py`) for browser tests and benchmarks/live_app.py.
+"""Start the real app (`streamlit run server.py`: app.py in its server) for browser tests and benchmarks/live_app.py.
 
 No pytest and no Playwright here, so a benchmark script imports it as well as a fixture does.
 """
@@ -48,7 +48,7 @@ def serve_app(env: dict[str, str], log_path: Path, *, timeout: float = 60.0) -> 
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "server.py",
         "--server.headless",
         "true",
         "--server.port",
