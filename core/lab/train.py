@@ -27,6 +27,7 @@ from torch import Tensor, nn
 
 from core.lab.config import TrainConfig
 from core.lab.device import pick_device
+from core.lab.introspect import keep_probe_state
 from core.lab.models import DecodeResult, make_model, n_params
 from core.lab.tasks import EOS, PAD, Task, make_task, normalise_input
 from core.validate import text as check_text
@@ -165,6 +166,8 @@ def train(cfg: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[
         e0 = time.perf_counter()
         vl, vt, vs = evaluate(model, val_src, val_tgt)
         pr = probe_decode(model, task, device) if probe else None
+        if probe:  # its weights too (bounded), for the step-through and the embeddings replay
+            keep_probe_state(model, step)
         last.update(val_loss=vl, val_token_acc=vt, val_seq_acc=vs)
         last_eval = step
         eval_s += time.perf_counter() - e0
