@@ -1,4 +1,4 @@
-"""Sign-in, lock-out and account strings (Korean and English)."""
+"""Sign-in, lock-out, account and linked-identity (OIDC) strings (Korean and English)."""
 
 KO: dict[str, str] = {
     "account.nav": "내 계정",
@@ -15,6 +15,26 @@ KO: dict[str, str] = {
     "account.password.same": "새 비밀번호가 지금 비밀번호와 같습니다.",
     "account.reset.self_note": "내 비밀번호를 재설정하면 이 브라우저를 뺀 다른 곳에서 로그아웃됩니다.",
     "account.reset.others_note": "재설정하면 이 멤버는 모든 기기와 브라우저에서 로그아웃됩니다.",
+    "auth.remember": "이 브라우저에서 로그인 유지",
+    "auth.oidc.button": "{provider} 계정으로 로그인",
+    "auth.oidc.or": "또는 스터디 아이디로 로그인:",
+    "auth.oidc.other_account": "다른 계정으로 로그인",
+    "identity.heading": "그룹 계정으로 로그인",
+    "identity.help": "이 멤버가 그룹 계정(Google, GitHub, Keycloak 등)으로 로그인할 때 쓰는 이메일입니다. 제공자가 확인한 이메일만 받습니다. 비밀번호 로그인은 그대로 됩니다.",
+    "identity.off": "이 배포에는 그룹 계정 로그인이 설정되어 있지 않습니다(README의 '로그인' 절). 연결은 저장되고, 설정하면 바로 쓰입니다.",
+    "identity.email": "로그인 이메일",
+    "identity.linked": "연결된 이메일: {email}",
+    "identity.not_linked": "연결된 이메일이 없습니다.",
+    "identity.link": "이메일 연결",
+    "identity.unlink": "연결 해제",
+    "identity.linked_done": "이메일을 연결했습니다.",
+    "identity.unlinked_done": "연결을 해제했습니다. 이 멤버는 그룹 계정으로 더는 로그인할 수 없습니다.",
+    "identity.error.email": "올바른 이메일 주소가 아닙니다.",
+    "identity.error.taken": "{email} 은(는) 이미 {name} 님에게 연결되어 있습니다.",
+    "identity.error.no_email": "로그인한 계정이 이메일 주소를 알려 주지 않아 로그인할 수 없습니다. 스터디장에게 문의해 주세요.",
+    "identity.error.unverified": "{email} 은(는) 계정 제공자가 확인하지 않은 이메일이라 로그인할 수 없습니다. 제공자에서 이메일을 확인한 뒤 다시 시도해 주세요.",
+    "identity.error.no_member": "{email} 에 연결된 멤버가 없어 로그인하지 않았습니다. 스터디장에게 이 이메일을 내 계정에 연결해 달라고 요청해 주세요.",
+    "identity.error.inactive": "{email} 에 연결된 계정은 비활성화되어 로그인할 수 없습니다.",
 }
 
 EN: dict[str, str] = {
@@ -32,4 +52,24 @@ EN: dict[str, str] = {
     "account.password.same": "The new password is the same as the current one.",
     "account.reset.self_note": "Resetting your own password signs you out everywhere but this browser.",
     "account.reset.others_note": "Resetting signs this member out on every device and browser.",
+    "auth.remember": "Keep me signed in on this browser",
+    "auth.oidc.button": "Sign in with {provider}",
+    "auth.oidc.or": "Or sign in with your study username:",
+    "auth.oidc.other_account": "Use another account",
+    "identity.heading": "Sign in with the group's accounts",
+    "identity.help": "The e-mail this member signs in with through the group's accounts (Google, GitHub, Keycloak...). Only an e-mail the provider verified is accepted. Password sign-in keeps working.",
+    "identity.off": "Sign-in with the group's accounts is not configured on this deployment (README, 'Sign-in'). Links are kept and work once it is.",
+    "identity.email": "Sign-in e-mail",
+    "identity.linked": "Linked e-mail: {email}",
+    "identity.not_linked": "No e-mail linked.",
+    "identity.link": "Link e-mail",
+    "identity.unlink": "Unlink",
+    "identity.linked_done": "E-mail linked.",
+    "identity.unlinked_done": "Unlinked. This member can no longer sign in with the group's accounts.",
+    "identity.error.email": "That is not a valid e-mail address.",
+    "identity.error.taken": "{email} is already linked to {name}.",
+    "identity.error.no_email": "The account you signed in with did not share an e-mail address, so you are not signed in. Ask a leader.",
+    "identity.error.unverified": "{email} is not verified by your account provider, so it cannot sign you in. Verify it there and try again.",
+    "identity.error.no_member": "No member is linked to {email}, so you are not signed in. Ask a leader to link this e-mail to your account.",
+    "identity.error.inactive": "The account linked to {email} is deactivated and cannot sign in.",
 }

@@ -1,4 +1,5 @@
-"""Members (accounts with a role), remembered sign-ins and the sign-in throttle's counters."""
+"""Members (accounts with a role), remembered sign-ins, their hand-offs and the sign-in throttle's
+counters."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class Member(Base):
     # +1 on every password reset or change: a browser session signed in before it is signed out
     sign_in_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     language: Mapped[str] = mapped_column(String(5), default="ko")
+    # The e-mail a leader linked for signing in with the group's accounts (OIDC); lower-case,
+    # NULL when not linked (core/accounts/identities.py)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -59,5 +63,21 @@ class AuthSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    # The hand-off this sign-in was made from: the browser session that signed in knows it (the
+    # cookie itself is HttpOnly), so it can name this sign-in to keep or end it.
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+
+
+class AuthHandoff(Base):
+    """A one-time, short-lived ticket from a signed-in script run to the browser, which trades it
+    at /auth/session/remember for the HttpOnly remembered-sign-in cookie (core/accounts/sessions.py)."""
+
+    __tablename__ = "auth_handoffs"
+
+    handoff_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    epoch: Mapped[int] = mapped_column(Integer)  # the member's sign-in epoch when it was made
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
