@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from web.session import session_routes
+
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in the order Starlette tries them."""
     found: list[BaseRoute] = []
+    found += session_routes()  # the remembered sign-in's HttpOnly cookie
     return found
