@@ -13,11 +13,12 @@ from ui.shell.actions import act
 from ui.shell.forms import fresh
 from ui.shell.frame import frame
 from ui.shell.i18n import t
+from ui.shell.time import today as group_today
 from ui.shell.widgets import pick_many, pick_one
 
 ctx = frame()
 st.title(t("rev.asg.title"))
-today = assignments.group_today()
+today = group_today()
 
 with ctx.db.read() as s:
     paper_by_id = {p.id: p for p, _ in papers.list_papers(session=s)}

@@ -1,19 +1,19 @@
 """Leader page: download a full backup; restore is offered while no account exists."""
 
-from datetime import datetime
-
 import streamlit as st
 
 from core import backup
+from core.timezone import now_utc
 from ui.shell.actions import attempt
 from ui.shell.frame import frame
 from ui.shell.i18n import t
+from ui.shell.time import show
 
 ctx = frame()
 st.title(t("backup.title"))
 st.write(t("backup.intro"))
 st.warning(t("backup.sensitive"), icon=":material/lock:")
-stamp = datetime.now().strftime("%Y%m%d-%H%M")
+stamp = show(now_utc(), "stamp")
 
 
 def _export_json() -> str:

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
 from core.codes import normalise_code
-from core.curriculum.seminars import ends_at, get_seminar, next_seminar, to_local
+from core.curriculum.seminars import ends_at, get_seminar, next_seminar
 from core.errors import AppError, InvalidInput
 from core.i18n import translate
 from core.spreadsheet import safe_frame
+from core.timezone import group_zone, write_time
 from core.validate import FieldError
 from db.base import utcnow
 from db.engine import Database
@@ -128,9 +129,11 @@ def _try_code(
         return InvalidInput("cur.error.checkin_code", left=MAX_MISSES - misses)
     window = checkin_window(seminar)
     if not window.is_open(now):
-        opens, closes = to_local(window.opens), to_local(window.closes)
+        zone = group_zone(session=session)
         return InvalidInput(
-            "cur.error.checkin_closed", opens=opens.strftime("%m-%d %H:%M"), closes=closes.strftime("%H:%M")
+            "cur.error.checkin_closed",
+            opens=write_time(window.opens, zone, "short"),
+            closes=write_time(window.closes, zone, "hm"),
         )
     row = Attendance(
         seminar_id=seminar.id,
@@ -217,13 +220,13 @@ def frame(*, session: Session, by: Actor | None, lang: str = "ko") -> pd.DataFra
         .order_by(Seminar.starts_at, Attendance.member_id),
         by,
     )
-    rows = []
+    rows, zone = [], group_zone(session=session)
     for att, sem in session.execute(q):
         week = sem.week
         rows.append(
             {
                 "seminar": sem.title,
-                "date": to_local(sem.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "date": write_time(sem.starts_at, zone),
                 "week": translate("cur.week.short", lang, n=week.number) if week else "—",
                 "week_number": week.number if week else 0,
                 "member": att.member.display_name,

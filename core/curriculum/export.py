@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 from core.curriculum import qa, seminars
 from core.curriculum.weeks import get_week, list_materials, list_notes, list_weeks, tag_list
 from core.i18n import translate
+from core.timezone import group_zone, write_time
 from db.models.curriculum import Week
 
 
 def _week_md(session: Session, week: Week, lang: str) -> str:
     tr = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     title = week.title_ko + (f" ({week.title_en})" if week.title_en else "")
-    out = [f"## {tr('cur.week.short', n=week.number)} · {title}", ""]
+    out, zone = [f"## {tr('cur.week.short', n=week.number)} · {title}", ""], group_zone(session=session)
     if week.start_date or week.end_date:
         out += [f"*{week.start_date or ''} ~ {week.end_date or ''}*", ""]
     if tag_list(week.tags):
@@ -33,7 +34,7 @@ def _week_md(session: Session, week: Week, lang: str) -> str:
             out.append(f"- {tr(f'cur.material.kind.{m.kind}')}: {link}" + (f" — {m.note}" if m.note else ""))
         out.append("")
     for s in reversed(seminars.list_seminars(session=session, week_id=week.id)):
-        when = seminars.to_local(s.starts_at).strftime("%Y-%m-%d %H:%M")
+        when = write_time(s.starts_at, zone)
         out += [f"### {tr('cur.seminar.heading')}: {s.title}", "", f"- {tr('cur.seminar.date')}: {when}"]
         if s.presenter is not None:
             out.append(f"- {tr('cur.seminar.presenter')}: {s.presenter.display_name}")
@@ -45,7 +46,7 @@ def _week_md(session: Session, week: Week, lang: str) -> str:
         out += [
             f"### {n.title}",
             "",
-            f"*{n.author.display_name} · {seminars.to_local(n.created_at):%Y-%m-%d}*",
+            f"*{n.author.display_name} · {write_time(n.created_at, zone, 'date')}*",
             "",
             n.body.strip(),
             "",

@@ -1,11 +1,11 @@
 """Seminars: date and time, place or online link, presenter, paper, slides, linked week.
 
-Times are stored in UTC and entered / shown in the group's time zone (Asia/Seoul).
+Times are stored in UTC and entered / shown in the group's time zone (core/timezone.py).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader
 from core.errors import NotFound
+from core.timezone import DEFAULT_ZONE, to_group
 from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from core.validate import url as check_url
@@ -20,7 +21,9 @@ from db.base import utcnow
 from db.models.curriculum import Seminar, Week
 from db.models.members import Member
 
-GROUP_TZ = ZoneInfo("Asia/Seoul")
+# Deprecated: the default zone, not the group's setting. Kept only until the notifications code
+# (core/notify) moves to core.timezone (group_zone(session=...), to_group, group_to_utc).
+GROUP_TZ = ZoneInfo(DEFAULT_ZONE)
 MAX_DURATION_MIN = 12 * 60
 MAX_TITLE = 200  # Seminar.title String(200)
 MAX_PLACE = 200  # Seminar.place String(200)
@@ -28,14 +31,9 @@ MAX_PAPER_TITLE = 300  # Seminar.paper_title String(300)
 MAX_DESCRIPTION = 20_000
 
 
-def local_to_utc(day: date, at: time) -> datetime:
-    """A wall-clock date and time in the group's time zone, as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=GROUP_TZ).astimezone(ZoneInfo("UTC"))
-
-
 def to_local(moment: datetime) -> datetime:
-    """An aware datetime in the group's time zone (for display and form defaults)."""
-    return moment.astimezone(GROUP_TZ)
+    """Deprecated (the default zone, not the setting): use core.timezone.to_group."""
+    return to_group(moment, GROUP_TZ)
 
 
 def ends_at(seminar: Seminar) -> datetime:

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
-from core.curriculum.seminars import to_local
 from core.errors import NotFound, PermissionDenied, StaleEdit
 from core.lab.presets import PRESET_NAMES
+from core.timezone import group_zone, to_group
 from core.validate import FieldError, check_version, snapshot
 from core.validate import text as check_text
 from core.validate import url as check_url
@@ -107,8 +107,9 @@ def _week_spans(session: Session, weeks: list[Week]) -> dict[int, tuple[date, da
     dates (a start without an end lasts seven days), else the days of their seminars."""
     seminar_days: dict[int, list[date]] = {}
     linked = select(Seminar.week_id, Seminar.starts_at).where(Seminar.week_id.is_not(None))
+    zone = group_zone(session=session)
     for week_id, starts_at in session.execute(linked):
-        seminar_days.setdefault(week_id, []).append(to_local(starts_at).date())
+        seminar_days.setdefault(week_id, []).append(to_group(starts_at, zone).date())
     spans = {}
     for w in weeks:
         days = seminar_days.get(w.id, [])

@@ -24,6 +24,8 @@ CATALOGS = (
     "core.i18n.validation",
     "core.i18n.markdown",
     "core.i18n.accounts",
+    "core.i18n.time",
+    "core.curriculum.calendar_catalog",
 )
 
 

@@ -5,7 +5,7 @@ overdue). Week numbers are plain integers, not links to the curriculum tables.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
-from core.curriculum.seminars import GROUP_TZ
 from core.errors import InvalidInput, NotFound
+from core.timezone import group_today
 from core.validate import Problems
 from db.models.members import Member
 from db.models.reviews import Assignment, Paper, Review, ReviewTemplate
@@ -35,11 +35,6 @@ class BoardRow:
     member: Member
     review: Review | None
     status: str
-
-
-def group_today() -> date:
-    """Today's date in the group's time zone (a due date is a day on the group's calendar)."""
-    return datetime.now(GROUP_TZ).date()
 
 
 def board_status(review: Review | None, due_on: date, today: date) -> str:
@@ -71,7 +66,7 @@ def assign(
     Every missing or invalid field of the form is named at once; a due date before `today`
     (default: the group's today) is refused."""
     by = require_leader(by)
-    today = today or group_today()
+    today = today or group_today(session=session)
     found = Problems()
     if paper_id is None:
         found.add("rev.find.paper", "common.error.required")

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from core.reviews import answers as ans
 from core.reviews.papers import get_paper
 from core.reviews.queries import Filters, ReviewRow, find_reviews, get_row, week_text
 from core.reviews.templates import export_json, list_templates, schema_of
+from core.timezone import group_zone, write_time
 from db.models.reviews import Paper
 
 
@@ -30,8 +32,9 @@ def paper_header(paper: Paper, lang: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def review_markdown(row: ReviewRow, lang: str, *, with_paper: bool = True) -> str:
-    """One review as Markdown (status, author, week, answers by the template it was written with)."""
+def review_markdown(row: ReviewRow, lang: str, *, zone: ZoneInfo, with_paper: bool = True) -> str:
+    """One review as Markdown (status, author, week, answers by the template it was written with;
+    its date is the group's day in `zone`)."""
     r = row.review
     schema = schema_of(r.template_version)
     head = paper_header(row.paper, lang) + "\n" if with_paper else ""
@@ -42,7 +45,7 @@ def review_markdown(row: ReviewRow, lang: str, *, with_paper: bool = True) -> st
         author=row.author.display_name,
         status=status,
         week=week_text(r.week_no),
-        date=(r.submitted_at or r.updated_at).date().isoformat(),
+        date=write_time(r.submitted_at or r.updated_at, zone, "date"),
     )
     body = ans.to_markdown(schema, r.answers, lang, level=3)
     return f"{head}## {translate('rev.export.review_by', lang, name=row.author.display_name)}\n\n{meta}\n\n{body}"
@@ -50,7 +53,8 @@ def review_markdown(row: ReviewRow, lang: str, *, with_paper: bool = True) -> st
 
 def export_review(*, session: Session, by: Actor | None, review_id: int, lang: str) -> str:
     """One readable review as Markdown."""
-    return review_markdown(get_row(session=session, by=by, review_id=review_id), lang)
+    row = get_row(session=session, by=by, review_id=review_id)
+    return review_markdown(row, lang, zone=group_zone(session=session))
 
 
 def export_paper(*, session: Session, by: Actor | None, paper_id: int, lang: str) -> str:
@@ -62,7 +66,8 @@ def export_paper(*, session: Session, by: Actor | None, paper_id: int, lang: str
     ]
     paper = get_paper(session=session, paper_id=paper_id)
     parts = [paper_header(paper, lang)]
-    parts += [review_markdown(row, lang, with_paper=False) for row in rows]
+    zone = group_zone(session=session)
+    parts += [review_markdown(row, lang, zone=zone, with_paper=False) for row in rows]
     if not rows:
         parts.append(translate("rev.export.none", lang))
     return "\n\n---\n\n".join(parts)
@@ -77,14 +82,14 @@ def export_zip(*, session: Session, by: Actor | None, lang: str) -> bytes:
     """A zip: one Markdown file per readable review (folders by paper), papers.bib, templates."""
     by = require_member(by)
     rows = [r for r in find_reviews(session=session, by=by) if r.review.status != "draft"]
-    buf = io.BytesIO()
+    buf, zone = io.BytesIO(), group_zone(session=session)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         papers: dict[int, Paper] = {}
         for row in rows:
             papers[row.paper.id] = row.paper
             folder = f"{row.paper.id:04d}-{_slug(row.paper.title)}"
             name = f"{folder}/{row.review.id:05d}-{_slug(row.author.username)}.md"
-            zf.writestr(name, review_markdown(row, lang))
+            zf.writestr(name, review_markdown(row, lang, zone=zone))
         bib = "\n\n".join(p.bibtex for p in papers.values() if p.bibtex)
         zf.writestr("papers.bib", bib + ("\n" if bib else ""))
         index = [{"paper": p.title, "arxiv": p.arxiv_id, "doi": p.doi} for p in papers.values()]

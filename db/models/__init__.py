@@ -4,6 +4,7 @@ Each domain has its own module; add new modules to the import list below.
 """
 
 from db.base import Base
+from db.models.calendar import CalendarFeed
 from db.models.curriculum import Answer, Attendance, Material, Note, Question, Retro, Seminar, Week
 from db.models.lab import LabRun
 from db.models.members import AuthSession, LoginThrottle, Member
@@ -27,6 +28,7 @@ __all__ = [
     "Attendance",
     "AuthSession",
     "Base",
+    "CalendarFeed",
     "LabRoom",
     "LabRoomMember",
     "LabRoomRun",

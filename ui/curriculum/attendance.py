@@ -8,13 +8,14 @@ import streamlit as st
 
 from core.codes import CODE_INPUT_MAX
 from core.curriculum import attendance
-from db.base import utcnow
+from core.timezone import now_utc
 from db.models.curriculum import ATTENDANCE_STATUSES, Seminar
 from ui.curriculum import keys
 from ui.curriculum.widgets import when
 from ui.shell.actions import act, attempt
 from ui.shell.i18n import t
 from ui.shell.qr import page_url, qr_png
+from ui.shell.time import show
 
 PAGE = "seminars"  # the page a check-in link opens (ui/shell/nav.py url_path)
 LINK_PARAM = "checkin"
@@ -49,14 +50,14 @@ def check_in(ctx, sem: Seminar, marks: dict) -> None:
         t(
             "cur.att.window",
             opens=when(window.opens),
-            closes=when(window.closes)[-5:],
+            closes=show(window.closes, "hm"),
             late=int(attendance.LATE_AFTER.total_seconds() // 60),
         )
     )
     mine = marks.get(ctx.actor.id)
     if mine is not None:
         st.success(t("cur.att.yours", status=t(f"cur.att.{mine.status}")))
-    elif window.is_open(utcnow()):
+    elif window.is_open(now_utc()):
         with st.form(keys.CHECK_IN):
             code = st.text_input(t("cur.att.code"), max_chars=CODE_INPUT_MAX, help=t("cur.att.code_help"))
             go = st.form_submit_button(t("cur.att.check_in"), type="primary", icon=":material/how_to_reg:")

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
 from core.curriculum import seminars
 from core.curriculum import weeks as curriculum
+from core.timezone import now_utc
 from ui.curriculum.widgets import seminar_facts, week_label
 from ui.shell.i18n import t
 from ui.shell.links import lab_link, page_link
 from ui.shell.markdown import user_markdown
+from ui.shell.time import show, today
 
 
 def this_week_card(ctx) -> None:
     """Home card: the week in progress (or next), its goals, tags and Lab demo."""
     with ctx.db.read() as s:
-        week = curriculum.current_week(session=s, today=datetime.now(seminars.GROUP_TZ).date())
+        week = curriculum.current_week(session=s, today=today())
         n_notes = len(curriculum.list_notes(session=s, week_id=week.id)) if week else 0
         n_materials = len(curriculum.list_materials(session=s, week_id=week.id)) if week else 0
     with st.container(border=True):
@@ -27,8 +27,8 @@ def this_week_card(ctx) -> None:
             return
         st.markdown(f"**{week_label(week, ctx.lang)}**")
         if week.start_date:
-            end = f" – {week.end_date:%Y-%m-%d}" if week.end_date else ""
-            st.caption(f"{week.start_date:%Y-%m-%d}{end}")
+            end = f" – {show(week.end_date)}" if week.end_date else ""
+            st.caption(f"{show(week.start_date)}{end}")
         if week.goals:
             st.markdown(f"**{t('cur.week.goals')}**")
             user_markdown(week.goals)
@@ -51,7 +51,7 @@ def next_seminar_card(ctx) -> None:
         if sem is None:
             st.caption(t("cur.home.none"))
             return
-        if sem.starts_at <= datetime.now(sem.starts_at.tzinfo):
+        if sem.starts_at <= now_utc():
             st.badge(t("cur.seminar.now"), color="green")
         st.markdown(f"**{sem.title}**")
         seminar_facts(sem, ctx.lang)

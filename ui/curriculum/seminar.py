@@ -23,17 +23,20 @@ from ui.shell.actions import act
 from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 from ui.shell.markdown import markdown_editor, user_markdown
+from ui.shell.time import local as local_time
+from ui.shell.time import to_utc
+from ui.shell.time import today as group_today
 
 
 def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar | None = None) -> dict:
     """Seminar fields inside a form; explicit keys keep typed text after a refused save."""
     key = lambda field: keys.seminar_field(prefix, field)  # noqa: E731
-    local = seminars.to_local(sem.starts_at) if sem else None
+    local = local_time(sem.starts_at) if sem else None
     title = st.text_input(
         t("cur.seminar.title"), value=sem.title if sem else "", max_chars=seminars.MAX_TITLE, key=key("title")
     )
     c1, c2, c3 = st.columns(3)
-    day = c1.date_input(t("cur.seminar.date"), value=local.date() if local else "today", key=key("day"))
+    day = c1.date_input(t("cur.seminar.date"), value=local.date() if local else group_today(), key=key("day"))
     at = c2.time_input(
         t("cur.seminar.time"), value=local.time() if local else time(19, 0), step=300, key=key("time")
     )
@@ -102,7 +105,7 @@ def seminar_form(ctx, prefix: str, people: list, weeks: list[Week], sem: Seminar
     )
     return {
         "title": title,
-        "starts_at": seminars.local_to_utc(day, at) if day and at else None,
+        "starts_at": to_utc(day, at) if day and at else None,
         "duration_min": int(duration or 0),
         "place": place,
         "link": link,

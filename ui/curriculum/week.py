@@ -17,6 +17,7 @@ from ui.shell.forms import fresh, renew
 from ui.shell.i18n import t
 from ui.shell.links import lab_link
 from ui.shell.markdown import markdown_editor, user_markdown
+from ui.shell.time import show
 
 
 def week_form(prefix: str, week: Week | None = None) -> dict:
@@ -118,7 +119,7 @@ def week_header(ctx, week: Week) -> None:
     if week.title_en and ctx.lang == "ko":
         st.caption(week.title_en)
     if week.start_date or week.end_date:
-        st.caption(f"{week.start_date or ''} ~ {week.end_date or ''}")
+        st.caption(f"{show(week.start_date)} ~ {show(week.end_date)}")
     if cur.tag_list(week.tags):
         st.markdown(" ".join(f":blue-badge[{tg}]" for tg in cur.tag_list(week.tags)))
     if week.goals:

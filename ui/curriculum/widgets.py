@@ -10,13 +10,13 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from core.curriculum import seminars
 from core.curriculum.weeks import week_title
 from core.errors import AppError, StaleEdit
 from db.models.curriculum import Seminar, Week
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
 from ui.shell.markdown import user_markdown
+from ui.shell.time import show
 
 
 def week_label(week: Week, lang: str) -> str:
@@ -26,7 +26,7 @@ def week_label(week: Week, lang: str) -> str:
 
 def when(moment: datetime) -> str:
     """A stored UTC time as the group's local 'YYYY-MM-DD HH:MM'."""
-    return seminars.to_local(moment).strftime("%Y-%m-%d %H:%M")
+    return show(moment)
 
 
 def base_version(key: str, version: int) -> int:

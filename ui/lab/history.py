@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +20,8 @@ from ui.shell.actions import act
 from ui.shell.frame import Frame
 from ui.shell.i18n import current_lang, show_error, t
 from ui.shell.markdown import markdown_editor, user_markdown
+from ui.shell.time import day_range
+from ui.shell.time import show as when
 from ui.shell.widgets import pick_many
 
 METRICS = ("loss", "val_loss", "token_acc", "val_token_acc", "val_seq_acc")
@@ -68,8 +68,7 @@ def _filters(ctx: Frame) -> dict:
     days = c5.date_input(t("lab.page.f_dates"), value=(), key=keys.FILTER_DATES)
     since = until = None
     if isinstance(days, (tuple, list)) and days:
-        since = datetime.combine(days[0], time.min, tzinfo=UTC)
-        until = datetime.combine(days[-1], time.min, tzinfo=UTC) + timedelta(days=1)
+        since, until = day_range(days[0], days[-1])  # the group's days
     return {"kind": kind, "task": task, "status": status, "who": who, "since": since, "until": until}
 
 
@@ -107,7 +106,7 @@ def _table(rows, names) -> None:
                     t("lab.page.col_val_acc"): headline_accuracy(r.task, r.metrics),
                     t("lab.page.col_seed"): r.seed,
                     t("lab.page.col_who"): names.get(r.created_by_id, t("common.guest")),
-                    t("lab.page.col_when"): r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    t("lab.page.col_when"): when(r.created_at),
                     t("lab.page.col_device"): r.device,
                 }
                 for r in rows

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.curriculum.seminars import to_local
 from core.lab import rooms
 from core.lab.presets import PRESETS, TAB_LABELS
 from ui.lab import room_board, room_forms, room_keys
@@ -19,10 +18,7 @@ from ui.shell.actions import act, attempt
 from ui.shell.frame import Frame, frame
 from ui.shell.i18n import t
 from ui.shell.links import page_link
-
-
-def _when(moment) -> str:
-    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+from ui.shell.time import show
 
 
 def _lobby(ctx: Frame, who) -> None:
@@ -46,7 +42,7 @@ def _lobby(ctx: Frame, who) -> None:
             code=room.code,
             title=room.title or t("lab.room.untitled"),
             state=t(f"lab.room.state.{rooms.state_of(room)}"),
-            when=_when(room.created_at),
+            when=show(room.created_at),
         )
         page_link(ROOM_PAGE, label, query={"code": room.code})
 
@@ -92,7 +88,7 @@ def _room(ctx: Frame, room, who) -> None:
         st.subheader(plain(room.title))
     challenge = rooms.challenge_of(room)
     if state == "open":
-        st.caption(t("lab.room.open_until", when=_when(room.expires_at), n=count))
+        st.caption(t("lab.room.open_until", when=show(room.expires_at), n=count))
         with st.expander(t("lab.room.share_heading"), icon=":material/qr_code_2:", expanded=seat is None):
             room_forms.share(room.code)
         if seat is not None:

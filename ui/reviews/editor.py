@@ -25,6 +25,7 @@ from ui.reviews.widgets import (
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
 from ui.shell.markdown import user_markdown
+from ui.shell.time import show
 
 AUTOSAVE_EVERY_S = 3
 
@@ -156,6 +157,6 @@ def _ticker(db, actor, rid, schema, prefix) -> None:
     if st.session_state.get(k["conflict"]):
         st.caption(t("rev.edit.paused"))
     elif saved_at is not None:
-        st.caption(t("rev.edit.saved_at", time=saved_at.astimezone().strftime("%H:%M:%S")))
+        st.caption(t("rev.edit.saved_at", time=show(saved_at, "clock")))
     else:
         st.caption(t("rev.edit.autosave_on"))

@@ -13,6 +13,7 @@ from core.validate import url_id
 from ui.reviews import keys
 from ui.shell.i18n import t
 from ui.shell.links import page_link
+from ui.shell.time import show
 
 
 def _number(value) -> int | None:
@@ -97,7 +98,7 @@ def results(rows: list) -> None:
                     t("rev.find.status"): t(f"rev.status.{r.review.status}"),
                     t("rev.week"): week_text(r.review.week_no),
                     t("rev.helpfulness"): r.helpfulness,
-                    t("rev.find.updated"): r.review.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    t("rev.find.updated"): show(r.review.updated_at),
                 }
                 for r in rows
             ]

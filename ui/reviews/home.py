@@ -10,6 +10,7 @@ from core.reviews.queries import returned_reviews
 from ui.shell.i18n import t
 from ui.shell.links import page_link
 from ui.shell.markdown import user_markdown
+from ui.shell.time import show, today
 
 
 def home_card(ctx) -> None:
@@ -18,7 +19,7 @@ def home_card(ctx) -> None:
         return
     with ctx.db.read() as s:
         returned = returned_reviews(session=s, by=ctx.actor)
-        rows = assignments.open_assignments(session=s, by=ctx.actor, today=assignments.group_today())
+        rows = assignments.open_assignments(session=s, by=ctx.actor, today=today())
     flagged = {r.paper_id for r in returned}
     rows = [r for r in rows if r.paper.id not in flagged]  # shown once, as a returned review
     with st.container(border=True):
@@ -35,5 +36,5 @@ def home_card(ctx) -> None:
             week = t("rev.home.week", week=r.assignment.week_no) if r.assignment.week_no is not None else ""
             page_link("write-review", r.paper.title, query={"paper": r.paper.id})
             st.caption(
-                f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {r.assignment.due_on.isoformat()} {week}"
+                f"{t(f'rev.board.{r.status}')} · {t('rev.asg.due')}: {show(r.assignment.due_on)} {week}"
             )

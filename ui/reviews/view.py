@@ -18,6 +18,7 @@ from ui.shell.forms import fresh
 from ui.shell.i18n import t
 from ui.shell.links import lab_link, page_link
 from ui.shell.markdown import markdown_editor, user_markdown
+from ui.shell.time import show, zone
 
 
 def _act(ctx, fn, done_key: str, renew: tuple[str, ...] = (), **kwargs) -> None:
@@ -38,7 +39,7 @@ def _load(ctx, rid: int) -> tuple:
             if feedback_visible(ctx.actor, row.review)
             else None
         )
-        markdown = review_export.review_markdown(row, ctx.lang)
+        markdown = review_export.review_markdown(row, ctx.lang, zone=zone())
         names = {m.id: m.display_name for m in members.list_members(session=s)} if thread else {}
     return row, schema, tpl_caption, revs, thread, markdown, names
 
@@ -94,9 +95,7 @@ def review_page(ctx, rid: int) -> None:
 def _history(schema, revs, lang, rid) -> None:
     with st.expander(t("rev.view.history", n=len(revs)), icon=":material/history:"):
         for rev in revs:
-            st.caption(
-                f"#{rev.number} · {t(f'rev.status.{rev.status}')} · {rev.created_at.astimezone():%Y-%m-%d %H:%M}"
-            )
+            st.caption(f"#{rev.number} · {t(f'rev.status.{rev.status}')} · {show(rev.created_at)}")
         if len(revs) >= 2:
             nums = [rev.number for rev in revs]
             c1, c2 = st.columns(2)
@@ -112,7 +111,7 @@ def _thread(ctx, r, thread, names) -> None:
     for c in thread:
         with st.chat_message("assistant" if c.author_id != r.author_id else "user"):
             kind = "" if c.kind == "comment" else f" · {t(f'rev.view.kind_{c.kind}')}"
-            st.caption(f"{names.get(c.author_id, '?')} · {c.created_at.astimezone():%Y-%m-%d %H:%M}{kind}")
+            st.caption(f"{names.get(c.author_id, '?')} · {show(c.created_at)}{kind}")
             user_markdown(c.body)  # Markdown + LaTeX, typed line breaks kept; raw HTML is not rendered
     if r.status != "draft" and (ctx.actor.is_leader or r.author_id == ctx.actor.id):
         # Not clear_on_submit: the preview button submits the form too, and must keep the text.

@@ -3,12 +3,14 @@ charts and CSV."""
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from core.curriculum import attendance, seminars
 from core.curriculum import weeks as cur
 from core.errors import InvalidInput, PermissionDenied
+from core.timezone import group_to_utc, to_group
 from core.validate import FieldError
 from tests.support.factories import make_leader, make_member
 
@@ -35,8 +37,9 @@ def setup(db):
 
 
 def test_local_time_is_seoul():
-    assert seminars.local_to_utc(date(2025, 4, 10), time(19, 0)) == START
-    assert seminars.to_local(START).hour == 19
+    seoul = ZoneInfo("Asia/Seoul")
+    assert group_to_utc(date(2025, 4, 10), time(19, 0), seoul) == START
+    assert to_group(START, seoul).hour == 19
 
 
 @pytest.mark.parametrize(
