@@ -45,6 +45,34 @@ def finish(chart: alt.TopLevelMixin, font: str | None) -> alt.TopLevelMixin:
     return chart.configure(font=font) if font else chart
 
 
+# Presenter mode (a projector, the back row): every text of a chart this many times Vega-Lite's
+# default size. One factor for axis ticks and titles, legends, facet headers, chart titles and text
+# marks (the numbers written into heatmap cells), so nothing is left small beside the rest.
+PRESENTER_SCALE = 1.6
+_TEXT = {  # Vega-Lite's default sizes (px) of the texts the factor scales
+    "axis": {"labelFontSize": 10, "titleFontSize": 11},
+    "legend": {"labelFontSize": 10, "titleFontSize": 11},
+    "header": {"labelFontSize": 10, "titleFontSize": 11},
+    "title": {"fontSize": 13},
+    "text": {"fontSize": 11},
+}
+
+
+def presented(chart: alt.TopLevelMixin, scale: float = PRESENTER_SCALE) -> alt.TopLevelMixin:
+    """The chart with its text `scale` times the default size (1: unchanged); legends keep their
+    labels whole at that size."""
+    if scale == 1:
+        return chart
+    size = {part: {k: round(v * scale) for k, v in props.items()} for part, props in _TEXT.items()}
+    return (
+        chart.configure_axis(**size["axis"])
+        .configure_legend(**size["legend"], labelLimit=round(200 * scale))
+        .configure_header(**size["header"])
+        .configure_title(**size["title"])
+        .configure_text(**size["text"])
+    )
+
+
 def titled(chart: alt.TopLevelMixin, title: str | None) -> alt.TopLevelMixin:
     return chart.properties(title=title) if title else chart
 

@@ -209,6 +209,78 @@ def positional_encoding_chart(
 # Gate names (core/lab/inspect: LSTM i, f, g, o; GRU r, z, n) whose activation is tanh.
 _TANH_GATES = {"cell", "new", "g", "n", "candidate", "hidden"}
 
+# The gate panels share the width of the card they are drawn in (a Lab expander is ~938 px at the
+# page's default width): they wrap into rows and their cells narrow, so every gate stays on screen
+# at any sequence length (four 64-token panels side by side were 2,128 px and hid the forget gate).
+GATES_MAX_WIDTH = 880
+GATE_CELL = 18  # px per time step when there is room
+GATE_MIN_PANEL = 120  # px of a panel's plot, however short the sequence
+# What a panel needs beside its plot: the unit axis (labels and title), its colour legend and the
+# gap to the next panel; measured ~105 px (SVG through vl-convert), ~130 with presenter-size text.
+GATE_PANEL_EXTRA = 135
+GATE_MIN_LABEL_GAP = 16  # px between slanted time-step labels (more would overlap: the rest are left out)
+
+
+def gate_layout(n_gates: int, steps: int, max_width: int = GATES_MAX_WIDTH) -> tuple[int, int]:
+    """(panels per row, plot width of one panel) so that a row of gate panels fits `max_width`.
+
+    Rows are balanced (four gates: 4 or 2 + 2, never 3 + 1). All panels side by side when they fit
+    at full cell size; otherwise two per row (one when two cannot fit), narrowed to their share.
+    """
+    natural = max(GATE_MIN_PANEL, GATE_CELL * steps)
+    for rows in range(1, n_gates + 1):
+        per_row = -(-n_gates // rows)  # ceil
+        if per_row < min(2, n_gates):
+            break
+        if per_row * (natural + GATE_PANEL_EXTRA) <= max_width:
+            return per_row, natural
+    per_row = min(n_gates, 2) if 2 * (GATE_MIN_PANEL + GATE_PANEL_EXTRA) <= max_width else 1
+    return per_row, max(GATE_MIN_PANEL, min(natural, max_width // per_row - GATE_PANEL_EXTRA))
+
+
+def _gate_panel(name: str, g: np.ndarray, steps: list[str], width: int, lang: str) -> alt.Chart:
+    t_idx, u_idx = np.meshgrid(np.arange(g.shape[0]), np.arange(g.shape[1]), indexing="ij")
+    df = pd.DataFrame(
+        {
+            "step": np.asarray(steps, dtype=object)[t_idx.ravel()],
+            "t": t_idx.ravel(),
+            "unit": u_idx.ravel(),
+            "value": g.ravel(),
+        }
+    )
+    # tanh outputs live in -1..1 whatever this probe produced; colour them the same every time.
+    signed = str(name).lower() in _TANH_GATES or bool((g < 0).any())
+    scale = (
+        alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True)
+        if signed
+        else alt.Scale(scheme="greens", domain=[0, 1])
+    )
+    cell = width / max(1, len(steps))
+    if cell >= 7 * max(map(len, steps), default=1):  # room for the label standing upright
+        x_axis = alt.Axis(labelAngle=0)
+    else:  # slanted; a narrow cell shows every `every`-th label, the rest are in the tooltip
+        every = max(1, int(np.ceil(GATE_MIN_LABEL_GAP / cell)))
+        x_axis = alt.Axis(labelAngle=-60, values=steps[::every] if every > 1 else alt.Undefined)
+    return (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X("step:O", sort=steps, title=chart_text("lab.chart.time_step", lang), axis=x_axis),
+            y=alt.Y(
+                "unit:O",
+                title=chart_text("lab.chart.unit", lang),
+                axis=alt.Axis(values=list(range(0, g.shape[1], 4))),
+            ),
+            color=alt.Color("value:Q", scale=scale, title=str(name)),
+            tooltip=[
+                alt.Tooltip("step:N", title=chart_text("lab.chart.time_step", lang)),
+                alt.Tooltip("unit:Q", title=chart_text("lab.chart.unit", lang)),
+                alt.Tooltip("value:Q", title=str(name), format=".3f"),
+            ],
+        )
+        .properties(title=str(name), width=width, height=6 * g.shape[1])
+    )
+
 
 def gates_chart(
     gates: Mapping[str, Any],
@@ -217,65 +289,34 @@ def gates_chart(
     lang: str = "ko",
     title: str | None = None,
     max_units: int = 32,
+    max_width: int = GATES_MAX_WIDTH,
     font: str | None = FONT,
-) -> alt.ConcatChart:
+) -> alt.HConcatChart | alt.VConcatChart:
     """One heatmap per gate (time step across, unit down), e.g. `gate_activations(...)["gates"]`.
 
     `gates`: {gate name: (T, units) array}; sigmoid gates are coloured 0..1, tanh ones -1..1.
     Only the first `max_units` units are drawn so the chart stays readable (and fewer, should a
-    long sequence need it, so each gate's panel stays within `MAX_ROWS` cells).
+    long sequence need it, so each gate's panel stays within `MAX_ROWS` cells). The panels fit
+    `max_width` px (`gate_layout`): one row when they fit, else rows of two with narrower cells.
     """
     if not gates:
         raise ValueError("gates_chart needs at least one gate")
-    charts = []
+    panels = []
     for name, values in gates.items():
         g = _squeeze_to(as_array(values), 2)  # (T, units)
         g = g[:, : max(1, min(max_units, MAX_ROWS // max(1, g.shape[0])))]  # (T, U): one cell per (t, u)
         steps = unique_labels(tokens, lang) if tokens is not None else [str(i) for i in range(g.shape[0])]
         if len(steps) != g.shape[0]:
             raise ValueError(f"gate {name!r} has {g.shape[0]} steps but {len(steps)} tokens were given")
-        t_idx, u_idx = np.meshgrid(np.arange(g.shape[0]), np.arange(g.shape[1]), indexing="ij")
-        df = pd.DataFrame(
-            {
-                "step": np.asarray(steps, dtype=object)[t_idx.ravel()],
-                "t": t_idx.ravel(),
-                "unit": u_idx.ravel(),
-                "value": g.ravel(),
-            }
-        )
-        # tanh outputs live in -1..1 whatever this probe produced; colour them the same every time.
-        signed = str(name).lower() in _TANH_GATES or bool((g < 0).any())
-        scale = (
-            alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True)
-            if signed
-            else alt.Scale(scheme="greens", domain=[0, 1])
-        )
-        charts.append(
-            alt.Chart(df)
-            .mark_rect()
-            .encode(
-                x=alt.X(
-                    "step:O",
-                    sort=steps,
-                    title=chart_text("lab.chart.time_step", lang),
-                    axis=alt.Axis(labelAngle=0),
-                ),
-                y=alt.Y(
-                    "unit:O",
-                    title=chart_text("lab.chart.unit", lang),
-                    axis=alt.Axis(values=list(range(0, g.shape[1], 4))),
-                ),
-                color=alt.Color("value:Q", scale=scale, title=str(name)),
-                tooltip=[
-                    alt.Tooltip("step:N", title=chart_text("lab.chart.time_step", lang)),
-                    alt.Tooltip("unit:Q", title=chart_text("lab.chart.unit", lang)),
-                    alt.Tooltip("value:Q", title=str(name), format=".3f"),
-                ],
-            )
-            .properties(title=str(name), width=max(120, 18 * g.shape[0]), height=6 * g.shape[1])
-        )
-    chart = titled(alt.hconcat(*charts).resolve_scale(color="independent"), title)
-    return finish(chart, font)
+        panels.append((name, g, steps))
+    per_row, width = gate_layout(len(panels), max(g.shape[0] for _, g, _ in panels), max_width)
+    drawn = [_gate_panel(name, g, steps, width, lang) for name, g, steps in panels]
+    rows = [
+        alt.hconcat(*drawn[i : i + per_row]).resolve_scale(color="independent")
+        for i in range(0, len(drawn), per_row)
+    ]
+    chart = rows[0] if len(rows) == 1 else alt.vconcat(*rows).resolve_scale(color="independent")
+    return finish(titled(chart, title), font)
 
 
 def grad_norm_chart(
