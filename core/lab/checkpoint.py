@@ -1,16 +1,23 @@
-"""A run's weights and config as bytes (stored in the run's database row) and back.
+"""A run's weights and config as bytes (stored in the run's database row, exported, uploaded) and back.
 
 The payload holds only tensors, str and int, so it loads with `torch.load(weights_only=True)`:
 no pickled code runs when a shared checkpoint is opened. The config travels as canonical JSON.
+Beside the final weights it may carry the weights at some probe steps ("probe_states", float16,
+what fits the stored-run limit beside the final weights: `fit_states`), and a SHA-256 "digest" over
+everything, so a file changed after export is refused with that reason (older files without one
+still load).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import zipfile
+from dataclasses import dataclass, field
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 from core.lab.config import ConfigError, TrainConfig, from_dict, to_dict
 from core.lab.models import make_model
@@ -20,14 +27,57 @@ FORMAT = 1
 # Fields that change the weights' shapes or meaning; optimisation settings (lr, steps, seed, ...)
 # may differ between the checkpoint and the config it is loaded into.
 ARCH_FIELDS = ("task", "seq_len", "vocab_size")
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # an uploaded checkpoint (the Lab's largest models fit)
+_MARGIN = 64 * 1024  # config, digest and zip headers
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A checkpoint read back: the model (CPU, eval), its config, and the weights it kept at probe
+    steps ({step: float16 state}, whole or embedding tables only)."""
+
+    model: nn.Module
+    config: TrainConfig
+    probe_states: dict[int, dict[str, Tensor]] = field(default_factory=dict)
+
+
+def _digest(config: str, state: dict[str, Tensor], probes: dict[int, dict[str, Tensor]]) -> str:
+    h = hashlib.sha256(config.encode())
+    for tag, part in [("final", state), *((f"probe{s}", probes[s]) for s in sorted(probes))]:
+        h.update(tag.encode())
+        for name in sorted(part):
+            t = part[name].detach().cpu().contiguous()
+            h.update(f"{name}:{t.dtype}:{tuple(t.shape)}".encode())
+            h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+    return h.hexdigest()
+
+
+def fit_states(states: dict[int, dict[str, Tensor]], budget: int) -> dict[int, dict[str, Tensor]]:
+    """Evenly spaced probe states (the last one always first in line) whose bytes fit `budget`."""
+    steps = sorted(states)
+    sizes = {s: sum(v.numel() * v.element_size() for v in states[s].values()) for s in steps}
+    for n in range(len(steps), 0, -1):
+        pick = sorted({steps[round(i * (len(steps) - 1) / max(1, n - 1))] for i in range(n)} | {steps[-1]})
+        if sum(sizes[s] for s in pick) <= budget:
+            return {s: states[s] for s in pick}
+    return {}
 
 
 def save_checkpoint(model: nn.Module, cfg: TrainConfig) -> bytes:
-    """Serialise `model`'s float32 weights and `cfg` to bytes."""
+    """Serialise `model`'s float32 weights, `cfg` and (what fits) the weights it kept at probe steps."""
+    from core.lab.introspect import probe_states
+    from core.lab.runs import MAX_CHECKPOINT_BYTES
+
     state = {
         k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()
     }
-    payload = {"format": FORMAT, "config": json.dumps(to_dict(cfg), sort_keys=True), "state_dict": state}
+    final = sum(v.numel() * 4 for v in state.values())
+    probes = fit_states(probe_states(model), MAX_CHECKPOINT_BYTES - final - _MARGIN)
+    config = json.dumps(to_dict(cfg), sort_keys=True)
+    payload = {"format": FORMAT, "config": config, "state_dict": state}
+    if probes:
+        payload["probe_states"] = probes
+    payload["digest"] = _digest(config, state, probes)
     buf = io.BytesIO()
     torch.save(payload, buf)
     return buf.getvalue()
@@ -43,28 +93,90 @@ def _arch(cfg: TrainConfig) -> dict:
     return out
 
 
-def load_checkpoint(
-    data: bytes, cfg: TrainConfig | None = None, device: torch.device | str = "cpu"
-) -> tuple[nn.Module, TrainConfig]:
-    """Rebuild (model in eval mode, the saved config); refuses a checkpoint whose architecture differs from `cfg`."""
+def _payload(data: bytes) -> dict:
+    """The checkpoint's payload, or a ConfigError saying why the bytes are not one."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ConfigError("lab.error.checkpoint_too_large", limit=f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if not zipfile.is_zipfile(io.BytesIO(data)):  # torch.save writes a zip: anything else is foreign
+        raise ConfigError("lab.error.checkpoint_foreign")
     try:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:  # refused pickled objects, or bytes damaged inside the archive
+        if "Unsupported global" in str(exc) or "GLOBAL" in str(exc):
+            raise ConfigError("lab.error.checkpoint_unsafe") from exc
+        raise ConfigError("lab.error.checkpoint_damaged", detail=type(exc).__name__) from exc
+    if (
+        not isinstance(payload, dict)
+        or payload.get("format") != FORMAT
+        or not isinstance(payload.get("config"), str)
+        or not isinstance(payload.get("state_dict"), dict)
+    ):
+        raise ConfigError("lab.error.checkpoint_foreign")
+    probes = payload.get("probe_states") or {}
+    if not isinstance(probes, dict) or not all(
+        isinstance(s, int) and isinstance(v, dict) for s, v in probes.items()
+    ):
+        raise ConfigError("lab.error.checkpoint_damaged", detail="probe_states")
+    tensors = [*payload["state_dict"].values(), *(t for p in probes.values() for t in p.values())]
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise ConfigError("lab.error.checkpoint_foreign")
+    digest = payload.get("digest")
+    if digest is not None and digest != _digest(payload["config"], payload["state_dict"], probes):
+        raise ConfigError("lab.error.checkpoint_damaged", detail="digest")
+    return payload
+
+
+def open_checkpoint(
+    data: bytes,
+    cfg: TrainConfig | None = None,
+    *,
+    kind: str | None = None,
+    device: torch.device | str = "cpu",
+) -> Opened:
+    """Rebuild a checkpoint: refused (ConfigError, with the reason) when over MAX_UPLOAD_BYTES, not a
+    Lab checkpoint, holding pickled objects, damaged or changed since export, with a config
+    `validate` refuses, weights that do not fit that config, another architecture than `cfg`, or
+    another model kind than `kind` (the tab it is opened in)."""
+    payload = _payload(data)
+    try:
         saved = from_dict(json.loads(payload["config"]))
-        state = payload["state_dict"]
     except ConfigError:
         raise
-    except Exception as exc:  # corrupt bytes, foreign pickle, missing keys
+    except Exception as exc:  # not JSON, or not a config
         raise ConfigError("lab.error.checkpoint_invalid", detail=type(exc).__name__) from exc
+    saved.validate()
+    if kind is not None and saved.model.kind != kind:
+        raise ConfigError("lab.error.checkpoint_tab", kind=saved.model.kind, tab=kind)
     if cfg is not None:
         a, b = _arch(saved), _arch(cfg)
         diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         if diff:
             raise ConfigError("lab.error.checkpoint_mismatch", fields=", ".join(diff))
-    saved.validate()
     task = make_task(saved.task, saved.seq_len, saved.vocab_size)
-    model = make_model(saved.model, len(task.src_vocab), len(task.tgt_vocab))
+    with torch.random.fork_rng(devices=[]):  # building draws init weights: leave the caller's RNG alone
+        model = make_model(saved.model, len(task.src_vocab), len(task.tgt_vocab))
     try:
-        model.load_state_dict(state)
+        model.load_state_dict(payload["state_dict"])
     except RuntimeError as exc:  # shapes differ: the vocabulary or grammar changed since saving
         raise ConfigError("lab.error.checkpoint_mismatch", fields="state_dict") from exc
-    return model.to(device).eval(), saved
+    states = {int(s): v for s, v in (payload.get("probe_states") or {}).items()}
+    return Opened(model.to(device).eval(), saved, states)
+
+
+def load_checkpoint(
+    data: bytes, cfg: TrainConfig | None = None, device: torch.device | str = "cpu"
+) -> tuple[nn.Module, TrainConfig]:
+    """Rebuild (model in eval mode, the saved config); refuses a checkpoint whose architecture differs from `cfg`."""
+    opened = open_checkpoint(data, cfg, device=device)
+    return opened.model, opened.config
+
+
+def read_probe_states(data: bytes | None) -> dict[int, dict[str, Tensor]]:
+    """The weights a checkpoint kept at probe steps ({} when none, or unreadable)."""
+    if not data:
+        return {}
+    try:
+        payload = _payload(data)
+    except ConfigError:
+        return {}
+    return {int(s): v for s, v in (payload.get("probe_states") or {}).items()}

@@ -23,7 +23,7 @@ def test_round_trip_gives_the_same_model(kind):
         torch.testing.assert_close(loaded(src, tgt[:, :-1]), model(src, tgt[:, :-1]), rtol=0, atol=0)
     # only plain data inside: loadable with weights_only=True
     payload = torch.load(io.BytesIO(data), weights_only=True)
-    assert set(payload) == {"format", "config", "state_dict"} and isinstance(payload["config"], str)
+    assert set(payload) == {"format", "config", "state_dict", "digest"} and isinstance(payload["config"], str)
 
 
 def test_training_settings_may_differ_but_architecture_may_not():
@@ -41,4 +41,4 @@ def test_training_settings_may_differ_but_architecture_may_not():
 def test_garbage_is_refused_clearly():
     with pytest.raises(ConfigError) as info:
         load_checkpoint(b"not a checkpoint")
-    assert info.value.key == "lab.error.checkpoint_invalid"
+    assert info.value.key == "lab.error.checkpoint_foreign"
