@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from web import calendar
 from web.session import session_routes
 
 
@@ -15,4 +16,5 @@ def routes() -> list[BaseRoute]:
     """Every extra route, in the order Starlette tries them."""
     found: list[BaseRoute] = []
     found += session_routes()  # the remembered sign-in's HttpOnly cookie
+    found += calendar.routes()  # a member's private calendar feed (.ics)
     return found

@@ -35,6 +35,8 @@ PAST_DAYS = 180  # seminars this far back stay in the feed (calendars keep what 
 PRODID = "-//study-dashboard//calendar//EN"
 UID_DOMAIN = "study-dashboard"
 REFRESH = timedelta(hours=1)
+FEED_PATH = "feeds/calendar/{token}.ics"  # under the app's root; the server route (web/calendar.py)
+MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def member_calendar(*, session: Session, member: Member, now: datetime | None = 
         prodid=PRODID,
         name=translate("cal.name", lang, name=member.display_name),
         refresh_interval=REFRESH,
+        uid=f"calendar-{member.id}@{UID_DOMAIN}",  # stable: a calendar app keeps one subscription
     )
     cal.add("X-WR-TIMEZONE", zone.key)
     seminars = session.scalars(
@@ -173,6 +176,11 @@ def own_calendar(*, session: Session, by: Actor | None, now: datetime | None = N
     if member is None or not member.active:
         raise NotFound()
     return member_calendar(session=session, member=member, now=now)
+
+
+def feed_filename(member: Member | Actor) -> str:
+    """The download's file name."""
+    return f"study-calendar-{member.username}.ics"
 
 
 def feed_for_token(*, session: Session, token: str, now: datetime | None = None) -> bytes | None:
