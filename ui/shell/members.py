@@ -1,10 +1,12 @@
-"""The leader's member editor: name / role / active with a stale-save check, and password reset."""
+"""The leader's member editor: name / role / active with a stale-save check, password reset, and
+the e-mail linked for signing in with the group's accounts."""
 
 import streamlit as st
 
 from core.accounts import members
 from core.accounts.members import ROLES
 from core.errors import StaleEdit
+from ui.accounts.identity import identity_link
 from ui.shell import keys
 from ui.shell.actions import act
 from ui.shell.i18n import show_error, t
@@ -70,6 +72,7 @@ def member_editor(ctx, rows) -> None:
                 on_error=refused,
             )
         _reset_password(ctx, picked)
+        identity_link(ctx, chosen)
 
 
 def _reset_password(ctx, picked: int) -> None:
