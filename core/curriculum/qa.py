@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_member
 from core.errors import NotFound, PermissionDenied
+from core.notify import sources as notify
 from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from db.models.curriculum import Answer, Question, Seminar, Week
@@ -111,12 +112,13 @@ def update_question(
 def answer(*, session: Session, by: Actor | None, question_id: int, body: str) -> Answer:
     """A member answers a question (several answers per question)."""
     me = require_member(by)
-    get_question(session=session, question_id=question_id)
+    question = get_question(session=session, question_id=question_id)
     reply = Answer(
         question_id=question_id, author_id=me.id, body=check_text(body, "cur.qa.answer", max_len=MAX_BODY)
     )
     session.add(reply)
     session.flush()
+    notify.answered(session, question, reply, by=me)
     return reply
 
 

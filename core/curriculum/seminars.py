@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader
 from core.errors import NotFound
+from core.notify import sources as notify
 from core.timezone import DEFAULT_ZONE, to_group
 from core.validate import FieldError, check_version
 from core.validate import text as check_text
@@ -133,7 +134,7 @@ def create_seminar(
     week_id: int | None = None,
 ) -> Seminar:
     """A leader schedules a seminar (presenter must be an active member; URLs http(s))."""
-    require_leader(by)
+    by = require_leader(by)
     seminar = Seminar(
         **_fields(
             session,
@@ -152,6 +153,7 @@ def create_seminar(
     )
     session.add(seminar)
     session.flush()
+    notify.seminar_created(session, seminar, by=by)
     return seminar
 
 

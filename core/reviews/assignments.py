@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
 from core.errors import InvalidInput, NotFound
+from core.notify import sources as notify
 from core.timezone import group_today
 from core.validate import Problems
 from db.models.members import Member
@@ -99,6 +100,7 @@ def assign(
         row.due_on, row.week_no, row.template_id = due_on, week_no, template_id
         out.append(row)
     session.flush()
+    notify.assigned(session, out, by=by)
     return out
 
 

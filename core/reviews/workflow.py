@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor, require_leader, require_member
 from core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from core.notify import sources as notify
 from core.reviews import answers as ans
 from core.reviews.queries import can_view, get_review, require_feedback_visible
 from core.reviews.templates import get_template, get_version, schema_of
@@ -195,6 +196,7 @@ def return_review(*, session: Session, by: Actor | None, review_id: int, feedbac
     review.status = target
     review.updated_at = utcnow()
     session.flush()
+    notify.review_decided(session, "returned", review, by=by)
     return review
 
 
@@ -206,6 +208,7 @@ def approve_review(*, session: Session, by: Actor | None, review_id: int, commen
     review.status = target
     review.updated_at = utcnow()
     session.flush()
+    notify.review_decided(session, "approved", review, by=by)
     return review
 
 
@@ -230,6 +233,7 @@ def add_comment(*, session: Session, by: Actor | None, review_id: int, body: str
     comment = ReviewComment(review_id=review.id, author_id=by.id, kind="comment", body=body)
     session.add(comment)
     session.flush()
+    notify.commented(session, review, comment, by=by)
     return comment
 
 

@@ -9,6 +9,7 @@ from db.models.curriculum import Answer, Attendance, Material, Note, Question, R
 from db.models.lab import LabRun
 from db.models.members import AuthSession, LoginThrottle, Member
 from db.models.meta import AppMeta
+from db.models.notify import Delivery, Notice, NotifyChannel, NotifyPref
 from db.models.reviews import (
     Assignment,
     Paper,
@@ -29,6 +30,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "CalendarFeed",
+    "Delivery",
     "LabRoom",
     "LabRoomMember",
     "LabRoomRun",
@@ -37,6 +39,9 @@ __all__ = [
     "Material",
     "Member",
     "Note",
+    "Notice",
+    "NotifyChannel",
+    "NotifyPref",
     "Paper",
     "Question",
     "Retro",
