@@ -2,7 +2,7 @@
 
 The one import for pages (`from core.lab import charts`). Where each kind lives:
 `curves.py` training curves and run comparison; `maps.py` token-by-token maps (attention,
-positional encoding, gates, gradient norms); `export.py` PNG/SVG; `base.py` font, labels, frames
+positional encoding, gates, gradient norms); `teaching.py` the step-through and embeddings views; `export.py` PNG/SVG; `base.py` font, labels, frames
 and thinning shared by all of them.
 """
 
@@ -26,6 +26,7 @@ from core.lab.charts.maps import (
     unique_labels,
 )
 from core.lab.charts.room import room_chart
+from core.lab.charts.teaching import embedding_chart, matrix_chart, prob_chart
 
 __all__ = [
     "FONT",
@@ -43,6 +44,9 @@ __all__ = [
     "gates_chart",
     "grad_norm_chart",
     "room_chart",
+    "matrix_chart",
+    "prob_chart",
+    "embedding_chart",
     "unique_labels",
     "chart_to_png",
     "chart_to_svg",

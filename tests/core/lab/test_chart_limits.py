@@ -86,7 +86,38 @@ def _compare_chart():
     return charts.compare_chart(runs, metric="val_loss", lang="en")
 
 
+def _matrix_chart():
+    xs, _ = _tokens()  # the longest sequence at the widest model: columns are sampled
+    return charts.matrix_chart(RNG.normal(size=(len(xs), D_MAX)), xs, lang="en")
+
+
+def _score_matrix():
+    xs, ys = _tokens()  # tokens both ways, a causal mask's -inf included
+    m = RNG.normal(size=(len(ys), len(xs)))
+    m[np.triu_indices(len(ys), 1, len(xs))] = -np.inf
+    return charts.matrix_chart(m, ys, xs, lang="en", scale="free")
+
+
+def _prob_chart():
+    task = make_task("translate")
+    return charts.prob_chart(
+        RNG.random(len(task.tgt_vocab)), task.tgt_vocab, lang="en", top=len(task.tgt_vocab)
+    )
+
+
+def _embedding_chart():
+    from core.lab.embeddings import word_class
+
+    task = make_task("translate")
+    vocab = task.tgt_vocab
+    classes = [word_class(t, "tgt") for t in vocab]
+    return charts.embedding_chart(RNG.normal(size=(len(vocab), 2)), vocab, classes, lang="en")
+
+
 BUILDERS = {
+    "matrix_chart": _matrix_chart,
+    "prob_chart": _prob_chart,
+    "embedding_chart": _embedding_chart,
     "attention_heatmap": _attention_heatmap,
     "attention_grid": _attention_grid,
     "positional_encoding_chart": _positional_encoding_chart,
@@ -108,6 +139,12 @@ def _chart_builders() -> set[str]:
         if inspect.isfunction(fn) and str(inspect.signature(fn).return_annotation).startswith("alt."):
             out.add(name)
     return out
+
+
+def test_score_matrix_with_a_mask_serialises_within_the_budget():
+    spec = _score_matrix().to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) <= MAX_ROWS and any(r["value"] is None and r["shown"] == "masked (−∞)" for r in rows)
 
 
 def test_every_chart_builder_has_a_max_size_case():
