@@ -142,13 +142,28 @@ def probe_decode(model: nn.Module, task: Task, device: torch.device) -> DecodeRe
     return model.greedy_decode(src.to(device), tgt.shape[1] - 1, stop_at_eos=False).cpu()
 
 
-def train(cfg: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[Event]:
+def train(
+    cfg: TrainConfig,
+    *,
+    stop: threading.Event | None = None,
+    control: Any = None,
+    init_state: bytes | None = None,
+) -> Iterator[Event]:
     """Train per `cfg`, yielding StepEvent each step, EvalEvent every eval_every, then one DoneEvent.
 
     `cfg` was validated where it entered (page, CLI, URL, job queue); it is trusted here.
+    `control` (core.lab.jobs.control.Control): pause and "step N"; where a run pauses it records a
+    probe, and the time paused is not training time. `init_state`: a checkpoint's bytes
+    (core.lab.checkpoint) to continue training from (its architecture must match `cfg`).
     """
     device = pick_device(cfg.device)
     task, model = build(cfg, device)
+    if init_state is not None:
+        from core.lab.checkpoint import load_checkpoint
+
+        with torch.random.fork_rng(devices=[]):  # building the loaded copy draws from the global RNG
+            start, _ = load_checkpoint(init_state, cfg)
+        model.load_state_dict(start.state_dict())
     opt = make_optimizer(model, cfg.lr)
     params = [p for p in model.parameters() if p.requires_grad]
     gen = torch.Generator().manual_seed(cfg.seed)  # data order, independent of model init
@@ -176,6 +191,12 @@ def train(cfg: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[
     yield do_eval(0, True)  # the untrained starting point, so replays begin from random attention
     status, step, first_loss, loss = "finished", 0, None, math.nan
     for step in range(1, cfg.steps + 1):
+        if control is not None and control.held(step):
+            if last_eval != step - 1:
+                yield do_eval(step - 1, True)  # the attention where it paused goes into the replay
+            w0 = time.perf_counter()
+            control.wait(step)
+            eval_s += time.perf_counter() - w0  # paused time is not training time
         if stop is not None and stop.is_set():
             status, step = "stopped", step - 1
             break

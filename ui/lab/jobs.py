@@ -1,11 +1,14 @@
-"""The process-wide job registry (an `st.cache_resource` singleton) and its bridge to the page.
+"""The process-wide job back end (an `st.cache_resource` singleton) and its bridge to the page.
 
-Training runs in the engine's JobRegistry (worker processes on CPU, threads on a GPU), which
-never calls `st.*`; its rules (owner, limits, who may stop) are core's. When a job ends, the
-registry's `on_done` callback stores the run through `core.lab.runs` into the database the job
-was started from; the page finds the stored run id through `stored_run_id(job_id)`. A job's
-metadata is kept until the registry has forgotten the job, so every run that trained is stored
-(the number of live jobs is bounded by the queue's limits, not here).
+Training runs in the job back end the database picks (core.lab.jobs.backend): with SQLite the
+in-process JobRegistry (worker processes on CPU, threads on a GPU), with PostgreSQL the
+procrastinate queue trained by `python -m core.lab.worker` processes. Neither calls `st.*`; their
+rules (owner, limits, who may stop, pause or step) are core's. When an in-process job ends, the
+registry's `on_done` callback stores the run (core.lab.jobs.store) into the database the job was
+started from; a PostgreSQL worker stores its runs itself. The page finds the stored run id
+through `stored_run_id(job_id)`. A job's metadata is kept until the registry has forgotten the
+job, so every run that trained is stored (the number of live jobs is bounded by the queue's
+limits, not here).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import streamlit as st
 
 from core.accounts.members import Actor
 from core.lab import rooms as lab_rooms
-from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig
 from core.lab.jobs.policy import Estimate, Participant
 from core.lab.view import RunView
@@ -39,12 +41,15 @@ class _Meta:
 
 
 class LabJobs:
-    """JobRegistry plus what the page needs around it: who started a job, where to store it."""
+    """The job back end plus what the page needs around it: who started a job, where to store it."""
 
     def __init__(self, registry_cls=None) -> None:
         self._meta: dict[str, _Meta] = {}
+        self._paused: dict[str, bool] = {}
         self._lock = threading.Lock()
         self.registry = (registry_cls or _registry_class())(on_done=self._on_done)
+        # The PostgreSQL queue's workers store runs themselves (whichever replica started them).
+        self.stores_runs = getattr(self.registry, "mode", "") == "postgres"
 
     def start(
         self,
@@ -54,9 +59,12 @@ class LabJobs:
         actor: Actor | None,
         who: Participant,
         room_id: int | None = None,
+        init_state: bytes | None = None,
     ) -> str:
         """Queue a training job for `who` (JobRefused names the limit it would pass); returns its id.
-        `room_id`: the seminar room it starts in (who must have joined it; the room lists the run)."""
+        `room_id`: the seminar room it starts in (who must have joined it; the room lists the run).
+        `init_state`: a checkpoint's bytes (core.lab.checkpoint) to continue training from
+        (ConfigError when it does not fit `cfg`)."""
         with self._lock:  # held across start(): on_done of a tiny job waits for the metadata
             if room_id is not None:
                 with db.read() as s:
@@ -64,8 +72,14 @@ class LabJobs:
             known = self.registry.job_ids()
             for old in [j for j in self._meta if j not in known]:  # ended, stored and forgotten
                 del self._meta[old]
-            job_id = self.registry.start(cfg, owner=who)
-            self._meta[job_id] = _Meta(cfg, db, actor, room_id=room_id)
+            for old in [j for j in self._paused if j not in known]:
+                del self._paused[old]
+            extra = {"init_state": init_state} if init_state is not None else {}
+            if self.stores_runs:
+                extra.update(actor_id=actor.id if actor is not None else None, room_id=room_id)
+            job_id = self.registry.start(cfg, owner=who, **extra)
+            if not self.stores_runs:
+                self._meta[job_id] = _Meta(cfg, db, actor, room_id=room_id)
             if room_id is not None:
                 try:
                     with db.write() as s:
@@ -87,6 +101,25 @@ class LabJobs:
         """A leader puts a queued job first."""
         self.registry.move_to_front(job_id, by=by)
 
+    def pause(self, job_id: str, *, by: Participant) -> None:
+        """Hold a running job between steps (owner or leader; it keeps its slot)."""
+        self.registry.pause(job_id, by=by)
+        self._paused[job_id] = True
+
+    def resume(self, job_id: str, *, by: Participant) -> None:
+        """Let a paused job train on (owner or leader)."""
+        self.registry.resume(job_id, by=by)
+        self._paused[job_id] = False
+
+    def step(self, job_id: str, n: int, *, by: Participant) -> None:
+        """Let a running job take `n` more steps, then hold it (owner or leader)."""
+        self.registry.step(job_id, n, by=by)
+        self._paused[job_id] = True
+
+    def paused(self, job_id: str) -> bool:
+        """Was the job paused when it was last looked at (`view`) or told so?"""
+        return self._paused.get(job_id, False)
+
     def active(self) -> list:
         """Running and queued jobs (JobSummary), running first, then in queue order."""
         return self.registry.active()
@@ -94,7 +127,10 @@ class LabJobs:
     def stored_run_id(self, job_id: str) -> int | None:
         """The LabRun id the job was stored as, once it ended."""
         meta = self._meta.get(job_id)
-        return meta.run_id if meta else None
+        if meta is not None or not self.stores_runs:
+            return meta.run_id if meta else None
+        snap = self.registry.snapshot(job_id)
+        return snap.run_id if snap is not None and snap.status not in ("queued", "running") else None
 
     def view(self, job_id: str) -> RunView | None:
         """The job as the page draws it, or None when this server does not know the id."""
@@ -108,7 +144,8 @@ class LabJobs:
 
         meta = self._meta.get(job_id)
         v = view_of_snapshot(job_id, snap)
-        v.run_id = meta.run_id if meta else None
+        v.run_id = meta.run_id if meta else snap.run_id
+        self._paused[job_id] = bool(snap.paused)
         return v
 
     def _on_done(self, job_id: str, snap: Any) -> None:
@@ -120,13 +157,9 @@ class LabJobs:
             log.warning("lab job %s ended without page metadata; not stored", job_id)
             return
         try:
-            from core.lab.snapshots import record_of_snapshot
+            from core.lab.jobs.store import store_ended
 
-            record = record_of_snapshot(meta.cfg, snap)
-            with meta.db.write() as s:
-                run_id = lab_runs.store_run(session=s, by=meta.actor, record=record).id
-                if meta.room_id is not None:
-                    lab_rooms.attach_run(session=s, job_id=job_id, run_id=run_id)
+            run_id = store_ended(meta.db, job_id, meta.cfg, snap, actor=meta.actor, room_id=meta.room_id)
             meta.run_id = run_id  # published once committed: whoever sees it finds the run and its room link
         except Exception as exc:  # noqa: BLE001  a failed save must not kill the worker thread
             meta.store_error = str(exc)
@@ -134,10 +167,11 @@ class LabJobs:
 
 
 def _registry_class():
-    """The engine's JobRegistry (imported lazily: pages that never train stay light)."""
-    from core.lab.jobs.registry import JobRegistry
+    """The job back end's factory for the app's database (imported lazily: pages that never train
+    stay light); tests put a thread-mode JobRegistry with a fake train_fn here."""
+    from core.lab.jobs.backend import open_jobs
 
-    return JobRegistry
+    return open_jobs
 
 
 @st.cache_resource(show_spinner=False)

@@ -53,6 +53,13 @@ class Worker:
         except OSError:
             pass  # already dead: the job's thread reports it
 
+    def send_control(self, job_id: str, paused: bool, run_until: int | None) -> None:
+        """Pause / step state for the job (tagged like a stop)."""
+        try:
+            self.send(("control", job_id, paused, run_until))
+        except OSError:
+            pass  # already dead: the job's thread reports it
+
     def kill(self) -> None:
         """End it now (SIGKILL works on a stopped or hung process too) and reap it."""
         self.proc.kill()

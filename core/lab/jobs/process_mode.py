@@ -28,10 +28,12 @@ class ProcessMode:
             try:
                 try:
                     with self._cond:  # a stop() before this is re-sent below; one after it sees job.worker
-                        w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes))
+                        w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes, job.init_state))
                         job.worker = w
                         if job.stop.is_set():
                             w.request_stop(job.id)
+                        elif job.control.paused:
+                            w.send_control(job.id, True, job.control.run_until)
                     final, dead, began = self._read(job, w)
                 except OSError:
                     final, dead, began = None, True, False

@@ -39,6 +39,8 @@ from typing import Any
 from core.lab.config import TrainConfig
 from core.lab.device import training_threads
 from core.lab.jobs import policy
+from core.lab.jobs.control import check_init_state
+from core.lab.jobs.pausing import Pausing
 from core.lab.jobs.policy import Estimate, JobLimits, Participant
 from core.lab.jobs.pool import POOLS, Pool
 from core.lab.jobs.process_mode import ProcessMode
@@ -79,7 +81,18 @@ def _default_mode(train_fn: Callable | None) -> str:
     return "thread" if torch.cuda.is_available() else "process"
 
 
-class JobRegistry(ProcessMode):
+def accepts(fn: Callable, name: str) -> bool:
+    """Does `fn` take keyword `name` (a test's fake train_fn may not know `control`)?"""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+class JobRegistry(ProcessMode, Pausing):
     """Background training jobs for one server process."""
 
     def __init__(
@@ -132,16 +145,21 @@ class JobRegistry(ProcessMode):
         n = self._params_fn(cfg)
         return n, policy.estimate(cfg, n)
 
-    def start(self, cfg: TrainConfig, *, owner: Participant | None = None) -> str:
+    def start(
+        self, cfg: TrainConfig, *, owner: Participant | None = None, init_state: bytes | None = None
+    ) -> str:
         """Validate and queue `cfg` for `owner` (None: the server itself, e.g. the CLI); returns the
-        job id. ConfigError for an invalid config, JobRefused naming the limit it would pass."""
+        job id. ConfigError for an invalid config (or an `init_state` checkpoint that does not fit
+        it), JobRefused naming the limit it would pass."""
         cfg.validate()
+        check_init_state(init_state, cfg)
         n, cost = self.estimate(cfg)
         job_id = secrets.token_hex(16)  # unguessable: the id in a shared URL is what re-attaches
         with self._cond:
             self._evict()
             self._admit(cfg, owner, n, cost)
             job = Job(job_id, cfg, owner, cost, self.limits.max_probes)
+            job.init_state = init_state
             self._jobs[job_id] = job
             at = policy.insert_at([self._jobs[q].owner for q in self._queue], owner)
             self._queue.insert(at, job_id)
@@ -160,11 +178,14 @@ class JobRegistry(ProcessMode):
             if job.id in self._queue:
                 self._queue.remove(job.id)
                 job.stop.set()
+                job.control.stop()
                 job.status, job.ended_at = "stopped", self._clock()
                 job.version += 1
                 self._cond.notify_all()
                 return
             self._request_stop(job)
+
+    cancel = stop
 
     def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
         """A leader puts a queued job first in line (no-op for a job that is not queued)."""
@@ -254,8 +275,9 @@ class JobRegistry(ProcessMode):
 
     def _summary(self, job: Job, pos: int | None, eta: float | None) -> JobSummary:
         m = job.cfg.model
+        paused = job.status == "running" and job.control.paused
         return JobSummary(
-            job.id, job.owner, m.kind, job.cfg.task, job.status, job.step, job.cfg.steps, pos, eta
+            job.id, job.owner, m.kind, job.cfg.task, job.status, job.step, job.cfg.steps, pos, eta, paused
         )
 
     def _snap(self, job: Job) -> JobSnapshot:
@@ -287,6 +309,7 @@ class JobRegistry(ProcessMode):
             job.error_key,
             dict(job.error_params),
             job.cost,
+            paused=job.status == "running" and job.control.paused,
         )
 
     def _evict(self) -> None:
@@ -318,6 +341,7 @@ class JobRegistry(ProcessMode):
     def _request_stop(self, job: Job) -> None:
         # Under the lock. The watchdog counts from the first request.
         job.stop.set()
+        job.control.stop()
         if job.stop_at is None:
             job.stop_at = self._clock()
         if job.worker is not None:
@@ -390,7 +414,12 @@ class JobRegistry(ProcessMode):
             torch.set_num_threads(self.threads_per_job)
         fn = self._train_fn or train
         final = "failed"  # a generator that ends without a DoneEvent
-        for ev in fn(job.cfg, stop=job.stop):
+        extra: dict[str, Any] = {}
+        if fn is train or accepts(fn, "control"):
+            extra["control"] = job.control
+        if job.init_state is not None:
+            extra["init_state"] = job.init_state
+        for ev in fn(job.cfg, stop=job.stop, **extra):
             with self._cond:
                 self._over_time(job)  # a thread cannot be killed: the limit asks it to stop
                 if isinstance(ev, StepEvent):

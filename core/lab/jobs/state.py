@@ -13,6 +13,7 @@ from typing import Any
 
 from core.lab.config import TrainConfig
 from core.lab.jobs import policy
+from core.lab.jobs.control import Control
 from core.lab.jobs.policy import Estimate, Participant
 from core.lab.jobs.pool import Worker
 
@@ -44,6 +45,8 @@ class JobSnapshot:
     error_key: str | None = None  # the failure (or a note on a stop) as an i18n key...
     error_params: dict[str, Any] = field(default_factory=dict)  # ...and its parameters
     estimate: Estimate | None = None
+    paused: bool = False  # a running job held between steps (its slot kept)
+    run_id: int | None = None  # the stored run, when the back end stores it (PostgreSQL queue)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class JobSummary:
     steps: int
     queue_position: int | None
     eta_s: float | None  # running: time left; queued: estimated wait until it starts
+    paused: bool = False
 
 
 class Job:
@@ -69,6 +73,8 @@ class Job:
     ) -> None:
         self.id, self.cfg, self.owner, self.cost = job_id, cfg, owner, cost
         self.stop = threading.Event()
+        self.control = Control()  # pause / step N (and a stop that also ends a pause)
+        self.init_state: bytes | None = None  # a checkpoint to continue from
         self.stop_at: float | None = None  # when a stop was asked (the watchdog's start)
         self.started_at: float | None = None  # registry clock, for the run's wall-time limit
         self.keeper = policy.ProbeKeeper(max_probes)

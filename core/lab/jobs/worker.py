@@ -7,8 +7,8 @@ trains one config after another. Messages are pickled tuples on a socket; StepEv
 batches every BATCH_S so IPC stays a few messages a second whatever the step rate.
 Worker -> parent: ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
 ("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
-n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes),
-("stop", job_id), ("quit",). A probe is bounded here already (`policy.bound_probe`), so a large
+n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes,
+init_state), ("stop", job_id), ("control", job_id, paused, run_until) (pause / step N), ("quit",). A probe is bounded here already (`policy.bound_probe`), so a large
 model's attention maps never cross the socket whole.
 """
 
@@ -24,6 +24,7 @@ import torch
 import torch._dynamo  # noqa: F401  the first optimizer step imports it (~0.9 s): pay it before a job
 
 from core.lab.checkpoint import save_checkpoint
+from core.lab.jobs.control import Control
 from core.lab.jobs.policy import bound_probe
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
 
@@ -35,22 +36,33 @@ class _Gone(Exception):
     """The parent closed its end: nobody is listening any more."""
 
 
-class _Stop:
-    """train()'s stop flag: set by a ("stop", job_id) for the current job (stale ones are ignored)."""
+class _Stop(Control):
+    """train()'s stop flag and pause control: ("stop", job_id) and ("control", job_id, paused,
+    run_until) for the current job are applied (stale ones are ignored), read between steps."""
 
     def __init__(self, conn: Connection) -> None:
-        self.conn, self.job, self.flag, self.quit = conn, None, False, False
+        super().__init__(self._poll)
+        self.conn, self.job, self.quit = conn, None, False
 
-    def is_set(self) -> bool:
+    def begin(self, job_id: str) -> None:
+        self.job, self.stopped, self.paused, self.run_until = job_id, False, False, None
+
+    def _poll(self, _control: Control) -> None:
         # A select() per step (microseconds); EOF means the parent is gone: stop and exit.
         try:
-            while not self.flag and self.conn.poll():
+            while self.conn.poll():
                 msg = pickle.loads(self.conn.recv_bytes())
-                if msg[0] == "quit" or (msg[0] == "stop" and msg[1] == self.job):
-                    self.flag, self.quit = True, msg[0] == "quit"
+                if msg[0] == "quit":
+                    self.quit = True
+                    self.stop()
+                elif msg[1] != self.job:
+                    continue  # for a job that already ended
+                elif msg[0] == "stop":
+                    self.stop()
+                elif msg[0] == "control":
+                    self.set_state(paused=msg[2], run_until=msg[3])
         except (EOFError, OSError) as exc:
             raise _Gone from exc
-        return self.flag
 
 
 def _send(conn: Connection, msg: tuple) -> None:
@@ -60,11 +72,11 @@ def _send(conn: Connection, msg: tuple) -> None:
         raise _Gone from exc
 
 
-def _run_one(conn: Connection, stop: _Stop, cfg, max_probe_bytes: int) -> None:
+def _run_one(conn: Connection, stop: _Stop, cfg, max_probe_bytes: int, init_state: bytes | None) -> None:
     _send(conn, ("begin",))
     pending: list[tuple] = []
     last = time.perf_counter()
-    for ev in train(cfg, stop=stop):
+    for ev in train(cfg, stop=stop, control=stop, init_state=init_state):
         if isinstance(ev, StepEvent):
             pending.append((ev.step, ev.loss, ev.token_acc, ev.grad_norm, ev.lr))
             now = time.perf_counter()
@@ -99,9 +111,9 @@ def serve(conn: Connection, threads: int) -> None:
             return
         if msg[0] != "run":
             continue  # a stop for a job that already ended
-        stop.job, stop.flag = msg[1], False
+        stop.begin(msg[1])
         try:
-            _run_one(conn, stop, msg[2], msg[3])
+            _run_one(conn, stop, msg[2], msg[3], msg[4] if len(msg) > 4 else None)
         except _Gone:
             return
         except Exception as exc:  # noqa: BLE001  a broken run is reported; the worker serves the next one

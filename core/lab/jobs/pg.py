@@ -1,0 +1,406 @@
+"""The Lab's job queue on PostgreSQL: what an app process calls (the same interface as the
+in-process `JobRegistry`: start, check, snapshot, stop/cancel, move_to_front, active, list_jobs,
+pause, resume, step). Jobs are rows (db/models/lab_jobs.py) carried to workers by procrastinate;
+`python -m core.lab.worker` (core/lab/worker.py) trains them on any machine with the database, and
+every app replica reads the same rows, so each shows every job and re-attaches after a restart.
+
+The queue's rules are the same functions as in-process (`policy`): admission under one advisory
+lock (two replicas cannot both take a participant's last place), control by owner or leader,
+leaders first (procrastinate priority), one running job per participant (procrastinate lock =
+owner). Stop, pause and step are flags on the row that the worker reads a few times a second.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, or_, select, text
+
+from core.lab.config import TrainConfig, to_dict
+from core.lab.device import training_threads
+from core.lab.jobs import policy
+from core.lab.jobs.control import check_init_state, check_step_n, next_run_until
+from core.lab.jobs.pg_common import (
+    QUEUE,
+    TASK,
+    Progress,
+    make_app,
+    owner_of,
+    priority_of,
+    reap,
+)
+from core.lab.jobs.policy import Estimate, JobLimits, Participant
+from core.lab.jobs.state import JobSnapshot, JobSummary, count_params, rebuild
+from db.engine import Database
+from db.models.lab_jobs import LIVE_STATUSES, LabJob
+
+ADMIT_LOCK = 7_305_115  # pg_advisory_xact_lock key: admissions one at a time across replicas
+REAP_EVERY_S = 1.0
+KEEP_CACHED = 64  # jobs whose progress this process keeps in memory (re-read from rows otherwise)
+RECENT_S = 3600  # ended jobs listed by list_jobs / job_ids
+
+
+class PgJobs:
+    """Lab jobs on the PostgreSQL queue, as one app process sees them."""
+
+    mode = "postgres"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        db: Database | None = None,
+        limits: JobLimits | None = None,
+        params_fn: Callable[[TrainConfig], int] = count_params,
+        slots: int = 1,
+        on_done: Any = None,  # accepted for the common interface: the worker stores runs itself
+    ) -> None:
+        if db is None:
+            from db.engine import resolve_url
+
+            db = Database(url or resolve_url())
+            self._own_db = True
+        else:
+            self._own_db = False
+        self.db = db
+        self.limits = limits or JobLimits.from_env()
+        self.threads_per_job = training_threads()
+        self.slots = slots  # only for the waiting time shown (workers decide how many train)
+        self._params_fn = params_fn
+        self._app: Any = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, Progress] = OrderedDict()
+        self._models: OrderedDict[str, Any] = OrderedDict()
+        self._reaped_at = -math.inf
+
+    # --- procrastinate -------------------------------------------------------------------------
+    def _queue_app(self) -> Any:
+        with self._lock:
+            if self._app is None:
+                self._app = make_app(self.db.url, asynchronous=False).open()
+            return self._app
+
+    def close(self) -> None:
+        """Close this process's connections (jobs keep training in their workers)."""
+        with self._lock:
+            app, self._app = self._app, None
+        if app is not None:
+            app.close()
+        if self._own_db:
+            self.db.dispose()
+
+    def worker_pids(self) -> list[int | None]:
+        return []
+
+    # --- admission ------------------------------------------------------------------------------
+    def estimate(self, cfg: TrainConfig) -> tuple[int, Estimate]:
+        n = self._params_fn(cfg)
+        return n, policy.estimate(cfg, n)
+
+    def _live(self, s) -> list[tuple[Participant | None, str]]:
+        rows = s.scalars(select(LabJob).where(LabJob.status.in_(LIVE_STATUSES))).all()
+        return [(owner_of(r), r.status) for r in rows]
+
+    def check(self, cfg: TrainConfig, *, owner: Participant | None) -> Estimate:
+        n, cost = self.estimate(cfg)
+        with self.db.read() as s:
+            policy.admit(who=owner, cfg=cfg, cost=cost, n_params=n, active=self._live(s), limits=self.limits)
+        return cost
+
+    def start(
+        self,
+        cfg: TrainConfig,
+        *,
+        owner: Participant | None = None,
+        init_state: bytes | None = None,
+        actor_id: int | None = None,
+        room_id: int | None = None,
+    ) -> str:
+        """Validate and queue `cfg` for `owner`; returns the job id (ConfigError, JobRefused)."""
+        cfg.validate()
+        check_init_state(init_state, cfg)
+        n, cost = self.estimate(cfg)
+        job_id = secrets.token_hex(16)
+        prio = priority_of(owner)
+        with self.db.write() as s:
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADMIT_LOCK})
+            policy.admit(who=owner, cfg=cfg, cost=cost, n_params=n, active=self._live(s), limits=self.limits)
+            s.add(
+                LabJob(
+                    id=job_id,
+                    owner_key=owner.key if owner else None,
+                    owner_role=owner.role if owner else None,
+                    owner_name=(owner.name or "")[:80] or None if owner else None,
+                    actor_id=actor_id,
+                    room_id=room_id,
+                    config=to_dict(cfg),
+                    status="queued",
+                    priority=prio,
+                    estimate={
+                        "flops": cost.flops,
+                        "seconds": cost.seconds,
+                        "memory_bytes": cost.memory_bytes,
+                    },
+                    stop_requested=False,
+                    paused=False,
+                    step=0,
+                    progress=0,
+                    n_events=0,
+                    metrics={},
+                    device="",
+                    error_params={},
+                    n_params=n,
+                    init_state=init_state,
+                )
+            )
+        try:
+            lock = owner.key if owner is not None else None  # one running job per participant
+            qid = (
+                self._queue_app()
+                .configure_task(TASK, queue=QUEUE, priority=prio, lock=lock)
+                .defer(job_id=job_id)
+            )
+        except Exception as exc:
+            with self.db.write() as s:
+                row = s.get(LabJob, job_id)
+                row.status, row.ended_at = "failed", func.now()
+                row.error, row.error_key = f"{type(exc).__name__}: {exc}", "lab.job.crashed"
+                row.error_params = {"detail": f"{type(exc).__name__}: {exc}"}
+            raise
+        with self.db.write() as s:
+            s.execute(
+                LabJob.__table__.update()
+                .where(LabJob.id == job_id, LabJob.queue_job_id.is_(None))
+                .values(queue_job_id=qid)
+            )
+        return job_id
+
+    # --- control ------------------------------------------------------------------------------
+    def _controlled(self, s, job_id: str, by: Participant | None) -> LabJob | None:
+        row = s.get(LabJob, job_id, with_for_update=True)
+        if row is None or row.status not in LIVE_STATUSES:
+            return None
+        policy.require_control(by, owner_of(row))
+        return row
+
+    def stop(self, job_id: str, *, by: Participant | None) -> None:
+        """Owner or leader: a queued job ends at once, a running one within a second."""
+        with self.db.write() as s:
+            row = self._controlled(s, job_id, by)
+            if row is None:
+                return
+            if row.status == "queued":
+                row.status, row.ended_at = "stopped", func.now()
+                if row.queue_job_id is not None:
+                    s.execute(
+                        text("SELECT procrastinate_cancel_job_v1(:id, false, false)"),
+                        {"id": row.queue_job_id},
+                    )
+            else:
+                row.stop_requested = True
+            row.progress += 1
+
+    cancel = stop
+
+    def pause(self, job_id: str, *, by: Participant | None) -> None:
+        """Hold a running job between steps (it keeps its slot)."""
+        self._set_pause(job_id, by, lambda row: (True, row.step))
+
+    def resume(self, job_id: str, *, by: Participant | None) -> None:
+        self._set_pause(job_id, by, lambda row: (False, None))
+
+    def step(self, job_id: str, n: int, *, by: Participant | None) -> None:
+        """Let a (paused) running job take `n` more steps, then hold it again."""
+        check_step_n(n)
+        self._set_pause(
+            job_id, by, lambda row: (True, next_run_until(row.paused, row.run_until, row.step, n))
+        )
+
+    def _set_pause(self, job_id: str, by: Participant | None, how) -> None:
+        with self.db.write() as s:
+            row = self._controlled(s, job_id, by)
+            if row is None or row.status != "running":
+                return
+            row.paused, row.run_until = how(row)
+            row.progress += 1
+
+    def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
+        """A leader puts a queued job first in line (no-op for one that is not queued)."""
+        policy.require_leader(by)
+        with self.db.write() as s:
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADMIT_LOCK})
+            row = s.get(LabJob, job_id, with_for_update=True)
+            if row is None or row.status != "queued":
+                return
+            top = s.scalar(select(func.max(LabJob.priority)).where(LabJob.status == "queued")) or 0
+            row.priority = top + 1
+            row.progress += 1
+            if row.queue_job_id is not None:
+                s.execute(
+                    text("UPDATE procrastinate_jobs SET priority = :p WHERE id = :id AND status = 'todo'"),
+                    {"p": top + 1, "id": row.queue_job_id},
+                )
+
+    # --- reading --------------------------------------------------------------------------------
+    def _maybe_reap(self) -> None:
+        now = time.monotonic()
+        if now - self._reaped_at < REAP_EVERY_S:
+            return
+        self._reaped_at = now
+        with self.db.write() as s:
+            reap(s)
+
+    def _queued_order(self, s) -> list[str]:
+        return list(
+            s.scalars(
+                select(LabJob.id)
+                .where(LabJob.status == "queued")
+                .order_by(LabJob.priority.desc(), LabJob.created_at, LabJob.id)
+            )
+        )
+
+    def _progress(self, s, job_id: str) -> Progress:
+        with self._lock:
+            prog = self._cache.pop(job_id, None) or Progress(self.limits.max_probes)
+            self._cache[job_id] = prog
+            while len(self._cache) > KEEP_CACHED:
+                self._cache.popitem(last=False)
+        prog.catch_up(s, job_id)
+        return prog
+
+    def _model(self, s, row: LabJob, cfg: TrainConfig) -> tuple[Any, bytes | None]:
+        if row.status not in ("finished", "stopped"):
+            return None, None
+        data = s.scalar(select(LabJob.checkpoint).where(LabJob.id == row.id))
+        if data is None:
+            return None, None
+        with self._lock:
+            model = self._models.get(row.id)
+        if model is None:
+            model = rebuild(data, cfg)
+            with self._lock:
+                self._models[row.id] = model
+                while len(self._models) > 8:
+                    self._models.popitem(last=False)
+        return model, data
+
+    def snapshot(self, job_id: str) -> JobSnapshot | None:
+        """The job as every replica sees it, or None for an unknown id."""
+        from core.lab.config import from_dict
+
+        self._maybe_reap()
+        with self.db.read() as s:
+            row = s.get(LabJob, job_id)
+            if row is None:
+                return None
+            cfg = from_dict(row.config)
+            prog = self._progress(s, job_id)
+            pos = None
+            if row.status == "queued":
+                order = self._queued_order(s)
+                pos = order.index(job_id) + 1 if job_id in order else None
+            model, data = self._model(s, row, cfg)
+            eta = None
+            if row.status == "running" and row.steps_per_s:
+                eta = (cfg.steps - row.step) / row.steps_per_s
+            est = row.estimate or {}
+            return JobSnapshot(
+                job_id,
+                cfg,
+                row.status,
+                pos,
+                row.step,
+                row.steps_per_s,
+                eta,
+                {k: list(v) for k, v in prog.curves.items()},
+                dict(prog.probes),
+                dict(row.metrics or {}),
+                model,
+                row.n_params,
+                row.device,
+                row.error,
+                row.progress + prog.seq,
+                owner_of(row),
+                data,
+                row.error_key,
+                dict(row.error_params or {}),
+                Estimate(est.get("flops", 0.0), est.get("seconds", 0.0), est.get("memory_bytes", 0.0)),
+                paused=bool(row.paused) and row.status == "running",
+                run_id=row.run_id,
+            )
+
+    def active(self) -> list[JobSummary]:
+        """Running jobs, then queued ones in queue order."""
+        from core.lab.config import from_dict
+
+        self._maybe_reap()
+        with self.db.read() as s:
+            running = s.scalars(
+                select(LabJob).where(LabJob.status == "running").order_by(LabJob.started_at)
+            ).all()
+            queued = s.scalars(
+                select(LabJob)
+                .where(LabJob.status == "queued")
+                .order_by(LabJob.priority.desc(), LabJob.created_at, LabJob.id)
+            ).all()
+        out, busy = [], []
+        for r in running:
+            steps = from_dict(r.config).steps
+            left = (steps - r.step) / r.steps_per_s if r.steps_per_s else None
+            busy.append(left if left is not None else (r.estimate or {}).get("seconds", 0.0))
+            out.append(self._summary(r, None, left))
+        ahead = sorted(busy)
+        for pos, r in enumerate(queued, start=1):
+            out.append(self._summary(r, pos, (sum(ahead) / self.slots) if ahead else 0.0))
+            ahead.append((r.estimate or {}).get("seconds", 0.0))
+        return out
+
+    @staticmethod
+    def _summary(r: LabJob, pos: int | None, eta: float | None) -> JobSummary:
+        cfg = r.config
+        return JobSummary(
+            r.id,
+            owner_of(r),
+            cfg["model"]["kind"],
+            cfg["task"],
+            r.status,
+            r.step,
+            cfg["steps"],
+            pos,
+            eta,
+            paused=bool(r.paused) and r.status == "running",
+        )
+
+    def _recent_ids(self, s) -> list[str]:
+        return list(
+            s.scalars(
+                select(LabJob.id)
+                .where(
+                    or_(
+                        LabJob.status.in_(LIVE_STATUSES),
+                        LabJob.ended_at > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, RECENT_S),
+                    )
+                )
+                .order_by(LabJob.created_at)
+            )
+        )
+
+    def job_ids(self) -> set[str]:
+        """Live jobs and those that ended within the last hour."""
+        with self.db.read() as s:
+            return set(self._recent_ids(s))
+
+    def list_jobs(self) -> list[JobSnapshot]:
+        """Snapshots of live and recently ended jobs, oldest first."""
+        with self.db.read() as s:
+            ids = self._recent_ids(s)
+        return [snap for j in ids if (snap := self.snapshot(j)) is not None]
+
+
+__all__ = ["PgJobs"]

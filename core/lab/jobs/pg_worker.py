@@ -1,0 +1,303 @@
+"""The worker side of the PostgreSQL job queue: one procrastinate task trains one Lab job and keeps
+its row current (core/lab/worker.py runs the procrastinate worker around it).
+
+A job's progress goes to the database in batches at most every `FLUSH_S` (steps, evals, the
+probe's attention maps as bytes); the row's control flags (stop, pause, run_until) are read every
+`CONTROL_S`; a heartbeat thread touches the rows of this process's running jobs every
+`HEARTBEAT_S` and fails other workers' silent jobs (`reap`). When the job ends, the worker stores
+the run (core.lab.jobs.store) and only then shows the final status, so a finished job already has
+its stored run, whichever app replica started it. No Streamlit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from core.lab.config import from_dict
+from core.lab.jobs import policy
+from core.lab.jobs.control import Control
+from core.lab.jobs.pg_common import (
+    HEARTBEAT_S,
+    Progress,
+    encode_probe,
+    finite,
+    owner_of,
+    reap,
+    worker_name,
+)
+from core.lab.jobs.state import JobSnapshot
+from core.lab.jobs.store import Starter, store_ended
+from db.engine import Database
+from db.models.lab_jobs import LabJob, LabJobEvent
+
+log = logging.getLogger("core.lab.worker")
+
+FLUSH_S = 0.5  # progress reaches the database at most twice a second
+CONTROL_S = 0.2  # stop, pause and step reach the training loop within this (plus one step)
+
+
+class Runner:
+    """Trains jobs for one worker process; `shutdown` ends its running jobs at the next step."""
+
+    def __init__(self, db: Database, limits: policy.JobLimits | None = None) -> None:
+        self.db = db
+        self.limits = limits or policy.JobLimits.from_env()
+        self.name = worker_name()
+        self.shutdown = threading.Event()
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
+        self._beat: threading.Thread | None = None
+        self.db_ok = True
+
+    # --- heartbeat -------------------------------------------------------------------------------
+    def start_heartbeat(self) -> None:
+        self._beat = threading.Thread(target=self._heartbeat, name="lab-heartbeat", daemon=True)
+        self._beat.start()
+
+    def _heartbeat(self) -> None:
+        while not self.shutdown.wait(HEARTBEAT_S):
+            self.beat()
+
+    def beat(self) -> None:
+        """Touch this worker's running jobs; fail silent jobs of dead workers."""
+        with self._lock:
+            mine = list(self._running)
+        try:
+            with self.db.write() as s:
+                if mine:
+                    s.execute(
+                        update(LabJob)
+                        .where(LabJob.id.in_(mine), LabJob.status == "running")
+                        .values(heartbeat_at=func.now())
+                    )
+                for jid in reap(s):
+                    log.warning("lab job %s: its worker stopped answering; marked failed", jid)
+            if not self.db_ok:
+                log.warning("Lab worker: the database answers again")
+            self.db_ok = True
+        except Exception as exc:  # noqa: BLE001  the database may be away for a while: say so, retry
+            if self.db_ok:
+                log.error("Lab worker: cannot reach the database (%s); retrying every %g s", exc, HEARTBEAT_S)
+            self.db_ok = False
+
+    # --- one job ---------------------------------------------------------------------------------
+    def run(self, job_id: str, queue_job_id: int | None = None) -> str | None:
+        """Train job `job_id` to its end; returns its final status (None: not ours to run)."""
+        with self.db.write() as s:
+            row = s.execute(
+                update(LabJob)
+                .where(LabJob.id == job_id, LabJob.status == "queued")
+                .values(
+                    status="running",
+                    started_at=func.now(),
+                    heartbeat_at=func.now(),
+                    worker=self.name,
+                    queue_job_id=func.coalesce(LabJob.queue_job_id, queue_job_id),
+                    progress=LabJob.progress + 1,
+                )
+                .returning(LabJob)
+            ).scalar_one_or_none()
+            if row is None:
+                return None  # stopped while queued, or already taken
+            init_state = s.scalar(select(LabJob.init_state).where(LabJob.id == job_id))
+            job = _JobRun(self, row, init_state)
+        with self._lock:
+            self._running.add(job_id)
+        try:
+            return job.train()
+        finally:
+            with self._lock:
+                self._running.discard(job_id)
+
+
+class _JobRun:
+    """One job being trained: its control, its buffered progress and its end."""
+
+    def __init__(self, runner: Runner, row: LabJob, init_state: bytes | None) -> None:
+        self.r, self.db, self.id = runner, runner.db, row.id
+        self.cfg = from_dict(row.config)
+        self.owner = owner_of(row)
+        self.actor_id, self.room_id = row.actor_id, row.room_id
+        self.init_state = init_state
+        self.seq = row.n_events
+        self.progress = Progress(runner.limits.max_probes)  # what gets stored at the end
+        self.pending: list[tuple[str, list, bytes | None, int | None]] = []  # kind, payload, probe, step
+        self.drop: list[int] = []  # eval steps whose probe bytes the keeper dropped
+        self.step, self.speed, self.t0 = 0, None, time.perf_counter()
+        self.flushed_at = 0.0
+        self.note: tuple[str, str, dict] | None = None  # why it was stopped (time limit, shutdown)
+        limit = runner.limits.of(self.owner.role).max_run_s if self.owner else None
+        self.deadline = time.monotonic() + limit if limit else None
+        self.control = Control(self._sync, sync_s=0.2)
+        self.gone = False  # the row is no longer running (reaped while the database was away)
+
+    def _sync(self, c: Control) -> None:
+        if self.r.shutdown.is_set() and not c.stopped:
+            self.note = ("lab.job.worker_shutdown", "WorkerShutdown: the worker was shut down", {})
+            c.stop()
+        if self.deadline is not None and time.monotonic() > self.deadline and not c.stopped:
+            minutes = f"{self.r.limits.of(self.owner.role).max_run_s / 60:g}"
+            self.note = (
+                "lab.job.time_limit",
+                f"TimeLimit: stopped after {minutes} minutes, the longest a run may train",
+                {"minutes": minutes},
+            )
+            c.stop()
+        try:
+            with self.db.read() as s:
+                got = s.execute(
+                    select(LabJob.status, LabJob.stop_requested, LabJob.paused, LabJob.run_until).where(
+                        LabJob.id == self.id
+                    )
+                ).one_or_none()
+        except Exception:  # noqa: BLE001  the heartbeat says so; keep training meanwhile
+            return
+        if got is None or got.status != "running":
+            self.gone = True
+            c.stop()
+            return
+        if got.stop_requested:
+            c.stop()
+        c.set_state(paused=got.paused, run_until=got.run_until)
+
+    def train(self) -> str:
+        from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
+
+        final, done = "failed", None
+        try:
+            for ev in train(self.cfg, stop=self.control, control=self.control, init_state=self.init_state):
+                if isinstance(ev, StepEvent):
+                    row = [
+                        ev.step,
+                        finite(ev.loss),
+                        finite(ev.token_acc),
+                        finite(ev.grad_norm),
+                        finite(ev.lr),
+                    ]
+                    if self.pending and self.pending[-1][0] == "steps":
+                        self.pending[-1][1].append(row)
+                    else:
+                        self.pending.append(("steps", [row], None, None))
+                    self.progress.apply("steps", [row], None)
+                    self.step = ev.step
+                    if ev.elapsed_s > 0:
+                        self.speed = ev.step / ev.elapsed_s
+                elif isinstance(ev, EvalEvent):
+                    probe = None
+                    if ev.probe is not None:
+                        probe = policy.bound_probe(ev.probe.cpu(), self.r.limits.max_probe_bytes)
+                    payload = [ev.step, finite(ev.val_loss), finite(ev.val_token_acc), finite(ev.val_seq_acc)]
+                    before = set(self.progress.probes)
+                    self.progress.apply("eval", payload, probe)
+                    self.drop += sorted(before - set(self.progress.probes))
+                    self.pending.append(("eval", payload, encode_probe(probe), ev.step))
+                    self.flush(force=self.control.paused)  # a paused run's probe is shown at once
+                elif isinstance(ev, DoneEvent):
+                    done, final = ev, ev.status
+                self.flush()
+        except Exception as exc:  # noqa: BLE001  a broken run is reported, the worker goes on
+            log.exception("lab job %s crashed", self.id)
+            self._end("failed", None, error=("lab.job.crashed", f"{type(exc).__name__}: {exc}", {}))
+            return "failed"
+        if done is None:
+            self._end("failed", None, error=("lab.job.crashed", "training ended without a DoneEvent", {}))
+            return "failed"
+        if final == "stopped" and self.gone:
+            return "failed"  # someone already ended the row (its worker was thought dead)
+        self._end(final, done, error=self.note if final == "stopped" else None)
+        return final
+
+    def flush(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if not self.pending or (not force and now - self.flushed_at < 0.5):
+            return
+        try:
+            with self.db.write() as s:
+                for kind, payload, probe, _ in self.pending:
+                    self.seq += 1
+                    s.add(LabJobEvent(job_id=self.id, seq=self.seq, kind=kind, payload=payload, probe=probe))
+                if self.drop:
+                    s.execute(
+                        update(LabJobEvent)
+                        .where(
+                            LabJobEvent.job_id == self.id,
+                            LabJobEvent.kind == "eval",
+                            func.json_extract_path_text(LabJobEvent.payload, "0").in_(
+                                [str(d) for d in self.drop]
+                            ),
+                        )
+                        .values(probe=None)
+                    )
+                s.execute(
+                    update(LabJob)
+                    .where(LabJob.id == self.id)
+                    .values(
+                        step=self.step,
+                        steps_per_s=self.speed,
+                        n_events=self.seq,
+                        progress=LabJob.progress + 1,
+                        heartbeat_at=func.now(),
+                    )
+                )
+            self.pending, self.drop, self.flushed_at = [], [], now
+        except Exception:  # noqa: BLE001  kept and sent with the next batch
+            self.seq -= len(self.pending)
+            log.warning("lab job %s: progress not written yet (database?); retrying", self.id)
+
+    def _end(self, status: str, done: Any, *, error: tuple[str, str, dict] | None) -> None:
+        """Store the run, then show the final status (with its run id) on the row."""
+        from core.lab.checkpoint import save_checkpoint
+
+        self.flush(force=True)
+        metrics = {
+            k: finite(v) if isinstance(v, float) else v for k, v in (done.metrics if done else {}).items()
+        }
+        data = save_checkpoint(done.model, self.cfg) if done is not None and done.model is not None else None
+        run_id = None
+        if done is not None:
+            snap = JobSnapshot(
+                self.id, self.cfg, status, None, done.step, None, None,
+                self.progress.curves, dict(self.progress.probes), dict(done.metrics), None,
+                done.n_params, done.device, error[1] if error else None, 0, self.owner, data,
+            )  # fmt: skip
+            try:
+                actor = Starter(self.actor_id) if self.actor_id is not None else None
+                run_id = store_ended(self.db, self.id, self.cfg, snap, actor=actor, room_id=self.room_id)
+            except Exception:  # noqa: BLE001  the job still ends; its row says what trained
+                log.exception("storing lab job %s failed", self.id)
+        values: dict[str, Any] = dict(
+            status=status,
+            ended_at=func.now(),
+            paused=False,
+            progress=LabJob.progress + 1,
+            metrics=metrics,
+            run_id=run_id,
+        )
+        if done is not None:
+            values.update(
+                step=done.step, n_params=done.n_params, device=str(done.device)[:80], checkpoint=data
+            )
+        if error is not None:
+            values.update(error_key=error[0], error=error[1], error_params=error[2] or {"detail": error[1]})
+        for attempt in range(30):  # the database may be away for a moment: the end must get there
+            try:
+                with self.db.write() as s:
+                    s.execute(
+                        update(LabJob)
+                        .where(LabJob.id == self.id, LabJob.status == "running")
+                        .values(**values)
+                    )
+                return
+            except Exception:  # noqa: BLE001
+                log.warning(
+                    "lab job %s: final status not written (database?); retry %d", self.id, attempt + 1
+                )
+                time.sleep(1.0)
+
+
+__all__ = ["CONTROL_S", "FLUSH_S", "Runner"]
