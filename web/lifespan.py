@@ -13,12 +13,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from web import lab_worker
+
 log = logging.getLogger(__name__)
 
 Stop = Callable[[], None]
 Startup = Callable[[], Stop | None]
 
-STARTUPS: list[tuple[str, Startup]] = []
+STARTUPS: list[tuple[str, Startup]] = [
+    ("lab worker (PostgreSQL queue)", lab_worker.start),
+]
 
 
 def run_startups(startups: list[tuple[str, Startup]]) -> list[tuple[str, Stop]]:

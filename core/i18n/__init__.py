@@ -21,12 +21,12 @@ CATALOGS = (
     "core.lab.catalog.page",
     "core.lab.catalog.charts",
     "core.lab.catalog.rooms",
+    "core.lab.catalog.queue",
     "core.i18n.validation",
     "core.i18n.markdown",
     "core.i18n.accounts",
     "core.i18n.time",
     "core.curriculum.calendar_catalog",
-    "core.notify.catalog",
 )
 
 

@@ -7,9 +7,9 @@ from db.base import Base
 from db.models.calendar import CalendarFeed
 from db.models.curriculum import Answer, Attendance, Material, Note, Question, Retro, Seminar, Week
 from db.models.lab import LabRun
+from db.models.lab_jobs import LabJob, LabJobEvent
 from db.models.members import AuthSession, LoginThrottle, Member
 from db.models.meta import AppMeta
-from db.models.notify import Delivery, Notice, NotifyChannel, NotifyPref
 from db.models.reviews import (
     Assignment,
     Paper,
@@ -30,7 +30,8 @@ __all__ = [
     "AuthSession",
     "Base",
     "CalendarFeed",
-    "Delivery",
+    "LabJob",
+    "LabJobEvent",
     "LabRoom",
     "LabRoomMember",
     "LabRoomRun",
@@ -39,9 +40,6 @@ __all__ = [
     "Material",
     "Member",
     "Note",
-    "Notice",
-    "NotifyChannel",
-    "NotifyPref",
     "Paper",
     "Question",
     "Retro",
