@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from web import lab_worker
+from web import lab_worker, notify_jobs
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ Startup = Callable[[], Stop | None]
 
 STARTUPS: list[tuple[str, Startup]] = [
     ("lab worker (PostgreSQL queue)", lab_worker.start),
+    ("notifications (sender and periodic check)", notify_jobs.start),
 ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +38,8 @@ BACKOFF_S = 30.0
 MAX_BACKOFF_S = 3600.0
 STALE_CLAIM = timedelta(minutes=5)
 BATCH = 50
+# Set while this process runs the sender (web/notify_jobs.py; `streamlit run app.py` alone does not).
+RUNNING = threading.Event()
 
 
 @dataclass(frozen=True)
