@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from web import lab_worker, notify_jobs
+from web import lab_warmup, lab_worker, notify_jobs
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ Stop = Callable[[], None]
 Startup = Callable[[], Stop | None]
 
 STARTUPS: list[tuple[str, Startup]] = [
+    ("lab engine warm-up", lab_warmup.start),
     ("lab worker (PostgreSQL queue)", lab_worker.start),
     ("notifications (sender and periodic check)", notify_jobs.start),
 ]

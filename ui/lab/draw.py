@@ -21,6 +21,7 @@ import altair as alt
 import streamlit as st
 
 from core.lab import charts
+from core.lab.charts.base import presented
 from core.lab.metrics import headline_metric
 from core.lab.runs import decimate
 from core.lab.view import RunView
@@ -166,18 +167,25 @@ def _full_curve_chart(kind: str, frames: tuple, lang: str, title: str):
     return charts.curve_chart(kind, line_df, point_df, series, lang=lang, title=title)
 
 
-def draw_curves(view: RunView, slot: str, *, presenter: bool = False) -> None:
-    """Loss and accuracy side by side (stacked in presenter mode, where they are larger)."""
+FOCUS_HEIGHT = 520  # px of a curve that fills the screen (presenter mode, one chart)
+
+
+def draw_curves(view: RunView, slot: str, *, presenter: bool = False, only: str | None = None) -> None:
+    """Loss and accuracy side by side (stacked in presenter mode, where they are larger); `only`
+    one of them (CURVE_KINDS), filling the page's width and most of a projector's height."""
     if not view.curves.get("step") and not view.curves.get("eval_step"):
         st.caption(t("lab.page.no_steps_yet"))
         return
     lang = current_lang()
     frames = _frames(view, lang)
-    cols = [st.container(), st.container()] if presenter else st.columns(2)
-    for col, kind in zip(cols, CURVE_KINDS, strict=True):
+    kinds = (only,) if only in CURVE_KINDS else CURVE_KINDS
+    cols = [st.container() for _ in kinds] if presenter or len(kinds) == 1 else st.columns(2)
+    for col, kind in zip(cols, kinds, strict=True):
         _, _, series, rows = frames[kind]
         title = t(_TITLES[kind])
         spec = json.loads(_curve_template(kind, series, lang, title, presenter))
+        if len(kinds) == 1:
+            spec["height"] = FOCUS_HEIGHT
         spec["datasets"] = dict(rows)  # named datasets leave the spec as Arrow tables
         with col:
             st.vega_lite_chart(spec=spec, width="stretch")
@@ -195,14 +203,8 @@ def presenting() -> bool:
 
 
 def _presented(chart, presenter: bool):
-    """The chart as shown: in presenter mode axis, legend and title text readable from the back row."""
-    if not presenter:
-        return chart
-    return (
-        chart.configure_axis(labelFontSize=16, titleFontSize=18)
-        .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=320)
-        .configure_title(fontSize=20)
-    )
+    """The chart as shown: in presenter mode its text readable from the back row."""
+    return presented(chart) if presenter else chart
 
 
 SPEC_CACHE = 24  # Vega-Lite specs kept per session (the charts on screen, a few times over)

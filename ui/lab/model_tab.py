@@ -13,7 +13,8 @@ from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, config_hash, to_dict
 from core.lab.jobs.policy import Participant, may_control
 from core.lab.view import RunView, from_stored
-from ui.lab import after, draw, keys, presets, room_lab
+from ui.lab import after, draw, engine, keys, presets, room_lab
+from ui.lab import presenter as presenter_mode
 from ui.lab.attention import draw_attention
 from ui.lab.identity import owner_name, participant
 from ui.lab.jobs import lab_jobs
@@ -25,6 +26,7 @@ from ui.shell.i18n import show_error, t
 
 POLL_S = 0.5  # progress and curves of a running job: twice a second
 ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
+WARM_POLL_S = 0.5  # while the engine warms up: how often the page asks whether Train can turn on
 
 
 @functools.lru_cache(maxsize=64)
@@ -46,8 +48,11 @@ def device_badge() -> str:
     return t(key, **params)
 
 
-def _badges(cfg: TrainConfig, valid: bool) -> None:
+def _badges(cfg: TrainConfig, valid: bool, ready: bool) -> None:
     cols = st.columns([1, 1, 2])
+    if not ready:  # the device and the parameter count need torch: shown once it is warm
+        cols[0].badge(t("lab.engine.warming_badge"), icon=":material/hourglass_top:", color="orange")
+        return
     cols[0].badge(device_badge(), icon=":material/memory:", color="violet")
     if valid:
         cols[1].badge(
@@ -57,8 +62,9 @@ def _badges(cfg: TrainConfig, valid: bool) -> None:
         )
 
 
-def _limits(cfg: TrainConfig, who: Participant) -> AppError | None:
-    """The viewer's limits and this config's estimate; the queue's refusal, shown before Train."""
+def _limits(cfg: TrainConfig, who: Participant, *, caption: bool = True) -> AppError | None:
+    """The viewer's limits and this config's estimate (`caption`); the queue's refusal, shown
+    before Train."""
     jobs = lab_jobs()
     lim = jobs.registry.limits.of(who.role)
     try:
@@ -70,6 +76,14 @@ def _limits(cfg: TrainConfig, who: Participant) -> AppError | None:
         from core.lab.jobs.policy import estimate
 
         cost = estimate(cfg, _n_params(json.dumps(to_dict(cfg))))
+    if caption:
+        _limits_caption(who, lim, cost)
+    if refusal is not None:
+        show_error(refusal)
+    return refusal
+
+
+def _limits_caption(who: Participant, lim, cost) -> None:
     st.caption(
         t(
             "lab.page.your_limits",
@@ -81,9 +95,6 @@ def _limits(cfg: TrainConfig, who: Participant) -> AppError | None:
             eta=draw.secs(cost.seconds),
         )
     )
-    if refusal is not None:
-        show_error(refusal)
-    return refusal
 
 
 def _stored_match(ctx: Frame, cfg: TrainConfig):
@@ -103,7 +114,17 @@ def _start(ctx: Frame, tab: str, cfg: TrainConfig) -> None:
     st.rerun()
 
 
-def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) -> None:
+def _warming() -> None:
+    """Until the engine is warm: say so, and rerun the page the moment it is (Train turns on)."""
+    if engine.ready():
+        st.rerun()
+    st.info(t("lab.engine.warming"), icon=":material/hourglass_top:")
+
+
+_warming_fragment = st.fragment(run_every=WARM_POLL_S)(_warming)
+
+
+def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None, ready: bool) -> None:
     active = view is not None and view.active
     slot = keys.slot(tab)
     c1, c2, c3 = st.columns([1, 1, 3])
@@ -112,7 +133,7 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
         key=keys.sub(slot, keys.TRAIN),
         type="primary",
         icon=":material/play_arrow:",
-        disabled=err is not None or active,
+        disabled=err is not None or active or not ready,
     ):
         # In a seminar room each run is the participant's own: no replay of someone else's.
         stored = None if room_lab.current_room_id() else _stored_match(ctx, cfg)
@@ -141,11 +162,15 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None) 
                 t("lab.page.train_anyway"), key=keys.sub(slot, keys.TRAIN_ANYWAY), icon=":material/refresh:"
             ):
                 _start(ctx, tab, cfg)
+    if not ready:
+        _warming_fragment()
 
 
 def _current_view(ctx: Frame, tab: str) -> RunView | None:
     """What the tab shows: its job (live or just ended) or a stored run."""
     shown = st.session_state.get(keys.show(tab)) or {}
+    if "job" in shown and not engine.ready():
+        return None  # the job registry comes with the engine: shown once it is warm
     if "job" in shown:
         view = lab_jobs().view(shown["job"])
         if view is not None:
@@ -197,11 +222,18 @@ def _stale(ctx, tab: str) -> None:
             st.rerun()
 
 
-def _body(view: RunView, tab: str, presenter: bool) -> None:
+def _charts(view: RunView, tab: str, on: bool, focus: str, *, curves: bool, attention: bool) -> None:
+    """The curves and / or the attention map; in presenter mode perhaps one chart alone (`focus`)."""
     slot = keys.slot(tab)
+    if curves and focus in ("all", *draw.CURVE_KINDS):
+        draw.draw_curves(view, slot, presenter=on, only=None if focus == "all" else focus)
+    if attention and focus in ("all", "attention"):
+        draw_attention(view, slot, compact=on)
+
+
+def _body(view: RunView, tab: str, on: bool, focus: str) -> None:
     draw.status_line(view)
-    draw.draw_curves(view, slot, presenter=presenter)
-    draw_attention(view, slot, compact=presenter)
+    _charts(view, tab, on, focus, curves=True, attention=True)
 
 
 def _live_view(job_id: str) -> RunView | None:
@@ -211,14 +243,14 @@ def _live_view(job_id: str) -> RunView | None:
     return view
 
 
-def _live_curves(tab: str, job_id: str, presenter: bool) -> None:
+def _live_curves(tab: str, job_id: str, on: bool, focus: str) -> None:
     view = _live_view(job_id)
     draw.status_line(view)
-    draw.draw_curves(view, keys.slot(tab), presenter=presenter)
+    _charts(view, tab, on, focus, curves=True, attention=False)
 
 
-def _live_attention(tab: str, job_id: str, presenter: bool) -> None:
-    draw_attention(_live_view(job_id), keys.slot(tab), compact=presenter)
+def _live_attention(tab: str, job_id: str, on: bool, focus: str) -> None:
+    _charts(_live_view(job_id), tab, on, focus, curves=False, attention=True)
 
 
 # Two polls while a job trains: progress and curves twice a second; the probe's attention (a new
@@ -230,29 +262,34 @@ _live_attention_fragment = st.fragment(run_every=ATTENTION_POLL_S)(_live_attenti
 
 
 def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
-    """Draw a model tab."""
-    presets.story(ctx, tab)
+    """Draw a model tab. In presenter mode the settings fold away below the charts, and a chart
+    the presenter picked (`ui.lab.presenter.focus`) is drawn alone under the run's controls."""
+    ready = engine.ready()
+    focus = presenter_mode.focus() if presenter else "all"
     view = _current_view(ctx, tab)
-    _stale(ctx, tab)
-    if not presenter:
-        cfg = controls(tab)
-    else:
-        cfg = current_config(tab)
+    if focus == "all":
+        presets.story(ctx, tab)
+        _stale(ctx, tab)
+    cfg = current_config(tab) if presenter else controls(tab)
     err = validation_error(cfg)
     if err is not None:
         show_error(err)
-    _badges(cfg, err is None)
-    if err is None and not (view is not None and view.active):
-        err = _limits(cfg, participant(ctx))
-    _buttons(ctx, tab, cfg, err, view)
+    if not presenter:
+        _badges(cfg, err is None, ready)
+    if ready and err is None and not (view is not None and view.active):
+        err = _limits(cfg, participant(ctx), caption=not presenter)
+    _buttons(ctx, tab, cfg, err, view, ready)
     if view is not None:
         if view.active:
-            _live_curves_fragment(tab, view.job_id, presenter)
-            _live_attention_fragment(tab, view.job_id, presenter)
+            _live_curves_fragment(tab, view.job_id, presenter, focus)
+            _live_attention_fragment(tab, view.job_id, presenter, focus)
         else:
-            _body(view, tab, presenter)
-            after.render(ctx, tab, view, presenter=presenter)
-    if tab == "transformer":
+            _body(view, tab, presenter, focus)
+            if ready and focus == "all":  # the trained model's views need torch
+                after.render(ctx, tab, view, presenter=presenter)
+    if focus != "all":
+        return
+    if tab == "transformer" and ready:
         after.positional_encoding(tab, cfg, expanded=st.session_state.get(keys.PE_OPEN, False))
     if presenter:
         with st.expander(t("lab.page.settings"), icon=":material/tune:"):

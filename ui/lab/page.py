@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab.presets import MODEL_TABS, TAB_LABELS, TABS
-from ui.lab import history, keys, model_tab, presets, room_lab, running
+from ui.lab import engine, history, keys, model_tab, presenter, presets, room_lab, running
 from ui.lab.identity import participant, remember_guest
 from ui.lab.jobs import lab_jobs
 from ui.lab.urlstate import apply_url, show_notices, write_url
@@ -16,18 +16,6 @@ from ui.lab.widgets import keep_widget_state, load_config
 from ui.shell.actions import attempt
 from ui.shell.frame import frame
 from ui.shell.i18n import t
-
-# Our own constant (never user text): larger type and roomier charts for a projector.
-PRESENTER_CSS = """
-<style>
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 1.5rem; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
-[data-testid="stAlertContainer"] p { font-size: 1.3rem; }
-[data-testid="stCaptionContainer"] { font-size: 1.1rem; }
-[data-testid="stTab"] p { font-size: 1.35rem; }
-h1 { font-size: 2.6rem !important; }
-</style>
-"""
 
 
 def _labels() -> dict[str, str]:
@@ -67,6 +55,8 @@ def _open_links(ctx) -> None:
             st.session_state[keys.TAB_ID] = run.kind
             load_config(run.kind, from_dict(run.config))
             st.session_state[keys.show(run.kind)] = {"run": run.id}
+    if not engine.ready():  # a ?job= link waits for the job registry (it comes with the engine)
+        return
     job = st.session_state.pop(keys.OPEN_JOB, None)
     if job is not None:
         job_id, tab = job
@@ -80,27 +70,39 @@ def _open_links(ctx) -> None:
             st.session_state[keys.STALE] = (job_id, tab)
 
 
+def _header(on: bool) -> None:
+    """Title and the presenter toggle; in presenter mode the chart picker beside them."""
+    if on:
+        presenter.style()
+        head, pick, toggle = st.columns([3, 3, 1], vertical_alignment="bottom")
+        with pick:
+            presenter.picker()
+    else:
+        head, toggle = st.columns([4, 1], vertical_alignment="bottom")
+    head.title(t("lab.page.title"))
+    toggle.toggle(t("lab.page.presenter"), key=keys.PRESENTER, help=t("lab.page.presenter_help"))
+
+
 def render() -> None:
-    """Draw the Lab."""
+    """Draw the Lab (at once: the training engine may still be warming, see ui/lab/engine.py)."""
     ctx = frame()
     participant(ctx)  # a new guest gets its id before anything is started
     keep_widget_state()
+    presenter.apply_url()
     apply_url()
     _open_links(ctx)
     room_lab.apply(ctx)  # a seminar room's challenge as the starting config
-    presenter = st.session_state.get(keys.PRESENTER, False)
-    if presenter:
-        st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
-    head, toggle = st.columns([4, 1], vertical_alignment="bottom")
-    head.title(t("lab.page.title"))
-    toggle.toggle(t("lab.page.presenter"), key=keys.PRESENTER, help=t("lab.page.presenter_help"))
-    if not presenter:
+    on = presenter.on()
+    _header(on)
+    if not on:
         st.caption(t("lab.page.tagline"))
     show_notices()
-    presets.picker()
+    if not on:
+        presets.picker()
     remember_guest()
     room_lab.banner(ctx)
-    running.render(participant(ctx))
+    if engine.ready() and not on:  # the panel reads the job registry; the projector needs it not
+        running.render(participant(ctx))
     active = _sync_tab()
     labels = _labels()
     containers = st.tabs([labels[k] for k in TABS], key=keys.TAB, on_change="rerun")
@@ -109,8 +111,8 @@ def render() -> None:
             continue
         with box:
             if tab in MODEL_TABS:
-                model_tab.render(ctx, tab, presenter=presenter)
+                model_tab.render(ctx, tab, presenter=on)
             else:
                 history.render(ctx)
     st.session_state[keys.RENDERED] = active
-    write_url(active)
+    presenter.write_url(active, write_url)

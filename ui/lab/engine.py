@@ -1,0 +1,93 @@
+"""Is the Lab's training engine ready? The first Lab visit after a server start took 11 s of blank
+page: torch's import (~2-3 s of CPU), the job registry and its worker process. Here they warm in a
+background thread, started with the server (`web/lab_warmup.py`) or, on a server started
+without it (`streamlit run app.py`, AppTest), by the first Lab page that asks. The page draws its
+controls at once and enables Train when `ready()` says so.
+
+The page never imports torch on its own thread while the warm-up does: an import in progress
+holds the module's lock, and the page would stall until it finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+
+log = logging.getLogger(__name__)
+
+
+class _Warmup:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.done = threading.Event()
+        self.seconds: float | None = None  # how long the warm-up took (logged)
+
+
+_state = _Warmup()
+
+
+def _torch_loaded() -> bool:
+    """torch is imported and finished initialising (a module still importing is `_initializing`)."""
+    mod = sys.modules.get("torch")
+    return mod is not None and not getattr(getattr(mod, "__spec__", None), "_initializing", False)
+
+
+def warm() -> None:
+    """Import torch and the engine, build the Lab's job registry (its worker process starts and
+    imports torch too) and touch what the first page draw needs: the device, a parameter count."""
+    started = time.perf_counter()
+    import torch  # noqa: F401  the cost this module exists for
+
+    from core.lab.device import pick_device
+    from core.lab.jobs.state import count_params
+    from core.lab.presets import MODEL_TABS, tab_default
+    from ui.lab.jobs import lab_jobs
+
+    lab_jobs()  # the server's one registry (st.cache_resource): the page finds it built
+    pick_device("auto")
+    for tab in MODEL_TABS:  # imports the models and the tasks (model code, lexicon)
+        count_params(tab_default(tab))
+    _state.seconds = time.perf_counter() - started
+
+
+def _run() -> None:
+    try:
+        warm()
+        log.info("lab engine warm in %.1f s", _state.seconds or 0.0)
+    except Exception:  # noqa: BLE001  the page then meets the same error where it always did
+        log.exception("lab engine warm-up failed")
+    finally:
+        _state.done.set()
+
+
+def start() -> bool:
+    """Start warming in the background unless it started already; True when this call started it."""
+    with _state.lock:
+        if _state.thread is not None:
+            return False
+        _state.thread = threading.Thread(target=_run, name="lab-engine-warmup", daemon=True)
+        _state.thread.start()
+        return True
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Block until the warm-up has finished (benchmarks, shutdown); True when it has."""
+    return _state.done.wait(timeout)
+
+
+def ready() -> bool:
+    """Train can be offered now without this thread waiting on torch's import.
+
+    Warm when the warm-up finished, or when torch is already here and nothing is warming (a test,
+    the CLI): no wait either way. Otherwise the warm-up is started if it was not, and the answer
+    is no, for now.
+    """
+    if _state.done.is_set():
+        return True
+    if _state.thread is None and _torch_loaded():
+        return True
+    start()
+    return False
