@@ -10,6 +10,7 @@ from db.models.lab import LabRun
 from db.models.lab_jobs import LabJob, LabJobEvent
 from db.models.members import AuthSession, LoginThrottle, Member
 from db.models.meta import AppMeta
+from db.models.notify import Delivery, Notice, NotifyChannel, NotifyPref
 from db.models.reviews import (
     Assignment,
     Paper,
@@ -21,6 +22,7 @@ from db.models.reviews import (
     TemplateVersion,
 )
 from db.models.rooms import LabRoom, LabRoomMember, LabRoomRun
+from db.models.search import SearchDoc
 
 __all__ = [
     "Answer",
@@ -30,6 +32,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "CalendarFeed",
+    "Delivery",
     "LabJob",
     "LabJobEvent",
     "LabRoom",
@@ -40,9 +43,13 @@ __all__ = [
     "Material",
     "Member",
     "Note",
+    "Notice",
+    "NotifyChannel",
+    "NotifyPref",
     "Paper",
     "Question",
     "Retro",
+    "SearchDoc",
     "Review",
     "ReviewComment",
     "ReviewDraft",
