@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.accounts.calendar import calendar_section
 from ui.accounts.password import own_password_form
 from ui.shell.frame import frame
 from ui.shell.i18n import t
@@ -14,3 +15,4 @@ else:
     me = ctx.actor
     st.caption(t("account.who", name=me.display_name, username=me.username, role=t(f"role.{me.role}")))
     own_password_form(ctx)
+    calendar_section(ctx)

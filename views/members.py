@@ -9,6 +9,7 @@ from ui.shell.actions import act
 from ui.shell.frame import frame
 from ui.shell.i18n import t
 from ui.shell.members import member_editor
+from ui.shell.zone_setting import zone_setting
 
 ctx = frame()
 st.title(t("members.title"))
@@ -57,3 +58,4 @@ with st.expander(t("members.add"), icon=":material/person_add:", expanded=False)
         )
 
 member_editor(ctx, rows)
+zone_setting(ctx)

@@ -31,3 +31,7 @@ def member_field(member_id: int, field: str) -> str:
 
 # --- setup / restore -----------------------------------------------------------------------------
 RESTORE_UPLOAD = "restore_upload"
+
+# --- the group's time zone (ui/shell/zone_setting.py) --------------------------------------------
+ZONE_FORM = "group_zone_form"
+ZONE_PICK = "group_zone_pick"
