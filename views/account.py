@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.accounts.calendar import calendar_section
 from ui.accounts.password import own_password_form
+from ui.notify.prefs import notify_preferences
 from ui.shell.frame import frame
 from ui.shell.i18n import t
 
@@ -15,4 +16,5 @@ else:
     me = ctx.actor
     st.caption(t("account.who", name=me.display_name, username=me.username, role=t(f"role.{me.role}")))
     own_password_form(ctx)
+    notify_preferences(ctx)
     calendar_section(ctx)

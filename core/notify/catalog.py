@@ -41,7 +41,6 @@ KO = {
     "notify.inbox.marked": "읽음으로 표시했습니다.",
     "notify.inbox.marked_all": "알림 {count}개를 읽음으로 표시했습니다.",
     "notify.inbox.open": "열기",
-    "notify.inbox.show_read": "읽은 알림도 보기",
     "notify.inbox.no_sender": "이 서버에서는 외부 알림(Discord, Slack, 이메일) 발송기가 돌고 있지 않습니다. "
     "`streamlit run server.py`(scripts/app.sh)로 시작하면 발송됩니다. 앱 알림함은 그대로 동작합니다.",
     # preferences (account page)
@@ -125,7 +124,6 @@ EN = {
     "notify.inbox.marked": "Marked as read.",
     "notify.inbox.marked_all": "Marked {count} notifications as read.",
     "notify.inbox.open": "Open",
-    "notify.inbox.show_read": "Show read notifications too",
     "notify.inbox.no_sender": "This server does not run the sender for outbound notifications (Discord, "
     "Slack, e-mail). Start it with `streamlit run server.py` (scripts/app.sh) to send them. The "
     "in-app inbox works either way.",

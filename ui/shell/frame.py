@@ -10,6 +10,7 @@ from core.accounts import members
 from core.accounts.members import Actor
 from core.i18n import LANGUAGES
 from db.engine import Database
+from ui.notify.bell import notify_bell
 from ui.shell import auth
 from ui.shell.db import get_db
 from ui.shell.i18n import LANG_NAMES, current_lang, t
@@ -47,6 +48,7 @@ def render_frame() -> Frame:
     if not setup:
         auth.sign_in_box(database)
         actor = auth.current_actor()
+        notify_bell(database, actor)
     auth.flush_cookie_script()
     st.session_state[FRAME_KEY] = Frame(database, actor, current_lang(), setup)
     return st.session_state[FRAME_KEY]

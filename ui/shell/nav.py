@@ -69,6 +69,7 @@ PAGES: list[PageSpec] = [
     PageSpec("views/lab.py", "lab.page.title", ":material/science:", "lab"),
     PageSpec("views/room.py", "lab.room.nav", ":material/meeting_room:", "room"),
     # my account
+    PageSpec("views/inbox.py", "notify.nav", ":material/notifications:", "inbox", access="member"),
     PageSpec("views/account.py", "account.nav", ":material/account_circle:", "account", access="member"),
     # group administration
     PageSpec("views/members.py", "nav.members", ":material/group:", "members", access="leader"),
