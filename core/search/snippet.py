@@ -4,6 +4,7 @@ only then wraps the ranges in its highlight marks, so nothing a member typed bec
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from core.search.text import fold_map, nfc
@@ -37,6 +38,12 @@ class Snippet:
         if pos < len(self.text):
             out.append((self.text[pos:], False))
         return out
+
+    def html(self) -> str:
+        """The snippet as HTML: every piece escaped first, then the matches wrapped in <mark>."""
+        return "".join(
+            f"<mark>{html.escape(piece)}</mark>" if hit else html.escape(piece) for piece, hit in self.parts()
+        )
 
 
 def _spans(folded: str, origin: list[int], spelling: str) -> list[tuple[int, int]]:
