@@ -81,9 +81,10 @@ def sign_in_as(
         st.session_state[COOKIE_JS_KEY] = post_script(sessions.REMEMBER_PATH, {"handoff": handoff})
 
 
-def sign_out(db: Database) -> None:
+def sign_out(db: Database) -> bool:
     """End the remembered sign-in on the server and have the browser clear its cookie (and, for
-    the group's accounts, forget the provider's identity too)."""
+    the group's accounts, forget the provider's identity too: True when the browser is about to
+    be sent away for that)."""
     with db.write() as s:
         sessions.end_session(session=s, token=st.session_state.pop(TOKEN_KEY, None) or _cookie_token())
     st.session_state.pop(ACTOR_KEY, None)
@@ -91,6 +92,8 @@ def sign_out(db: Database) -> None:
     st.session_state[COOKIE_JS_KEY] = post_script(sessions.FORGET_PATH)
     if st.session_state.pop(VIA_OIDC, False):
         oidc.logout()
+        return True
+    return False
 
 
 def _cookie_token() -> str | None:
@@ -138,9 +141,8 @@ def sign_in_box(db: Database) -> None:
     box = st.sidebar.container(border=True)
     if actor is not None:
         box.markdown(t("auth.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
-        if box.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:"):
-            sign_out(db)
-            st.rerun()
+        if box.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:") and not sign_out(db):
+            st.rerun()  # not after st.logout: a rerun would drop its redirect to the provider
         return
     if (err := st.session_state.get(OIDC_ERROR)) is not None:
         show_error(err, box)
