@@ -6,7 +6,6 @@ Times are stored in UTC and entered / shown in the group's time zone (core/timez
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Session
 from core.accounts.members import Actor, require_leader
 from core.errors import NotFound
 from core.notify import sources as notify
-from core.timezone import DEFAULT_ZONE, to_group
 from core.validate import FieldError, check_version
 from core.validate import text as check_text
 from core.validate import url as check_url
@@ -22,19 +20,11 @@ from db.base import utcnow
 from db.models.curriculum import Seminar, Week
 from db.models.members import Member
 
-# Deprecated: the default zone, not the group's setting. Kept only until the notifications code
-# (core/notify) moves to core.timezone (group_zone(session=...), to_group, group_to_utc).
-GROUP_TZ = ZoneInfo(DEFAULT_ZONE)
 MAX_DURATION_MIN = 12 * 60
 MAX_TITLE = 200  # Seminar.title String(200)
 MAX_PLACE = 200  # Seminar.place String(200)
 MAX_PAPER_TITLE = 300  # Seminar.paper_title String(300)
 MAX_DESCRIPTION = 20_000
-
-
-def to_local(moment: datetime) -> datetime:
-    """Deprecated (the default zone, not the setting): use core.timezone.to_group."""
-    return to_group(moment, GROUP_TZ)
 
 
 def ends_at(seminar: Seminar) -> datetime:
