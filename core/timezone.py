@@ -28,6 +28,7 @@ FIELD = "tz.zone"  # the label key of the setting's field
 # How a time is written on screen and in exports: one table, one formatter (`write_time`).
 STYLES = {
     "minute": "%Y-%m-%d %H:%M",
+    "named": "%Y-%m-%d %H:%M %Z",  # with the zone's abbreviation, for text read away from the app
     "second": "%Y-%m-%d %H:%M:%S",
     "clock": "%H:%M:%S",
     "hm": "%H:%M",
