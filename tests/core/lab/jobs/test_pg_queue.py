@@ -1,0 +1,188 @@
+"""The Lab's job queue on PostgreSQL with real `python -m core.lab.worker` subprocesses (postgres +
+slow; skipped with the reason when no PostgreSQL answers): a job started from one app instance is
+watched and stopped from another within a second, a killed worker's job is reported failed within
+10 s and the queue moves on, an app restart re-attaches to a job the worker keeps training, pause /
+step / resume keep the losses of an uninterrupted run, and a worker without its database says so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from core.i18n import translate
+from core.lab.config import replace
+from core.lab.jobs.pg import PgJobs
+from core.lab.presets import tab_default
+from core.lab.train import StepEvent, train
+from db.models.lab_jobs import LabJob
+from tests.support.jobs import ANN, BO, ENDED, GUEST, LEADER
+from tests.support.paths import ROOT
+from tests.support.waiting import wait_until
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+CFG = replace(tab_default("gru"), steps=60, seq_len=4, eval_every=20, probe_every=20)
+LONG = replace(CFG, steps=20000, eval_every=5000, probe_every=5000)
+
+
+def ended(jobs: PgJobs, jid: str, timeout: float = 60.0):
+    return wait_until(
+        lambda: (s := jobs.snapshot(jid)).status in ENDED and s, timeout=timeout, what="job end"
+    )
+
+
+def stepping(jobs: PgJobs, jid: str, at_least: int = 3, timeout: float = 60.0):
+    return wait_until(
+        lambda: (s := jobs.snapshot(jid)).step >= at_least and s, timeout=timeout, what=f"{at_least} steps"
+    )
+
+
+@pytest.fixture
+def apps(qdb):
+    """Two app instances on the same database (two replicas, or before and after a restart)."""
+    made = [PgJobs(db=qdb), PgJobs(db=qdb)]
+    yield made
+    for a in made:
+        a.close()
+
+
+def test_a_job_started_on_one_app_is_watched_and_stopped_from_another_within_a_second(apps, start_worker):
+    one, two = apps
+    start_worker()
+    jid = one.start(LONG, owner=ANN)
+    snap = stepping(two, jid)
+    assert snap.owner == ANN and snap.status == "running" and len(snap.curves["loss"]) >= 3
+    assert [j.job_id for j in two.active()] == [jid]
+    with pytest.raises(Exception, match="not_yours|person who started"):
+        two.stop(jid, by=GUEST)  # a watcher cannot stop it
+    t0 = time.perf_counter()
+    two.stop(jid, by=LEADER)
+    snap = wait_until(
+        lambda: (s := one.snapshot(jid)).status in ENDED and s, timeout=10, every=0.02, what="the stop"
+    )
+    took = time.perf_counter() - t0
+    print(f"PostgreSQL queue: stop -> 'stopped' seen by the other app in {took:.2f} s")
+    assert snap.status == "stopped" and took < 1.5
+    stored = wait_until(lambda: one.snapshot(jid).run_id, timeout=10, what="the stored run")
+    assert stored == two.snapshot(jid).run_id
+
+
+def test_a_killed_worker_fails_its_job_within_ten_seconds_and_the_queue_moves_on(apps, start_worker):
+    one, _ = apps
+    doomed = start_worker()
+    jid = one.start(LONG, owner=ANN)
+    stepping(one, jid)
+    waiting = one.start(CFG, owner=ANN)  # the owner's next run waits behind the lock
+    assert one.snapshot(waiting).status == "queued"
+    doomed.kill()
+    t0 = time.perf_counter()
+    snap = ended(one, jid, timeout=15)
+    took = time.perf_counter() - t0
+    print(f"PostgreSQL queue: killed worker -> job 'failed' in {took:.2f} s")
+    assert snap.status == "failed" and took < 10
+    assert snap.error_key == "lab.job.worker_lost"
+    assert "stopped answering" in translate(snap.error_key, "en", **snap.error_params)
+    assert "응답하지" in translate(snap.error_key, "ko", **snap.error_params)
+    start_worker()  # a fresh worker takes the owner's queued run: the lock was freed
+    assert ended(one, waiting).status == "finished"
+
+
+def test_an_app_restart_reattaches_while_the_worker_keeps_training(qdb, start_worker):
+    start_worker()
+    before = PgJobs(db=qdb)
+    jid = before.start(replace(CFG, steps=400), owner=BO)
+    seen = stepping(before, jid, 5).step
+    before.close()  # the app goes away; the worker does not care
+    after = PgJobs(db=qdb)
+    try:
+        snap = after.snapshot(jid)
+        assert snap is not None and snap.step >= seen and snap.owner == BO
+        snap = ended(after, jid)
+        assert snap.status == "finished" and snap.step == 400 and snap.run_id is not None
+        assert snap.curves["step"] == list(range(1, 401)) and snap.probes
+        assert snap.model is not None  # rebuilt from the worker's checkpoint
+    finally:
+        after.close()
+
+
+def test_pause_step_and_resume_keep_the_losses_of_an_uninterrupted_run(apps, start_worker):
+    one, two = apps
+    cfg = replace(CFG, steps=150, eval_every=50, probe_every=50)
+    expected = [e.loss for e in train(cfg) if isinstance(e, StepEvent)]
+    start_worker()
+    jid = one.start(cfg, owner=ANN)
+    stepping(one, jid, 1)
+    one.pause(jid, by=ANN)
+    # Held: the worker recorded a probe where it stopped (its eval is the last thing it wrote).
+    at = wait_until(
+        lambda: (
+            (s := two.snapshot(jid)).paused
+            and s.curves["eval_step"][-1] == s.step
+            and s.step in s.probes
+            and s
+        ),
+        timeout=10,
+        what="the probe where it paused",
+    ).step
+    assert two.snapshot(jid).step == at and at in two.snapshot(jid).probes
+    with pytest.raises(Exception, match="not_yours|person who started"):
+        two.step(jid, 10, by=GUEST)
+    two.step(jid, 10, by=LEADER)
+    wait_until(lambda: two.snapshot(jid).step == at + 10, timeout=10, what="ten more steps")
+    assert two.snapshot(jid).paused and two.snapshot(jid).status == "running"
+    one.step(jid, 1, by=ANN)
+    wait_until(lambda: two.snapshot(jid).step == at + 11, timeout=10, what="one more step")
+    one.resume(jid, by=ANN)
+    snap = ended(one, jid)
+    assert snap.status == "finished" and not snap.paused
+    assert snap.curves["loss"] == pytest.approx(expected, rel=0, abs=0)
+    assert {at, at + 10, at + 11} <= set(snap.curves["eval_step"])  # a probe where each pause held
+
+
+def test_a_worker_that_cannot_reach_the_database_says_so_and_retries():
+    env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.lab.worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        line = wait_until(
+            lambda: (out := proc.stdout.readline()) and "cannot reach the database" in out and out,
+            timeout=60,
+            what="the worker's message",
+        )
+        assert "retrying" in line
+        assert proc.poll() is None  # still trying
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_the_worker_refuses_sqlite_with_a_message():
+    env = {**os.environ, "DATABASE_URL": "sqlite:///nowhere.db"}
+    out = subprocess.run(
+        [sys.executable, "-m", "core.lab.worker"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "needs PostgreSQL" in out.stderr
+
+
+def test_rows_are_what_every_replica_reads(apps, qdb, start_worker):
+    one, two = apps
+    start_worker()
+    jid = one.start(replace(CFG, steps=40), owner=GUEST)
+    snap = ended(two, jid)
+    with qdb.read() as s:
+        row = s.get(LabJob, jid)
+        assert (row.status, row.step, row.owner_key, row.run_id) == ("finished", 40, GUEST.key, snap.run_id)
