@@ -36,20 +36,24 @@ def _torch_loaded() -> bool:
 
 
 def warm() -> None:
-    """Import torch and the engine, build the Lab's job registry (its worker process starts and
-    imports torch too) and touch what the first page draw needs: the device, a parameter count."""
+    """Everything the first Lab page and its Train button would otherwise pay for, in the order
+    the page needs it: the page's own modules (charts, widgets: today these import torch too),
+    torch, a parameter count of each tab's default model (the first one on the meta device also
+    imports torch._dynamo, seconds more), the device, and last the job registry, whose worker
+    process then imports torch in parallel (a Train click meanwhile queues its job for it)."""
     started = time.perf_counter()
-    import torch  # noqa: F401  the cost this module exists for
+    import ui.lab.page  # noqa: F401, I001  the page's modules first: once here, not on its thread
 
+    import torch  # noqa: F401  the cost this module exists for
     from core.lab.device import pick_device
     from core.lab.jobs.state import count_params
     from core.lab.presets import MODEL_TABS, tab_default
     from ui.lab.jobs import lab_jobs
 
-    lab_jobs()  # the server's one registry (st.cache_resource): the page finds it built
-    pick_device("auto")
-    for tab in MODEL_TABS:  # imports the models and the tasks (model code, lexicon)
+    for tab in MODEL_TABS:  # the model and task code, what the page's badges and limits ask
         count_params(tab_default(tab))
+    pick_device("auto")
+    lab_jobs()  # the server's one registry (st.cache_resource): the page finds it built
     _state.seconds = time.perf_counter() - started
 
 
