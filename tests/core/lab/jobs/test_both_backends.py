@@ -1,0 +1,144 @@
+"""The queue's rules are the same on both back ends (core, no worker needed: jobs stay queued or
+are held by a gated fake): ownership (only the owner or a leader stops, cancels, pauses or steps),
+leaders first, one running + one queued per participant, the queue's limits, cancel and
+move-to-front, bad step counts, and which back end a database gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import InvalidInput, PermissionDenied
+from core.lab.config import replace
+from core.lab.jobs.backend import open_jobs, queue_kind
+from core.lab.jobs.pg import PgJobs
+from core.lab.jobs.policy import JobLimits, JobRefused
+from core.lab.jobs.registry import JobRegistry
+from core.lab.presets import tab_default
+from tests.support.jobs import ANN, BO, GUEST, LEADER, Fake, guest
+
+CFG = replace(tab_default("gru"), steps=40, seq_len=4, eval_every=10, probe_every=10)
+
+
+@pytest.fixture(params=["pool", pytest.param("postgres", marks=pytest.mark.postgres)])
+def jobs(request):
+    """A back end whose jobs never train here: the pool's are held by a gated fake; the
+    PostgreSQL queue's wait for a worker that this test does not start."""
+    if request.param == "pool":
+        fake = Fake(gated=True)
+        reg = JobRegistry(mode="thread", train_fn=fake, slots=1, limits=JobLimits(max_queued=4))
+        yield reg
+        fake.release_all()
+        reg.close()
+    else:
+        qdb = request.getfixturevalue("qdb")
+        pg = PgJobs(db=qdb, limits=JobLimits(max_queued=4))
+        yield pg
+        pg.close()
+
+
+def queued(jobs) -> list[str]:
+    return [j.job_id for j in jobs.active() if j.status == "queued"]
+
+
+def test_only_the_owner_or_a_leader_stops_or_cancels(jobs):
+    first = jobs.start(CFG, owner=BO)
+    mine = jobs.start(replace(CFG, seed=2), owner=ANN)
+    for act in (jobs.stop, jobs.cancel):
+        with pytest.raises(PermissionDenied):
+            act(mine, by=GUEST)
+    assert jobs.snapshot(mine).status in ("queued", "running")
+    jobs.cancel(mine, by=ANN)
+    assert jobs.snapshot(mine).status == "stopped"
+    jobs.stop(first, by=LEADER)
+    assert jobs.snapshot(first).status in ("stopped", "running")  # running: it stops at its next step
+
+
+def test_leaders_go_first_and_a_leader_moves_a_run_to_the_front(jobs):
+    blocker = jobs.start(CFG, owner=BO)  # takes the pool's slot, or first place in the queue
+    a = jobs.start(replace(CFG, seed=1), owner=ANN)
+    g = jobs.start(replace(CFG, seed=2), owner=GUEST)
+    lead = jobs.start(replace(CFG, seed=3), owner=LEADER)
+    order = [j for j in queued(jobs) if j != blocker]
+    assert order == [lead, a, g]
+    with pytest.raises(PermissionDenied):
+        jobs.move_to_front(g, by=ANN)
+    jobs.move_to_front(g, by=LEADER)
+    assert [j for j in queued(jobs) if j != blocker][0] == g
+    assert jobs.snapshot(g).queue_position == queued(jobs).index(g) + 1
+
+
+def test_one_queued_run_per_participant_and_the_queue_has_a_size(jobs):
+    with pytest.raises(JobRefused) as err:
+        for seed in range(3):  # the pool trains the first at once; without a worker all would wait
+            jobs.start(replace(CFG, seed=seed), owner=ANN)
+    assert err.value.key == "lab.job.one_queued"
+    assert [j.owner for j in jobs.active() if j.status == "queued"] == [ANN]
+    for i in range(5):
+        try:
+            jobs.start(replace(CFG, seed=10 + i), owner=guest(i))
+        except JobRefused as full:
+            assert full.key == "lab.job.queue_full" and "queue is full" in full.message("en")
+            break
+    else:
+        pytest.fail("the queue took more than its size")
+
+
+def test_guest_limits_name_the_limit(jobs):
+    with pytest.raises(JobRefused) as err:
+        jobs.start(replace(CFG, steps=5000), owner=GUEST)
+    assert err.value.key == "lab.job.too_many_steps"
+    assert "at most 2000 steps" in err.value.message("en") and "2000" in err.value.message("ko")
+
+
+def test_pause_and_step_are_the_owners_or_a_leaders_and_step_counts_are_checked(jobs):
+    jid = jobs.start(CFG, owner=ANN)
+    for act in (jobs.pause, jobs.resume):
+        with pytest.raises(PermissionDenied):
+            act(jid, by=GUEST)
+    with pytest.raises(PermissionDenied):
+        jobs.step(jid, 10, by=BO)
+    for bad in (0, -1, 1001, 2.5, True):
+        with pytest.raises(InvalidInput) as err:
+            jobs.step(jid, bad, by=ANN)
+        assert err.value.key == "lab.job.step_n"
+    jobs.pause(jid, by=LEADER)  # held if it runs; a queued job has nothing to hold
+    snap = jobs.snapshot(jid)
+    assert snap.paused == (snap.status == "running")
+
+
+def test_a_job_id_that_is_gone_is_none_and_control_of_it_is_a_no_op(jobs):
+    assert jobs.snapshot("0" * 32) is None
+    jobs.stop("0" * 32, by=ANN)
+    jobs.pause("0" * 32, by=ANN)
+
+
+def test_the_database_chooses_the_back_end(monkeypatch):
+    monkeypatch.delenv("STUDY_LAB_QUEUE", raising=False)
+    assert queue_kind("sqlite:///x.db") == "pool"
+    assert queue_kind("postgresql://u@h/db") == "postgres"
+    assert queue_kind("postgresql+psycopg://u@h/db", {"STUDY_LAB_QUEUE": "pool"}) == "pool"
+    with pytest.raises(ValueError, match="STUDY_LAB_QUEUE"):
+        queue_kind("sqlite:///x.db", {"STUDY_LAB_QUEUE": "postgres"})
+    with pytest.raises(ValueError, match="STUDY_LAB_QUEUE"):
+        queue_kind("sqlite:///x.db", {"STUDY_LAB_QUEUE": "redis"})
+    reg = open_jobs("sqlite:///x.db", mode="thread", train_fn=Fake())
+    assert isinstance(reg, JobRegistry)
+    reg.close()
+
+
+def test_worker_concurrency_setting():
+    from core.lab.worker import default_concurrency
+
+    assert default_concurrency(cuda=True, env={}) == 8
+    assert default_concurrency(cuda=False, env={}) == 1
+    assert default_concurrency(cuda=False, env={"STUDY_LAB_WORKER_CONCURRENCY": "3"}) == 3
+    with pytest.raises(ValueError, match="STUDY_LAB_WORKER_CONCURRENCY"):
+        default_concurrency(cuda=False, env={"STUDY_LAB_WORKER_CONCURRENCY": "0"})
+
+
+def test_the_embedded_worker_runs_only_with_postgresql_and_can_be_turned_off():
+    from web.lab_worker import wanted
+
+    assert not wanted("sqlite:///x.db", {})
+    assert wanted("postgresql://u@h/db", {})
+    assert not wanted("postgresql://u@h/db", {"STUDY_LAB_EMBEDDED_WORKER": "0"})
