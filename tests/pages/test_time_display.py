@@ -9,6 +9,7 @@ import pytest
 from core import timezone
 from core.curriculum import qa
 from core.curriculum import weeks as cur
+from core.lab import rooms
 from core.lab.config import to_dict
 from core.reviews import workflow as reviews
 from db.models.curriculum import Answer, Note, Question
@@ -171,3 +172,15 @@ def test_a_leader_changes_the_zone_on_the_members_page(run_page, db, review):
     # every screen follows at once, without waiting for the remembered zone to expire
     shown = _texts(run_page("views/reviews.py", actor=leader, lang="en", query={"review": str(rid)}))
     assert f"#1 · Submitted · {BERLIN}" in shown
+
+
+def test_room_lobby_times(run_page, db):
+    leader = make_leader(db)
+    with db.write() as s:
+        rooms.open_room(session=s, by=leader, title="Week 2", now=INSTANT)
+    at = run_page("views/room.py", actor=leader, lang="en")
+    assert not at.exception
+    assert any(KST in link.proto.label for link in at.get("page_link"))
+    _zone(db, leader, "Europe/Berlin")
+    at = run_page("views/room.py", actor=leader, lang="en")
+    assert any(BERLIN in link.proto.label for link in at.get("page_link"))
