@@ -27,6 +27,7 @@ CATALOGS = (
     "core.i18n.accounts",
     "core.i18n.time",
     "core.curriculum.calendar_catalog",
+    "core.search.catalog",
 )
 
 

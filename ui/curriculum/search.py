@@ -1,20 +1,21 @@
-"""The curriculum page's search box: words and a tag across weeks, materials and notes."""
+"""The curriculum page's search box: words and a tag across weeks, notes and Q&A, drawn with the
+search page's result list (ui/search/results.py); the search itself is core/search/."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.curriculum.search import MAX_QUERY, search
+from core.search.query import MAX_RESULTS
 from db.models.curriculum import Week
 from ui.curriculum import keys
-from ui.curriculum.widgets import week_label
+from ui.search.results import hit_list
 from ui.shell.actions import attempt
 from ui.shell.i18n import t
 
 
 def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
-    """An expander (open while a search is typed) listing the hits with the week they belong to."""
-    by_id = {w.id: w for w in weeks}
+    """An expander (open while a search is typed) listing the hits, each a link to its page."""
     typed = st.session_state.get(keys.SEARCH_QUERY) or st.session_state.get(keys.SEARCH_TAG)
     with st.expander(t("cur.search.title"), icon=":material/search:", expanded=bool(typed)):
         c1, c2 = st.columns([3, 1])
@@ -26,10 +27,8 @@ def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
         if not (query.strip() or tag):
             return
         with ctx.db.read() as s:
-            hits = attempt(lambda: search(session=s, query=query, tag=tag or None, lang=ctx.lang))
-        if hits is None:
-            return
-        st.caption(t("cur.search.count", n=len(hits)) if hits else t("cur.search.none"))
-        for h in hits:
-            where = week_label(by_id[h.week_id], ctx.lang) if h.week_id in by_id else ""
-            st.markdown(f"**{t(f'cur.search.kind.{h.kind}')}** · {h.title}  \n:gray[{where}] {h.snippet}")
+            hits = attempt(
+                lambda: search(session=s, query=query, tag=tag or None, lang=ctx.lang, by=ctx.actor)
+            )
+        if hits is not None:
+            hit_list(hits, {w.id: w for w in weeks}, ctx.lang, limit=MAX_RESULTS)

@@ -44,6 +44,7 @@ PAGES: list[PageSpec] = [
     PageSpec("views/curriculum.py", "cur.nav.weeks", ":material/menu_book:", "curriculum"),
     PageSpec("views/seminars.py", "cur.nav.seminars", ":material/co_present:", "seminars"),
     PageSpec("views/qa.py", "cur.nav.qa", ":material/forum:", "qa"),
+    PageSpec("views/search.py", "search.nav", ":material/search:", "search"),
     PageSpec("views/retros.py", "cur.nav.retros", ":material/self_improvement:", "retros", access="member"),
     # paper reviews
     PageSpec("views/papers.py", "rev.nav.papers", ":material/article:", "papers", access="member"),

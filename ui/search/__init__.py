@@ -1,0 +1,1 @@
+"""The search page (views/search.py) and the result list the curriculum page's search box shares."""
