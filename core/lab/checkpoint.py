@@ -93,10 +93,16 @@ def _arch(cfg: TrainConfig) -> dict:
     return out
 
 
+def _size(n: int) -> str:
+    """A byte limit as people read it: 32MB, 512KB."""
+    value, unit = (n / (1024 * 1024), "MB") if n >= 1024 * 1024 else (n / 1024, "KB")
+    return f"{value:.1f}".rstrip("0").rstrip(".") + unit
+
+
 def _payload(data: bytes) -> dict:
     """The checkpoint's payload, or a ConfigError saying why the bytes are not one."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ConfigError("lab.error.checkpoint_too_large", limit=f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        raise ConfigError("lab.error.checkpoint_too_large", limit=_size(MAX_UPLOAD_BYTES))
     if not zipfile.is_zipfile(io.BytesIO(data)):  # torch.save writes a zip: anything else is foreign
         raise ConfigError("lab.error.checkpoint_foreign")
     try:

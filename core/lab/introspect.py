@@ -205,3 +205,10 @@ def probe_states(model: nn.Module | None) -> dict[int, dict[str, Tensor]]:
     """The weights a model kept at probe steps while it trained ({} for a model rebuilt from bytes)."""
     kept = getattr(model, STATES_ATTR, None) if model is not None else None
     return dict(kept.states) if kept is not None else {}
+
+
+def attach_probe_states(model: nn.Module, states: dict[int, dict[str, Tensor]]) -> None:
+    """Hang weights read back from a checkpoint on `model`, as training would have."""
+    kept = ProbeStates()
+    kept.states = dict(states)
+    setattr(model, STATES_ATTR, kept)

@@ -148,3 +148,35 @@ def record_of_snapshot(cfg: TrainConfig, snap: Any) -> RunRecord:
             else None
         ),
     )
+
+
+def view_of_checkpoint(opened: Any, version: int) -> RunView:
+    """The page's view of an opened checkpoint (core.lab.checkpoint.Opened): its model, and an
+    attention replay over the probe steps whose whole weights it kept (decoded on demand)."""
+    from core.lab.embeddings import weights_at, whole_steps
+    from core.lab.introspect import attach_probe_states
+    from core.lab.train import probe_decode
+
+    cfg, model, states = opened.config, opened.model, dict(opened.probe_states)
+    attach_probe_states(model, states)  # the teaching views read them off the model, as after a run
+    steps = whole_steps(model, states)
+    cache: dict[int, Any] = {}
+
+    def probe_at(step: int):
+        if step not in steps:
+            return None
+        if step not in cache:
+            task = _task(cfg)
+            cache[step] = decode_probe(step, probe_decode(weights_at(model, states, step), task, "cpu"), task)
+        return cache[step]
+
+    return RunView(
+        status="finished",
+        config=cfg,
+        step=max(states) if states else cfg.steps,
+        curves={},
+        probe_steps=steps,
+        probe_at=probe_at,
+        model=model,
+        version=version,
+    )

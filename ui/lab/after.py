@@ -47,15 +47,16 @@ def _task(cfg: TrainConfig):
     return make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
 
 
-def try_input(ctx: Frame, tab: str, view: RunView, model) -> None:
-    """A text box: the model's answer and its attention for the viewer's own input."""
+def try_input(ctx: Frame, tab: str, view: RunView, model, *, slot: str | None = None) -> None:
+    """A text box: the model's answer and its attention for the viewer's own input (`slot`: whose
+    widgets, the tab's by default)."""
     from core.lab.train import MAX_TRY_CHARS
     from core.lab.train import try_input as answer_input
 
     cfg = view.config
     task = _task(cfg)
     example = " ".join(task.src_tokens(task.probe()[0][0]))
-    slot = keys.slot(tab)
+    slot = slot or keys.slot(tab)
     with st.form(keys.sub(slot, keys.TRY_FORM), border=False):
         text = st.text_input(
             t("lab.page.try_label"),
@@ -111,7 +112,7 @@ def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
         export_buttons(chart, keys.sub(keys.slot(tab), keys.PE), "positional_encoding")
 
 
-def gates(tab: str, view: RunView, model) -> None:
+def gates(tab: str, view: RunView, model, *, slot: str | None = None) -> None:
     """LSTM / GRU gate activations over the probe sequence, from the trained weights."""
     gate_activations = _introspect().gate_activations
 
@@ -126,13 +127,13 @@ def gates(tab: str, view: RunView, model) -> None:
             g = acts["gates"] if isinstance(acts, dict) and "gates" in acts else acts
             return charts.gates_chart(g, task.src_tokens(src[0]), lang=lang)
 
-        slot = keys.slot(tab)
+        slot = slot or keys.slot(tab)
         chart = _memo(keys.memo(slot, keys.GATES), (view.job_id, view.run_id, view.version, lang), build)
         show(chart, width="content")
         export_buttons(chart, keys.sub(slot, keys.GATES), "gates")
 
 
-def grad_norms(tab: str, view: RunView, model) -> None:
+def grad_norms(tab: str, view: RunView, model, *, slot: str | None = None) -> None:
     """How much gradient reaches each encoder time step (vanishing in the plain RNN)."""
     encoder_grad_norms = _introspect().encoder_grad_norms
 
@@ -146,7 +147,7 @@ def grad_norms(tab: str, view: RunView, model) -> None:
             norms = encoder_grad_norms(model, src, tgt)
             return charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=lang)
 
-        slot = keys.slot(tab)
+        slot = slot or keys.slot(tab)
         chart = _memo(keys.memo(slot, keys.GRAD), (view.job_id, view.run_id, view.version, lang), build)
         show(chart, width="content")
         export_buttons(chart, keys.sub(slot, keys.GRAD), "grad_norms")
@@ -214,6 +215,21 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
     return None
 
 
+def teaching(ctx: Frame, tab: str, view: RunView, model, *, slot: str) -> None:
+    """The teaching views (ui/lab/stepthrough.py, embeddings.py) with the weights the run kept at
+    its probe steps, then the RNN family's gates and gradient norms."""
+    from ui.lab import embeddings, stepthrough
+    from ui.lab.teaching import kept_states
+
+    states = kept_states(ctx, view, model)
+    stepthrough.render(view, model, states, slot)
+    embeddings.render(view, model, states, slot)
+    if tab in ("lstm", "gru"):
+        gates(tab, view, model, slot=slot)
+    if tab != "transformer":
+        grad_norms(tab, view, model, slot=slot)
+
+
 def _introspect():
     """The engine's introspect module (imported lazily: it imports torch)."""
     from core.lab import introspect
@@ -231,9 +247,6 @@ def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
     else:
         with st.expander(t("lab.page.try_title"), expanded=True, icon=":material/keyboard:"):
             try_input(ctx, tab, view, model)
-        if tab in ("lstm", "gru"):
-            gates(tab, view, model)
-        if tab != "transformer":
-            grad_norms(tab, view, model)
+        teaching(ctx, tab, view, model, slot=keys.slot(tab))
     if not presenter:
         exports(ctx, tab, view, model)
