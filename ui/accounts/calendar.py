@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.curriculum import calendar as cal
 from ui.accounts import keys
-from ui.shell.actions import act, attempt
+from ui.shell.actions import act
 from ui.shell.i18n import t
 from ui.shell.qr import page_url
 from ui.shell.time import show, zone
@@ -50,19 +50,17 @@ def calendar_section(ctx) -> None:
             done="cal.revoked",
         )
 
-    def _ics() -> bytes:
+    def _ics() -> bytes:  # made when the button is pressed, on Streamlit's own thread
         with ctx.db.read() as s:
             return cal.own_calendar(session=s, by=ctx.actor)
 
-    data = attempt(_ics)
-    if data is not None:
-        c3.download_button(
-            t("cal.download"),
-            data,
-            file_name=cal.feed_filename(ctx.actor),
-            mime="text/calendar",
-            key=keys.CAL_DOWNLOAD,
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    c3.download_button(
+        t("cal.download"),
+        _ics,
+        file_name=cal.feed_filename(ctx.actor),
+        mime="text/calendar",
+        key=keys.CAL_DOWNLOAD,
+        on_click="ignore",
+        icon=":material/download:",
+    )
     st.caption(t("cal.zone", zone=zone().key))
