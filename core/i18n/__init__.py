@@ -22,6 +22,7 @@ CATALOGS = (
     "core.lab.catalog.charts",
     "core.lab.catalog.rooms",
     "core.lab.catalog.queue",
+    "core.lab.catalog.teaching",
     "core.i18n.validation",
     "core.i18n.markdown",
     "core.i18n.accounts",
