@@ -112,3 +112,24 @@ def test_signing_out_before_the_trade_voids_the_handoff(db):
     with db.write() as s:
         sessions.end_session(session=s, token=handoff)
     assert _redeem(db, handoff) is None
+
+
+def test_two_browsers_racing_with_one_handoff_get_one_sign_in(db):
+    import threading
+
+    leader = make_leader(db)
+    for _ in range(5):
+        handoff = _handoff(db, leader)
+        start = threading.Barrier(4)
+        got: list[str | None] = []
+
+        def trade(h=handoff, barrier=start, got=got):
+            barrier.wait()
+            got.append(_redeem(db, h))
+
+        threads = [threading.Thread(target=trade) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert len(got) == 4 and sum(1 for g in got if g) == 1
