@@ -166,6 +166,47 @@ class LabJobs:
             log.exception("storing lab job %s failed", job_id)
 
 
+PAUSE_KEY = "lab_job_pause"  # the pause/resume toggle (a presenter's space bar is bound to it)
+STEP_NS = (1, 10, 100)
+
+
+def step_key(n: int) -> str:
+    """The "step n" button's key (`lab_job_step_1` is bound to the right arrow)."""
+    return f"lab_job_step_{n}"
+
+
+def live_controls(job_id: str, who: Participant) -> None:
+    """Pause / Resume and Step 1 / 10 / 100 of a running job, for its owner or a leader (nothing
+    for anyone else, or for a job that is not training)."""
+    from core.lab.jobs.policy import may_control
+    from ui.shell.actions import attempt
+    from ui.shell.i18n import t
+
+    jobs = lab_jobs()
+    snap = jobs.registry.snapshot(job_id)
+    if snap is None or snap.status != "running" or not may_control(who, snap.owner):
+        return
+    cols = st.columns([2, 1, 1, 1, 3], vertical_alignment="center")
+    if snap.paused:
+        label, icon, call = t("lab.job.resume"), ":material/play_arrow:", jobs.resume
+    else:
+        label, icon, call = t("lab.job.pause"), ":material/pause:", jobs.pause
+    if cols[0].button(label, key=PAUSE_KEY, icon=icon, help=t("lab.job.pause_help")):
+        if attempt(lambda: call(job_id, by=who) or True):
+            st.rerun()
+    for col, n in zip(cols[1:4], STEP_NS, strict=True):
+        if col.button(
+            t("lab.job.step_button", n=n),
+            key=step_key(n),
+            icon=":material/skip_next:",
+            help=t("lab.job.step_help", n=n),
+        ):
+            if attempt(lambda n=n: jobs.step(job_id, n, by=who) or True):
+                st.rerun()
+    if snap.paused:
+        cols[4].caption(t("lab.job.paused_at", step=snap.step))
+
+
 def _registry_class():
     """The job back end's factory for the app's database (imported lazily: pages that never train
     stay light); tests put a thread-mode JobRegistry with a fake train_fn here."""
@@ -180,4 +221,4 @@ def lab_jobs() -> LabJobs:
     return LabJobs()
 
 
-__all__ = ["LabJobs", "lab_jobs"]
+__all__ = ["PAUSE_KEY", "STEP_NS", "LabJobs", "lab_jobs", "live_controls", "step_key"]

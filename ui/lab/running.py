@@ -1,6 +1,7 @@
 """The "running now" panel: every running and queued job (owner, model, progress, place, time
 left); anyone may open one to watch it, a leader may cancel any or move a queued one to the front.
-Guests set the nickname others see on their runs here."""
+The owner or a leader pauses, steps and resumes the run the open tab shows (ui.lab.jobs
+live_controls). Guests set the nickname others see on their runs here."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from core.lab.presets import TAB_LABELS
 from ui.lab import keys
 from ui.lab.draw import secs
 from ui.lab.identity import NICKNAME_MAX, owner_name
-from ui.lab.jobs import lab_jobs
+from ui.lab.jobs import lab_jobs, live_controls
 from ui.shell.actions import attempt
 from ui.shell.i18n import t
 
@@ -74,6 +75,16 @@ def _panel(who: Participant) -> None:
             st.caption(t("lab.run.none"))
         for job in jobs:
             _row(job, who)
+        watched = _watched_job()
+        if watched is not None and any(j.job_id == watched and j.status == "running" for j in jobs):
+            live_controls(watched, who)  # pause / step the run this tab shows (owner or leader)
+
+
+def _watched_job() -> str | None:
+    """The job the open tab shows, if it shows one."""
+    tab = st.session_state.get(keys.TAB_ID)
+    shown = st.session_state.get(keys.show(tab)) if tab else None
+    return shown.get("job") if isinstance(shown, dict) else None
 
 
 _panel_fragment = st.fragment(run_every=POLL_S)(_panel)
