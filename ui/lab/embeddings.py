@@ -68,7 +68,7 @@ def render(view: RunView, model, states: dict, slot: str) -> None:
                 fr.tokens,
                 fr.classes,
                 lang=lang,
-                title=f"{t('lab.teach.emb_side.' + side)} · {fr.steps[i]}",
+                title=f"{t(f'lab.teach.emb_side.{side}')} · {fr.steps[i]}",
                 x_range=fr.x_range,
                 y_range=fr.y_range,
                 explained=ratio,
