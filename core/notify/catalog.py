@@ -77,6 +77,7 @@ KO = {
     "notify.problems.retried": "발송 {count}건을 다시 보냅니다.",
     # errors: bad addresses and failing channels
     "notify.error.https": "웹후크 주소는 https:// 로 시작해야 합니다.",
+    "notify.error.webhook_host": "이 채널의 웹후크 주소는 {hosts} 주소여야 합니다 (서비스의 웹후크 설정에서 복사하세요).",
     "notify.error.email": "이메일 주소 형식이 아닙니다 (예: name@example.com).",
     "notify.error.email_off": "이 서버는 이메일 발송이 꺼져 있어 이메일 주소를 저장할 수 없습니다.",
     "notify.error.unknown_choice": "알 수 없는 알림 또는 채널입니다.",
@@ -159,6 +160,7 @@ EN = {
     "notify.problems.retry": "Retry failed deliveries",
     "notify.problems.retried": "Sending {count} deliveries again.",
     "notify.error.https": "A webhook address must start with https://.",
+    "notify.error.webhook_host": "This channel's webhook address must be on {hosts} (copy it from the service's webhook settings).",
     "notify.error.email": "That is not an e-mail address (for example name@example.com).",
     "notify.error.email_off": "E-mail is off on this server, so an e-mail address cannot be saved.",
     "notify.error.unknown_choice": "Unknown notification or channel.",

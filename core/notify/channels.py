@@ -41,13 +41,13 @@ def slack_payload(text: str) -> dict:
 
 
 def post_webhook(
-    url: str, payload: dict, *, allow_local_http: bool, client: httpx.Client | None = None
+    url: str, payload: dict, *, channel: str, allow_local_http: bool, client: httpx.Client | None = None
 ) -> None:
     """POST `payload` as JSON; a non-2xx answer or no answer raises DeliveryError."""
     try:  # checked again here: the address may have been stored under another setting
-        check_webhook(url, "notify.prefs.discord_url", allow_local_http=allow_local_http)
+        check_webhook(url, "notify.prefs.discord_url", channel=channel, allow_local_http=allow_local_http)
     except InvalidInput as exc:
-        raise DeliveryError("notify.error.https") from exc
+        raise DeliveryError(exc.key, **exc.params) from exc
     try:
         if client is not None:
             response = client.post(url, json=payload)

@@ -24,10 +24,21 @@ ADDRESS_FIELDS = {
 }
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Where each webhook may point (a host or its subdomains): the server posts to the address a member
+# typed, so it must not be one inside the server's own network.
+WEBHOOK_HOSTS = {"discord": ("discord.com", "discordapp.com"), "slack": ("hooks.slack.com",)}
 
 
-def check_webhook(value: str | None, field: str, *, allow_local_http: bool | None = None) -> str:
-    """A webhook URL: https only (http://127.0.0.1 when the test setting allows it); "" clears."""
+def _host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == name or host.endswith("." + name) for name in allowed)
+
+
+def check_webhook(
+    value: str | None, field: str, *, channel: str = "discord", allow_local_http: bool | None = None
+) -> str:
+    """A webhook URL of `channel`: https to that service's host (http://127.0.0.1 when the test
+    setting allows it); "" clears."""
     value = (value or "").strip()
     if not value:
         return ""
@@ -37,8 +48,12 @@ def check_webhook(value: str | None, field: str, *, allow_local_http: bool | Non
     if len(value) > MAX_URL or not parts.hostname:
         raise FieldError(field, "notify.error.https")
     local_http = allow_local_http and parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
-    if parts.scheme != "https" and not local_http:
+    if local_http:
+        return value
+    if parts.scheme != "https":
         raise FieldError(field, "notify.error.https")
+    if not _host_allowed(parts.hostname, WEBHOOK_HOSTS[channel]):
+        raise FieldError(field, "notify.error.webhook_host", hosts=", ".join(WEBHOOK_HOSTS[channel]))
     return value
 
 
@@ -105,7 +120,9 @@ def set_addresses(*, session: Session, by: Actor | None, values: dict[str, str])
         if channel == "email":
             value = found.check(check_email, raw, field, enabled=conf.smtp.enabled)
         else:
-            value = found.check(check_webhook, raw, field, allow_local_http=conf.allow_local_http)
+            value = found.check(
+                check_webhook, raw, field, channel=channel, allow_local_http=conf.allow_local_http
+            )
         if value is not None:
             clean[channel] = value
     found.raise_if_any()

@@ -137,11 +137,15 @@ def send(item: Item, conf: notify_settings.Settings) -> None:
         channels.post_webhook(
             item.address,
             channels.discord_payload(f"**{title}**\n{text}"),
+            channel="discord",
             allow_local_http=conf.allow_local_http,
         )
     elif item.channel == "slack":
         channels.post_webhook(
-            item.address, channels.slack_payload(f"*{title}*\n{text}"), allow_local_http=conf.allow_local_http
+            item.address,
+            channels.slack_payload(f"*{title}*\n{text}"),
+            channel="slack",
+            allow_local_http=conf.allow_local_http,
         )
     elif item.channel == "email":
         subject = translate("notify.mail.subject", item.lang, title=title)

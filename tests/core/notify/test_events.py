@@ -185,6 +185,26 @@ def test_bad_addresses_are_named_and_nothing_is_saved(db, monkeypatch):
         )
 
 
+def test_webhooks_point_only_at_their_service():
+    ok = prefs.check_webhook(
+        "https://hooks.slack.com/services/T0/B0/x", "f", channel="slack", allow_local_http=False
+    )
+    assert ok.startswith("https://hooks.slack.com/")
+    assert prefs.check_webhook("https://ptb.discord.com/api/webhooks/1/x", "f", allow_local_http=False)
+    for bad in (
+        "https://10.0.0.5/hook",
+        "https://discord.com.evil.org/api/webhooks/1/x",
+        "https://127.0.0.1/x",
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            prefs.check_webhook(bad, "notify.prefs.discord_url", allow_local_http=False)
+        assert "discord.com, discordapp.com" in caught.value.message("en")
+    with pytest.raises(InvalidInput):
+        prefs.check_webhook(
+            "https://discord.com/api/webhooks/1/x", "f", channel="slack", allow_local_http=False
+        )
+
+
 def test_local_http_webhooks_only_with_the_test_setting():
     with pytest.raises(InvalidInput):
         prefs.check_webhook("http://127.0.0.1:9/hook", "f", allow_local_http=False)

@@ -1,6 +1,7 @@
 """The periodic check: due within 24 hours, overdue, a seminar within 30 minutes; running it twice,
 or in two processes, records each notice once (both back ends)."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 from core.curriculum import seminars
@@ -63,3 +64,25 @@ def test_seminar_starting_within_30_minutes_reaches_everyone_once(db):
     with db.read() as s:
         soon = s.query(Notice).filter(Notice.event == "seminar_soon", Notice.member_id == kim.id).one()
     assert soon.params["when"] == "2026-12-05 19:00 KST"
+
+
+def test_two_processes_checking_at_once_record_each_notice_once(db):
+    leader = make_leader(db)
+    for i in range(4):
+        make_member(db, f"mem{i}", f"멤버{i}", by=leader)
+    start = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    with db.write() as s:
+        seminars.create_seminar(session=s, by=leader, title="LSTM", starts_at=start)
+    barrier, made = threading.Barrier(2), []
+
+    def check():
+        barrier.wait()
+        made.append(_scan(db, start - timedelta(minutes=10)))
+
+    threads = [threading.Thread(target=check) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(made) == [0, 5]
+    assert len([e for e in _events(db) if e[0] == "seminar_soon"]) == 5
