@@ -18,6 +18,7 @@ def identity_email(member_id: int) -> str:
     """The members page's linked-e-mail field for one member."""
     return f"identity_email_{member_id}"
 
+
 # --- calendar feed (ui/accounts/calendar.py) -------------------------------------------------------
 CAL_TOKEN = "cal_feed_token"  # the feed token just made: its address is shown in this session only
 CAL_RENEW = "cal_feed_renew"
