@@ -140,3 +140,13 @@ def test_ready_needs_no_wait_when_torch_is_already_loaded(monkeypatch):
 
     monkeypatch.setattr(engine, "_state", engine._Warmup())
     assert engine.ready() and engine._state.thread is None
+
+
+@pytest.mark.parametrize("raw", ["", "true", "1" * 5000, "attention\x00<script>"])
+def test_hostile_presenter_parameters_draw_the_plain_or_presenter_page(run_page, raw):
+    at = run_page(LAB, lang="en", query={"tab": "rnn", "present": raw, "chart": raw})
+    assert not at.exception
+    assert at.toggle(key="lab_presenter").value is False  # only present=1 turns it on
+    at = run_page(LAB, lang="en", query={"tab": "rnn", "present": "1", "chart": raw})
+    assert not at.exception and at.session_state["lab_presenter_chart"] == "all"
+    assert dict(at.query_params) == PRESENT
