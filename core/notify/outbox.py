@@ -50,9 +50,9 @@ def emit(
     query: dict | None = None,
     skip: int | None = None,
     now: datetime | None = None,
-) -> list[Notice]:
+) -> list[int]:
     """Record `event` for each active member in `to` (except `skip`, the one who caused it) and
-    queue its deliveries; returns the notices recorded now (none for a key already recorded)."""
+    queue its deliveries; returns the ids of the notices recorded now (none for a key already recorded)."""
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
     now = now or utcnow()
@@ -61,7 +61,7 @@ def emit(
         return []
     active = set(session.scalars(select(Member.id).where(Member.id.in_(wanted), Member.active.is_(True))))
     email_on = notify_settings.load().smtp.enabled
-    made: list[Notice] = []
+    made: list[int] = []
     for member_id in (m for m in wanted if m in active):
         choices = prefs.matrix(session=session, member_id=member_id)
         key = f"{event}:{ref}:{member_id}"[:MAX_KEY]
@@ -92,7 +92,7 @@ def emit(
                     notice_id=notice_id, channel=channel, address=where[channel], next_at=now, created_at=now
                 )
             )
-        made.append(session.get(Notice, notice_id))
+        made.append(notice_id)
     session.flush()
     return made
 

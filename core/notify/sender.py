@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+import httpx
 from sqlalchemy import select, update
 
 from core.errors import AppError
@@ -130,8 +131,9 @@ def message(item: Item, public_url: str = "") -> tuple[str, str]:
     return title, text
 
 
-def send(item: Item, conf: notify_settings.Settings) -> None:
-    """Send one delivery on its channel (DeliveryError when the channel does not take it)."""
+def send(item: Item, conf: notify_settings.Settings, client: httpx.Client | None = None) -> None:
+    """Send one delivery on its channel (DeliveryError when the channel does not take it);
+    webhooks go through `client` when given (one per batch: its TLS setup is the slow part)."""
     title, text = message(item, conf.public_url)
     if item.channel == "discord":
         channels.post_webhook(
@@ -139,6 +141,7 @@ def send(item: Item, conf: notify_settings.Settings) -> None:
             channels.discord_payload(f"**{title}**\n{text}"),
             channel="discord",
             allow_local_http=conf.allow_local_http,
+            client=client,
         )
     elif item.channel == "slack":
         channels.post_webhook(
@@ -146,6 +149,7 @@ def send(item: Item, conf: notify_settings.Settings) -> None:
             channels.slack_payload(f"*{title}*\n{text}"),
             channel="slack",
             allow_local_http=conf.allow_local_http,
+            client=client,
         )
     elif item.channel == "email":
         subject = translate("notify.mail.subject", item.lang, title=title)
@@ -203,24 +207,41 @@ def drain(
     *,
     clock: Callable[[], datetime] = utcnow,
     conf: notify_settings.Settings | None = None,
-    sender: Callable[[Item, notify_settings.Settings], None] = send,
+    sender: Callable[..., None] = send,
     limit: int = BATCH,
 ) -> Outcome:
     """Send every delivery due now (one batch); a failing channel is counted, never raised."""
     conf = conf or notify_settings.load()
     token = secrets.token_hex(16)
     out = Outcome()
-    for item in claim(db, now=clock(), token=token, limit=limit):
-        error: AppError | None = None
-        try:
-            sender(item, conf)
-        except AppError as err:
-            error = err
-        except Exception as exc:  # a bug in one channel must not stop the others
-            log.exception("notification delivery %s crashed", item.id)
-            error = channels.DeliveryError("notify.error.unreachable", detail=type(exc).__name__)
-        result = record(db, item, token=token, now=clock(), error=error)
-        if error is not None:
-            out.errors.append(error.message("en"))
-        setattr(out, result, getattr(out, result) + 1)
+    items = claim(db, now=clock(), token=token, limit=limit)
+    if not items:
+        return out
+    with httpx.Client(timeout=channels.TIMEOUT, follow_redirects=False) as client:
+        for item in items:
+            _deliver(db, item, token, clock, conf, sender, client, out)
     return out
+
+
+def _deliver(
+    db: Database,
+    item: Item,
+    token: str,
+    clock: Callable[[], datetime],
+    conf: notify_settings.Settings,
+    sender: Callable[..., None],
+    client: httpx.Client,
+    out: Outcome,
+) -> None:
+    error: AppError | None = None
+    try:
+        sender(item, conf, client)
+    except AppError as err:
+        error = err
+    except Exception as exc:  # a bug in one channel must not stop the others
+        log.exception("notification delivery %s crashed", item.id)
+        error = channels.DeliveryError("notify.error.unreachable", detail=type(exc).__name__)
+    result = record(db, item, token=token, now=clock(), error=error)
+    if error is not None:
+        out.errors.append(error.message("en"))
+    setattr(out, result, getattr(out, result) + 1)
