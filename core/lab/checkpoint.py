@@ -3,7 +3,7 @@
 The payload holds only tensors, str and int, so it loads with `torch.load(weights_only=True)`:
 no pickled code runs when a shared checkpoint is opened. The config travels as canonical JSON.
 Beside the final weights it may carry the weights at some probe steps ("probe_states", float16,
-what fits the stored-run limit beside the final weights: `fit_states`), and a SHA-256 "digest" over
+evenly spaced within PROBE_STATES_BYTES: `fit_states`), and a SHA-256 "digest" over
 everything, so a file changed after export is refused with that reason (older files without one
 still load).
 """
@@ -29,6 +29,11 @@ FORMAT = 1
 ARCH_FIELDS = ("task", "seq_len", "vocab_size")
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # an uploaded checkpoint (the Lab's largest models fit)
 _MARGIN = 64 * 1024  # config, digest and zip headers
+# Weights at probe steps a checkpoint carries: at most this many bytes, and never more than fits
+# the stored-run limit (core.lab.runs.MAX_CHECKPOINT_BYTES) beside the final weights. The default
+# Transformer (~0.35 MB a step in float16) keeps 5 evenly spaced steps, the RNN family's defaults
+# (0.05-0.3 MB) most or all of theirs.
+PROBE_STATES_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ def save_checkpoint(model: nn.Module, cfg: TrainConfig) -> bytes:
         k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()
     }
     final = sum(v.numel() * 4 for v in state.values())
-    probes = fit_states(probe_states(model), MAX_CHECKPOINT_BYTES - final - _MARGIN)
+    probes = fit_states(probe_states(model), min(PROBE_STATES_BYTES, MAX_CHECKPOINT_BYTES - final - _MARGIN))
     config = json.dumps(to_dict(cfg), sort_keys=True)
     payload = {"format": FORMAT, "config": config, "state_dict": state}
     if probes:
