@@ -13,7 +13,7 @@ SEP = " · "
 
 def doc(kind: str, ref_id: int, *, title: str, body: str, week_id=None, parent_id=None) -> dict:
     """One search_docs row (without id)."""
-    title, body = nfc(title).strip(), nfc(body).strip()
+    title, body = " ".join(nfc(title).split()), nfc(body).strip()  # a title stays one line
     return {
         "kind": kind,
         "ref_id": ref_id,

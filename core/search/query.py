@@ -87,8 +87,19 @@ def _doc_kinds(by: Actor | None, kinds) -> list[str]:
     return wanted + (["answer"] if "question" in wanted else [])
 
 
-def _candidates(session: Session, by, groups, doc_kinds, week_ids, tagged: bool) -> list[SearchDoc]:
-    q = select(SearchDoc).where(SearchDoc.kind.in_(doc_kinds))
+_COLUMNS = (
+    SearchDoc.id,
+    SearchDoc.kind,
+    SearchDoc.ref_id,
+    SearchDoc.parent_id,
+    SearchDoc.week_id,
+    SearchDoc.folded,
+)
+
+
+def _candidates(session: Session, by, groups, doc_kinds, week_ids, tagged: bool) -> list:
+    """Matching index rows (without their text for snippets), newest first, at most MAX_CANDIDATES."""
+    q = select(*_COLUMNS).where(SearchDoc.kind.in_(doc_kinds))
     in_weeks = SearchDoc.week_id.in_(sorted(week_ids))
     # reviews hang on no week; a question may hang on a seminar without one
     q = q.where(in_weeks if tagged else or_(in_weeks, SearchDoc.week_id.is_(None) & SearchDoc.kind.in_(
@@ -105,15 +116,16 @@ def _candidates(session: Session, by, groups, doc_kinds, week_ids, tagged: bool)
             SearchDoc.id.in_(text(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH :m").bindparams(m=match))
         )
     q = q.order_by(SearchDoc.updated_at.desc(), SearchDoc.id.desc()).limit(MAX_CANDIDATES)
-    return list(session.scalars(q))
+    return list(session.execute(q))
 
 
 def _saturated(count: int, length: int, avg: float) -> float:
     return count * (K1 + 1) / (count + K1 * (1 - B + B * length / avg)) if count else 0.0
 
 
-def _score(doc: SearchDoc, groups: list[Group], phrase: str, avg: float) -> float:
-    title, body = fold(doc.title), doc.folded
+def _score(doc, groups: list[Group], phrase: str, avg: float) -> float:
+    body = doc.folded
+    title = body.partition("\n")[0]  # folded is fold(title + "\n" + body); titles are one line
     total = 0.0
     for g in groups:
         best = 0.0
@@ -128,7 +140,7 @@ def _score(doc: SearchDoc, groups: list[Group], phrase: str, avg: float) -> floa
     return total
 
 
-def _readable(session: Session, by: Actor | None, docs: list[SearchDoc]) -> list[SearchDoc]:
+def _readable(session: Session, by: Actor | None, docs: list) -> list:
     """The candidates whose source still exists and that `by` may read (retrospectives)."""
     ids: dict[str, list[int]] = {}
     for d in docs:
@@ -145,7 +157,7 @@ def _readable(session: Session, by: Actor | None, docs: list[SearchDoc]) -> list
     ]
 
 
-def _authors(session: Session, docs: list[SearchDoc]) -> dict[int, str]:
+def _authors(session: Session, docs: list) -> dict[int, str]:
     retro_ids = [d.ref_id for d in docs if d.kind == "retro"]
     if not retro_ids:
         return {}
@@ -183,26 +195,39 @@ def search(
     avg = max(1.0, sum(len(d.folded) for d in docs) / len(docs)) if docs else 1.0
     spellings = [g.texts for g in groups]
     phrase = fold(" ".join(g.typed for g in groups))
-    authors = _authors(session, docs)
-    best: dict[tuple[str, int], Hit] = {}
+    scored: dict[tuple[str, int], tuple[float, object]] = {}
     for d in docs:
-        kind, ref = ("question", d.parent_id) if d.kind == "answer" else (d.kind, d.ref_id)
+        key = ("question", d.parent_id) if d.kind == "answer" else (d.kind, d.ref_id)
         score = _score(d, groups, phrase, avg) if groups else 0.0
-        if (kind, ref) in best and best[(kind, ref)].score >= score:
-            continue
-        title = week_title(weeks[d.week_id], lang) if kind == "week" and d.week_id in weeks else d.title
-        best[(kind, ref)] = Hit(
-            kind=kind,
-            id=ref,
-            week_id=d.week_id,
-            title=title,
-            snippet=make_snippet(d.body, spellings),
-            score=score,
-            title_marks=highlight(title, spellings),
-            author=authors.get(d.ref_id, "") if d.kind == "retro" else "",
-            via_answer=d.kind == "answer",
-        )
+        if key not in scored or scored[key][0] < score:
+            scored[key] = (score, d)
     # best first; equals by kind (weeks, notes, questions, ...), then as found (newest first)
-    order = {key: i for i, key in enumerate(best)}
-    hits = sorted(best.values(), key=lambda h: (-h.score, _ORDER[h.kind], order[(h.kind, h.id)]))
-    return hits[:limit]
+    order = {key: i for i, key in enumerate(scored)}
+    ranked = sorted(scored, key=lambda k: (-scored[k][0], _ORDER[k[0]], order[k]))[:limit]
+    top = [scored[k][1] for k in ranked]
+    authors = _authors(session, top)
+    texts = {
+        row.id: row
+        for row in session.execute(
+            select(SearchDoc.id, SearchDoc.title, SearchDoc.body).where(SearchDoc.id.in_([d.id for d in top]))
+        )
+    }
+    hits = []
+    for (kind, ref), d in zip(ranked, top, strict=True):
+        title = (
+            week_title(weeks[d.week_id], lang) if kind == "week" and d.week_id in weeks else texts[d.id].title
+        )
+        hits.append(
+            Hit(
+                kind=kind,
+                id=ref,
+                week_id=d.week_id,
+                title=title,
+                snippet=make_snippet(texts[d.id].body, spellings),
+                score=scored[(kind, ref)][0],
+                title_marks=highlight(title, spellings),
+                author=authors.get(d.ref_id, "") if d.kind == "retro" else "",
+                via_answer=d.kind == "answer",
+            )
+        )
+    return hits

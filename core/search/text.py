@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.S)
@@ -144,25 +145,26 @@ def plain_text(markdown: str | None) -> str:
     return _SPACE.sub(" ", " ".join(out)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).casefold()
 
 
 def fold(text: str) -> str:
     """The text as matching sees it: NFC, then each character NFKC-normalised and case-folded."""
-    return "".join(_fold_char(ch) for ch in unicodedata.normalize("NFC", text or ""))
+    return "".join(map(_fold_char, unicodedata.normalize("NFC", text or "")))
 
 
-def fold_map(text: str) -> tuple[str, list[int]]:
+def fold_map(text: str) -> tuple[str, list[int]] | tuple[str, range]:
     """(fold(text) of the NFC text, for each folded character the index of its source character
     in the NFC text). Callers that highlight pass NFC text (`nfc`)."""
-    folded: list[str] = []
+    folded = "".join(map(_fold_char, text))
+    if len(folded) == len(text):  # every character folded to one: positions are unchanged
+        return folded, range(len(text))
     origin: list[int] = []
     for i, ch in enumerate(text):
-        f = _fold_char(ch)
-        folded.append(f)
-        origin.extend([i] * len(f))
-    return "".join(folded), origin
+        origin.extend([i] * len(_fold_char(ch)))
+    return folded, origin
 
 
 def nfc(text: str | None) -> str:
