@@ -186,3 +186,47 @@ def test_rows_are_what_every_replica_reads(apps, qdb, start_worker):
     with qdb.read() as s:
         row = s.get(LabJob, jid)
         assert (row.status, row.step, row.owner_key, row.run_id) == ("finished", 40, GUEST.key, snap.run_id)
+
+
+def test_a_job_keeps_at_most_its_probes_in_the_database_too(qdb, start_worker):
+    from sqlalchemy import func, select
+
+    from core.lab.jobs.policy import JobLimits
+    from db.models.lab_jobs import LabJobEvent
+
+    start_worker(STUDY_LAB_MAX_PROBES="3")
+    jobs = PgJobs(db=qdb, limits=JobLimits(max_probes=3))
+    try:
+        jid = jobs.start(replace(CFG, steps=100, eval_every=10, probe_every=10), owner=ANN)
+        snap = ended(jobs, jid)
+        assert snap.status == "finished" and len(snap.probes) <= 3 and 100 in snap.probes
+        with qdb.read() as s:
+            kept = s.scalar(
+                select(func.count()).where(LabJobEvent.job_id == jid, LabJobEvent.probe.is_not(None))
+            )
+        assert kept <= 3
+        assert sorted(PgJobs(db=qdb, limits=JobLimits(max_probes=3)).snapshot(jid).probes) == sorted(
+            snap.probes
+        )
+    finally:
+        jobs.close()
+
+
+def test_the_server_starts_and_stops_its_embedded_worker(qdb, monkeypatch):
+    from web import lab_worker
+
+    monkeypatch.setenv("DATABASE_URL", qdb.url)
+    monkeypatch.delenv("STUDY_LAB_EMBEDDED_WORKER", raising=False)
+    stop = lab_worker.start()
+    assert stop is not None
+    jobs = PgJobs(db=qdb)
+    try:
+        jid = jobs.start(replace(CFG, steps=30), owner=ANN)
+        assert ended(jobs, jid).status == "finished"
+    finally:
+        jobs.close()
+        t0 = time.perf_counter()
+        stop()
+        assert time.perf_counter() - t0 < lab_worker.STOP_S
+    monkeypatch.setenv("STUDY_LAB_EMBEDDED_WORKER", "0")
+    assert lab_worker.start() is None
