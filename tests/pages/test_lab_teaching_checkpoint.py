@@ -94,3 +94,15 @@ def test_bad_files_are_refused_with_the_reason(
     monkeypatch.setattr(checkpoint, "MAX_UPLOAD_BYTES", 1024)
     at = _upload(run_page(SCREEN, lang=lang), exported)
     assert at.error and large in at.error[0].value and "1KB" in at.error[0].value
+
+
+def test_the_lab_page_offers_the_upload_in_each_model_tab(run_page, exported):
+    from tests.support.lab import LAB
+
+    at = run_page(LAB, lang="en", query={"tab": "gru"})
+    assert not at.exception
+    at.file_uploader(key="lab_gru_ckpt_ck_file").set_value(
+        ("lab_gru.pt", exported, "application/octet-stream")
+    ).run()
+    assert not at.exception and not at.error
+    assert any(s.value.startswith("Open checkpoint: GRU") for s in at.success)

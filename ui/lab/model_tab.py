@@ -13,7 +13,7 @@ from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig, config_hash, to_dict
 from core.lab.jobs.policy import Participant, may_control
 from core.lab.view import RunView, from_stored
-from ui.lab import after, draw, engine, keys, presets, room_lab
+from ui.lab import after, checkpoint_in, draw, engine, keys, presets, room_lab
 from ui.lab import presenter as presenter_mode
 from ui.lab.attention import draw_attention
 from ui.lab.identity import owner_name, participant
@@ -291,6 +291,8 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
         return
     if tab == "transformer" and ready:
         after.positional_encoding(tab, cfg, expanded=st.session_state.get(keys.PE_OPEN, False))
+    if ready:  # a checkpoint exported earlier, opened with every view (ui/lab/checkpoint_in.py)
+        checkpoint_in.render(ctx, tab, presenter=presenter)
     if presenter:
         with st.expander(t("lab.page.settings"), icon=":material/tune:"):
             controls(tab, compact=True)
