@@ -42,7 +42,12 @@ def warm() -> None:
     imports torch._dynamo, seconds more), the device, and last the job registry, whose worker
     process then imports torch in parallel (a Train click meanwhile queues its job for it)."""
     started = time.perf_counter()
-    import ui.lab.page  # noqa: F401, I001  the page's modules first: once here, not on its thread
+    # The page's modules first, in the order a page run imports them (the shell app.py imports,
+    # then the Lab page): a first visit meanwhile waits for a module this thread is importing and
+    # never holds one this thread needs, so the two imports cannot deadlock.
+    import ui.shell.frame  # noqa: F401, I001
+    import ui.shell.nav  # noqa: F401
+    import ui.lab.page  # noqa: F401
 
     import torch  # noqa: F401  the cost this module exists for
     from core.lab.device import pick_device
