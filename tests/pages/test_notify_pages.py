@@ -15,7 +15,9 @@ from ui.notify import keys
 
 def _seminar(db, leader, title="Attention 세미나"):
     with db.write() as s:
-        return seminars.create_seminar(session=s, by=leader, title=title, starts_at=utcnow() + timedelta(days=2))
+        return seminars.create_seminar(
+            session=s, by=leader, title=title, starts_at=utcnow() + timedelta(days=2)
+        )
 
 
 def _unread(db, who):
@@ -126,7 +128,9 @@ def test_leaders_see_failed_deliveries_in_their_language_and_retry(run_page, db,
     assert list(table["멤버"]) == ["김하연"] and list(table["오류"]) == ["웹후크가 HTTP 404 로 응답했습니다."]
     assert list(table["상태"]) == ["재시도 대기"]
     mine = run_page("views/account.py", actor=kim, lang="en")
-    assert "Sending to Discord keeps failing (1 tries): The webhook answered HTTP 404." in mine.warning[0].value
+    assert (
+        "Sending to Discord keeps failing (1 tries): The webhook answered HTTP 404." in mine.warning[0].value
+    )
     at.button(key=keys.RETRY).click().run()
     assert not at.exception
     member_view = run_page("views/inbox.py", actor=kim, lang="ko")
