@@ -51,6 +51,7 @@ from core.lab.jobs.state import (
     count_params,
     crashed,
 )
+from core.lab.jobs.thread_mode import ThreadMode
 
 KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attaching
 DONE_TTL_S = 3600.0  # ...and for at most this long; the stored run outlives them in the database
@@ -81,18 +82,7 @@ def _default_mode(train_fn: Callable | None) -> str:
     return "thread" if torch.cuda.is_available() else "process"
 
 
-def accepts(fn: Callable, name: str) -> bool:
-    """Does `fn` take keyword `name` (a test's fake train_fn may not know `control`)?"""
-    import inspect
-
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
-class JobRegistry(ProcessMode, Pausing):
+class JobRegistry(ProcessMode, ThreadMode, Pausing):
     """Background training jobs for one server process."""
 
     def __init__(
@@ -404,34 +394,6 @@ class JobRegistry(ProcessMode, Pausing):
             for old in job.keeper.add(step):
                 job.probes.pop(old, None)
             job.probes[step] = policy.bound_probe(probe, self.limits.max_probe_bytes)
-
-    def _train_in_thread(self, job: Job) -> str:
-        import torch
-
-        from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
-
-        if torch.get_num_threads() != self.threads_per_job:
-            torch.set_num_threads(self.threads_per_job)
-        fn = self._train_fn or train
-        final = "failed"  # a generator that ends without a DoneEvent
-        extra: dict[str, Any] = {}
-        if fn is train or accepts(fn, "control"):
-            extra["control"] = job.control
-        if job.init_state is not None:
-            extra["init_state"] = job.init_state
-        for ev in fn(job.cfg, stop=job.stop, **extra):
-            with self._cond:
-                self._over_time(job)  # a thread cannot be killed: the limit asks it to stop
-                if isinstance(ev, StepEvent):
-                    self._add_step(job, ev.step, ev.loss, ev.token_acc, ev.grad_norm, ev.lr)
-                elif isinstance(ev, EvalEvent):
-                    self._add_eval(job, ev.step, ev.val_loss, ev.val_token_acc, ev.val_seq_acc, ev.probe)
-                elif isinstance(ev, DoneEvent):
-                    final = ev.status
-                    job.step, job.metrics = ev.step, dict(ev.metrics)
-                    job.model, job.n_params, job.device = ev.model, ev.n_params, ev.device
-                job.version += 1
-        return final
 
 
 __all__ = ["JobRegistry", "JobSnapshot", "JobSummary", "MODES", "MODE_ENV", "count_params"]

@@ -1,0 +1,181 @@
+"""Reading the PostgreSQL job queue: snapshots (a job's row plus its progress batches, each read
+once per app process and cached), the "running now" list, recent jobs, and the heartbeat rule
+applied on the way (`reap`, at most once a second per process). A mixin of `PgJobs` (pg.py),
+split out by meaning: it uses its `db`, `limits`, `slots`, `_lock` and caches.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from core.lab.config import TrainConfig
+from core.lab.jobs.pg_common import Progress, owner_of, reap
+from core.lab.jobs.policy import Estimate
+from core.lab.jobs.state import JobSnapshot, JobSummary, rebuild
+from db.models.lab_jobs import LIVE_STATUSES, LabJob
+
+REAP_EVERY_S = 1.0
+KEEP_CACHED = 64  # jobs whose progress this process keeps in memory (re-read from rows otherwise)
+KEEP_MODELS = 8  # ended jobs' models rebuilt from their checkpoints, kept for the after-training views
+RECENT_S = 3600  # ended jobs listed by list_jobs / job_ids
+
+
+class PgReading:
+    """What pages read of the PostgreSQL queue."""
+
+    def _maybe_reap(self) -> None:
+        now = time.monotonic()
+        if now - self._reaped_at < REAP_EVERY_S:
+            return
+        self._reaped_at = now
+        with self.db.write() as s:
+            reap(s)
+
+    def _queued_order(self, s) -> list[str]:
+        return list(
+            s.scalars(
+                select(LabJob.id)
+                .where(LabJob.status == "queued")
+                .order_by(LabJob.priority.desc(), LabJob.created_at, LabJob.id)
+            )
+        )
+
+    def _progress(self, s, job_id: str) -> Progress:
+        with self._lock:
+            prog = self._cache.pop(job_id, None) or Progress(self.limits.max_probes)
+            self._cache[job_id] = prog
+            while len(self._cache) > KEEP_CACHED:
+                self._cache.popitem(last=False)
+        prog.catch_up(s, job_id)
+        return prog
+
+    def _model(self, s, row: LabJob, cfg: TrainConfig) -> tuple[Any, bytes | None]:
+        if row.status not in ("finished", "stopped"):
+            return None, None
+        data = s.scalar(select(LabJob.checkpoint).where(LabJob.id == row.id))
+        if data is None:
+            return None, None
+        with self._lock:
+            model = self._models.get(row.id)
+        if model is None:
+            model = rebuild(data, cfg)
+            with self._lock:
+                self._models[row.id] = model
+                while len(self._models) > KEEP_MODELS:
+                    self._models.popitem(last=False)
+        return model, data
+
+    def snapshot(self, job_id: str) -> JobSnapshot | None:
+        """The job as every replica sees it, or None for an unknown id."""
+        from core.lab.config import from_dict
+
+        self._maybe_reap()
+        with self.db.read() as s:
+            row = s.get(LabJob, job_id)
+            if row is None:
+                return None
+            cfg = from_dict(row.config)
+            prog = self._progress(s, job_id)
+            pos = None
+            if row.status == "queued":
+                order = self._queued_order(s)
+                pos = order.index(job_id) + 1 if job_id in order else None
+            model, data = self._model(s, row, cfg)
+            eta = None
+            if row.status == "running" and row.steps_per_s:
+                eta = (cfg.steps - row.step) / row.steps_per_s
+            est = row.estimate or {}
+            return JobSnapshot(
+                job_id,
+                cfg,
+                row.status,
+                pos,
+                row.step,
+                row.steps_per_s,
+                eta,
+                {k: list(v) for k, v in prog.curves.items()},
+                dict(prog.probes),
+                dict(row.metrics or {}),
+                model,
+                row.n_params,
+                row.device,
+                row.error,
+                row.progress + prog.seq,
+                owner_of(row),
+                data,
+                row.error_key,
+                dict(row.error_params or {}),
+                Estimate(est.get("flops", 0.0), est.get("seconds", 0.0), est.get("memory_bytes", 0.0)),
+                paused=bool(row.paused) and row.status == "running",
+                run_id=row.run_id,
+            )
+
+    def active(self) -> list[JobSummary]:
+        """Running jobs, then queued ones in queue order."""
+        from core.lab.config import from_dict
+
+        self._maybe_reap()
+        with self.db.read() as s:
+            running = s.scalars(
+                select(LabJob).where(LabJob.status == "running").order_by(LabJob.started_at)
+            ).all()
+            queued = s.scalars(
+                select(LabJob)
+                .where(LabJob.status == "queued")
+                .order_by(LabJob.priority.desc(), LabJob.created_at, LabJob.id)
+            ).all()
+        out, busy = [], []
+        for r in running:
+            steps = from_dict(r.config).steps
+            left = (steps - r.step) / r.steps_per_s if r.steps_per_s else None
+            busy.append(left if left is not None else (r.estimate or {}).get("seconds", 0.0))
+            out.append(self._summary(r, None, left))
+        ahead = sorted(busy)
+        for pos, r in enumerate(queued, start=1):
+            out.append(self._summary(r, pos, (sum(ahead) / self.slots) if ahead else 0.0))
+            ahead.append((r.estimate or {}).get("seconds", 0.0))
+        return out
+
+    @staticmethod
+    def _summary(r: LabJob, pos: int | None, eta: float | None) -> JobSummary:
+        cfg = r.config
+        return JobSummary(
+            r.id,
+            owner_of(r),
+            cfg["model"]["kind"],
+            cfg["task"],
+            r.status,
+            r.step,
+            cfg["steps"],
+            pos,
+            eta,
+            paused=bool(r.paused) and r.status == "running",
+        )
+
+    def _recent_ids(self, s) -> list[str]:
+        return list(
+            s.scalars(
+                select(LabJob.id)
+                .where(
+                    or_(
+                        LabJob.status.in_(LIVE_STATUSES),
+                        LabJob.ended_at > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, RECENT_S),
+                    )
+                )
+                .order_by(LabJob.created_at)
+            )
+        )
+
+    def job_ids(self) -> set[str]:
+        """Live jobs and those that ended within the last hour."""
+        with self.db.read() as s:
+            return set(self._recent_ids(s))
+
+    def list_jobs(self) -> list[JobSnapshot]:
+        """Snapshots of live and recently ended jobs, oldest first."""
+        with self.db.read() as s:
+            ids = self._recent_ids(s)
+        return [snap for j in ids if (snap := self.snapshot(j)) is not None]
