@@ -120,23 +120,27 @@ def _seminar_weeks(conn: Connection, seminar_ids) -> dict[int, int | None]:
     return dict(conn.execute(select(Seminar.id, Seminar.week_id).where(Seminar.id.in_(ids))).all())
 
 
-def _question_rows(conn: Connection, where) -> list[dict]:
-    """Index rows for the questions matching `where` and all their answers."""
+def _questions(conn: Connection, where) -> dict[int, tuple]:
+    """question id -> (row, week id: its own or its seminar's) for the questions matching `where`."""
     questions = conn.execute(
         select(Question.id, Question.title, Question.body, Question.week_id, Question.seminar_id).where(where)
     ).all()
     weeks = _seminar_weeks(conn, {q.seminar_id for q in questions})
-    out, by_id = [], {}
-    for q in questions:
-        week_id = q.week_id if q.week_id is not None else weeks.get(q.seminar_id)
-        by_id[q.id] = (q.title, week_id)
-        out.append(docs.question_doc(q, week_id))
-    if by_id:
-        answers = conn.execute(
-            select(Answer.id, Answer.body, Answer.question_id).where(Answer.question_id.in_(list(by_id)))
-        ).all()
-        out += [docs.answer_doc(a, *by_id[a.question_id]) for a in answers]
-    return out
+    return {q.id: (q, q.week_id if q.week_id is not None else weeks.get(q.seminar_id)) for q in questions}
+
+
+def _answer_rows(conn: Connection, where) -> list[dict]:
+    """Index rows for the answers matching `where`, titled and placed by their question."""
+    answers = conn.execute(select(Answer.id, Answer.body, Answer.question_id).where(where)).all()
+    found = _questions(conn, Question.id.in_({a.question_id for a in answers})) if answers else {}
+    return [docs.answer_doc(a, found[a.question_id][0].title, found[a.question_id][1]) for a in answers]
+
+
+def _question_rows(conn: Connection, where) -> list[dict]:
+    """Index rows for the questions matching `where` and all their answers (which carry its title)."""
+    found = _questions(conn, where)
+    out = [docs.question_doc(q, week_id) for q, week_id in found.values()]
+    return out + (_answer_rows(conn, Answer.question_id.in_(list(found))) if found else [])
 
 
 def _review_rows(conn: Connection, where) -> list[dict]:
@@ -161,6 +165,8 @@ def rows_for(conn: Connection, kind: str, where=None) -> list[dict]:
         return [docs.retro_doc(r) for r in conn.execute(q if where is None else q.where(where))]
     if kind == "question":
         return _question_rows(conn, Question.id.is_not(None) if where is None else where)
+    if kind == "answer":
+        return _answer_rows(conn, Answer.id.is_not(None) if where is None else where)
     if kind == "review":
         return _review_rows(conn, Review.id.is_not(None) if where is None else where)
     raise ValueError(kind)
@@ -186,10 +192,7 @@ def _changed(session: Session) -> tuple[dict[str, set[int]], dict[str, set[int]]
     put_ids: dict[str, set[int]] = {}
     drop_ids: dict[str, set[int]] = {}
     for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Answer):
-            put_ids.setdefault("question", set())  # an answer is rewritten with its question
-            put_ids.setdefault("answer_of", set()).add(obj.question_id)
-        elif isinstance(obj, Paper):
+        if isinstance(obj, Paper):
             put_ids.setdefault("paper", set()).add(obj.id)
         elif isinstance(obj, Seminar):
             put_ids.setdefault("seminar", set()).add(obj.id)
@@ -209,7 +212,7 @@ def _changed(session: Session) -> tuple[dict[str, set[int]], dict[str, set[int]]
 def sync(session: Session) -> None:
     """Rewrite the index rows of what this flush changed (called after every flush)."""
     put_ids, drop_ids, cascade = _changed(session)
-    if not (put_ids or drop_ids):
+    if not (put_ids or drop_ids or cascade):
         return
     conn = session.connection()
     for kind, ids in drop_ids.items():
@@ -218,10 +221,10 @@ def sync(session: Session) -> None:
             drop(conn, "answer", conn.execute(select(SearchDoc.ref_id).where(
                 SearchDoc.kind == "answer", SearchDoc.parent_id.in_(sorted(ids)))).scalars().all())  # fmt: skip
     rows: list[dict] = []
-    for kind in ("week", "note", "retro"):
+    for kind in ("week", "note", "retro", "answer"):
         if put_ids.get(kind):
             rows += rows_for(conn, kind, SOURCES[kind].id.in_(sorted(put_ids[kind])))
-    question_ids = put_ids.get("question", set()) | put_ids.get("answer_of", set())
+    question_ids = set(put_ids.get("question", set()))
     if put_ids.get("seminar"):
         question_ids |= set(
             conn.execute(

@@ -210,3 +210,52 @@ def test_rebuild_after_a_restore_and_on_sqlite_the_fts_table(db, group):
                 text("SELECT rowid FROM search_fts WHERE search_fts MATCH '\"클리핑\"'")
             ).scalars()
             assert rows in set(fts)
+
+
+def test_seminar_questions_follow_their_seminar_and_cascades_leave_the_index(db, group):
+    from datetime import UTC, datetime
+
+    from core.curriculum import seminars
+
+    leader, m, week_id, rnn_week = group
+    with db.write() as s:
+        sem = seminars.create_seminar(
+            session=s,
+            by=leader,
+            title="발표",
+            starts_at=datetime(2026, 4, 1, 10, tzinfo=UTC),
+            week_id=rnn_week,
+        )
+        q = qa.ask(session=s, by=m, seminar_id=sem.id, title="게이트 질문", body="망각 게이트는?")
+        qa.answer(session=s, by=leader, question_id=q.id, body="셀 상태를 지웁니다")
+    with db.read() as s:
+        assert found(search(session=s, query="게이트", tag="rnn")) == [("question", q.id)]
+    with db.write() as s:
+        seminars.delete_seminar(session=s, by=leader, seminar_id=sem.id)  # its questions go with it
+    with db.read() as s:
+        assert search(session=s, query="게이트") == [] and search(session=s, query="셀 상태") == []
+        left = s.scalars(select(SearchDoc.kind).where(SearchDoc.kind.in_(("question", "answer")))).all()
+        assert left == []  # pruned, not only hidden
+
+
+def test_a_renamed_paper_renames_its_review_hits(db):
+    from core.reviews import papers
+    from core.reviews.bibtex import PaperData
+    from tests.support.reviews import make_review_group, submitted
+
+    _leader, kim, _lee, _park, tid, pid = make_review_group(db)
+    rid = submitted(db, kim, pid, tid, {"summary": "번역 품질이 좋다", "score": 4, "tags": []})
+    with db.write() as s:
+        papers.update_paper(
+            session=s,
+            by=kim,
+            paper_id=pid,
+            expected_version=1,
+            data=PaperData(title="Transformers", arxiv_id="1706.03762"),
+        )
+    with db.read() as s:
+        [hit] = search(session=s, query="번역", by=kim)
+        assert (hit.kind, hit.id, hit.title) == ("review", rid, "Transformers")
+        assert found(search(session=s, query="트랜스포머", by=kim)) == [
+            ("review", rid)
+        ]  # glossary, in the title
