@@ -150,3 +150,39 @@ def test_hostile_presenter_parameters_draw_the_plain_or_presenter_page(run_page,
     at = run_page(LAB, lang="en", query={"tab": "rnn", "present": "1", "chart": raw})
     assert not at.exception and at.session_state["lab_presenter_chart"] == "all"
     assert dict(at.query_params) == PRESENT
+
+
+@pytest.mark.slow  # a job in a gated fake and two page runs
+def test_presenter_mode_shows_the_job_controls_its_keys_press(run_page, db, monkeypatch):
+    """The running-now panel (where Pause / Step live) is hidden on a projector: the model tab draws
+    them above the live charts instead, once, under the keys the space bar and right arrow press."""
+    import functools
+
+    from core.lab.config import replace
+    from core.lab.jobs.policy import Participant
+    from core.lab.jobs.registry import JobRegistry
+    from core.lab.presets import tab_default
+    from tests.support.factories import make_leader
+    from tests.support.jobs import Fake
+    from tests.support.waiting import wait_until
+    from ui.lab.jobs import lab_jobs
+
+    fake = Fake(gated=True)
+    monkeypatch.setattr("ui.lab.jobs._registry_class", lambda: functools.partial(JobRegistry, train_fn=fake))
+    try:
+        lead = make_leader(db)
+        cfg = replace(tab_default("gru"), steps=40, seq_len=5, eval_every=10, probe_every=10)
+        jid = lab_jobs().start(cfg, db=db, actor=lead, who=Participant(f"member:{lead.id}", "leader", "L"))
+        wait_until(lambda: lab_jobs().registry.snapshot(jid).status == "running", timeout=10, what="start")
+        query = {"tab": "gru", "job": jid}
+        plain = run_page(LAB, actor=lead, lang="en", query=query)
+        assert not plain.exception and plain.button(key="lab_job_pause")  # in the panel
+        at = run_page(LAB, actor=lead, lang="en", query={**query, "present": "1"})
+        assert not at.exception
+        assert [b.key for b in at.button].count("lab_job_pause") == 1
+        assert at.button(key="lab_job_step_1").label == "Step 1"
+        at.button(key="lab_job_pause").click().run()
+        assert not at.exception and lab_jobs().registry.snapshot(jid).paused
+        assert at.button(key="lab_job_pause").label == "Resume"
+    finally:
+        fake.release_all()

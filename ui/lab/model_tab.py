@@ -17,7 +17,7 @@ from ui.lab import after, checkpoint_in, draw, engine, keys, presets, room_lab
 from ui.lab import presenter as presenter_mode
 from ui.lab.attention import draw_attention
 from ui.lab.identity import owner_name, participant
-from ui.lab.jobs import lab_jobs
+from ui.lab.jobs import lab_jobs, live_controls
 from ui.lab.running import plain
 from ui.lab.widgets import controls, current_config, validation_error
 from ui.shell.actions import attempt
@@ -243,8 +243,10 @@ def _live_view(job_id: str) -> RunView | None:
     return view
 
 
-def _live_curves(tab: str, job_id: str, on: bool, focus: str) -> None:
+def _live_curves(tab: str, job_id: str, on: bool, focus: str, who: Participant) -> None:
     view = _live_view(job_id)
+    if on:  # the running-now panel, which holds them otherwise, is hidden on a projector
+        live_controls(job_id, who)  # pause / step: what presenter mode's keys press
     draw.status_line(view)
     _charts(view, tab, on, focus, curves=True, attention=False)
 
@@ -281,7 +283,7 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
     _buttons(ctx, tab, cfg, err, view, ready)
     if view is not None:
         if view.active:
-            _live_curves_fragment(tab, view.job_id, presenter, focus)
+            _live_curves_fragment(tab, view.job_id, presenter, focus, participant(ctx))
             _live_attention_fragment(tab, view.job_id, presenter, focus)
         else:
             _body(view, tab, presenter, focus)

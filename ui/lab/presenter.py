@@ -112,11 +112,12 @@ def style() -> None:
 
 def picker() -> None:
     """The chart picker: every chart, or one of them filling the screen."""
+    if st.session_state.get(FOCUS) not in FOCUSES:
+        st.session_state[FOCUS] = "all"  # session state, not `default=`: a link may have set it
     st.segmented_control(
         t("lab.presenter.chart"),
         FOCUSES,
         key=FOCUS,
-        default="all",
         required=True,
         format_func=fmt(FOCUSES, lambda f: t(f"lab.presenter.chart.{f}")),
         help=t("lab.presenter.keys_help"),
