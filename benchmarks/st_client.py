@@ -126,6 +126,8 @@ class StClient:
         self.page_hash = ""
         self.listeners: list[Callable[[StClient, tuple[int, ...], Shown], None]] = []
         self.runs: list[RunTime] = []
+        self.last_sent = 0.0  # when the latest interaction left
+        self._forms: dict[str, list[WidgetState]] = {}  # values typed into a form, not yet submitted
         self.errors: list[str] = []
         self._full_runs = 0  # full script runs started (new_session without fragments)
         self._finished_runs = 0
@@ -221,12 +223,31 @@ class StClient:
                 raise ClientError(f"{self.name}: connection lost waiting for {what}: {self.errors[-1]}")
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise ClientError(f"{self.name}: {what or 'condition'} not seen within {timeout} s")
+                raise ClientError(
+                    f"{self.name}: {what or 'condition'} not seen within {timeout} s; {self.describe()}"
+                )
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), left)
             except TimeoutError:
                 pass
+
+    def describe(self) -> str:
+        """What the tab shows now, for an error message."""
+        widgets = [
+            f"{widget_key(s.proto.id) or s.proto.label}{' (disabled)' if getattr(s.proto, 'disabled', False) else ''}"
+            for s in self.shown()
+            if s.kind in WIDGET_KINDS
+        ]
+        texts = [
+            f"{s.kind}: {text_of(s.kind, s.proto)[:80]}"
+            for s in self.shown()
+            if s.kind in ("alert", "progress")
+        ]
+        return (
+            f"page {self.page_hash[:8]}?{self.query}, {'idle' if self.idle else 'running'}, "
+            f"polling {len(self._auto)} fragment(s); widgets: {', '.join(widgets)}; status: {texts}"
+        )
 
     def _keys(self) -> str:
         return ", ".join(
@@ -246,14 +267,13 @@ class StClient:
         self.query = query
         return await self._interact(f"goto {page}", page_hash=self.pages[page])
 
-    async def set_value(self, key: str, value: Any, *, rerun: bool | None = None) -> float | None:
+    async def set_value(self, key: str, value: Any) -> float | None:
         """Type or pick a value. Outside a form this reruns the page (as the browser does on
         change); inside a form the value waits for `submit`."""
         proto = self.widget(key)
         state = _state(proto, self._kind_of(proto), value)
-        in_form = bool(getattr(proto, "form_id", ""))
-        if rerun is False or (rerun is None and in_form):
-            self._form_values.setdefault(proto.form_id if in_form else "", []).append(state)
+        if getattr(proto, "form_id", ""):
+            self._forms.setdefault(proto.form_id, []).append(state)
             return None
         return await self._interact(f"set {key}", states=[state])
 
@@ -261,7 +281,7 @@ class StClient:
         """Press a button (by key or label)."""
         proto = self.widget(key, label=label, kind="button")
         if proto.disabled:
-            raise ClientError(f"{self.name}: button {key or label!r} is disabled")
+            raise ClientError(f"{self.name}: button {key or label!r} is disabled; {self.describe()}")
         return await self._interact(
             f"click {key or label}", states=[WidgetState(id=proto.id, trigger_value=True)]
         )
@@ -270,16 +290,10 @@ class StClient:
         """Press a form's submit button, sending the values set in the form."""
         for s in self.shown("button"):
             if s.proto.is_form_submitter and s.proto.form_id == form_key:
-                states = self._form_values.pop(form_key, [])
+                states = self._forms.pop(form_key, [])
                 states.append(WidgetState(id=s.proto.id, trigger_value=True))
                 return await self._interact(f"submit {form_key}", states=states)
         raise ClientError(f"{self.name}: no submit button of form {form_key!r}")
-
-    @property
-    def _form_values(self) -> dict[str, list[WidgetState]]:
-        if not hasattr(self, "_forms"):
-            self._forms: dict[str, list[WidgetState]] = {}
-        return self._forms
 
     def _kind_of(self, proto) -> str:
         for s in self.elements.values():
@@ -295,6 +309,7 @@ class StClient:
     async def _interact_now(self, what: str, *, states, page_name: str, page_hash: str) -> float:
         pending = _Pending(time.perf_counter(), self._full_runs)
         self._pending = pending
+        self.last_sent = pending.sent_at
         try:
             await self._send_rerun(states=states, page_name=page_name, page_hash=page_hash or self.page_hash)
             try:

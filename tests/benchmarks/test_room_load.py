@@ -33,6 +33,6 @@ def test_room_load_reports_every_figure(tmp_path, capsys):
     ):
         row = fig["rows"][name]
         assert row["n"] >= 1 and row["p50"] is not None and row["p95"] >= row["p50"] > 0, name
-    assert fig["all_finished_s"] > 0
+    assert fig["all_finished_s"] > 0 and fig["errors"] == []
     printed = capsys.readouterr().out
-    assert "| presenter: Train -> first step |" in printed and "finished 2/2" in printed
+    assert "| presenter: Train -> first step |" in printed and "2/2 finished" in printed
