@@ -2,6 +2,8 @@
 snippet is highlighted and escaped, ?q= fills the box, guests see no retrospectives or reviews,
 and a query over the limit gets a translated message."""
 
+import pytest
+
 from core.curriculum import qa, retros
 from core.curriculum import weeks as cur
 from tests.support.factories import make_leader, make_member
@@ -75,3 +77,28 @@ def test_guests_find_no_retrospectives_and_long_queries_are_refused(run_page, db
     assert not at.exception and not at.error
     assert at.text_input(key="search_q").proto.max_chars == 200
     assert [o for o in at.multiselect(key="search_kinds").options] == ["Week", "Note", "Question"]
+
+
+@pytest.mark.both_backends
+def test_a_nul_byte_gets_a_message_not_a_traceback(run_page, db):
+    _content(db)
+    at = run_page(PAGE, lang="en")
+    at.text_input(key="search_q").set_value("어텐션\x00").run()
+    assert not at.exception
+    if db.dialect == "postgresql":  # PostgreSQL text cannot hold it; SQLite simply finds nothing
+        assert at.error and "NUL" in at.error[0].value
+    else:
+        assert "Nothing found." in [c.value for c in at.caption]
+
+
+def test_the_curriculum_search_box_links_its_hits_too(run_app, db):
+    _leader, m, week_id, note_id, q_id = _content(db)
+    at = run_app(actor=m, lang="en")
+    at.switch_page("views/curriculum.py")
+    at.run()
+    at.text_input(key="cur_q").set_value("어텐션을").run()
+    assert not at.exception
+    links = _links(at)
+    assert ("Note · 어텐션 메모", f"week={week_id}") in links
+    assert ("Question · 어텐션이 뭔가요?", f"question={q_id}") in links
+    assert not any(label.startswith("Retrospective") for label, _ in links)  # the box: weeks, notes, Q&A

@@ -26,9 +26,11 @@ def search_box(ctx, weeks: list[Week], tags: list[str]) -> None:
         )
         if not (query.strip() or tag):
             return
-        with ctx.db.read() as s:
-            hits = attempt(
-                lambda: search(session=s, query=query, tag=tag or None, lang=ctx.lang, by=ctx.actor)
-            )
+
+        def find():
+            with ctx.db.read() as s:  # a NUL byte PostgreSQL cannot take is InvalidInput when the read ends
+                return search(session=s, query=query, tag=tag or None, lang=ctx.lang, by=ctx.actor)
+
+        hits = attempt(find)
         if hits is not None:
             hit_list(hits, {w.id: w for w in weeks}, ctx.lang, limit=MAX_RESULTS)

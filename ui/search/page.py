@@ -33,10 +33,12 @@ def search_section(ctx) -> None:
         del st.query_params[keys.URL_PARAM]
     if not query.strip():
         return
-    with ctx.db.read() as s:
-        weeks = {w.id: w for w in cur.list_weeks(session=s)}
-        hits = attempt(
-            lambda: search(session=s, query=query, by=ctx.actor, kinds=kinds or None, lang=ctx.lang)
-        )
-    if hits is not None:
-        hit_list(hits, weeks, ctx.lang, limit=MAX_RESULTS)
+
+    def find():
+        with ctx.db.read() as s:  # a NUL byte PostgreSQL cannot take is InvalidInput when the read ends
+            weeks = {w.id: w for w in cur.list_weeks(session=s)}
+            return weeks, search(session=s, query=query, by=ctx.actor, kinds=kinds or None, lang=ctx.lang)
+
+    found = attempt(find)
+    if found is not None:
+        hit_list(found[1], found[0], ctx.lang, limit=MAX_RESULTS)
