@@ -33,7 +33,8 @@ FORMAT = "study-dashboard-backup"
 FORMAT_VERSION = 1
 MAX_BACKUP_BYTES = 64 * 1024 * 1024  # JSON parsing holds ~25x the file in memory: 64 MB -> ~1.6 GB peak
 SQLITE_MAGIC = b"SQLite format 3\x00"
-TRANSIENT_TABLES = frozenset({"login_throttle"})  # short-lived sign-in counters: not data worth keeping
+# Short-lived rows, not data worth keeping: sign-in counters, one-minute sign-in hand-off tickets.
+TRANSIENT_TABLES = frozenset({"login_throttle", "auth_handoffs"})
 SQLITE_STEP_BUDGET = 200_000  # progress-handler calls (x1000 VM steps) allowed for reading an uploaded file
 
 

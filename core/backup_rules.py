@@ -16,12 +16,15 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.types import TypeDecorator
 
+from core.accounts.identities import check_email
 from core.accounts.members import USERNAME_RE, normalise_username
 from core.codes import CODE_RE
 from core.errors import AppError
 from core.i18n import LANGUAGES
 from core.lab.config import KINDS, TASK_NAMES, from_dict
 from core.reviews.template_schema import validate_fields
+from core.timezone import SETTING_KEY as TZ_SETTING_KEY
+from core.timezone import zone_named
 from db.models.curriculum import ATTENDANCE_STATUSES, MATERIAL_KINDS, RETRO_VISIBILITY
 from db.models.lab import RUN_STATUSES
 from db.models.members import ROLES
@@ -115,6 +118,13 @@ def _member(row: dict) -> None:
         raise ValueError("empty display name")
     if (row.get("password_hash") is None) != (row.get("password_salt") is None):
         raise ValueError("a password hash needs its salt")
+    if row.get("email") is not None and check_email(row["email"]) != row["email"]:
+        raise ValueError("e-mail is not a linkable, lower-case address")
+
+
+def _app_meta(row: dict) -> None:
+    if row.get("key") == TZ_SETTING_KEY:
+        zone_named(row.get("value"))  # the group's time zone must be a known IANA zone
 
 
 def _answers(row: dict) -> None:
@@ -157,6 +167,7 @@ def _lab_room(row: dict) -> None:
 
 ROW_RULES: dict[str, Callable[[dict], None]] = {
     "members": _member,
+    "app_meta": _app_meta,
     "reviews": _answers,
     "review_drafts": _answers,
     "review_revisions": _answers,

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from core.accounts.members import Actor
 from core.notify.outbox import active_members, emit
-from core.timezone import group_zone
+from core.timezone import group_zone, write_time
 from db.models.curriculum import Answer, Question, Seminar
 from db.models.reviews import Assignment, Paper, Review, ReviewComment
 
 
 def when_text(session: Session, moment: datetime) -> str:
     """A seminar's start as the group reads it ("2026-12-05 19:00 KST")."""
-    return moment.astimezone(group_zone(session=session)).strftime("%Y-%m-%d %H:%M %Z")
+    return write_time(moment, group_zone(session=session), "named")
 
 
 def _paper_title(session: Session, paper_id: int) -> str:

@@ -150,3 +150,18 @@ def test_an_uploaded_sqlite_file_is_read_only_and_its_reading_has_a_work_budget(
 def test_sign_in_counters_are_not_part_of_a_backup(db):
     doc = _export(db)
     assert "login_throttle" not in doc["tables"] and "members" in doc["tables"]
+    assert "auth_handoffs" not in doc["tables"]  # one-minute sign-in tickets
+
+
+def test_a_restored_member_email_and_group_time_zone_must_be_what_the_services_allow():
+    members, meta = Base.metadata.tables["members"], Base.metadata.tables["app_meta"]
+    with pytest.raises(ValueError, match="e-mail"):
+        check_row(members, {"email": "Kim@Example.com"})  # the services store it lower-cased
+    with pytest.raises(ValueError, match="e-mail"):
+        check_row(members, {"email": "not an address"})
+    check_row(members, {"email": "kim@example.com"})
+    check_row(members, {"email": None})
+    with pytest.raises(ValueError):
+        check_row(meta, {"key": "group:time_zone", "value": "Mars/Olympus"})
+    check_row(meta, {"key": "group:time_zone", "value": "Asia/Seoul"})
+    check_row(meta, {"key": "seed:curriculum", "value": "anything"})

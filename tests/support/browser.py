@@ -24,8 +24,9 @@ def sign_in(page: Page, username: str, password: str) -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_label("아이디").or_(sidebar.get_by_label("Username")).first.fill(username)
     sidebar.get_by_label("비밀번호").or_(sidebar.get_by_label("Password")).first.fill(password)
-    sidebar.get_by_role("button", name="로그인").or_(
-        sidebar.get_by_role("button", name="Sign in")
+    # exact: with OIDC configured the sidebar also has "Google(으)로 로그인" and the like
+    sidebar.get_by_role("button", name="로그인", exact=True).or_(
+        sidebar.get_by_role("button", name="Sign in", exact=True)
     ).first.click()
     expect(
         sidebar.get_by_role("button", name="로그아웃")
