@@ -38,10 +38,12 @@ SOURCES = {
     "review": Review,
     "retro": Retro,
 }
-# Tables whose bulk statements (not ORM flushes) make the index rebuild on commit.
-WATCHED = frozenset(
-    {m.__tablename__ for m in (*SOURCES.values(), Paper, Seminar, Member)} | {SearchDoc.__tablename__}
-)
+# Tables whose bulk statements (not ORM flushes) make the index rebuild on commit: the sources
+# and the index itself on any change; papers and seminars (titles, weeks) on a change or delete;
+# members only on a delete (their reviews go with them; names are not indexed).
+WATCHED = frozenset({m.__tablename__ for m in SOURCES.values()} | {SearchDoc.__tablename__})
+WATCHED_CHANGES = frozenset({Paper.__tablename__, Seminar.__tablename__})
+WATCHED_DELETES = frozenset({Member.__tablename__})
 _REBUILD = "search_index_rebuild"
 _FTS_STATE = "search_fts_ready"
 
@@ -253,10 +255,15 @@ def _after_flush(session: Session, _flush_context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in WATCHED:
-            state.session.info[_REBUILD] = True
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if (
+        name in WATCHED
+        or (name in WATCHED_CHANGES and not state.is_insert)
+        or (name in WATCHED_DELETES and state.is_delete)
+    ):
+        state.session.info[_REBUILD] = True
 
 
 @event.listens_for(Session, "before_commit")

@@ -259,3 +259,25 @@ def test_a_renamed_paper_renames_its_review_hits(db):
         assert found(search(session=s, query="트랜스포머", by=kim)) == [
             ("review", rid)
         ]  # glossary, in the title
+
+
+def test_bulk_statements_rebuild_on_commit_but_member_updates_do_not(db, group):
+    from sqlalchemy import update
+
+    from core.search import index
+    from db.models.curriculum import Note
+    from db.models.members import Member
+
+    _, m, week_id, _ = group
+    n = note(db, m, week_id, "메모", "드롭아웃")
+    with db.write() as s:
+        s.execute(
+            update(Note).where(Note.id == n).values(body="배치 정규화")
+        )  # not through the ORM unit of work
+        assert s.info.get(index._REBUILD)
+    with db.read() as s:
+        assert found(search(session=s, query="배치 정규화")) == [("note", n)]
+        assert search(session=s, query="드롭아웃") == []
+    with db.write() as s:
+        s.execute(update(Member).where(Member.id == m.id).values(language="en"))
+        assert not s.info.get(index._REBUILD)
