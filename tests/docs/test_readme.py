@@ -18,7 +18,7 @@ def _section(title: str) -> str:
 
 def _env_vars_read_by_the_app() -> set[str]:
     names: set[str] = set()
-    for folder in ("core", "ui", "db", "views"):
+    for folder in ("core", "ui", "db", "views", "web"):
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             names |= set(re.findall(r"environ(?:\.get)?[\[(]\s*\"([A-Z][A-Z0-9_]+)\"", text))
