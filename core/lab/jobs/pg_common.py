@@ -112,8 +112,9 @@ def unfinite(v: Any) -> float:
 class Progress:
     """One job's curves and kept probes, built up from its event rows (each read once)."""
 
-    def __init__(self, max_probes: int) -> None:
+    def __init__(self, max_probes: int, probe_every: int) -> None:
         self.seq = 0
+        self.probe_every = probe_every
         self.curves: dict[str, list] = {k: [] for k in (*CURVE_KEYS, *EVAL_KEYS)}
         self.probes: dict[int, Any] = {}
         self.keeper = policy.ProbeKeeper(max_probes)
@@ -135,7 +136,7 @@ class Progress:
             c["val_token_acc"].append(unfinite(vt))
             c["val_seq_acc"].append(unfinite(vs))
             if probe is not None:
-                for old in self.keeper.add(step):
+                for old in self.keeper.add(step, pinned=policy.pinned_probe(step, self.probe_every)):
                     self.probes.pop(old, None)
                 self.probes[step] = decode_probe(probe) if isinstance(probe, bytes) else probe
 

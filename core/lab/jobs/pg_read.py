@@ -43,9 +43,9 @@ class PgReading:
             )
         )
 
-    def _progress(self, s, job_id: str) -> Progress:
+    def _progress(self, s, job_id: str, cfg: TrainConfig) -> Progress:
         with self._lock:
-            prog = self._cache.pop(job_id, None) or Progress(self.limits.max_probes)
+            prog = self._cache.pop(job_id, None) or Progress(self.limits.max_probes, cfg.probe_every)
             self._cache[job_id] = prog
             while len(self._cache) > KEEP_CACHED:
                 self._cache.popitem(last=False)
@@ -78,7 +78,7 @@ class PgReading:
             if row is None:
                 return None
             cfg = from_dict(row.config)
-            prog = self._progress(s, job_id)
+            prog = self._progress(s, job_id, cfg)
             pos = None
             if row.status == "queued":
                 order = self._queued_order(s)

@@ -125,7 +125,9 @@ class _JobRun:
         self.actor_id, self.room_id = row.actor_id, row.room_id
         self.init_state = init_state
         self.seq = row.n_events
-        self.progress = Progress(runner.limits.max_probes)  # what gets stored at the end
+        self.progress = Progress(
+            runner.limits.max_probes, self.cfg.probe_every
+        )  # what gets stored at the end
         self.pending: list[tuple[str, list, bytes | None, int | None]] = []  # kind, payload, probe, step
         self.drop: list[int] = []  # eval steps whose probe bytes the keeper dropped
         self.step, self.speed, self.t0 = 0, None, time.perf_counter()

@@ -258,7 +258,9 @@ def insert_at(queue_owners: list[Participant | None], who: Participant | None) -
 # --- probes ---------------------------------------------------------------------------------------
 class ProbeKeeper:
     """Which probes a job keeps: at most `limit`, evenly spaced, and always the newest. When the
-    kept ones fill the limit, every other one goes and the spacing doubles (the first stays)."""
+    kept ones fill the limit, every other one goes and the spacing doubles (the first stays).
+    Pinned probes (where a paused run held: what a presenter stopped to explain) are kept beside
+    them, up to another `limit` (the oldest pinned one goes first)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = max(2, limit)
@@ -266,9 +268,13 @@ class ProbeKeeper:
         self._grid: list[tuple[int, int]] = []  # (arrival, step) on the spacing
         self._tail: tuple[int, int] | None = None  # the newest, kept whatever its place
         self._count = 0
+        self._pinned: list[int] = []
 
-    def add(self, step: int) -> list[int]:
+    def add(self, step: int, *, pinned: bool = False) -> list[int]:
         """Take the probe at `step`; returns the steps of the probes to drop now."""
+        if pinned:
+            self._pinned.append(step)
+            return [self._pinned.pop(0)] if len(self._pinned) > self.limit else []
         dropped = []
         if self._tail is not None:
             if self._tail[0] % self.stride == 0:
@@ -286,7 +292,12 @@ class ProbeKeeper:
     @property
     def steps(self) -> list[int]:
         """The kept probe steps, oldest first."""
-        return [s for _, s in self._grid] + ([self._tail[1]] if self._tail else [])
+        return sorted([s for _, s in self._grid] + ([self._tail[1]] if self._tail else []) + self._pinned)
+
+
+def pinned_probe(step: int, probe_every: int) -> bool:
+    """Is a probe at `step` off the run's probe grid (taken where a pause held, or at the end)?"""
+    return step % probe_every != 0
 
 
 def probe_names_within(sizes: Mapping[str, int], max_bytes: int) -> list[str]:
@@ -323,6 +334,7 @@ __all__ = [
     "ProbeKeeper",
     "may_control",
     "may_start_now",
+    "pinned_probe",
     "probe_names_within",
     "require_control",
     "require_leader",

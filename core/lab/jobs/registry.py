@@ -391,7 +391,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         c["val_token_acc"].append(vt)
         c["val_seq_acc"].append(vs)
         if probe is not None:
-            for old in job.keeper.add(step):
+            for old in job.keeper.add(step, pinned=policy.pinned_probe(step, job.cfg.probe_every)):
                 job.probes.pop(old, None)
             job.probes[step] = policy.bound_probe(probe, self.limits.max_probe_bytes)
 

@@ -88,4 +88,4 @@ def start_worker(queue_db):
 
     yield start
     for w in started:
-        w.stop()
+        print(f"--- worker {w.proc.pid} said:\n{w.stop()}")  # shown when the test failed

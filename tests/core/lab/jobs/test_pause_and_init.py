@@ -155,3 +155,20 @@ def test_a_foreign_or_mismatched_checkpoint_is_refused_with_the_reason():
         assert reg.active() == []  # nothing was queued
     finally:
         reg.close()
+
+
+def test_probes_where_a_run_paused_are_kept_beside_the_thinned_grid():
+    from core.lab.jobs.policy import ProbeKeeper, pinned_probe
+
+    keeper = ProbeKeeper(4)
+    kept: set[int] = set()
+    for step in range(0, 200):
+        if step % 10 == 0 or step in (13, 14, 15):  # the grid, and three steps a presenter held at
+            kept.add(step)
+            kept -= set(keeper.add(step, pinned=pinned_probe(step, 10)))
+    assert {13, 14, 15} <= kept and sorted(kept) == keeper.steps
+    assert len([s for s in kept if s % 10 == 0]) <= 4
+    for step in range(300, 310):  # pinned ones are bounded too: the oldest go first
+        kept -= set(keeper.add(step, pinned=True))
+        kept.add(step)
+    assert sorted(kept) == keeper.steps and 13 not in kept and 309 in kept

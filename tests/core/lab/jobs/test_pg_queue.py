@@ -28,13 +28,13 @@ CFG = replace(tab_default("gru"), steps=60, seq_len=4, eval_every=20, probe_ever
 LONG = replace(CFG, steps=20000, eval_every=5000, probe_every=5000)
 
 
-def ended(jobs: PgJobs, jid: str, timeout: float = 60.0):
+def ended(jobs: PgJobs, jid: str, timeout: float = 120.0):
     return wait_until(
         lambda: (s := jobs.snapshot(jid)).status in ENDED and s, timeout=timeout, what="job end"
     )
 
 
-def stepping(jobs: PgJobs, jid: str, at_least: int = 3, timeout: float = 60.0):
+def stepping(jobs: PgJobs, jid: str, at_least: int = 3, timeout: float = 120.0):
     return wait_until(
         lambda: (s := jobs.snapshot(jid)).step >= at_least and s, timeout=timeout, what=f"{at_least} steps"
     )
