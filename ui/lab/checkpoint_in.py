@@ -35,7 +35,8 @@ def _opened(token: str, tab: str, _data: bytes) -> RunView:
 
 
 def _held(tab: str, slot: str) -> dict | None:
-    """The open checkpoint ({"token", "data"}), after reading a newly uploaded file."""
+    """The open checkpoint ({"token": its SHA-256, "data": its bytes}) while the uploader holds a
+    file that opened; the bytes stay in the uploader, the session keeps only the file's id and token."""
     from core.lab.checkpoint import MAX_UPLOAD_BYTES
 
     held_key = keys.sub(slot, tk.CK_HELD)
@@ -45,15 +46,19 @@ def _held(tab: str, slot: str) -> dict | None:
         types=["pt"],
         key=fresh(keys.sub(slot, tk.CK_FILE)),
     )
-    if file is not None:
-        data = file.getvalue()
+    if file is None:
+        st.session_state.pop(held_key, None)
+        return None
+    data = file.getvalue()
+    held = st.session_state.get(held_key) or {}
+    if held.get("file_id") != file.file_id:  # a new file: hashed and opened once
         token = hashlib.sha256(data).hexdigest()
-        if (st.session_state.get(held_key) or {}).get("token") != token:
-            if attempt(lambda: _opened(token, tab, data)) is None:
-                st.session_state.pop(held_key, None)
-                return None
-            st.session_state[held_key] = {"token": token, "data": data}
-    return st.session_state.get(held_key)
+        if attempt(lambda: _opened(token, tab, data)) is None:
+            st.session_state.pop(held_key, None)
+            return None
+        held = {"file_id": file.file_id, "token": token}
+        st.session_state[held_key] = held
+    return {"token": held["token"], "data": data}
 
 
 def _continue(ctx: Frame, tab: str, view: RunView, data: bytes, slot: str) -> None:

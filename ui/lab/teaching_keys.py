@@ -14,7 +14,7 @@ ST, ST_OPEN = "st", "st_open"  # memo of its trace and charts; its expander
 EMB_SIDE, EMB_STEP, EMB, EMB_OPEN = "emb_side", "emb_step", "emb", "emb_open"
 # an opened checkpoint
 CK_FILE, CK_CLOSE, CK_CONTINUE = "ck_file", "ck_close", "ck_continue"
-CK_HELD = "ck_held"  # {"token": sha256, "data": bytes} of the open checkpoint
+CK_HELD = "ck_held"  # {"file_id", "token": sha256} of the open checkpoint (its bytes stay in the uploader)
 
 
 def checkpoint_slot(tab: str) -> str:
