@@ -114,3 +114,19 @@ def test_closed_sections_compute_nothing(run_page, db, gru_record):
     assert not at.exception
     titles = _titles(at)
     assert '"h_t"' not in titles and "principal component" not in json.dumps(specs(at))
+
+
+def test_a_run_without_kept_weights_says_the_final_weights_are_used(run_page, db, gru_record):
+    from dataclasses import replace as with_
+
+    from core.lab.checkpoint import open_checkpoint, save_checkpoint
+
+    bare = save_checkpoint(open_checkpoint(gru_record.checkpoint).model, GRU_DOT)  # as before this view
+    rid = store(db, with_(gru_record, checkpoint=bare))
+    state = {"lab_gru_st_open": True, "lab_gru_emb_open": True}
+    at = run_page(LAB, lang="en", query={"run": str(rid), "tab": "gru"}, state=state)
+    assert not at.exception and not at.error
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("This run kept no weights at its probe steps") for c in captions)
+    assert any(c.startswith("This run kept no embeddings at its probe steps") for c in captions)
+    assert '"h_t"' in _titles(at)  # the step-through still runs, on the final weights
