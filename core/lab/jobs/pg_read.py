@@ -53,20 +53,22 @@ class PgReading:
         return prog
 
     def _model(self, s, row: LabJob, cfg: TrainConfig) -> tuple[Any, bytes | None]:
+        """An ended job's (model, checkpoint bytes): read and rebuilt once, then kept."""
         if row.status not in ("finished", "stopped"):
             return None, None
+        with self._lock:
+            got = self._models.get(row.id)
+        if got is not None:
+            return got
         data = s.scalar(select(LabJob.checkpoint).where(LabJob.id == row.id))
         if data is None:
             return None, None
+        got = (rebuild(data, cfg), data)
         with self._lock:
-            model = self._models.get(row.id)
-        if model is None:
-            model = rebuild(data, cfg)
-            with self._lock:
-                self._models[row.id] = model
-                while len(self._models) > KEEP_MODELS:
-                    self._models.popitem(last=False)
-        return model, data
+            self._models[row.id] = got
+            while len(self._models) > KEEP_MODELS:
+                self._models.popitem(last=False)
+        return got
 
     def snapshot(self, job_id: str) -> JobSnapshot | None:
         """The job as every replica sees it, or None for an unknown id."""

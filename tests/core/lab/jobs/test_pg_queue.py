@@ -230,3 +230,30 @@ def test_the_server_starts_and_stops_its_embedded_worker(qdb, monkeypatch):
         assert time.perf_counter() - t0 < lab_worker.STOP_S
     monkeypatch.setenv("STUDY_LAB_EMBEDDED_WORKER", "0")
     assert lab_worker.start() is None
+
+
+def test_a_run_past_its_time_limit_is_stopped_with_a_note(qdb, start_worker):
+    start_worker(STUDY_LAB_MEMBER_MAX_RUN_S="2")
+    jobs = PgJobs(db=qdb)
+    try:
+        jid = jobs.start(LONG, owner=ANN)
+        snap = ended(jobs, jid)
+        assert snap.status == "stopped" and snap.error_key == "lab.job.time_limit"
+        assert snap.error_params == {"minutes": f"{2 / 60:g}"} and snap.run_id is not None
+    finally:
+        jobs.close()
+
+
+def test_a_worker_shut_down_mid_run_stops_its_job_with_a_note_and_exits(qdb, start_worker):
+    w = start_worker()
+    jobs = PgJobs(db=qdb)
+    try:
+        jid = jobs.start(LONG, owner=ANN)
+        stepping(jobs, jid)
+        w.stop()  # SIGTERM, as the server does with its embedded worker
+        assert w.proc.returncode == 0
+        snap = jobs.snapshot(jid)
+        assert snap.status == "stopped" and snap.error_key == "lab.job.worker_shutdown"
+        assert "shut down" in translate(snap.error_key, "en")
+    finally:
+        jobs.close()
