@@ -106,9 +106,7 @@ async def presenter(room: Room, wave: Wave, args, out: Outcome) -> None:
         loops = [asyncio.create_task(_render_loop(c, args.render_every, stop)) for c in (lab, view)]
         await wave.queued.wait()
         out.presenter = await train(lab, args.timeout)
-        for k in range(args.stops):
-            if wave.done.is_set() and not args.stops_after_room:
-                break
+        for k in range(args.stops):  # during the room's load while it lasts
             await lab.set_value(STEPS, STOP_STEPS)
             await lab.set_value(SEED, 9000 + k)
             out.stops.append(await train(lab, args.timeout, stop_after_first_step=1.0))
@@ -173,9 +171,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, help="the challenge's steps (default: the preset's)")
     ap.add_argument(
         "--stops", type=int, default=3, help="presenter's runs stopped after a second (default 3)"
-    )
-    ap.add_argument(
-        "--stops-after-room", action="store_true", help="do all --stops even when the room is done"
     )
     ap.add_argument("--jitter", type=float, default=2.0, help="participants press Train within this (s)")
     ap.add_argument("--render-every", type=float, default=2.0, help="presenter tabs rerun this often (s)")

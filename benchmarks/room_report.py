@@ -54,6 +54,7 @@ def figures(out: Outcome) -> dict:
     rows.update({f"fragment poll: {k}": _row(v) for k, v in out.polls.items()})
     rows["presenter: Train -> first step"] = _row([w.after(w.first_step) for w in boss])
     rows["participants: queue wait (Train -> running)"] = _row([w.after(w.running) for w in parts])
+    rows["participants: Train -> first step"] = _row([w.after(w.first_step) for w in parts])
     rows["Train -> first curve point"] = _row([w.after(w.first_curve) for w in runs])
     gaps = [g for w in runs + out.stops for g in w.gaps()]
     rows["curve update gap while training"] = _row(gaps)

@@ -43,9 +43,9 @@ def _fresh_database(backend: str, tmp: Path) -> tuple[str, Callable[[], None]]:
     """(url, drop) of an empty database for this run."""
     if backend == "sqlite":
         return f"sqlite:///{tmp / 'room.db'}", lambda: None
-    from tests.support.db import DEFAULT_PG, create_pg_database, drop_pg_database
+    from tests.support.db import DEFAULT_PG, create_pg_database, drop_pg_database, pg_admin_url
 
-    admin = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    admin = pg_admin_url() or DEFAULT_PG
     url = create_pg_database(admin)
     return url, lambda: drop_pg_database(admin, url)
 
