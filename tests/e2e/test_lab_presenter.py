@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.i18n import translate
 from tests.support.browser import goto, wait_idle
 from tests.support.lab import fresh_seed
 from tests.support.waiting import wait_until
@@ -15,7 +16,7 @@ from tests.support.waiting import wait_until
 pytestmark = pytest.mark.e2e
 
 PAUSE, STEP = ".st-key-lab_job_pause button", ".st-key-lab_job_step_1 button"  # ui/lab/jobs.py's job controls
-STEP_TEXT = re.compile(r"스텝 (\d+)/(\d+)")  # the progress line (lab.page.progress)
+STEP_TEXT = re.compile(r"스텝 (\d+)/(\d+) ·")  # the progress line (lab.page.progress)
 
 
 def _step(page: Page) -> int:
@@ -69,24 +70,27 @@ def test_space_pauses_right_arrow_steps_and_space_resumes_a_run(page: Page, live
         f"tab=rnn&task=copy&seq_len=8&steps=2000&eval_every=50&probe_every=50&seed={seed}&present=1",
     )
     page.get_by_role("button", name="학습 시작").click()
-    expect(page.get_by_text(STEP_TEXT).first).to_be_visible(timeout=60_000)
-    pause = page.locator(PAUSE)
+    pause = page.locator(PAUSE).first
     expect(pause, "the job controls (lab_job_pause / lab_job_step_1) are on the page").to_be_visible(
-        timeout=30_000
+        timeout=60_000
     )
     wait_until(lambda: _step(page) > 0, timeout=60, what="training to begin")
-    page.get_by_role("heading", name="모델 실험실").first.click()  # the focus on the page, not a box
+    page.locator("[data-testid='stMain']").click(position={"x": 5, "y": 5})  # focus on the page, no box
+    expect(pause).to_contain_text(translate("lab.job.pause", "ko"))
 
     page.keyboard.press("Space")  # pause
+    expect(pause).to_contain_text(translate("lab.job.resume", "ko"), timeout=20_000)
     held = _settled(page)
     assert held < 2000
 
     page.keyboard.press("ArrowRight")  # one step
-    wait_until(lambda: _step(page) == held + 1, timeout=20, what="one step after the right arrow")
+    wait_until(lambda: _step(page) == held + 1, timeout=30, what="one step after the right arrow")
     assert _settled(page) == held + 1  # ...and no more
+    expect(pause).to_contain_text(translate("lab.job.resume", "ko"))  # still held
 
     page.keyboard.press("Space")  # resume
-    wait_until(lambda: _step(page) > held + 5, timeout=30, what="training to go on after space")
+    expect(pause).to_contain_text(translate("lab.job.pause", "ko"), timeout=20_000)
+    wait_until(lambda: _step(page) > held + 1, timeout=60, what="training to go on after space")
 
 
 def test_gate_charts_fit_their_card_at_the_longest_sequence(page: Page, live_app):
