@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.curriculum import qa, seminars
 from core.curriculum import weeks as cur
-from ui.curriculum.qa import ask_form, clear_posted, filters, question_box, target_labels
+from ui.curriculum.qa import ask_form, clear_posted, filters, follow_link, question_box, target_labels
 from ui.shell.frame import frame
 from ui.shell.i18n import t
 
@@ -16,6 +16,7 @@ with ctx.db.read() as s:
     weeks = cur.list_weeks(session=s)
     sems = seminars.list_seminars(session=s)
 labels = target_labels(ctx, weeks, sems)
+follow_link()
 week_filter, open_only = filters(ctx, weeks)
 clear_posted()
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.curriculum import retros
 from core.curriculum import weeks as cur
+from core.validate import url_id
 from db.models.curriculum import RETRO_VISIBILITY
 from ui.curriculum import keys
 from ui.curriculum.widgets import save_versioned, week_label, when
@@ -24,6 +25,9 @@ if not weeks:
     st.info(t("cur.week.none"))
     st.stop()
 week_labels = {w.id: week_label(w, ctx.lang) for w in weeks}
+linked = url_id(st.query_params.get("week"))  # a search hit's link picks the week on the first visit
+if linked in week_labels and keys.RETRO_WEEK not in st.session_state:
+    st.session_state[keys.RETRO_WEEK] = linked
 week_id = st.selectbox(
     t("cur.retro.week"), list(week_labels), key=keys.RETRO_WEEK, format_func=week_labels.get
 )

@@ -436,3 +436,30 @@ def test_week_goals_keep_the_line_breaks_the_leader_typed(run_page, db):
     at = run_page("views/curriculum.py")
     shown = [m.value for m in at.markdown]
     assert "RNN 복습  \nLSTM 게이트  \nGRU 비교" in shown  # hard breaks: three lines, not one paragraph
+
+
+def test_a_question_link_shows_that_question_open_even_when_resolved(run_page, db):
+    """A search hit or a notice links `qa?question=<id>`: the page shows every week, closed questions
+    included, and that question's box opens."""
+    leader = make_leader(db)
+    w1, w2 = _week(db, leader), _week(db, leader, title_ko="트랜스포머")
+    with db.write() as s:
+        qa.ask(session=s, by=leader, title="첫 질문", week_id=w1.id)
+        q2 = qa.ask(session=s, by=leader, title="해결된 질문", week_id=w2.id)
+        qa.set_resolved(session=s, by=leader, question_id=q2.id, resolved=True)
+    at = run_page(
+        "views/qa.py", actor=leader, lang="en", state={"cur_qa_open": True}, query={"question": str(q2.id)}
+    )
+    assert not at.exception
+    boxes = {e.proto.label.split(" · ")[0]: e.proto.expanded for e in at.expander if " · " in e.proto.label}
+    assert boxes == {"첫 질문": False, "해결된 질문": True}
+    at = run_page("views/qa.py", actor=leader, lang="en", query={"question": "9x"})  # not an id: no box opens
+    assert not any(e.proto.expanded for e in at.expander if " · " in e.proto.label) and not at.exception
+
+
+def test_a_retrospective_link_picks_its_week(run_page, db):
+    leader = make_leader(db)
+    _week(db, leader)
+    w2 = _week(db, leader, title_ko="트랜스포머")
+    at = run_page("views/retros.py", actor=leader, lang="en", query={"week": str(w2.id)})
+    assert not at.exception and at.selectbox(key="cur_retro_week").value == w2.id

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.curriculum import qa
+from core.validate import url_id
 from db.models.curriculum import Seminar, Week
 from ui.curriculum import keys
 from ui.curriculum.widgets import base_version, save_versioned, week_label, when
@@ -32,6 +33,17 @@ def filters(ctx, weeks: list[Week]) -> tuple[int | None, bool]:
         t("cur.qa.filter_week"), list(labels), key=keys.QA_WEEK, format_func=labels.get
     )
     return week_filter, c2.checkbox(t("cur.qa.open_only"), key=keys.QA_OPEN_ONLY)
+
+
+def follow_link() -> None:
+    """A `?question=<id>` link (a search hit, a notice) opens that question on the session's first
+    visit: every week shown, open and closed, and its box expanded."""
+    wanted = url_id(st.query_params.get("question"))
+    if wanted is None or keys.QA_WEEK in st.session_state:
+        return
+    st.session_state[keys.QA_WEEK] = None
+    st.session_state[keys.QA_OPEN_ONLY] = False
+    st.session_state[keys.QA_LAST] = wanted
 
 
 def clear_posted() -> None:
