@@ -91,6 +91,7 @@ async def _serve(url: str, runner, concurrency: int) -> None:
             update_heartbeat_interval=2.0,
             stalled_worker_timeout=10.0,
             listen_notify=True,
+            delete_jobs="successful",  # our rows keep what happened; procrastinate's need not pile up
         )
         loop = asyncio.get_running_loop()
 

@@ -184,6 +184,23 @@ def reap(session: Session, dead_after_s: float = DEAD_AFTER_S) -> list[str]:
     return [jid for jid, _ in gone]
 
 
+KEEP_ENDED_S = 86_400.0  # an ended job's row and batches stay a day (its stored run stays for good)
+
+
+def prune(session: Session, keep_s: float = KEEP_ENDED_S) -> int:
+    """Delete jobs that ended more than `keep_s` ago (their batches go with them); returns how many.
+    Pages then read such a job from its stored run, as rooms already do."""
+    from sqlalchemy import delete
+
+    gone = session.execute(
+        delete(LabJob).where(
+            LabJob.ended_at.is_not(None),
+            LabJob.ended_at < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, keep_s),
+        )
+    )
+    return gone.rowcount or 0
+
+
 __all__ = [
     "DEAD_AFTER_S",
     "HEARTBEAT_S",
@@ -197,5 +214,6 @@ __all__ = [
     "make_app",
     "owner_of",
     "priority_of",
+    "prune",
     "reap",
 ]

@@ -27,6 +27,7 @@ from core.lab.jobs.pg_common import (
     encode_probe,
     finite,
     owner_of,
+    prune,
     reap,
     worker_name,
 )
@@ -39,6 +40,7 @@ log = logging.getLogger("core.lab.worker")
 
 FLUSH_S = 0.5  # progress reaches the database at most twice a second
 CONTROL_S = 0.2  # stop, pause and step reach the training loop within this (plus one step)
+PRUNE_EVERY_S = 600.0  # how often a worker deletes jobs that ended over a day ago
 
 
 class Runner:
@@ -53,6 +55,7 @@ class Runner:
         self._lock = threading.Lock()
         self._beat: threading.Thread | None = None
         self.db_ok = True
+        self._pruned_at = -PRUNE_EVERY_S
 
     # --- heartbeat -------------------------------------------------------------------------------
     def start_heartbeat(self) -> None:
@@ -77,6 +80,9 @@ class Runner:
                     )
                 for jid in reap(s):
                     log.warning("lab job %s: its worker stopped answering; marked failed", jid)
+                if time.monotonic() - self._pruned_at >= PRUNE_EVERY_S:
+                    self._pruned_at = time.monotonic()
+                    prune(s)
             if not self.db_ok:
                 log.warning("Lab worker: the database answers again")
             self.db_ok = True
@@ -135,7 +141,7 @@ class _JobRun:
         self.note: tuple[str, str, dict] | None = None  # why it was stopped (time limit, shutdown)
         limit = runner.limits.of(self.owner.role).max_run_s if self.owner else None
         self.deadline = time.monotonic() + limit if limit else None
-        self.control = Control(self._sync, sync_s=0.2)
+        self.control = Control(self._sync, sync_s=CONTROL_S)
         self.gone = False  # the row is no longer running (reaped while the database was away)
 
     def _sync(self, c: Control) -> None:
@@ -216,7 +222,7 @@ class _JobRun:
 
     def flush(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if not self.pending or (not force and now - self.flushed_at < 0.5):
+        if not self.pending or (not force and now - self.flushed_at < FLUSH_S):
             return
         try:
             with self.db.write() as s:

@@ -142,3 +142,34 @@ def test_the_embedded_worker_runs_only_with_postgresql_and_can_be_turned_off():
     assert not wanted("sqlite:///x.db", {})
     assert wanted("postgresql://u@h/db", {})
     assert not wanted("postgresql://u@h/db", {"STUDY_LAB_EMBEDDED_WORKER": "0"})
+
+
+@pytest.mark.postgres
+def test_the_postgresql_queue_forgets_jobs_a_day_after_they_ended_and_the_reaper_spares_live_ones(qdb):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from core.lab.jobs.pg_common import prune, reap
+    from db.base import utcnow
+    from db.models.lab_jobs import LabJob
+
+    pg = PgJobs(db=qdb)
+    try:
+        old, new, alive = (pg.start(replace(CFG, seed=i), owner=guest(i)) for i in range(3))
+        with qdb.write() as s:
+            s.execute(
+                update(LabJob)
+                .where(LabJob.id == old)
+                .values(status="finished", ended_at=utcnow() - timedelta(days=2))
+            )
+            s.execute(update(LabJob).where(LabJob.id == new).values(status="finished", ended_at=utcnow()))
+            s.execute(
+                update(LabJob).where(LabJob.id == alive).values(status="running", heartbeat_at=utcnow())
+            )
+        with qdb.write() as s:
+            assert prune(s) == 1 and reap(s) == []
+        assert pg.snapshot(old) is None and pg.snapshot(new).status == "finished"
+        assert pg.snapshot(alive).status == "running"
+    finally:
+        pg.close()
