@@ -33,8 +33,9 @@ FORMAT = "study-dashboard-backup"
 FORMAT_VERSION = 1
 MAX_BACKUP_BYTES = 64 * 1024 * 1024  # JSON parsing holds ~25x the file in memory: 64 MB -> ~1.6 GB peak
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# Short-lived rows, not data worth keeping: sign-in counters, one-minute sign-in hand-off tickets.
-TRANSIENT_TABLES = frozenset({"login_throttle", "auth_handoffs"})
+# Rows a backup leaves out: short-lived ones (sign-in counters, one-minute sign-in hand-off tickets)
+# and derived ones (the search index, rebuilt from the restored rows when the restore commits).
+TRANSIENT_TABLES = frozenset({"login_throttle", "auth_handoffs", "search_docs"})
 SQLITE_STEP_BUDGET = 200_000  # progress-handler calls (x1000 VM steps) allowed for reading an uploaded file
 
 
