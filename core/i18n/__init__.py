@@ -28,6 +28,7 @@ CATALOGS = (
     "core.i18n.accounts",
     "core.i18n.time",
     "core.curriculum.calendar_catalog",
+    "core.notify.catalog",
     "core.search.catalog",
 )
 
