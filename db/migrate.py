@@ -11,7 +11,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_LOCK_ID = 7_305_114  # advisory lock: two app processes starting at once migrate one by one
+PG_LOCK_ID = 7_305_114
+# Tables and indexes in our database that no model describes: procrastinate's own schema (applied by
+# migration 0009 on PostgreSQL). Autogenerate and the models-match-migrations check leave them alone.
+FOREIGN_PREFIXES = ("procrastinate_",)
+
+
+def ours(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic `include_name`: whether a database object is one the models describe."""
+    if type_ in ("table", "index") and name and name.startswith(FOREIGN_PREFIXES):
+        return False
+    return not (
+        type_ in ("column", "index") and (parent_names.get("table_name") or "").startswith(FOREIGN_PREFIXES)
+    )  # advisory lock: two app processes starting at once migrate one by one
 
 
 def alembic_config() -> Config:

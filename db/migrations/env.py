@@ -5,6 +5,7 @@ from alembic import context
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
 from db.engine import make_engine, resolve_url
+from db.migrate import ours
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,6 +25,7 @@ def _run(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER needs batch mode
         compare_type=True,
         render_item=_render_item,
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from db.base import Base
 from db.engine import Database
-from db.migrate import current_heads, downgrade, script_heads, upgrade
+from db.migrate import current_heads, downgrade, ours, script_heads, upgrade
 from tests.support.db import create_pg_database, drop_pg_database
 
 
@@ -18,7 +18,7 @@ def _roundtrip(database: Database) -> None:
     tables = set(inspect(database.engine).get_table_names())
     assert {t.name for t in Base.metadata.sorted_tables} <= tables
     with database.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": ours}), Base.metadata)
     assert diff == [], f"models and migrations differ: {diff[:5]}"
     upgrade(database.engine)  # idempotent
     downgrade(database.engine, "base")
