@@ -2,25 +2,26 @@
 own websocket protocol (benchmarks/st_client.py; no browser, no AppTest, no registry calls).
 
     python -m benchmarks.room_load [--participants 30] [--backend sqlite|postgres] [--steps N]
-                                   [--stops 3] [--json FILE]
+                                   [--stops 3] [--logs DIR] [--json FILE] [--env NAME=VALUE]
 
-Setup (the database, as a leader would have it): a fresh SQLite file (or a fresh PostgreSQL
-database next to 127.0.0.1:5432/test), migrations, a leader with a remembered sign-in, a room whose
-challenge is the `transformer_reverse` preset. Then `streamlit run server.py` (with
-`--backend postgres`, plus one `python -m core.lab.worker` process beside the app's embedded one).
+Setup (benchmarks/room_setup.py): a fresh SQLite file, or a fresh PostgreSQL database beside
+TEST_DATABASE_URL / 127.0.0.1:5432 (dropped afterwards); migrations; a leader with a remembered
+sign-in; an open room whose challenge is the `transformer_reverse` preset. Then `streamlit run
+server.py`, and with `--backend postgres` one `python -m core.lab.worker` beside the app's own.
 
 Each participant is a guest tab: opens `/room?code=<code>`, joins with a nickname, opens the Lab
-(which starts from the challenge), types its own seed and presses Train, all within `--jitter`
-seconds of each other. The presenter (the leader, signed in by cookie) has the Lab open on the
-`translate_en_ko` preset and presses Train once the room's runs are queued, then starts `--stops`
-long runs and stops each a second after its first step; a second presenter tab shows the room
-view (the projector). Every `--render-every` seconds both presenter tabs rerun their page.
+(which starts from the challenge), types its own seed, waits for Train to be enabled and presses
+it, all within `--jitter` seconds of each other. The presenter (the leader, signed in by cookie)
+has the Lab open on `translate_en_ko` and presses Train once every participant's run is queued,
+then starts `--stops` long runs and stops each a second after its first step; a second presenter
+tab shows the room view (the projector). Both presenter tabs rerun their page every
+`--render-every` seconds; every tab follows its fragments' `run_every` polls as a browser does.
 
-Printed, p50 / p95 / max over the samples (seconds, as the client sees them):
-page render (presenter's Lab, the room view, participants' pages), the presenter's Train -> first
-step, participants' queue wait (Train -> running), Train -> first curve point, curve update gaps
-(a running job's curves should change at least once a second), Stop -> stopped, and the time from
-the first Train to the last participant run's end.
+Printed (benchmarks/room_report.py), p50 / p95 / max in seconds as the tabs saw them: page render
+(send -> the page run finished: presenter's Lab, room view, participants' pages), fragment polls,
+Train -> first step (presenter, participants), queue wait (Train -> running), Train -> first
+curve point, gaps between curve updates, Stop -> stopped, Train -> run ended, and the time from
+the first Train to the last participant run's end. Exit status 1 when a run did not finish.
 """
 
 from __future__ import annotations
