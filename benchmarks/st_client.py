@@ -17,7 +17,9 @@ server keeps every other widget's value (`SessionState._old_state`), as it does 
         await c.goto("lab")
         await c.click("lab_transformer_train")
 
-`StClient.listeners` get `(client, delta path, Shown)` for every element the server sends; `StClient.runs` keeps the client-side duration of each finished interaction.
+`StClient.listeners` get `(client, delta path, Shown)` for every element the server sends;
+`StClient.runs` keeps the client-side duration of each finished interaction, `fragment_runs`
+those of its fragments' polls.
 """
 
 from __future__ import annotations
