@@ -19,20 +19,21 @@ PAUSE, STEP = ".st-key-lab_job_pause button", ".st-key-lab_job_step_1 button"  #
 STEP_TEXT = re.compile(r"스텝 (\d+)/(\d+) ·")  # the progress line (lab.page.progress)
 
 
-def _step(page: Page) -> int:
-    """The step the progress line shows now."""
-    text = page.locator("[data-testid='stMain']").inner_text()
-    found = STEP_TEXT.search(text)
-    assert found, "no step counter on the page"
-    return int(found.group(1))
+def _step(page: Page) -> int | None:
+    """The step the progress line shows now (None while there is none: queued, between runs)."""
+    found = STEP_TEXT.search(page.locator("[data-testid='stMain']").inner_text())
+    return int(found.group(1)) if found else None
 
 
-def _settled(page: Page, timeout: float = 20.0) -> int:
-    """Wait until the step counter stops moving (two reads a poll apart agree); returns it."""
-    last = {"n": -1}
+def _settled(page: Page, timeout: float = 30.0) -> int:
+    """Wait until the step counter stops moving (two reads a poll apart agree; a read while the
+    page redraws, with no counter, is skipped); returns it."""
+    last: dict[str, int | None] = {"n": None}
 
     def same() -> bool:
         n = _step(page)
+        if n is None:
+            return False
         if n == last["n"]:
             return True
         last["n"] = n
@@ -74,7 +75,7 @@ def test_space_pauses_right_arrow_steps_and_space_resumes_a_run(page: Page, live
     expect(pause, "the job controls (lab_job_pause / lab_job_step_1) are on the page").to_be_visible(
         timeout=60_000
     )
-    wait_until(lambda: _step(page) > 0, timeout=60, what="training to begin")
+    wait_until(lambda: (_step(page) or 0) > 0, timeout=60, what="training to begin")
     page.locator("[data-testid='stMain']").click(position={"x": 5, "y": 5})  # focus on the page, no box
     expect(pause).to_contain_text(translate("lab.job.pause", "ko"))
 
@@ -90,7 +91,7 @@ def test_space_pauses_right_arrow_steps_and_space_resumes_a_run(page: Page, live
 
     page.keyboard.press("Space")  # resume
     expect(pause).to_contain_text(translate("lab.job.pause", "ko"), timeout=20_000)
-    wait_until(lambda: _step(page) > held + 1, timeout=60, what="training to go on after space")
+    wait_until(lambda: (_step(page) or 0) > held + 1, timeout=60, what="training to go on after space")
 
 
 def test_gate_charts_fit_their_card_at_the_longest_sequence(page: Page, live_app):

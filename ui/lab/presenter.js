@@ -23,7 +23,9 @@
     if (e.repeat) return; // a held key presses once
     // A focused button would also take the space on key-up: release the focus first.
     if (e.target && e.target.blur && e.target !== doc.body) e.target.blur();
-    const button = doc.querySelector(`.st-key-${key} button:not([disabled])`);
+    // Streamlit keeps a hidden copy of a button beside the one on screen: press the one shown.
+    const button = [...doc.querySelectorAll(`.st-key-${key} button:not([disabled])`)]
+      .find((b) => (b.checkVisibility ? b.checkVisibility() : b.offsetParent !== null));
     if (button) button.click();
   }, true);
 })();
