@@ -87,6 +87,11 @@ class LabJobs:
                 except Exception:
                     self.registry.stop(job_id, by=None)  # the room ended this instant: no run outside it
                     raise
+                if self.stores_runs:  # a worker that already stored it found no room row to link yet
+                    snap = self.registry.snapshot(job_id)
+                    if snap is not None and snap.run_id is not None:
+                        with db.write() as s:
+                            lab_rooms.attach_run(session=s, job_id=job_id, run_id=snap.run_id)
         return job_id
 
     def check(self, cfg: TrainConfig, *, who: Participant) -> Estimate:
