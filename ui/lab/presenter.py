@@ -1,4 +1,4 @@
-"""Presenter mode of the Lab: a projector's view. No sidebar, fewer controls, chart text enlarged
+"""Presenter mode of the Lab (and of a seminar room's page, `room_toggle`): a projector's view. No sidebar, fewer controls, chart text enlarged
 (`core.lab.charts.base.presented`), one chart filling the screen if the presenter picks one, keys
 for the live run (space: pause / resume, right arrow: step), and all of it in the address bar
 (`?present=1&chart=attention`) so a reload or a shared link opens the same view.
@@ -20,6 +20,7 @@ from ui.shell.i18n import t
 PARAM = "present"  # ?present=1: presenter mode
 CHART_PARAM = "chart"  # ?chart=<focus>: the one chart that fills the screen
 FOCUS = "lab_presenter_chart"  # session key of the chart picker (segmented control)
+ROOM_TOGGLE = "room_presenter"  # the seminar room page's presenter toggle
 FOCUSES = ("all", "loss", "accuracy", "attention")  # "all": every chart, in the usual order
 # The job controls the keys press (drawn by ui/lab/jobs.py with these Streamlit keys).
 PAUSE_KEY, STEP_KEY = "lab_job_pause", "lab_job_step_1"
@@ -122,3 +123,20 @@ def picker() -> None:
         format_func=fmt(FOCUSES, lambda f: t(f"lab.presenter.chart.{f}")),
         help=t("lab.presenter.keys_help"),
     )
+
+
+def room_toggle(where=st) -> bool:
+    """The seminar room page's presenter toggle (drawn in `where`), kept in the URL beside the
+    room's code (`?code=...&present=1`); when on, the page has no sidebar and large type. Returns
+    whether it is on."""
+    in_url = st.query_params.get(PARAM) == "1"
+    if ROOM_TOGGLE not in st.session_state:  # opened from a link or reloaded: the URL says
+        st.session_state[ROOM_TOGGLE] = in_url
+    on = where.toggle(t("lab.page.presenter"), key=ROOM_TOGGLE, help=t("lab.presenter.room_help"))
+    if on and not in_url:
+        st.query_params[PARAM] = "1"
+    elif in_url and not on:
+        del st.query_params[PARAM]
+    if on:
+        st.markdown(CSS, unsafe_allow_html=True)
+    return on

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.lab import rooms
 from core.lab.presets import PRESETS, TAB_LABELS
-from ui.lab import room_board, room_forms, room_keys
+from ui.lab import presenter, room_board, room_forms, room_keys
 from ui.lab.identity import participant, remember_guest
 from ui.lab.room_lab import ROOM_PAGE
 from ui.lab.running import plain
@@ -83,7 +83,9 @@ def _room(ctx: Frame, room, who) -> None:
     with ctx.db.read() as s:
         seat = rooms.membership(session=s, room_id=room.id, who=who)
         count = len(rooms.participants(session=s, room_id=room.id))
-    st.title(t("lab.room.header", code=room.code))
+    head, toggle = st.columns([4, 1], vertical_alignment="bottom")
+    head.title(t("lab.room.header", code=room.code))
+    on = presenter.room_toggle(toggle)  # a projector's view: no sidebar, leader tools or links
     if room.title:
         st.subheader(plain(room.title))
     challenge = rooms.challenge_of(room)
@@ -101,13 +103,14 @@ def _room(ctx: Frame, room, who) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('lab.room.challenge_heading')}**")
         _challenge(challenge)
-    if ctx.is_leader and state == "open":
+    if ctx.is_leader and state == "open" and not on:
         _leader_tools(ctx, room)
     if state == "open":
-        room_board.live_board(ctx, room.id, challenge, who)
+        room_board.live_board(ctx, room.id, challenge, who, presenter=on)
     else:
-        room_board.board(ctx, room.id, challenge, who)
-    page_link(ROOM_PAGE, t("lab.room.back_to_lobby"), icon=":material/arrow_back:")
+        room_board.board(ctx, room.id, challenge, who, presenter=on)
+    if not on:
+        page_link(ROOM_PAGE, t("lab.room.back_to_lobby"), icon=":material/arrow_back:")
 
 
 def render() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lab import rooms
+from core.lab.charts.base import presented
 from core.lab.charts.room import room_chart
 from core.lab.config import FIELD_LABELS
 from core.lab.jobs.policy import Participant, may_control
@@ -77,8 +78,11 @@ def _row(row: rooms.BoardRow, who: Participant) -> None:
     _stop(run, who, cols[8])
 
 
-def board(ctx: Frame, room_id: int, challenge: rooms.Challenge | None, who: Participant) -> None:
-    """The chart and the leaderboard of the room's runs, as they are now."""
+def board(
+    ctx: Frame, room_id: int, challenge: rooms.Challenge | None, who: Participant, *, presenter: bool = False
+) -> None:
+    """The chart and the leaderboard of the room's runs, as they are now (`presenter`: the chart's
+    text enlarged for a projector)."""
     with ctx.db.read() as s:
         runs = rooms.room_runs(session=s, room_id=room_id, live=_live)
     st.subheader(t("lab.room.chart_heading"))
@@ -87,7 +91,8 @@ def board(ctx: Frame, room_id: int, challenge: rooms.Challenge | None, who: Part
         return
     lines = [(r.nickname, r.curves) for r in rooms.latest_per_participant(runs)]
     metric = rooms.board_metric(runs, challenge)
-    st.altair_chart(room_chart(lines, metric=metric, lang=current_lang()), width="content")
+    chart = room_chart(lines, metric=metric, lang=current_lang())
+    st.altair_chart(presented(chart) if presenter else chart, width="content")
     st.subheader(t("lab.room.board_heading"))
     head = st.columns(WIDTHS)
     for col, key in zip(head, ("rank", "name", "status", "acc", "steps", "time", "diff"), strict=False):
