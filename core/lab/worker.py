@@ -21,7 +21,8 @@ import os
 import signal
 import sys
 
-from core.lab.jobs.pg_common import QUEUE, TASK, is_postgres, libpq_url, make_app, worker_name
+from core.lab.jobs.pg_common import LEADER_QUEUE, QUEUE, TASK, is_postgres, libpq_url, make_app, worker_name
+from core.lab.jobs.policy import leader_slots
 
 CONCURRENCY_ENV = "STUDY_LAB_WORKER_CONCURRENCY"
 CUDA_CONCURRENCY = 8
@@ -70,38 +71,47 @@ def _ready(db) -> str | None:
     return None
 
 
-async def _serve(url: str, runner, concurrency: int) -> None:
+async def _serve(url: str, runner, concurrency: int, reserved: int) -> None:
     from procrastinate import worker as procrastinate_worker
 
-    app = make_app(url, asynchronous=True, pool_size=concurrency + 2)
+    app = make_app(url, asynchronous=True, pool_size=concurrency + reserved + 2)
 
     @app.task(name=TASK, queue=QUEUE, pass_context=True)
     def train_lab_job(context, job_id: str) -> None:  # runs in a thread of procrastinate's
         runner.run(job_id, context.job.id)
 
     async with app.open_async():
-        w = procrastinate_worker.Worker(
-            app=app,
-            queues=[QUEUE],
-            name=runner.name,
-            concurrency=concurrency,
-            install_signal_handlers=False,
-            fetch_job_polling_interval=1.0,
-            abort_job_polling_interval=5.0,
-            update_heartbeat_interval=2.0,
-            stalled_worker_timeout=10.0,
-            listen_notify=True,
-            delete_jobs="successful",  # our rows keep what happened; procrastinate's need not pile up
-        )
+
+        def worker(queues: list[str], name: str, n: int):
+            return procrastinate_worker.Worker(
+                app=app,
+                queues=queues,
+                name=name,
+                concurrency=n,
+                install_signal_handlers=False,
+                fetch_job_polling_interval=1.0,
+                abort_job_polling_interval=5.0,
+                update_heartbeat_interval=2.0,
+                stalled_worker_timeout=10.0,
+                listen_notify=True,
+                delete_jobs="successful",  # our rows keep what happened; procrastinate's need not pile up
+            )
+
+        # Everyone's slots take leaders' runs first (priority); the leaders' own slots take only
+        # theirs, so a presenter's run starts at once while the room's runs fill the others.
+        workers = [worker([LEADER_QUEUE, QUEUE], runner.name, concurrency)]
+        if reserved:
+            workers.append(worker([LEADER_QUEUE], f"{runner.name}-leaders", reserved))
         loop = asyncio.get_running_loop()
 
         def stop() -> None:
             runner.shutdown.set()  # running jobs end at their next step
-            w.stop()
+            for w in workers:
+                w.stop()
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop)
-        await w.run()
+        await asyncio.gather(*(w.run() for w in workers))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,13 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     device = pick_device("auto")
     try:
         concurrency = args.concurrency or default_concurrency(cuda=device.type == "cuda")
+        reserved = leader_slots()
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     db = Database(url)
     runner = Runner(db)
     log.info(
-        "Lab worker %s: %s, %d job(s) at once, database %s", worker_name(), device, concurrency, _where(url)
+        "Lab worker %s: %s, %d job(s) at once and %d more for leaders' runs, database %s",
+        worker_name(),
+        device,
+        concurrency,
+        reserved,
+        _where(url),
     )
     while not runner.shutdown.is_set():
         problem = _ready(db)
@@ -149,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         if runner._beat is None:
             runner.start_heartbeat()
         try:
-            asyncio.run(_serve(url, runner, concurrency))
+            asyncio.run(_serve(url, runner, concurrency, reserved))
         except Exception as exc:  # noqa: BLE001  lost the database mid-way: say so and start again
             log.error("Lab worker stopped (%s: %s); retrying in %g s", type(exc).__name__, exc, RETRY_S)
             runner.shutdown.wait(RETRY_S)

@@ -26,6 +26,7 @@ from core.lab.device import training_threads
 from core.lab.jobs import policy
 from core.lab.jobs.control import check_init_state, check_step_n, next_run_until
 from core.lab.jobs.pg_common import (
+    LEADER_QUEUE,
     QUEUE,
     TASK,
     Progress,
@@ -159,7 +160,7 @@ class PgJobs(PgReading):
             lock = owner.key if owner is not None else None  # one running job per participant
             qid = (
                 self._queue_app()
-                .configure_task(TASK, queue=QUEUE, priority=prio, lock=lock)
+                .configure_task(TASK, queue=LEADER_QUEUE if prio else QUEUE, priority=prio, lock=lock)
                 .defer(job_id=job_id)
             )
         except Exception as exc:

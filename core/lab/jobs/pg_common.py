@@ -29,6 +29,7 @@ from db.models.lab_jobs import LabJob, LabJobEvent
 
 TASK = "lab.train"
 QUEUE = "lab"
+LEADER_QUEUE = "lab_leaders"  # leaders' runs: every worker also keeps slots that take only these
 LEADER_PRIORITY = 100
 HEARTBEAT_S = 1.0
 DEAD_AFTER_S = 5.0  # a silent worker is noticed within this plus one poll (well under 10 s)

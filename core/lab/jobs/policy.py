@@ -32,6 +32,27 @@ THROUGHPUT_FLOPS = 1.2e11
 # Counted as this many FLOP-equivalents per score, forward and backward together.
 SCORE_COST_FLOPS = 1000
 ENV_PREFIX = "STUDY_LAB_"
+LEADER_SLOTS_ENV = "STUDY_LAB_LEADER_SLOTS"  # slots only leaders' runs take (the presenter's)
+MAX_LEADER_SLOTS = 8
+
+
+def leader_slots(env: Mapping[str, str] | None = None) -> int:
+    """Training slots kept for leaders' runs on top of everyone's: a presenter's run starts at once
+    even while the room's runs fill every other slot (default 1; 0 turns it off)."""
+    raw = (os.environ if env is None else env).get(LEADER_SLOTS_ENV, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) > MAX_LEADER_SLOTS:
+        raise ValueError(
+            f"{LEADER_SLOTS_ENV} must be a whole number from 0 to {MAX_LEADER_SLOTS}, not {raw!r}"
+        )
+    return int(raw)
+
+
+def slot_limit(who: Participant | None, slots: int, reserved: int) -> int:
+    """How many jobs may be training when `who`'s job takes a slot: everyone's slots, plus the
+    leaders' own for a leader."""
+    return slots + (reserved if who is not None and who.is_leader else 0)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 `JobRegistry(slots=...)`: `start(cfg, owner=) -> job_id`, `snapshot(job_id)`, `stop(job_id, by=)`,
 `move_to_front(job_id, by=)`, `active()`, `list_jobs()`, `on_done(job_id, snapshot)`. At most
-`slots` jobs train at once; the rest wait in order (leaders' runs first) and know their place in
+`slots` jobs train at once, plus `leader_slots` that only leaders' runs take (the presenter never
+waits behind the room); the rest wait in order (leaders' runs first) and know their place in
 the queue. A queued job holds no thread: a job gets its thread when it takes a slot. The final
 status becomes visible only after `on_done` returned, so a finished job already has its stored
 run. `start` is the queue's boundary: it validates the config once, estimates its work and
@@ -89,6 +90,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         self,
         *,
         slots: int | None = None,
+        leader_slots: int | None = None,
         threads_per_job: int | None = None,
         mode: str | None = None,
         train_fn: Callable | None = None,
@@ -105,6 +107,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         if self.mode == "process" and train_fn is not None:
             raise ValueError("train_fn is for thread mode: a worker process always runs core.lab.train.train")
         self.slots = slots or self._default_slots()
+        self.leader_slots = policy.leader_slots() if leader_slots is None else leader_slots
         self.threads_per_job = threads_per_job or training_threads()  # one owner: the CLI uses it too
         self._train_fn = train_fn
         self._on_done = on_done
@@ -118,7 +121,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         self._cond = threading.Condition()
         self._pool: Pool | None = None
         if self.mode == "process":
-            self._pool = Pool(self.slots, self.threads_per_job)
+            self._pool = Pool(self.slots + self.leader_slots, self.threads_per_job)
             POOLS.add(self._pool)
             weakref.finalize(self, self._pool.close)  # a dropped registry (cache cleared) frees its workers
             if prewarm:
@@ -315,9 +318,11 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         owner already trains their maximum waits, and the next one goes)."""
         running_owners = [j.owner for j in self._jobs.values() if j.status == "running"]
         for jid in list(self._queue):
-            if self._running >= self.slots:
+            if self._running >= self.slots + self.leader_slots:
                 return
             job = self._jobs[jid]
+            if self._running >= policy.slot_limit(job.owner, self.slots, self.leader_slots):
+                continue  # everyone's slots are taken: only a leader's run takes a leaders' slot
             if not policy.may_start_now(job.owner, running_owners, self.limits):
                 continue
             self._queue.remove(jid)

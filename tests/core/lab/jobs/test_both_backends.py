@@ -25,7 +25,9 @@ def jobs(request):
     PostgreSQL queue's wait for a worker that this test does not start."""
     if request.param == "pool":
         fake = Fake(gated=True)
-        reg = JobRegistry(mode="thread", train_fn=fake, slots=1, limits=JobLimits(max_queued=4))
+        reg = JobRegistry(
+            mode="thread", train_fn=fake, slots=1, leader_slots=0, limits=JobLimits(max_queued=4)
+        )
         yield reg
         fake.release_all()
         reg.close()
@@ -173,3 +175,19 @@ def test_the_postgresql_queue_forgets_jobs_a_day_after_they_ended_and_the_reaper
         assert pg.snapshot(alive).status == "running"
     finally:
         pg.close()
+
+
+def test_a_leaders_run_takes_the_leaders_slot_while_the_room_fills_every_other():
+    """The presenter never waits behind the room: with everyone's one slot busy and a member's run
+    queued, a leader's run starts at once in the slot kept for leaders; the member's keeps waiting."""
+    fake = Fake(gated=True)
+    reg = JobRegistry(mode="thread", train_fn=fake, slots=1, leader_slots=1, limits=JobLimits(max_queued=4))
+    try:
+        busy = reg.start(CFG, owner=BO)
+        waiting = reg.start(replace(CFG, seed=1), owner=ANN)
+        lead = reg.start(replace(CFG, seed=2), owner=LEADER)
+        assert [reg.snapshot(j).status for j in (busy, waiting, lead)] == ["running", "queued", "running"]
+        assert reg.snapshot(waiting).queue_position == 1
+    finally:
+        fake.release_all()
+        reg.close()

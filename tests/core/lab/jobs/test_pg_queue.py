@@ -90,6 +90,21 @@ def test_a_killed_worker_fails_its_job_within_ten_seconds_and_the_queue_moves_on
     assert ended(one, waiting).status == "finished"
 
 
+def test_a_leaders_run_starts_while_a_members_run_holds_the_workers_one_slot(apps, start_worker):
+    one, _ = apps
+    start_worker()  # one job at once (CPU), plus the slot kept for leaders' runs
+    busy = one.start(LONG, owner=ANN)
+    stepping(one, busy)
+    waiting = one.start(CFG, owner=BO)
+    t0 = time.perf_counter()
+    lead = one.start(CFG, owner=LEADER)
+    stepping(one, lead, 1, timeout=30)
+    print(f"PostgreSQL queue: leader's run first step {time.perf_counter() - t0:.2f} s after start")
+    assert one.snapshot(busy).status == "running" and one.snapshot(waiting).status == "queued"
+    one.stop(busy, by=LEADER)
+    assert ended(one, waiting).status == "finished"
+
+
 def test_an_app_restart_reattaches_while_the_worker_keeps_training(qdb, start_worker):
     start_worker()
     before = PgJobs(db=qdb)
