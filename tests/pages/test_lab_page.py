@@ -285,3 +285,15 @@ def test_stored_run_exports_the_loss_chart_as_png_and_svg(run_page, db, tiny_rec
     png = at.session_state["lab_rnn_loss_files"][0]
     svg = at.session_state["lab_rnn_loss_files"][1]
     assert png.startswith(b"\x89PNG") and "<svg" in svg and "Loss" in svg  # the chart, with its title
+
+
+def test_reset_to_preset_restores_its_config_after_changes(run_page):
+    at = run_page(LAB, lang="en", query={"preset": "long_term_dependency"})
+    at.number_input(key="lab_rnn_seq_len").set_value(9).run()
+    at.selectbox(key="lab_rnn_attention").set_value("dot").run()
+    assert at.number_input(key="lab_rnn_seq_len").value == 9
+    at.button(key="lab_preset_reset").click().run()
+    assert not at.exception
+    assert at.number_input(key="lab_rnn_seq_len").value == 21
+    assert at.selectbox(key="lab_rnn_attention").value == "none"
+    assert dict(at.query_params)["preset"] == "long_term_dependency"

@@ -14,6 +14,7 @@ PRESENTER = "lab_presenter"  # presenter-mode toggle
 PRESET = "lab_preset"  # the preset open now (a ?preset= link, the picker, a room)
 PE_OPEN = "lab_pe_open"  # that preset opens the positional encoding chart
 PRESET_PICK = "lab_preset_pick"  # the page's preset picker (select box)
+PRESET_RESET = "lab_preset_reset"  # the story box's "Reset to preset" button
 NOTICES = "_lab_notices"  # messages about the link just opened
 
 # --- who is acting (ui/lab/identity.py) and the "running now" panel (ui/lab/running.py) -----------

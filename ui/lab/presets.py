@@ -30,6 +30,10 @@ def _picked() -> None:
         st.session_state[keys.TAB_ID] = open_preset(name)
 
 
+def _reset(name: str) -> None:
+    st.session_state[keys.TAB_ID] = open_preset(name)  # a callback: runs before the widgets exist
+
+
 def picker() -> None:
     """A select box of the seminar presets; picking one fills its tabs and opens the first."""
     # Show the preset a link, a room or an earlier pick opened (set before the widget is drawn).
@@ -65,6 +69,14 @@ def story(ctx: Frame, tab: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{t(preset.title_key)}**")
         st.markdown(t(preset.story_key))
+        st.button(
+            t("lab.page.preset_reset"),
+            key=keys.PRESET_RESET,
+            icon=":material/restart_alt:",
+            help=t("lab.page.preset_reset_help"),
+            on_click=_reset,
+            args=(preset.name,),
+        )
         week = _week_of(ctx, preset.name)
         if week is not None:
             page_link(

@@ -28,6 +28,8 @@ KO = {
     "lab.page.preset_placeholder": "프리셋에서 시작하기",
     "lab.page.preset_pick_help": "고르면 그 실험의 설정이 탭에 채워지고, 무엇을 보면 되는지와 해당 주차 링크가 함께 나옵니다.",
     "lab.page.preset_week": "커리큘럼: {week}",
+    "lab.page.preset_reset": "프리셋 설정으로 되돌리기",
+    "lab.page.preset_reset_help": "바꾼 값을 모두 버리고 이 프리셋의 설정을 다시 채웁니다(학습한 실행은 그대로 남습니다).",
     "lab.page.bad_params": "링크의 다음 값을 읽을 수 없어 기본값을 썼습니다: {names}",
     # controls
     # who started a run, limits per role, the "running now" panel (ui/lab/running.py)
@@ -235,6 +237,8 @@ EN = {
     "lab.page.title_field": "Title",
     "lab.page.notes_field": "Notes",
     "lab.page.run_not_found": "Stored run #{run_id} was not found.",
+    "lab.page.preset_reset": "Reset to preset",
+    "lab.page.preset_reset_help": "Drops every value you changed and fills in this preset's settings again (runs already trained stay).",
     "lab.page.unknown_preset": "Unknown preset: {name}",
     "lab.page.preset_pick": "Seminar preset",
     "lab.page.preset_placeholder": "Start from a preset",
