@@ -88,12 +88,9 @@ def _worker(backend: str, env: dict[str, str], log_path: Path):
         try:
             yield proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            from tests.support.appserver import end_process
+
+            end_process(proc)
 
 
 @contextmanager

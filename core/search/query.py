@@ -24,12 +24,12 @@ from core.accounts.members import Actor
 from core.curriculum.retros import can_read
 from core.curriculum.weeks import week_title
 from core.reviews.queries import visible_clause
-from core.search.index import FTS, fts_ready
+from core.search.index import FTS, SOURCES, fts_ready
 from core.search.snippet import Snippet, highlight, make_snippet
 from core.search.terms import Group, groups_of
 from core.search.text import fold
 from core.validate import text as check_text
-from db.models.curriculum import Answer, Note, Question, Retro, Week
+from db.models.curriculum import Retro, Week
 from db.models.members import Member
 from db.models.reviews import Review
 from db.models.search import SearchDoc
@@ -41,14 +41,6 @@ RESULT_KINDS = ("week", "note", "question", "review", "retro")
 PUBLIC_KINDS = ("week", "note", "question")
 TITLE_WEIGHT, K1, B, PHRASE_BONUS = 2.0, 1.2, 0.75, 1.0
 _ORDER = {k: i for i, k in enumerate(RESULT_KINDS)}
-_SOURCE = {
-    "week": Week,
-    "note": Note,
-    "question": Question,
-    "answer": Answer,
-    "review": Review,
-    "retro": Retro,
-}
 
 
 @dataclass(frozen=True)
@@ -146,7 +138,7 @@ def _readable(session: Session, by: Actor | None, docs: list) -> list:
     for d in docs:
         ids.setdefault(d.kind, []).append(d.ref_id)
     alive = {
-        kind: set(session.scalars(select(_SOURCE[kind].id).where(_SOURCE[kind].id.in_(refs))))
+        kind: set(session.scalars(select(SOURCES[kind].id).where(SOURCES[kind].id.in_(refs))))
         for kind, refs in ids.items()
     }
     retros = {r.id: r for r in session.scalars(select(Retro).where(Retro.id.in_(ids.get("retro", []))))}

@@ -38,6 +38,16 @@ def _healthy(base: str, proc: subprocess.Popen, log_path: Path) -> bool:
         return False
 
 
+def end_process(proc: subprocess.Popen, grace_s: float = 15.0) -> None:
+    """Ask a child process to end (SIGTERM); kill it when it has not ended within `grace_s`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def serve_app(env: dict[str, str], log_path: Path, *, timeout: float = 60.0) -> Iterator[str]:
     """Run the app with `env` added to this environment; yield its base URL once /_stcore/health
@@ -74,9 +84,4 @@ def serve_app(env: dict[str, str], log_path: Path, *, timeout: float = 60.0) -> 
             )
             yield base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            end_process(proc)
