@@ -4,29 +4,14 @@ writes a note, imports one, asks and answers, checks in; stale edits keep the us
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from core.curriculum import attendance, qa, retros, seminars
+from core.curriculum import attendance, seminars
 from core.curriculum import weeks as cur
 from core.timezone import to_group
 from db.base import utcnow
 from db.models.members import Member
 from db.seeds import run_seeds
 from tests.support.factories import make_leader, make_member
-
-
-def button(at, label):
-    """The (form submit) button with this label."""
-    found = [b for b in at.button if b.label == label]
-    assert found, f"no button {label!r} in {[b.label for b in at.button]}"
-    return found[0]
-
-
-def texts(at):
-    return " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-
-
-def _week(db, leader, **kw):
-    with db.write() as s:
-        return cur.create_week(session=s, by=leader, title_ko=kw.pop("title_ko", "어텐션"), **kw)
+from tests.support.pages import button, make_week, texts
 
 
 def test_leader_creates_a_week_with_a_material(run_page, db):
@@ -62,7 +47,7 @@ def test_leader_creates_a_week_with_a_material(run_page, db):
 
 def test_leader_corrects_a_material_and_a_stale_save_shows_the_newer_one(run_page, db):
     leader = make_leader(db)
-    w = _week(db, leader)
+    w = make_week(db, leader)
     with db.write() as s:
         mid = cur.add_material(
             session=s,
@@ -115,7 +100,7 @@ def test_week_dates_out_of_order_keep_the_form(run_page, db):
 
 def test_guest_reads_week_and_cannot_write(run_page, db):
     leader = make_leader(db)
-    w = _week(db, leader, goals="Q/K/V 이해하기", lab_preset="transformer_reverse")
+    w = make_week(db, leader, goals="Q/K/V 이해하기", lab_preset="transformer_reverse")
     at = run_page("views/curriculum.py")
     assert not at.exception
     assert "Q/K/V 이해하기" in texts(at)
@@ -127,7 +112,7 @@ def test_guest_reads_week_and_cannot_write(run_page, db):
 def test_member_adds_a_note_and_stale_edit_keeps_their_text(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", "이민준", by=leader)
-    w = _week(db, leader)
+    w = make_week(db, leader)
     at = run_page("views/curriculum.py", actor=member, lang="en")
     at.text_input(key="cur_note_title").input("Scaled dot-product")
     at.text_area(key="cur_note_body").input("$$\\mathrm{softmax}(QK^T/\\sqrt{d_k})V$$")
@@ -160,7 +145,7 @@ def test_member_adds_a_note_and_stale_edit_keeps_their_text(run_page, db):
 def test_member_imports_a_pasted_note_with_preview(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", by=leader)
-    w = _week(db, leader)
+    w = make_week(db, leader)
     at = run_page("views/curriculum.py", actor=member, lang="en")
     at.text_area(key="cur_import_paste").input(
         "# RNN 정리\n- 점화식 : $\nh_t = \\tanh(W h_{t-1} + U x_t)\n$ 이다<br>끝"
@@ -179,7 +164,7 @@ def test_member_imports_a_pasted_note_with_preview(run_page, db):
 def test_leader_creates_a_seminar_and_unknown_url_is_refused(run_page, db):
     leader = make_leader(db)
     presenter = make_member(db, "seoyeon", "박서연", by=leader)
-    w = _week(db, leader)
+    w = make_week(db, leader)
     at = run_page("views/seminars.py", actor=leader, lang="en")
     assert not at.exception
     at.text_input(key="cur_sn_title").input("Attention Is All You Need")
@@ -226,53 +211,6 @@ def test_attendance_check_in_and_leader_marks(run_page, db):
     assert [b for b in at.get("download_button")]
 
 
-def test_member_asks_and_another_answers_then_asker_accepts(run_page, db):
-    leader = make_leader(db)
-    asker = make_member(db, "minjun", "이민준", by=leader)
-    helper = make_member(db, "seoyeon", "박서연", by=leader)
-    w = _week(db, leader)
-    at = run_page("views/qa.py", actor=asker, lang="en")
-    at.text_input(key="cur_ask_title").input("Positional encoding은 더하나요?")
-    button(at, "Ask").click().run()
-    assert not at.exception and not at.error
-    with db.read() as s:
-        [q] = qa.list_questions(session=s, week_id=w.id)
-    at = run_page("views/qa.py", actor=helper, lang="en")
-    at.text_area(key=f"cur_ans_{q.id}").input("네, 같은 차원의 $PE$ 벡터를 더합니다.")
-    button(at, "Post answer").click().run()
-    assert not at.exception
-    with db.read() as s:
-        [a] = qa.list_answers(session=s, question_id=q.id)
-    assert not [b for b in at.button if b.label == "Accept"]  # only the asker / a leader
-    at = run_page("views/qa.py", actor=asker, lang="en")
-    at.button(key=f"cur_acc_{a.id}").click().run()
-    with db.read() as s:
-        assert qa.get_question(session=s, question_id=q.id).resolved
-
-
-def test_retros_page_respects_visibility(run_page, db, run_app):
-    leader = make_leader(db)
-    a = make_member(db, "minjun", "이민준", by=leader)
-    b = make_member(db, "seoyeon", "박서연", by=leader)
-    w = _week(db, leader)
-    with db.write() as s:
-        retros.save(
-            session=s, by=b, week_id=w.id, body="비공개 회고", visibility="leaders", expected_version=None
-        )
-    at = run_page("views/retros.py", actor=a, lang="en")
-    at.text_area(key=f"cur_retro_body_{w.id}").input("공유하는 회고")
-    at.radio(key=f"cur_retro_vis_{w.id}").set_value("group")
-    button(at, "Save retrospective").click().run()
-    assert not at.exception
-    assert "비공개 회고" not in texts(at)
-    at = run_page("views/retros.py", actor=leader)
-    assert "비공개 회고" in texts(at) and "공유하는 회고" in texts(at)
-    import pytest
-
-    with pytest.raises(ValueError):  # guests cannot reach the page at all
-        run_app().switch_page("views/retros.py").run()
-
-
 def test_home_shows_the_next_seminar(run_app, db):
     leader = make_leader(db)
     with db.write() as s:
@@ -316,7 +254,7 @@ def _labelled(widgets, label, prefix):
 def test_import_after_a_saved_file_uses_the_new_pasted_text_in_the_other_week(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", by=leader)
-    w1, w2 = _week(db, leader, title_ko="1주차"), _week(db, leader, title_ko="2주차")
+    w1, w2 = make_week(db, leader, title_ko="1주차"), make_week(db, leader, title_ko="2주차")
     at = run_page("views/curriculum.py", actor=member, lang="en")
     _uploader(at).set_value(("old.md", b"# Old file\n\nold body", "text/markdown"))
     at.run()
@@ -340,7 +278,7 @@ def test_import_after_a_saved_file_uses_the_new_pasted_text_in_the_other_week(ru
 def test_import_with_a_file_and_pasted_text_asks_which_one(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", by=leader)
-    _week(db, leader)
+    make_week(db, leader)
     at = run_page("views/curriculum.py", actor=member, lang="en")
     _uploader(at).set_value(("file.md", b"# From the file\n\nx", "text/markdown"))
     at.text_area(key="cur_import_paste").input("# From the box\n\ny")
@@ -358,7 +296,7 @@ def test_import_with_a_file_and_pasted_text_asks_which_one(run_page, db):
 def test_a_week_change_empties_the_uploader_and_the_preview(run_page, db):
     leader = make_leader(db)
     member = make_member(db, "minjun", by=leader)
-    _, w2 = _week(db, leader, title_ko="1주차"), _week(db, leader, title_ko="2주차")
+    _, w2 = make_week(db, leader, title_ko="1주차"), make_week(db, leader, title_ko="2주차")
     at = run_page("views/curriculum.py", actor=member, lang="en")
     _uploader(at).set_value(("week1.md", b"# Week one\n\nx", "text/markdown"))
     at.run()
@@ -373,7 +311,7 @@ def test_import_save_empties_the_paste_box_and_it_is_limited_to_the_import_size(
 
     leader = make_leader(db)
     member = make_member(db, "minjun", by=leader)
-    _week(db, leader)
+    make_week(db, leader)
     at = run_page("views/curriculum.py", actor=member, lang="en")
     assert at.text_area(key="cur_import_paste").max_chars == MAX_IMPORT_BYTES
     at.text_area(key="cur_import_paste").input("# 3 KB note\n\n" + "본문 " * 500)
@@ -436,30 +374,3 @@ def test_week_goals_keep_the_line_breaks_the_leader_typed(run_page, db):
     at = run_page("views/curriculum.py")
     shown = [m.value for m in at.markdown]
     assert "RNN 복습  \nLSTM 게이트  \nGRU 비교" in shown  # hard breaks: three lines, not one paragraph
-
-
-def test_a_question_link_shows_that_question_open_even_when_resolved(run_page, db):
-    """A search hit or a notice links `qa?question=<id>`: the page shows every week, closed questions
-    included, and that question's box opens."""
-    leader = make_leader(db)
-    w1, w2 = _week(db, leader), _week(db, leader, title_ko="트랜스포머")
-    with db.write() as s:
-        qa.ask(session=s, by=leader, title="첫 질문", week_id=w1.id)
-        q2 = qa.ask(session=s, by=leader, title="해결된 질문", week_id=w2.id)
-        qa.set_resolved(session=s, by=leader, question_id=q2.id, resolved=True)
-    at = run_page(
-        "views/qa.py", actor=leader, lang="en", state={"cur_qa_open": True}, query={"question": str(q2.id)}
-    )
-    assert not at.exception
-    boxes = {e.proto.label.split(" · ")[0]: e.proto.expanded for e in at.expander if " · " in e.proto.label}
-    assert boxes == {"첫 질문": False, "해결된 질문": True}
-    at = run_page("views/qa.py", actor=leader, lang="en", query={"question": "9x"})  # not an id: no box opens
-    assert not any(e.proto.expanded for e in at.expander if " · " in e.proto.label) and not at.exception
-
-
-def test_a_retrospective_link_picks_its_week(run_page, db):
-    leader = make_leader(db)
-    _week(db, leader)
-    w2 = _week(db, leader, title_ko="트랜스포머")
-    at = run_page("views/retros.py", actor=leader, lang="en", query={"week": str(w2.id)})
-    assert not at.exception and at.selectbox(key="cur_retro_week").value == w2.id
