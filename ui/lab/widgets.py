@@ -17,10 +17,9 @@ import streamlit as st
 
 from core.lab.config import ATTENTIONS, NORMS, POS_ENCODINGS, TASK_NAMES, ConfigError, TrainConfig
 from core.lab.presets import MODEL_TABS, tab_default
-from core.lab.tasks import TASKS
 from ui.lab import keys
 from ui.lab.query import MODEL_FIELDS, TRAIN_FIELDS
-from ui.shell.i18n import current_lang, t
+from ui.shell.i18n import t
 
 
 def fmt(options, label) -> Callable[[Any], str]:
@@ -52,7 +51,6 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
         st.session_state.setdefault(keys.field(tab, name), getattr(base, name))
     for name in MODEL_FIELDS:
         st.session_state.setdefault(keys.field(tab, name), getattr(base.model, name))
-    lang = current_lang()
     rnn = tab != "transformer"
     c1, c2, c3, c4 = st.columns(4)
     with c1:
@@ -60,7 +58,7 @@ def controls(tab: str, *, compact: bool = False) -> TrainConfig:
             t("lab.page.task"),
             TASK_NAMES,
             key=keys.field(tab, "task"),
-            format_func=fmt(TASK_NAMES, lambda n: TASKS[n][lang]),
+            format_func=fmt(TASK_NAMES, lambda n: t(f"lab.task.{n}")),  # core.lab.tasks would import torch
         )
     translate = st.session_state[keys.field(tab, "task")] == "translate"
     with c2:
