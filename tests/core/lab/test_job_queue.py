@@ -34,9 +34,10 @@ def running(reg, jid):
 
 @pytest.fixture
 def held():
-    """A one-slot registry whose first job (seed 1, ANN's) holds the slot until released."""
+    """A one-slot registry (no slot kept for leaders: the queue's order is what is tested) whose
+    first job (seed 1, ANN's) holds the slot until released."""
     fake = Fake(gated=True)
-    reg = JobRegistry(slots=1, train_fn=fake)
+    reg = JobRegistry(slots=1, leader_slots=0, train_fn=fake)
     first = reg.start(cfg(1), owner=ANN)
     running(reg, first)
     yield reg, fake, first
