@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for a fresh machine: create (or reuse) .venv, install the app and test tools,
 # install Debian's chromium for the browser tests when we may (root + apt-get), run every test.
-# Extra arguments go to pytest (e.g. -k members). The quick loop: scripts/test.sh -m "not slow and not e2e".
+# Extra arguments go to pytest (e.g. -k members). The quick loop: scripts/test.sh -n 2 -m "not slow and not e2e".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
