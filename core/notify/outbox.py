@@ -19,7 +19,7 @@ from core.accounts.members import Actor, require_leader
 from core.notify import prefs
 from core.notify import settings as notify_settings
 from core.notify.events import EVENTS, INBOX, OUTBOUND
-from db.base import utcnow
+from core.timezone import now_utc
 from db.models.members import Member
 from db.models.notify import Delivery, Notice
 
@@ -55,7 +55,7 @@ def emit(
     queue its deliveries; returns the ids of the notices recorded now (none for a key already recorded)."""
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
-    now = now or utcnow()
+    now = now or now_utc()  # the one replaceable clock (core/timezone.py): tests set it
     wanted = [m for m in dict.fromkeys(to) if m is not None and m != skip]
     if not wanted:
         return []
@@ -132,7 +132,7 @@ def retry_failed(*, session: Session, by: Actor | None, now: datetime | None = N
     result = session.execute(
         update(Delivery)
         .where(Delivery.status.in_(("pending", "failed")), Delivery.attempts > 0)
-        .values(status="pending", attempts=0, next_at=now or utcnow(), claim=None)
+        .values(status="pending", attempts=0, next_at=now or now_utc(), claim=None)
     )
     return result.rowcount or 0
 

@@ -27,7 +27,7 @@ from core.errors import AppError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from core.notify import channels, events
 from core.notify import settings as notify_settings
-from db.base import utcnow
+from core.timezone import now_utc
 from db.engine import Database
 from db.models.members import Member
 from db.models.notify import Delivery, Notice
@@ -205,7 +205,7 @@ def record(db: Database, item: Item, *, token: str, now: datetime, error: AppErr
 def drain(
     db: Database,
     *,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Callable[[], datetime] = now_utc,
     conf: notify_settings.Settings | None = None,
     sender: Callable[..., None] = send,
     limit: int = BATCH,

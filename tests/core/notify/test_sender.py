@@ -14,6 +14,7 @@ from core.curriculum import seminars
 from core.errors import PermissionDenied
 from core.notify import outbox, prefs, sender
 from core.notify.settings import Settings, Smtp
+from core.timezone import use_clock
 from db.models.notify import Delivery
 from tests.support.appserver import free_port
 from tests.support.factories import make_leader, make_member
@@ -31,6 +32,14 @@ class Clock:
 
     def __call__(self):
         return self.at
+
+
+@pytest.fixture(autouse=True)
+def notices_stamped_at_t0():
+    """Notices are recorded at T0 on the one clock the drains below move from (with the real
+    clock, a test run after T0 of the real day found its notices not yet due)."""
+    with use_clock(T0):
+        yield
 
 
 @pytest.fixture
