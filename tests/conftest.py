@@ -10,10 +10,15 @@ tests/support/db.py.
 Passwords are hashed with a cheap scrypt cost in this process (the product's cost, scrypt 2^17, is ~0.3 s a
 hash, and most tests make three or four accounts); the browser tests keep the real cost, since the
 server they start verifies the passwords their fixtures hash.
+
+No training slot is kept for leaders' runs unless a test asks for one (`STUDY_LAB_LEADER_SLOTS=0`
+here and in the servers and workers tests start): the queue's tests count slots exactly, and the
+leaders' slot has tests of its own (`leader_slots=1`, a worker started with the setting at 1).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 
@@ -25,6 +30,7 @@ from db.migrate import upgrade
 from tests.support.db import PG_SKIP_REASON, create_pg_database, drop_pg_database, pg_admin_url, wipe
 
 SEED = 0
+os.environ.setdefault("STUDY_LAB_LEADER_SLOTS", "0")
 CHEAP_SCRYPT = {**members.SCRYPT, "n": 2**4}  # same algorithm and sizes, a trivial work factor
 
 

@@ -119,6 +119,7 @@ class Progress:
         self.curves: dict[str, list] = {k: [] for k in (*CURVE_KEYS, *EVAL_KEYS)}
         self.probes: dict[int, Any] = {}
         self.keeper = policy.ProbeKeeper(max_probes)
+        self.settled = False
 
     def apply(self, kind: str, payload: list, probe: Any) -> None:
         """One batch: "steps" rows or one "eval" (probe: bytes as stored, or a DecodeResult)."""
@@ -151,6 +152,24 @@ class Progress:
         for seq, kind, payload, probe in rows:
             self.apply(kind, payload, probe)
             self.seq = seq
+
+    def settle(self, session: Session, job_id: str) -> None:
+        """Once the job has ended, keep exactly the probes its rows kept. A reader that followed
+        the run live chose among probes the worker dropped later (their bytes nulled), so without
+        this two app processes could show different attention replays of the same run."""
+        if self.settled:
+            return
+        stored = session.execute(
+            select(LabJobEvent.payload, LabJobEvent.probe).where(
+                LabJobEvent.job_id == job_id, LabJobEvent.kind == "eval", LabJobEvent.probe.is_not(None)
+            )
+        ).all()
+        kept = {payload[0]: probe for payload, probe in stored}
+        self.probes = {
+            step: self.probes[step] if step in self.probes else decode_probe(probe)
+            for step, probe in sorted(kept.items())
+        }
+        self.settled = True
 
 
 # --- the heartbeat rule --------------------------------------------------------------------------

@@ -81,6 +81,8 @@ class PgReading:
                 return None
             cfg = from_dict(row.config)
             prog = self._progress(s, job_id, cfg)
+            if row.status not in LIVE_STATUSES:
+                prog.settle(s, job_id)  # the probes its rows kept, the same in every app process
             pos = None
             if row.status == "queued":
                 order = self._queued_order(s)

@@ -92,7 +92,7 @@ def test_a_killed_worker_fails_its_job_within_ten_seconds_and_the_queue_moves_on
 
 def test_a_leaders_run_starts_while_a_members_run_holds_the_workers_one_slot(apps, start_worker):
     one, _ = apps
-    start_worker()  # one job at once (CPU), plus the slot kept for leaders' runs
+    start_worker(STUDY_LAB_LEADER_SLOTS="1")  # one job at once (CPU), plus the slot kept for leaders
     busy = one.start(LONG, owner=ANN)
     stepping(one, busy)
     waiting = one.start(CFG, owner=BO)
