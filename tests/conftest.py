@@ -18,6 +18,7 @@ leaders' slot has tests of its own (`leader_slots=1`, a worker started with the 
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import sys
@@ -41,7 +42,9 @@ def _seeded():
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed(SEED)
     if "torch" in sys.modules:
-        sys.modules["torch"].manual_seed(SEED)
+        # import_module waits for an import in progress (the Lab engine's warm-up thread, started
+        # by an earlier page test, may be importing torch right now) instead of seeing it half-made
+        importlib.import_module("torch").manual_seed(SEED)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,11 @@
 """The Lab's engine warms up from server start (torch, the job registry and its worker process),
-so the first Lab visit draws at once and Train turns on within seconds (ui/lab/engine.py)."""
+so the first Lab visit draws at once and Train turns on within seconds (ui/lab/engine.py).
+
+The pages' own modules (the shell, the Lab page with its charts: altair and pandas, about 1 s of
+CPU) are imported here before the server answers: a visit the instant the server is up then
+finds them loaded instead of waiting on the warm-up's import of them. torch and the registry stay
+in the background thread.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,10 @@ from collections.abc import Callable
 
 
 def start() -> Callable[[], None] | None:
-    """Start warming in a background thread; nothing to stop (the registry's workers close at exit)."""
+    """Import the pages' modules, then start warming in a background thread; nothing to stop (the
+    registry's workers close at exit)."""
     from ui.lab import engine
 
+    engine.import_pages()
     engine.start()
     return None

@@ -49,10 +49,13 @@ def end_process(proc: subprocess.Popen, grace_s: float = 15.0) -> None:
 
 
 @contextmanager
-def serve_app(env: dict[str, str], log_path: Path, *, timeout: float = 60.0) -> Iterator[str]:
+def serve_app(
+    env: dict[str, str], log_path: Path, *, timeout: float = 60.0, port: int | None = None
+) -> Iterator[str]:
     """Run the app with `env` added to this environment; yield its base URL once /_stcore/health
-    answers "ok" (within `timeout` s); terminate it on exit. Output goes to `log_path`."""
-    port = free_port()
+    answers "ok" (within `timeout` s); terminate it on exit. Output goes to `log_path`. `port`:
+    a fixed port (a browser's cache is per origin), else a free one."""
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",

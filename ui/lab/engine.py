@@ -35,21 +35,26 @@ def _torch_loaded() -> bool:
     return mod is not None and not getattr(getattr(mod, "__spec__", None), "_initializing", False)
 
 
-def warm() -> None:
-    """Everything the first Lab page and its Train button would otherwise pay for, in the order
-    the page needs it: the page's own modules (charts, widgets: today these import torch too),
-    torch, a parameter count of each tab's default model (the first one on the meta device also
-    imports torch._dynamo, seconds more), the device, and last the job registry, whose worker
-    process then imports torch in parallel (a Train click meanwhile queues its job for it)."""
-    started = time.perf_counter()
-    # The page's modules first, in the order a page run imports them (the shell app.py imports,
-    # then the Lab page): a first visit meanwhile waits for a module this thread is importing and
-    # never holds one this thread needs, so the two imports cannot deadlock.
+def import_pages() -> None:
+    """The page's modules, in the order a page run imports them (the shell app.py imports, then the
+    Lab page): a first visit meanwhile waits for a module this thread is importing and never holds
+    one this thread needs, so the two imports cannot deadlock. None of them imports torch."""
     import ui.shell.frame  # noqa: F401, I001
     import ui.shell.nav  # noqa: F401
     import ui.lab.page  # noqa: F401
 
+
+def warm() -> None:
+    """Everything the first Lab page and its Train button would otherwise pay for, in the order
+    the page needs it: the page's own modules (already imported when the server started it),
+    torch, a parameter count of each tab's default model (small models are built on the CPU,
+    milliseconds: core/lab/jobs/state.py), the device, and last the job registry, which warms one
+    worker process a few seconds later (core/lab/jobs/pool.py; a Train click meanwhile starts its
+    own)."""
+    started = time.perf_counter()
+    import_pages()
     import torch  # noqa: F401  the cost this module exists for
+
     from core.lab.device import pick_device
     from core.lab.jobs.state import count_params
     from core.lab.presets import MODEL_TABS, tab_default

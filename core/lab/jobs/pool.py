@@ -14,7 +14,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 WORKER_MODULE = "core.lab.jobs.worker"
-ROOT = Path(__file__).resolve().parents[3]  # the worker runs `python -m core.lab.jobs.worker` from here
+ROOT = Path(__file__).resolve().parents[3]
+READY_TIMEOUT_S = 60.0  # a pre-warm waits this long for one worker's imports before the next  # the worker runs `python -m core.lab.jobs.worker` from here
 
 
 class Worker:
@@ -40,6 +41,16 @@ class Worker:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until the worker has imported torch (its ("ready",) message, consumed here); False
+        when it died or took longer. Only for a worker no job uses yet (a pre-warm holds its slot)."""
+        try:
+            if self.conn.poll(timeout):  # waits without the GIL
+                return pickle.loads(self.conn.recv_bytes())[0] == "ready"
+        except (EOFError, OSError):
+            pass
+        return False
 
     def send(self, msg: tuple) -> None:
         data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
@@ -100,6 +111,8 @@ class Pool:
         self.busy = [False] * slots
         self.cond = threading.Condition()
         self.closed = False
+        self._closing = threading.Event()  # wakes a delayed pre-warm at close
+        self.warming: set[int] = set()  # slots whose worker a pre-warm is starting
 
     def _ensure(self, i: int) -> Worker:
         # Called with slot i marked busy by this thread; starting a process happens outside the lock.
@@ -113,14 +126,23 @@ class Pool:
         return w
 
     def acquire(self) -> tuple[int, Worker]:
-        """A free slot's worker (the registry guarantees one is or soon will be free)."""
+        """A free slot's worker, a warm one when there is (the registry guarantees a slot is or
+        soon will be free). Taking the last warm worker starts warming a spare for the next job."""
         with self.cond:
-            while False not in self.busy:  # a pre-warm may hold a slot for a moment
+            while True:
+                if self.closed:
+                    raise RuntimeError("the job registry is closed")
+                idle = [i for i, busy in enumerate(self.busy) if not busy]
+                warm = [i for i in idle if self.workers[i] is not None]
+                # a worker half through its imports is sooner than a fresh one: wait for it
+                if warm or (idle and not self.warming):
+                    break
                 self.cond.wait(0.1)
-            if self.closed:
-                raise RuntimeError("the job registry is closed")
-            i = self.busy.index(False)
+            i = (warm or idle)[0]
             self.busy[i] = True
+            spare = self._spare_needed()
+        if spare:
+            self._warm_spare_later()
         try:
             return i, self._ensure(i)
         except BaseException:
@@ -137,21 +159,38 @@ class Pool:
             self.cond.notify_all()
         if dead and w is not None:
             w.close(0)
-            self.prewarm()
+            self._warm_spare_later()
 
-    def prewarm(self) -> None:
-        """Start the missing workers of idle slots (torch imported before the first Train click)."""
-        for i in range(len(self.workers)):
+    def _spare_needed(self) -> bool:
+        # Under self.cond: no idle slot has a worker, and one without a worker could get one.
+        idle = [i for i, busy in enumerate(self.busy) if not busy]
+        return not self.closed and bool(idle) and all(self.workers[i] is None for i in idle)
+
+    def _warm_spare_later(self) -> None:
+        threading.Thread(target=self.prewarm, name="lab-prewarm", daemon=True).start()
+
+    def prewarm(self, delay_s: float = 0.0) -> None:
+        """Keep one warm idle worker (torch imported before the next Train click): start one for an
+        idle slot unless an idle slot has one, after `delay_s`. One spare, not one per slot: each
+        start costs about 3 s of CPU, and on a 2-core server every slot's worker starting at once,
+        right at server start, starved the first page being drawn. Taking the spare for a job
+        starts the next one (`acquire`); a Train click meanwhile starts a worker of its own."""
+        if delay_s > 0 and self._closing.wait(delay_s):
+            return
+        with self.cond:
+            if not self._spare_needed():
+                return
+            i = next(i for i, busy in enumerate(self.busy) if not busy)
+            self.busy[i] = True
+            self.warming.add(i)
+        try:
+            self._ensure(i).wait_ready(READY_TIMEOUT_S)
+        except Exception:  # noqa: BLE001  the next job retries and reports the error
+            pass
+        finally:
             with self.cond:
-                if self.closed or self.busy[i] or self.workers[i] is not None:
-                    continue
-                self.busy[i] = True
-            try:
-                self._ensure(i)
-            except Exception:  # noqa: BLE001  the next job retries and reports the error
-                pass
-            finally:
-                self.release(i, dead=False)
+                self.warming.discard(i)
+            self.release(i, dead=False)
 
     def pids(self) -> list[int | None]:
         """Worker process ids per slot (None: not started)."""
@@ -160,6 +199,7 @@ class Pool:
 
     def close(self) -> None:
         """Stop every worker (idempotent)."""
+        self._closing.set()
         with self.cond:
             self.closed = True
             workers, self.workers = [w for w in self.workers if w is not None], [None] * len(self.workers)

@@ -60,6 +60,9 @@ MODES = ("process", "thread")
 MODE_ENV = "STUDY_LAB_JOB_MODE"  # overrides the default mode (benchmarks, a server that wants threads)
 SLOTS_ENV = "STUDY_LAB_SLOTS"  # how many jobs train at once (default: 1 on CPU, 4 with CUDA)
 MAX_SLOTS = 64
+# Worker processes start this long after the registry is built (the engine warm-up builds it about
+# 2 s after server start), while a first page is being drawn; a job started sooner starts its own.
+PREWARM_DELAY_S = 3.0
 
 
 def default_slots(*, cuda: bool) -> int:
@@ -96,6 +99,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         train_fn: Callable | None = None,
         on_done: Callable[[str, JobSnapshot], None] | None = None,
         prewarm: bool = True,
+        prewarm_delay_s: float = PREWARM_DELAY_S,
         ttl_s: float = DONE_TTL_S,
         clock: Callable[[], float] = time.monotonic,
         limits: JobLimits | None = None,
@@ -125,7 +129,9 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
             POOLS.add(self._pool)
             weakref.finalize(self, self._pool.close)  # a dropped registry (cache cleared) frees its workers
             if prewarm:
-                threading.Thread(target=self._pool.prewarm, name="lab-prewarm", daemon=True).start()
+                threading.Thread(
+                    target=self._pool.prewarm, args=(prewarm_delay_s,), name="lab-prewarm", daemon=True
+                ).start()
 
     @staticmethod
     def _default_slots() -> int:

@@ -119,17 +119,40 @@ def crashed(job: Job, text: str) -> None:
     job.fail("lab.job.crashed", text, detail=text)
 
 
+# Models up to about this many weights are built on the CPU to be counted (milliseconds, a few MB);
+# larger ones on the meta device (no memory), whose first use imports torch._dynamo: ~2 s of CPU
+# that the Lab's warm-up and first Train would otherwise pay for the default models.
+CPU_COUNT_LIMIT = 2_000_000
+
+
+def _rough_size(cfg: TrainConfig, n_src: int, n_tgt: int) -> int:
+    """An upper bound on the parameter count, from the config alone (chooses how to count)."""
+    m = cfg.model
+    if m.kind == "transformer":
+        d = m.d_model
+        per_layer = 3 * (4 * d * d + 4 * d) + 2 * (d * m.d_ff) + m.d_ff + d + 6 * d
+        return (n_src + n_tgt + cfg.seq_len + 2) * d + 2 * m.n_layers * per_layer + d * n_tgt + n_tgt
+    h, e = m.hidden, m.emb_dim
+    per_layer = 2 * 4 * (h * (max(e, h) + 2 * h) + 2 * h)  # encoder and decoder, up to 4 gates
+    return (n_src + n_tgt) * e + m.n_layers * per_layer + 3 * h * h + 2 * h * n_tgt + n_tgt
+
+
 @functools.lru_cache(maxsize=256)
 def count_params(cfg: TrainConfig) -> int:
-    """The model's parameter count, built on the meta device (no memory, no time, no RNG draw)."""
+    """The model's parameter count. Built on the CPU when small (the global RNG left as it was),
+    on the meta device when large (no memory, no time, no RNG draw)."""
     import torch
 
     from core.lab.models import make_model, n_params
     from core.lab.tasks import make_task
 
     task = make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
+    n_src, n_tgt = len(task.src_vocab), len(task.tgt_vocab)
+    if _rough_size(cfg, n_src, n_tgt) <= CPU_COUNT_LIMIT:
+        with torch.random.fork_rng(devices=[]):
+            return n_params(make_model(cfg.model, n_src, n_tgt))
     with torch.device("meta"):
-        return n_params(make_model(cfg.model, len(task.src_vocab), len(task.tgt_vocab)))
+        return n_params(make_model(cfg.model, n_src, n_tgt))
 
 
 def rebuild(data: bytes, cfg: TrainConfig) -> Any:

@@ -5,7 +5,7 @@ spawn and forkserver would re-import the parent's `__main__`, which inside `stre
 the page script being executed. One long-lived worker per slot: torch is imported once, then it
 trains one config after another. Messages are pickled tuples on a socket; StepEvents go in
 batches every BATCH_S so IPC stays a few messages a second whatever the step rate.
-Worker -> parent: ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
+Worker -> parent: ("ready",) once after its imports, ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
 ("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
 n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes,
 init_state), ("stop", job_id), ("control", job_id, paused, run_until) (pause / step N), ("quit",). A probe is bounded here already (`policy.bound_probe`), so a large
@@ -102,6 +102,10 @@ def serve(conn: Connection, threads: int) -> None:
     """Serve ("run", job_id, cfg) requests until ("quit",) or until the parent goes away."""
     torch.set_num_threads(threads)
     stop = _Stop(conn)
+    try:
+        _send(conn, ("ready",))  # imports done: a pre-warm may start the next slot's worker now
+    except _Gone:
+        return
     while not stop.quit:
         try:
             msg = pickle.loads(conn.recv_bytes())
