@@ -16,7 +16,7 @@ from core.lab.jobs.policy import JobLimits, Participant
 from core.lab.jobs.registry import JobRegistry
 from core.lab.presets import tab_default
 from tests.support.factories import make_leader, make_member
-from tests.support.jobs import Fake, guest
+from tests.support.jobs import ENDED, Fake, guest
 from tests.support.lab import LAB
 from tests.support.waiting import wait_until
 
@@ -130,3 +130,38 @@ def test_every_run_that_trained_is_stored_however_many_were_queued(db, fake):
     )
     with db.read() as s:
         assert len(lab_runs.list_runs(session=s, limit=500)) == 300
+
+
+def test_a_job_far_back_in_the_queue_polls_slowly_until_it_nears_the_front(run_page, db, fake, monkeypatch):
+    """A room of tabs waiting in the queue: those further back than NEAR_POS show their place from
+    a slow poll (QUEUED_POLL_S), not the live curves' twice-a-second one; near the front, the live
+    polls take over (they show the start at once)."""
+    from ui.lab import model_tab
+
+    used: list[str] = []
+    monkeypatch.setattr(
+        model_tab, "_waiting_fragment", lambda *a: (used.append("slow"), model_tab._waiting(*a))
+    )
+    monkeypatch.setattr(model_tab, "_live_curves_fragment", lambda *a: used.append("live"))
+    monkeypatch.setattr(model_tab, "_live_attention_fragment", lambda *a: None)
+    assert model_tab.QUEUED_POLL_S > model_tab.POLL_S and model_tab.NEAR_POS == 2
+    lead = make_leader(db)
+    people = [make_member(db, f"member{i}", f"M{i}") for i in range(4)]
+    ids = [jobs().start(replace(CFG, seed=i), db=db, actor=p, who=who(p)) for i, p in enumerate(people)]
+    wait_until(lambda: jobs().registry.snapshot(ids[0]).status == "running", timeout=10, what="start")
+    last = run_page(LAB, actor=people[3], lang="en", query={"tab": "gru", "job": ids[3]})
+    assert not last.exception and used == ["slow"]
+    assert any("number 3 in the queue" in i.value for i in last.info)
+    used.clear()
+    near = run_page(LAB, actor=people[2], lang="en", query={"tab": "gru", "job": ids[2]})
+    assert not near.exception and used == ["live"]  # number 2: the live polls
+    used.clear()
+    jobs().move_to_front(ids[3], by=who(lead))  # now number 1: the next page run goes live
+    last.run()
+    assert used == ["live"]
+    for jid in ids:  # end them here: none is left training while the interpreter exits
+        jobs().registry.stop(jid, by=None)
+        fake.gate(replace(CFG, seed=ids.index(jid)).seed).set()
+    wait_until(
+        lambda: all(jobs().registry.snapshot(j).status in ENDED for j in ids), timeout=10, what="the end"
+    )

@@ -26,6 +26,8 @@ from ui.shell.i18n import show_error, t
 
 POLL_S = 0.5  # progress and curves of a running job: twice a second
 ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
+QUEUED_POLL_S = 2.0  # a job waiting further back than NEAR_POS: its place in the queue
+NEAR_POS = 2  # from this place on, a queued job's page polls at POLL_S (it starts soon)
 WARM_POLL_S = 0.5  # while the engine warms up: how often the page asks whether Train can turn on
 
 
@@ -251,6 +253,22 @@ def _live_curves(tab: str, job_id: str, on: bool, focus: str, who: Participant) 
     _charts(view, tab, on, focus, curves=True, attention=False)
 
 
+def _far_in_queue(view: RunView) -> bool:
+    return view.status == "queued" and (view.queue_pos or 1) > NEAR_POS
+
+
+def _waiting(job_id: str, on: bool, who: Participant) -> None:
+    """A job far back in the queue: its place, every QUEUED_POLL_S. A room of 30 tabs polling
+    their queued jobs twice a second took CPU the training slot needed; near the front the page
+    switches to the live polls (one full rerun), which show the start within POLL_S."""
+    view = lab_jobs().view(job_id)
+    if view is None or not _far_in_queue(view):
+        st.rerun()
+    if on:
+        live_controls(job_id, who)
+    draw.status_line(view)
+
+
 def _live_attention(tab: str, job_id: str, on: bool, focus: str) -> None:
     _charts(_live_view(job_id), tab, on, focus, curves=False, attention=True)
 
@@ -261,6 +279,7 @@ def _live_attention(tab: str, job_id: str, on: bool, focus: str) -> None:
 # re-rendering the widgets), which on a small shared machine slowed the training job.
 _live_curves_fragment = st.fragment(run_every=POLL_S)(_live_curves)
 _live_attention_fragment = st.fragment(run_every=ATTENTION_POLL_S)(_live_attention)
+_waiting_fragment = st.fragment(run_every=QUEUED_POLL_S)(_waiting)
 
 
 def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
@@ -282,7 +301,9 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
         err = _limits(cfg, participant(ctx), caption=not presenter)
     _buttons(ctx, tab, cfg, err, view, ready)
     if view is not None:
-        if view.active:
+        if _far_in_queue(view):
+            _waiting_fragment(view.job_id, presenter, participant(ctx))
+        elif view.active:
             _live_curves_fragment(tab, view.job_id, presenter, focus, participant(ctx))
             _live_attention_fragment(tab, view.job_id, presenter, focus)
         else:
