@@ -48,9 +48,9 @@ def warm() -> None:
     """Everything the first Lab page and its Train button would otherwise pay for, in the order
     the page needs it: the page's own modules (already imported when the server started it),
     torch, a parameter count of each tab's default model (small models are built on the CPU,
-    milliseconds: core/lab/jobs/state.py), the device, and last the job registry, which warms one
-    worker process a few seconds later (core/lab/jobs/pool.py; a Train click meanwhile starts its
-    own)."""
+    milliseconds: core/lab/jobs/state.py), the device, and last the job registry, which starts its
+    worker processes a few seconds later, one after another (core/lab/jobs/pool.py; a Train click
+    meanwhile starts its own)."""
     started = time.perf_counter()
     import_pages()
     import torch  # noqa: F401  the cost this module exists for

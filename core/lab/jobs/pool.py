@@ -167,30 +167,43 @@ class Pool:
         return not self.closed and bool(idle) and all(self.workers[i] is None for i in idle)
 
     def _warm_spare_later(self) -> None:
-        threading.Thread(target=self.prewarm, name="lab-prewarm", daemon=True).start()
+        threading.Thread(target=self._warm_spare, name="lab-prewarm", daemon=True).start()
 
     def prewarm(self, delay_s: float = 0.0) -> None:
-        """Keep one warm idle worker (torch imported before the next Train click): start one for an
-        idle slot unless an idle slot has one, after `delay_s`. One spare, not one per slot: each
-        start costs about 3 s of CPU, and on a 2-core server every slot's worker starting at once,
-        right at server start, starved the first page being drawn. Taking the spare for a job
-        starts the next one (`acquire`); a Train click meanwhile starts a worker of its own."""
+        """Start the workers of idle slots that have none (torch imported before a Train click),
+        after `delay_s` and one after another: each start costs about 3 s of CPU, and every slot's
+        worker starting at once, right at server start, starved the first page being drawn on a
+        2-core server. A Train click meanwhile takes a warm worker, waits for the one warming, or
+        starts its own; taking the last warm one warms a spare (`acquire`)."""
         if delay_s > 0 and self._closing.wait(delay_s):
             return
+        while self._warm_one():
+            pass
+
+    def _warm_one(self) -> bool:
+        """Start one idle slot's worker and wait for its imports; False when none needs one."""
         with self.cond:
-            if not self._spare_needed():
-                return
-            i = next(i for i, busy in enumerate(self.busy) if not busy)
+            cold = [i for i, busy in enumerate(self.busy) if not busy and self.workers[i] is None]
+            if self.closed or not cold:
+                return False
+            i = cold[0]
             self.busy[i] = True
             self.warming.add(i)
         try:
             self._ensure(i).wait_ready(READY_TIMEOUT_S)
         except Exception:  # noqa: BLE001  the next job retries and reports the error
-            pass
+            return False
         finally:
             with self.cond:
                 self.warming.discard(i)
             self.release(i, dead=False)
+        return True
+
+    def _warm_spare(self) -> None:
+        with self.cond:
+            needed = self._spare_needed()
+        if needed:
+            self._warm_one()
 
     def pids(self) -> list[int | None]:
         """Worker process ids per slot (None: not started)."""

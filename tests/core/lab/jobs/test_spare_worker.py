@@ -1,13 +1,13 @@
-"""Worker processes start one at a time (core/lab/jobs/pool.py): the pool keeps one warm idle
-worker, not one per slot (each start costs ~3 s of CPU, and all slots' workers starting together
-at server start starved the first Lab page on a 2-core server). A job takes a warm worker when
-there is one; taking the last one starts warming the next. Slow: real workers import torch."""
+"""Worker processes start one at a time (core/lab/jobs/pool.py): each start costs ~3 s of CPU, and
+all slots' workers starting together at server start starved the first Lab page on a 2-core
+server. A job takes a warm worker when there is one, waits for one warming rather than starting
+another, and taking the last warm one warms a spare. Slow: real workers import torch."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.lab.jobs.pool import READY_TIMEOUT_S, Pool
+from core.lab.jobs.pool import READY_TIMEOUT_S, Pool, Worker
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
@@ -17,22 +17,21 @@ def started(pool: Pool) -> list[int]:
     return [pid for pid in pool.pids() if pid is not None]
 
 
-def test_one_spare_is_kept_warm_and_a_job_takes_it():
+def test_prewarm_starts_every_slots_worker_one_after_another(monkeypatch):
+    events: list[str] = []
+    ensure, ready = Pool._ensure, Worker.wait_ready
+    monkeypatch.setattr(Pool, "_ensure", lambda self, i: (events.append(f"start {i}"), ensure(self, i))[1])
+    monkeypatch.setattr(Worker, "wait_ready", lambda self, t: (ready(self, t), events.append("ready"))[0])
     pool = Pool(3, threads=1)
     try:
-        pool.prewarm()  # returns once the spare has imported torch
-        (spare,) = started(pool)
+        pool.prewarm()  # returns once every slot's worker has imported torch
+        assert len(started(pool)) == 3
+        assert events == ["start 0", "ready", "start 1", "ready", "start 2", "ready"]  # never two at once
         pool.prewarm()
-        assert started(pool) == [spare]  # one spare is enough: not one per slot
-
+        assert len(events) == 6  # all warm: nothing more to start
         i, worker = pool.acquire()
-        assert worker.pid == spare  # the warm one, not a cold slot's
-        # taking the last warm worker starts the next spare, in the background
-        wait_until(lambda: len(started(pool)) == 2, timeout=10, what="a second worker")
-        nxt = next(pid for pid in started(pool) if pid != spare)
-        j, second = pool.acquire()  # waits while the spare warms rather than starting a third
-        assert second.pid == nxt and j != i
-        assert second.wait_ready(0.5) is False  # its "ready" was consumed by the warm-up: a job reads none
+        assert worker.wait_ready(0.5) is False  # its "ready" was consumed by the warm-up: a job reads none
+        pool.release(i, dead=False)
     finally:
         pool.close()
     assert started(pool) == []
@@ -51,13 +50,11 @@ def test_no_spare_is_started_while_an_idle_worker_is_warm():
         k, again = pool.acquire()  # the other idle worker is warm: no spare is needed
         pool.prewarm()
         assert again.pid in (first.pid, second.pid) and len(started(pool)) == 2
-        pool.release(k, dead=True)  # dropped; the other idle worker is the spare: no replacement yet
-        pool.prewarm()
-        assert started(pool) == [next(pid for pid in (first.pid, second.pid) if pid != again.pid)]
-        m, last = pool.acquire()  # taking the spare starts a new one for the free slot
-        wait_until(lambda: len(started(pool)) == 2, timeout=10, what="a new spare")
-        assert again.pid not in started(pool)
-        pool.release(m, dead=False)
+        pool.release(k, dead=True)  # dropped; the other idle worker is warm: no spare needed
+        survivor = next(pid for pid in (first.pid, second.pid) if pid != again.pid)
+        assert started(pool) == [survivor]
+        pool.prewarm()  # the server's pre-warm fills every slot
+        assert len(started(pool)) == 2 and again.pid not in started(pool)
     finally:
         pool.close()
 
