@@ -13,7 +13,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 
-from benchmarks.st_client import StClient
+from benchmarks.st_client import StClient, widget_key
 
 TAB = "transformer"
 TRAIN, STOP, ANYWAY = (f"lab_{TAB}_{n}" for n in ("train", "stop", "anyway"))  # ui/lab/keys.py
@@ -88,11 +88,17 @@ def listen(client: StClient) -> None:
 
 
 def _outcome(client: StClient) -> str | None:
-    """The run's end as the tab shows it after a full run: its status icon, Train enabled again."""
-    if not _enabled(client):
+    """The run's end as the tab shows it: the latest full run drew the status line with an end
+    icon and Train enabled again. Its "finished" message is not waited for: Streamlit 1.67 can drop
+    a full run's script_finished when a fragment's poll starts the next script run at that moment
+    (runtime/app_session.py says so); a browser then shows the new elements, with the ones that run
+    did not draw faded, not removed."""
+    latest = [s for s in client.shown() if s.run == client.full_runs]
+    train = next((s.proto for s in latest if s.kind == "button" and widget_key(s.proto.id) == TRAIN), None)
+    if train is None or train.disabled:
         return None
-    for s in client.shown("alert"):
-        if s.proto.icon in ENDED:
+    for s in latest:
+        if s.kind == "alert" and s.proto.icon in ENDED:
             return ENDED[s.proto.icon]
     return None
 

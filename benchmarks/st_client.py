@@ -211,6 +211,11 @@ class StClient:
         return any(s.kind in WIDGET_KINDS and widget_key(s.proto.id) == key for s in self.shown())
 
     @property
+    def full_runs(self) -> int:
+        """How many full runs of the page have begun (an element's `run` says which drew it)."""
+        return self._full_runs
+
+    @property
     def idle(self) -> bool:
         """No full run in progress: the page shows what its last run drew."""
         return not self._running
