@@ -122,7 +122,12 @@ class Pool:
                 w.close(0)
             w = Worker(self.threads)
             with self.cond:
-                self.workers[i] = w
+                closed = self.closed
+                if not closed:
+                    self.workers[i] = w
+            if closed:  # close() ran while it started: it would outlive the server, importing torch
+                w.close()
+                raise RuntimeError("the job registry is closed")
         return w
 
     def acquire(self) -> tuple[int, Worker]:

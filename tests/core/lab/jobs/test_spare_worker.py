@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.lab.jobs import pool as pool_module
 from core.lab.jobs.pool import READY_TIMEOUT_S, Pool, Worker
 from tests.support.waiting import wait_until
 
@@ -67,3 +68,21 @@ def test_a_worker_says_it_is_ready_once_its_imports_are_done():
         pool.release(i, dead=False)
     finally:
         pool.close()
+
+
+def test_a_worker_started_while_the_pool_closes_does_not_outlive_it(monkeypatch):
+    """A pre-warm starting a worker just as the server shuts down: the new process is ended, not
+    left importing torch beside the next server."""
+    pool = Pool(1, threads=1)
+    made: list[Worker] = []
+
+    def starting(threads: int) -> Worker:
+        made.append(Worker(threads))
+        pool.close()  # the server's shutdown, between the process start and its registration
+        return made[-1]
+
+    monkeypatch.setattr(pool_module, "Worker", starting)
+    with pytest.raises(RuntimeError, match="closed"):
+        pool.acquire()
+    assert made and made[0].proc.poll() is not None  # ended and reaped
+    assert started(pool) == []
