@@ -229,7 +229,9 @@ POOLS: weakref.WeakSet[Pool] = weakref.WeakSet()
 
 
 @atexit.register
-def _close_pools() -> None:
-    # Workers also exit on their own when this process dies (EOF on their socket); this is the polite path.
+def close_pools() -> None:
+    """Stop every pool's workers: at the server's shutdown (web/lab_warmup.py) and at exit. Idle
+    workers also exit on their own when this process dies (EOF on their socket), but one still
+    importing torch would live on for seconds beside the next server."""
     for pool in list(POOLS):
         pool.close()
