@@ -13,7 +13,8 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 
-from benchmarks.st_client import StClient, widget_key
+from benchmarks.st_client import StClient
+from benchmarks.st_elements import widget_key
 
 TAB = "transformer"
 TRAIN, STOP, ANYWAY = (f"lab_{TAB}_{n}" for n in ("train", "stop", "anyway"))  # ui/lab/keys.py

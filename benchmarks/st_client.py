@@ -25,7 +25,6 @@ those of its fragments' polls.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,37 +34,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from benchmarks.st_elements import WIDGET_KINDS, ClientError, Shown, text_of, widget_key, widget_state
+
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
-WIDGET_KINDS = {
-    "button",
-    "checkbox",
-    "number_input",
-    "text_input",
-    "text_area",
-    "selectbox",
-    "multiselect",
-    "slider",
-    "radio",
-    "download_button",
-    "button_group",
-}
-_KEYED = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")
-
-
-class ClientError(RuntimeError):
-    """The app did not answer as expected (no such widget, a run that never finished)."""
-
-
-@dataclass
-class Shown:
-    """An element on screen: its kind ("button", "alert"...), its proto and when it came."""
-
-    kind: str
-    proto: Any
-    at: float
-    run: int  # the full run that last drew it
-    fragment_id: str = ""
 
 
 @dataclass
@@ -81,25 +53,6 @@ class _Pending:
     sent_at: float
     runs_at_send: int
     done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
-
-
-def widget_key(widget_id: str) -> str | None:
-    """The user key of a widget id (None for a widget without a key)."""
-    m = _KEYED.match(widget_id)
-    return m.group(1) if m else None
-
-
-def text_of(kind: str, proto: Any) -> str:
-    """The visible text of an element (markdown, alert, progress, a widget's label)."""
-    if kind == "markdown":
-        return proto.body
-    if kind == "alert":
-        return proto.body
-    if kind == "progress":
-        return proto.text
-    if kind in ("heading", "text"):
-        return getattr(proto, "body", "")
-    return getattr(proto, "label", "")
 
 
 class StClient:
@@ -278,7 +231,7 @@ class StClient:
         """Type or pick a value. Outside a form this reruns the page (as the browser does on
         change); inside a form the value waits for `submit`."""
         proto = self.widget(key)
-        state = _state(proto, self._kind_of(proto), value)
+        state = widget_state(proto, self._kind_of(proto), value)
         if getattr(proto, "form_id", ""):
             self._forms.setdefault(proto.form_id, []).append(state)
             return None
@@ -438,18 +391,4 @@ class StClient:
             pending.done.set_result(now - pending.sent_at)
 
 
-def _state(proto, kind: str, value: Any) -> WidgetState:
-    """The WidgetState a browser sends for `value` in this widget."""
-    s = WidgetState(id=proto.id)
-    if kind in ("text_input", "text_area"):
-        s.string_value = str(value)
-    elif kind == "number_input":
-        if proto.data_type == type(proto).INT:
-            s.int_value = int(value)
-        else:
-            s.double_value = float(value)
-    elif kind == "checkbox":
-        s.bool_value = bool(value)
-    else:
-        raise ClientError(f"setting a {kind or 'unknown'} widget is not supported")
-    return s
+__all__ = ["ClientError", "RunTime", "Shown", "StClient", "text_of", "widget_key"]
