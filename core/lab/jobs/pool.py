@@ -14,8 +14,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 WORKER_MODULE = "core.lab.jobs.worker"
-ROOT = Path(__file__).resolve().parents[3]
-READY_TIMEOUT_S = 60.0  # a pre-warm waits this long for one worker's imports before the next  # the worker runs `python -m core.lab.jobs.worker` from here
+ROOT = Path(__file__).resolve().parents[3]  # the worker runs `python -m core.lab.jobs.worker` from here
+READY_TIMEOUT_S = 60.0  # a pre-warm waits this long for one worker's imports before the next
 
 
 class Worker:
