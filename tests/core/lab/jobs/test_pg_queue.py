@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from itertools import islice
 
 import pytest
 
@@ -125,23 +126,22 @@ def test_an_app_restart_reattaches_while_the_worker_keeps_training(qdb, start_wo
 
 def test_pause_step_and_resume_keep_the_losses_of_an_uninterrupted_run(apps, start_worker):
     one, two = apps
-    cfg = replace(CFG, steps=150, eval_every=50, probe_every=50)
-    expected = [e.loss for e in train(cfg) if isinstance(e, StepEvent)]
+    # A long run, so the pause always lands while it trains (a 150-step run could finish in the
+    # second between its first flushed step and the worker reading the pause); it is stopped once
+    # resumed and compared with the same number of steps of an uninterrupted run of the same config.
+    cfg = LONG
     start_worker()
     jid = one.start(cfg, owner=ANN)
     stepping(one, jid, 1)
     one.pause(jid, by=ANN)
+
+    def held():
+        s = two.snapshot(jid)
+        assert s.status == "running", f"the run ended ({s.status}) before the pause reached it"
+        return s.paused and s.curves["eval_step"][-1] == s.step and s.step in s.probes and s
+
     # Held: the worker recorded a probe where it stopped (its eval is the last thing it wrote).
-    at = wait_until(
-        lambda: (
-            (s := two.snapshot(jid)).paused
-            and s.curves["eval_step"][-1] == s.step
-            and s.step in s.probes
-            and s
-        ),
-        timeout=30,  # deadlines, not measurements: a full CI run loads both cores
-        what="the probe where it paused",
-    ).step
+    at = wait_until(held, timeout=30, what="the probe where it paused").step
     assert two.snapshot(jid).step == at and at in two.snapshot(jid).probes
     with pytest.raises(Exception, match="not_yours|person who started"):
         two.step(jid, 10, by=GUEST)
@@ -151,9 +151,15 @@ def test_pause_step_and_resume_keep_the_losses_of_an_uninterrupted_run(apps, sta
     one.step(jid, 1, by=ANN)
     wait_until(lambda: two.snapshot(jid).step == at + 11, timeout=30, what="one more step")
     one.resume(jid, by=ANN)
+    stepping(one, jid, at + 40)
+    assert not one.snapshot(jid).paused
+    one.stop(jid, by=ANN)
     snap = ended(one, jid)
-    assert snap.status == "finished" and not snap.paused
-    assert snap.curves["loss"] == pytest.approx(expected, rel=0, abs=0)
+    assert snap.status == "stopped" and not snap.paused
+    losses = snap.curves["loss"]
+    assert snap.curves["step"] == list(range(1, len(losses) + 1))
+    expected = list(islice((e.loss for e in train(cfg) if isinstance(e, StepEvent)), len(losses)))
+    assert losses == pytest.approx(expected, rel=0, abs=0)
     assert {at, at + 10, at + 11} <= set(snap.curves["eval_step"])  # a probe where each pause held
 
 
