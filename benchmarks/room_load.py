@@ -34,6 +34,7 @@ import secrets
 import time
 from pathlib import Path
 
+from benchmarks.proc_cpu import cpu_by_kind, descendants_cpu
 from benchmarks.room_report import Outcome, figures, report
 from benchmarks.room_setup import GUEST_COOKIE, Room, room_server, stored_runs
 from benchmarks.room_tab import SEED, STEPS, Watch, listen, train, train_ready
@@ -73,6 +74,10 @@ async def participant(room: Room, i: int, seed: int, wave: Wave, args, out: Outc
     except (ClientError, OSError) as err:
         out.errors.append(f"{name}: {err}")
         out.participants.append(Watch(name, outcome="client error"))
+    except asyncio.CancelledError:  # the room's deadline: what this tab saw so far still counts
+        watch = c.watch or Watch(name)
+        watch.outcome = "not ended by the deadline"
+        out.participants.append(watch)
     finally:
         if not pressed:
             press()
@@ -133,12 +138,12 @@ class Wave:
 
     def __init__(self, n: int) -> None:
         self.n, self._ready, self._pressed = n, set(), 0
-        self.all_ready, self.go, self.queued, self.done = (asyncio.Event() for _ in range(4))
+        self.go, self.queued, self.done = (asyncio.Event() for _ in range(3))
 
     def ready(self) -> None:
         self._ready.add(asyncio.current_task())
         if len(self._ready) >= self.n:
-            self.all_ready.set()
+            self.go.set()
 
     def pressed(self) -> None:
         self._pressed += 1
@@ -154,11 +159,20 @@ async def run_room(room: Room, args) -> Outcome:
     wave = Wave(len(seeds))
     boss = asyncio.create_task(presenter(room, wave, args, out))
     crowd = [asyncio.create_task(participant(room, i, seed, wave, args, out)) for i, seed in enumerate(seeds)]
-    await wave.all_ready.wait()
-    wave.go.set()
-    await asyncio.gather(*crowd)
+    procs = descendants_cpu()
+    _, late = await asyncio.wait(crowd, timeout=args.deadline)
+    if late:  # print what was measured rather than nothing
+        out.errors.append(f"{len(late)} participant tab(s) not done {args.deadline:g} s after the start")
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+    wave.go.set()  # (a tab that never got ready must not hold the others)
     wave.done.set()
-    await boss
+    try:
+        await asyncio.wait_for(boss, timeout=max(60.0, args.timeout))
+    except TimeoutError:
+        out.errors.append("presenter: not done after the room's end")
+    out.process_cpu = cpu_by_kind(procs, descendants_cpu())
     out.client_cpu_s, out.wall_s = time.process_time() - cpu, time.perf_counter() - wall
     out.stored_runs = stored_runs(room)
     return out
@@ -176,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jitter", type=float, default=2.0, help="participants press Train within this (s)")
     ap.add_argument("--render-every", type=float, default=2.0, help="presenter tabs rerun this often (s)")
     ap.add_argument("--timeout", type=float, default=600.0, help="longest wait for one step of a tab (s)")
+    ap.add_argument(
+        "--deadline",
+        type=float,
+        default=900.0,
+        help="the whole room's limit (s): tabs still going are ended and what they saw is reported",
+    )
     ap.add_argument("--seed", type=int, default=0, help="seeds of the participants' runs")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="extra server env")
     ap.add_argument("--logs", type=Path, help="keep the server's (and worker's) logs in this folder")

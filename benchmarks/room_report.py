@@ -23,6 +23,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)  # a tab that could not go on, and why
     stored_runs: int = 0  # the room's runs stored as finished
     client_cpu_s: float = 0.0  # CPU this process (every simulated tab) used
+    process_cpu: dict[str, float] = field(default_factory=dict)  # the server's processes, by kind
     wall_s: float = 0.0
 
 
@@ -76,6 +77,7 @@ def figures(out: Outcome) -> dict:
         "stored_finished_runs": out.stored_runs,
         "errors": out.errors,
         "client_cpu_s": out.client_cpu_s,
+        "process_cpu_s": out.process_cpu,
         "wall_s": out.wall_s,
     }
 
@@ -96,7 +98,8 @@ def report(fig: dict, title: str) -> str:
         f"stored as finished in the room: {fig['stored_finished_runs']}",
         f"- presenter's run: {fig['presenter_outcome']}; stopped runs: {fig['stops']}",
         f"- curve gaps over {CURVE_TARGET_S:g} s: {fig['curve_gaps_over_1s']} of {fig['curve_gaps']}",
-        f"- the simulated tabs used {fig['client_cpu_s']:.0f} s CPU in {fig['wall_s']:.0f} s",
+        f"- the simulated tabs used {fig['client_cpu_s']:.0f} s CPU in {fig['wall_s']:.0f} s; "
+        f"the server's processes, CPU seconds by kind: {fig['process_cpu_s'] or 'not read (no /proc)'}",
     ]
     lines += [f"- error: {e}" for e in fig["errors"]]
     return "\n".join(lines)

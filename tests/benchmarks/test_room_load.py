@@ -45,3 +45,19 @@ def test_room_load_reports_every_figure(backend, request, tmp_path, capsys):
     assert fig["all_finished_s"] > 0
     printed = capsys.readouterr().out
     assert "| presenter: Train -> first step |" in printed and "2/2 finished" in printed
+    cpu = fig["process_cpu_s"]  # where the machine's CPU went, read from /proc
+    assert cpu["server"] > 0 and cpu["training workers" if backend == "sqlite" else "queue worker"] > 0
+
+
+def test_a_room_past_its_deadline_still_prints_what_it_measured(tmp_path, capsys):
+    out = tmp_path / "room.json"
+    argv = ["--participants", "2", "--steps", "5000", "--stops", "0", "--jitter", "0"]
+    argv += ["--timeout", "300", "--deadline", "20", "--json", str(out)]
+    assert room_load.main(argv) == 1  # runs that did not end are a failed load test
+    fig = json.loads(out.read_text(encoding="utf-8"))
+    assert fig["participants"] == 2 and fig["finished"] == 0
+    assert fig["outcomes"] == {"not ended by the deadline": 2}
+    assert any("not done 20 s after the start" in e for e in fig["errors"])
+    assert fig["rows"]["page render: participant pages"]["n"] >= 2  # what the tabs saw is kept
+    printed = capsys.readouterr().out
+    assert "0/2 finished" in printed and "not ended by the deadline" in printed
