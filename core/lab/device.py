@@ -1,9 +1,10 @@
-"""Device choice for Lab runs (CUDA, then Apple MPS, then CPU), the torch threads a run uses, and
-the device badge. torch is imported where needed: the CLI names `training_threads()` in its
+"""Device choice for Lab runs (CUDA, then Apple MPS, then CPU), the torch threads a run uses, the
+CPU priority of training processes, and the device badge. torch is imported where needed: the CLI names `training_threads()` in its
 `--help` without paying for torch."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from core.i18n import translate
@@ -49,6 +50,34 @@ def training_threads() -> int:
     "Threads x concurrent jobs"), and a second thread did not help the Transformer on this VM.
     """
     return 1
+
+
+NICE_ENV = "STUDY_LAB_NICE"  # how much lower training processes' CPU priority is than the server's
+DEFAULT_NICE = 10
+
+
+def training_nice(env: dict | None = None) -> int:
+    """The niceness training processes add to their own (`STUDY_LAB_NICE`, 0 to 19; default 10).
+
+    A training job takes all the CPU it gets; the web server needs little, but needs it at once.
+    At equal priority, a room's training processes left the server's event loop and page runs
+    waiting behind them (pages and live curves stalled for minutes with two training slots on a
+    2-core machine, docs/benchmarks.md). At nice 10 the scheduler gives the server the CPU whenever
+    it wants it, and training gets the rest: on a quiet server training runs at full speed.
+    0 turns it off. ValueError for anything else than a whole number from 0 to 19."""
+    raw = (os.environ if env is None else env).get(NICE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_NICE
+    if not raw.isdigit() or int(raw) > 19:
+        raise ValueError(f"{NICE_ENV} must be a whole number from 0 to 19, not {raw!r}")
+    return int(raw)
+
+
+def lower_priority(nice: int) -> None:
+    """Add `nice` to this process's niceness (a training process calls it before its first job;
+    nothing where the OS has no niceness)."""
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)
 
 
 def device_text(dev: torch.device | str, threads: int | None = None) -> tuple[str, dict[str, object]]:

@@ -135,12 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import torch
 
-    from core.lab.device import pick_device, training_threads
+    from core.lab.device import lower_priority, pick_device, training_nice, training_threads
     from core.lab.jobs.pg_worker import Runner
 
     torch.set_num_threads(training_threads())
     device = pick_device("auto")
     try:
+        lower_priority(training_nice())  # an app beside it on the machine stays responsive
         concurrency = args.concurrency or default_concurrency(cuda=device.type == "cuda")
         reserved = leader_slots()
     except ValueError as exc:

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.lab.config import TrainConfig
-from core.lab.device import training_threads
+from core.lab.device import training_nice, training_threads
 from core.lab.jobs import policy
 from core.lab.jobs.control import check_init_state
 from core.lab.jobs.pausing import Pausing
@@ -125,6 +125,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         self._cond = threading.Condition()
         self._pool: Pool | None = None
         if self.mode == "process":
+            training_nice()  # a bad STUDY_LAB_NICE is said at server start, not by a dying worker
             self._pool = Pool(self.slots + self.leader_slots, self.threads_per_job)
             POOLS.add(self._pool)
             weakref.finalize(self, self._pool.close)  # a dropped registry (cache cleared) frees its workers

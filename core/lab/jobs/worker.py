@@ -24,6 +24,7 @@ import torch
 import torch._dynamo  # noqa: F401  the first optimizer step imports it (~0.9 s): pay it before a job
 
 from core.lab.checkpoint import save_checkpoint
+from core.lab.device import lower_priority, training_nice
 from core.lab.jobs.control import Control
 from core.lab.jobs.policy import bound_probe
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
@@ -130,4 +131,5 @@ def serve(conn: Connection, threads: int) -> None:
 if __name__ == "__main__":
     # Ctrl-C in the server's terminal reaches the whole process group; the parent shuts us down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    lower_priority(training_nice())  # the server that started us stays responsive (core/lab/device.py)
     serve(Connection(int(sys.argv[1])), int(sys.argv[2]))

@@ -163,6 +163,17 @@ def test_pause_step_and_resume_keep_the_losses_of_an_uninterrupted_run(apps, sta
     assert {at, at + 10, at + 11} <= set(snap.curves["eval_step"])  # a probe where each pause held
 
 
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process niceness on this OS")
+def test_the_worker_trains_at_a_lower_priority_than_the_app_beside_it(start_worker):
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    worker = start_worker(STUDY_LAB_NICE="4")  # core/lab/device.py training_nice
+    wait_until(
+        lambda: os.getpriority(os.PRIO_PROCESS, worker.proc.pid) == min(own + 4, 19),
+        timeout=60,
+        what="the worker lowering its priority",
+    )
+
+
 def test_a_worker_that_cannot_reach_the_database_says_so_and_retries():
     env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
     proc = subprocess.Popen(
