@@ -49,6 +49,22 @@ def buttons(at) -> set[str]:
     return {b.key for b in at.button if b.key}
 
 
+def panel_table(at) -> list[dict]:
+    """The "running now" table's rows as the viewer sees them."""
+    frames = [
+        d.value for d in at.dataframe if list(d.value.columns) == ["who", "model", "progress", "where", "eta"]
+    ]
+    assert len(frames) == 1, "one running-now table"
+    return frames[0].to_dict("records")
+
+
+def pick(at, job_id: str):
+    """Pick a job in the panel (by its label, as the browser sends it)."""
+    box = at.selectbox(key="lab_job_pick")
+    label = next(o for o in box.options if o.endswith(f"#{job_id[:6]}"))
+    return box.select(label).run()
+
+
 def test_leader_cancels_and_reorders_in_the_panel_others_only_watch(run_page, db, fake):
     lead, ann = make_leader(db), make_member(db, "ann", "Ann")
     first = jobs().start(replace(CFG, seed=1), db=db, actor=ann, who=who(ann))
@@ -61,22 +77,32 @@ def test_leader_cancels_and_reorders_in_the_panel_others_only_watch(run_page, db
     assert not at.exception
     panel = [e for e in at.expander if e.label.startswith("Running now")]
     assert panel and panel[0].label == "Running now (3)"
-    texts = " ".join(m.value for m in at.markdown)
-    assert "**Ann**" in texts and "**Guest**" in texts and "**Kim**" in texts
-    assert "Number 2 in the queue" in texts and "Step 0/40" in texts
-    keys = buttons(at)
-    assert {f"lab_job_cancel_{j}" for j in (first, second, third)} <= keys
-    assert f"lab_job_front_{third}" in keys and f"lab_job_front_{second}" not in keys  # already first
-    at.button(key=f"lab_job_front_{third}").click().run()
+    rows = panel_table(at)
+    assert [r["who"] for r in rows] == ["Ann", "Guest", "Kim"]
+    assert rows[0]["where"] == "Step 0/40" and rows[0]["progress"] == 0.0
+    assert [r["where"] for r in rows[1:]] == ["Number 1 in the queue", "Number 2 in the queue"]
+    assert at.button(key="lab_job_cancel").disabled and at.button(key="lab_job_watch").disabled  # none picked
+    at = pick(at, third)
+    assert not at.button(key="lab_job_front").disabled
+    at.button(key="lab_job_front").click().run()
     assert [jobs().registry.snapshot(j).queue_position for j in (third, second)] == [1, 2]
-    at.button(key=f"lab_job_cancel_{second}").click().run()
+    at = pick(at, third)
+    assert at.button(key="lab_job_front").disabled  # already first
+    at = pick(at, second)
+    at.button(key="lab_job_cancel").click().run()
     assert jobs().registry.snapshot(second).status == "stopped"
-    # a member and a guest see the list, with Watch only
+    assert [r["who"] for r in panel_table(at)] == ["Ann", "Kim"]
+    assert at.selectbox(key="lab_job_pick").value is None  # the cancelled run left the picker
+    # a member and a guest see the table, with Watch only
     for actor in (ann, None):
         other = run_page(LAB, actor=actor, lang="en")
+        assert [r["who"] for r in panel_table(other)] == ["Ann", "Kim"]
         keys = buttons(other)
-        assert f"lab_job_watch_{first}" in keys
-        assert not [k for k in keys if k.startswith(("lab_job_cancel_", "lab_job_front_"))]
+        assert "lab_job_watch" in keys and not {"lab_job_cancel", "lab_job_front"} & keys
+    other = pick(other, first)
+    other.button(key="lab_job_watch").click().run()
+    assert dict(other.query_params).get("job") == first  # the tab now shows Ann's run, read-only
+    assert "lab_gru_stop" not in buttons(other)
 
 
 def test_a_watcher_sees_the_owner_and_cannot_stop_while_the_owner_can(run_page, db, fake):

@@ -45,19 +45,13 @@ COMPARE_METRIC, COMPARE_LOG = "lab_cmp_metric", "lab_cmp_log"
 RUN_PICK, RUN_OPEN, RUN_DELETE = "lab_cmp_act", "lab_cmp_open", "lab_cmp_del"
 
 
-def job_cancel(job_id: str) -> str:
-    """A leader's cancel button of a job in the "running now" panel."""
-    return f"lab_job_cancel_{job_id}"
-
-
-def job_front(job_id: str) -> str:
-    """A leader's move-to-front button of a queued job."""
-    return f"lab_job_front_{job_id}"
-
-
-def job_watch(job_id: str) -> str:
-    """The button that opens a job to watch it."""
-    return f"lab_job_watch_{job_id}"
+# The "running now" panel: a job picked from its table, and what to do with it.
+JOB_PICK, JOB_WATCH, JOB_CANCEL, JOB_FRONT = (
+    "lab_job_pick",
+    "lab_job_watch",
+    "lab_job_cancel",
+    "lab_job_front",
+)
 
 
 def run_base(run_id: int) -> str:

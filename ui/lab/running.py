@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import streamlit as st
 
 from core.lab.jobs.policy import Participant
@@ -15,6 +16,7 @@ from ui.lab import keys
 from ui.lab.draw import secs
 from ui.lab.identity import NICKNAME_MAX, owner_name
 from ui.lab.jobs import lab_jobs, live_controls
+from ui.lab.widgets import fmt
 from ui.shell.actions import attempt
 from ui.shell.i18n import t
 
@@ -32,33 +34,74 @@ def _watch(job) -> None:
     st.session_state[keys.show(job.kind)] = {"job": job.job_id}
 
 
-def _row(job, who: Participant) -> None:
-    name = plain(owner_name(job.owner, t))
-    if job.status == "running":
-        where = t("lab.run.progress", step=job.step, total=job.steps)
-        eta = t("lab.run.eta_left", eta=secs(job.eta_s))
-    else:
-        where = t("lab.run.place", pos=job.queue_position)
-        eta = t("lab.run.eta_wait", eta=secs(job.eta_s))
-    cols = st.columns([3, 2, 2, 2, 1, 1, 1], vertical_alignment="center")
-    cols[0].markdown(f"**{name}**")
-    cols[1].markdown(TAB_LABELS.get(job.kind, job.kind))
-    cols[2].markdown(where)
-    cols[3].markdown(eta)
-    if cols[4].button(t("lab.run.watch"), key=keys.job_watch(job.job_id), icon=":material/visibility:"):
+def _table(jobs) -> pd.DataFrame:
+    """One row per job: who, model, progress (0-1), where it stands, time left or to its start."""
+    rows = []
+    for job in jobs:
+        running = job.status == "running"
+        rows.append(
+            {
+                "who": owner_name(job.owner, t),
+                "model": TAB_LABELS.get(job.kind, job.kind),
+                "progress": job.step / job.steps if running and job.steps else 0.0,
+                "where": t("lab.run.progress", step=job.step, total=job.steps)
+                if running
+                else t("lab.run.place", pos=job.queue_position),
+                "eta": t("lab.run.eta_left" if running else "lab.run.eta_wait", eta=secs(job.eta_s)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["who", "model", "progress", "where", "eta"])
+
+
+def _columns() -> dict:
+    return {
+        "who": st.column_config.TextColumn(t("lab.run.col_who")),
+        "model": st.column_config.TextColumn(t("lab.run.col_model")),
+        "progress": st.column_config.ProgressColumn(
+            t("lab.run.col_progress"), min_value=0.0, max_value=1.0, format="percent"
+        ),
+        "where": st.column_config.TextColumn(t("lab.run.col_where")),
+        "eta": st.column_config.TextColumn(t("lab.run.col_eta")),
+    }
+
+
+def _label(job) -> str:
+    """A job in the picker: stable while it waits and trains (the picker keeps its choice by label)."""
+    return f"{owner_name(job.owner, t)} · {TAB_LABELS.get(job.kind, job.kind)} · #{job.job_id[:6]}"
+
+
+def _actions(jobs, who: Participant) -> None:
+    """Pick a job, then watch it (anyone), cancel it or move it to the front (a leader)."""
+    by_id = {j.job_id: j for j in jobs}
+    ids = list(by_id)
+    pick = st.selectbox(
+        t("lab.run.pick"),
+        ids,
+        index=None,
+        key=keys.JOB_PICK,
+        format_func=fmt(ids, lambda i: _label(by_id[i])),
+        placeholder=t("lab.run.pick_placeholder"),
+    )
+    job = by_id.get(pick)
+    cols = st.columns(3 if who.is_leader else 1)
+    if cols[0].button(
+        t("lab.run.watch"), key=keys.JOB_WATCH, icon=":material/visibility:", disabled=job is None
+    ):
         _watch(job)
         st.rerun()
     if not who.is_leader:
         return
-    if cols[5].button(t("lab.run.cancel"), key=keys.job_cancel(job.job_id), icon=":material/cancel:"):
+    if cols[1].button(
+        t("lab.run.cancel"), key=keys.JOB_CANCEL, icon=":material/cancel:", disabled=job is None
+    ):
         if attempt(lambda: lab_jobs().stop(job.job_id, by=who) or True):
             st.rerun()
-    if job.status == "queued" and job.queue_position != 1:
-        if cols[6].button(
-            t("lab.run.front"), key=keys.job_front(job.job_id), icon=":material/vertical_align_top:"
-        ):
-            if attempt(lambda: lab_jobs().move_to_front(job.job_id, by=who) or True):
-                st.rerun()
+    front = job is not None and job.status == "queued" and job.queue_position != 1
+    if cols[2].button(
+        t("lab.run.front"), key=keys.JOB_FRONT, icon=":material/vertical_align_top:", disabled=not front
+    ):
+        if attempt(lambda: lab_jobs().move_to_front(job.job_id, by=who) or True):
+            st.rerun()
 
 
 def _panel(who: Participant) -> None:
@@ -73,8 +116,11 @@ def _panel(who: Participant) -> None:
             )
         if not jobs:
             st.caption(t("lab.run.none"))
-        for job in jobs:
-            _row(job, who)
+        else:
+            # One table element, not a row of columns and buttons per job: a room's 30 tabs drew
+            # every job's row every poll, a third of the server's CPU (docs/benchmarks.md).
+            st.dataframe(_table(jobs), hide_index=True, column_config=_columns())
+            _actions(jobs, who)
         watched = _watched_job()
         if watched is not None and any(j.job_id == watched and j.status == "running" for j in jobs):
             live_controls(watched, who)  # pause / step the run this tab shows (owner or leader)
