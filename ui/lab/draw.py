@@ -109,7 +109,7 @@ _shared: OrderedDict[tuple, dict] = OrderedDict()
 _shared_lock = threading.Lock()
 
 
-def _arrow(df):
+def arrow_rows(df):
     """The table as the Arrow IPC bytes Streamlit sends for a named dataset, made once and shared
     (Streamlit passes bytes through as they are; with a DataFrame it converts per call)."""
     try:
@@ -136,7 +136,7 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
     out = {}
     for kind in CURVE_KINDS:
         line_df, point_df = charts.curve_frames(kind, data, lang=lang, max_points=None)  # thinned above
-        rows = {"lines": _arrow(line_df), "points": _arrow(point_df)}
+        rows = {"lines": arrow_rows(line_df), "points": arrow_rows(point_df)}
         out[kind] = (line_df, point_df, tuple(charts.curve_series(kind, line_df, point_df, lang)), rows)
     with _shared_lock:
         _shared[key] = out

@@ -5,15 +5,19 @@ owner may stop it and a leader may cancel any (the job queue enforces who may)."
 
 from __future__ import annotations
 
+import functools
+import json
+
+import altair as alt
 import streamlit as st
 
 from core.lab import rooms
 from core.lab.charts.base import presented
-from core.lab.charts.room import room_chart
+from core.lab.charts.room import room_frame, room_layout, room_order
 from core.lab.config import FIELD_LABELS
 from core.lab.jobs.policy import Participant, may_control
 from ui.lab import room_keys
-from ui.lab.draw import secs
+from ui.lab.draw import arrow_rows, secs
 from ui.lab.jobs import lab_jobs
 from ui.lab.running import plain
 from ui.shell.actions import attempt
@@ -23,6 +27,7 @@ from ui.shell.links import page_link
 
 POLL_S = 2.0
 MAX_BOARD = 30  # leaderboard lines drawn (the rest are counted)
+ROOM_DATA = "room"  # the chart's dataset name
 WIDTHS = [0.6, 2, 1.3, 1.8, 1.2, 1, 3, 1, 1.4]
 
 
@@ -78,6 +83,15 @@ def _row(row: rooms.BoardRow, who: Participant) -> None:
     _stop(run, who, cols[8])
 
 
+@functools.lru_cache(maxsize=32)
+def _template(order: tuple[str, ...], metric: str, lang: str, presenter: bool) -> str:
+    """The room chart's Vega-Lite spec (JSON) with its rows left as a named dataset: the same while
+    the room's lines are the same people, so the projector swaps new rows into the chart it has,
+    and the server skips Altair (its schema walk took most of a poll; docs/benchmarks.md)."""
+    chart = room_layout(alt.NamedData(name=ROOM_DATA), order, metric=metric, lang=lang)
+    return json.dumps((presented(chart) if presenter else chart).to_dict(validate=False))
+
+
 def board(
     ctx: Frame, room_id: int, challenge: rooms.Challenge | None, who: Participant, *, presenter: bool = False
 ) -> None:
@@ -91,8 +105,9 @@ def board(
         return
     lines = [(r.nickname, r.curves) for r in rooms.latest_per_participant(runs)]
     metric = rooms.board_metric(runs, challenge)
-    chart = room_chart(lines, metric=metric, lang=current_lang())
-    st.altair_chart(presented(chart) if presenter else chart, width="content")
+    spec = json.loads(_template(tuple(room_order(lines)), metric, current_lang(), presenter))
+    spec["datasets"] = {ROOM_DATA: arrow_rows(room_frame(lines, metric=metric))}
+    st.vega_lite_chart(spec=spec, width="content")
     st.subheader(t("lab.room.board_heading"))
     head = st.columns(WIDTHS)
     for col, key in zip(head, ("rank", "name", "status", "acc", "steps", "time", "diff"), strict=False):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from core.lab.charts.base import FONT, MAX_POINTS, MAX_ROWS, as_frame, chart_text, finish, thin
+from core.lab.charts.base import FONT, MAX_POINTS, MAX_ROWS, chart_text, finish, spread
 
 METRIC_KEYS = {"val_token_acc": "lab.room.metric.val_token_acc", "val_seq_acc": "lab.room.metric.val_seq_acc"}
 
@@ -28,32 +29,49 @@ def _label(labels: Sequence[str]) -> list[str]:
     return out
 
 
+def _points(curves: Mapping, x: str, y: str) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, values) of one curve, rows with a missing or NaN step or value left out."""
+    xs, ys = curves.get(x), curves.get(y)
+    if xs is None or ys is None:
+        return np.empty(0), np.empty(0)
+    n = min(len(xs), len(ys))
+    xs = np.array(list(xs)[:n], dtype=float)  # None -> NaN
+    ys = np.array(list(ys)[:n], dtype=float)
+    keep = ~(np.isnan(xs) | np.isnan(ys))
+    return xs[keep].astype(np.int64), ys[keep]  # steps are whole numbers
+
+
 def room_frame(
     lines: Sequence[tuple[str, Mapping]], *, metric: str = "val_token_acc", max_rows: int = MAX_ROWS
 ) -> pd.DataFrame:
     """Long form (who, panel, step, value): `loss` per training step and `metric` per evaluation of
-    each (label, curves) pair; at most `max_rows` rows, half per panel."""
-    parts = []
-    for who, (_, curves) in zip(_label([str(name) for name, _ in lines]), lines, strict=True):
-        df = as_frame({k: v for k, v in curves.items() if k in ("step", "loss")})
-        if {"step", "loss"} <= set(df.columns):
-            part = df[["step", "loss"]].dropna().rename(columns={"loss": "value"})
-            parts.append(part.assign(who=who, panel="loss"))
-        ev = as_frame({k: v for k, v in curves.items() if k in ("eval_step", metric)})
-        if {"eval_step", metric} <= set(ev.columns):
-            part = ev[["eval_step", metric]].dropna().rename(columns={"eval_step": "step", metric: "value"})
-            parts.append(part.assign(who=who, panel="accuracy"))
-    if not parts:
-        return pd.DataFrame({"who": [], "panel": [], "step": [], "value": []})
-    df = pd.concat(parts, ignore_index=True)[["who", "panel", "step", "value"]]
+    each (label, curves) pair; at most `max_rows` rows, half per panel, shared between the lines as
+    `base.thin` shares them. Built with numpy, one frame at the end: the projector redraws it every
+    poll with every participant's curves."""
+    labels = _label([str(name) for name, _ in lines])
     half = max(2, max_rows // 2)
-    return pd.concat(
-        [
-            thin(df[df.panel == p], group="who", max_points=MAX_POINTS, max_rows=half)
-            for p in ("loss", "accuracy")
-        ],
-        ignore_index=True,
-    )
+    cols: dict[str, list] = {"who": [], "panel": [], "step": [], "value": []}
+    for panel, x, y in (("loss", "step", "loss"), ("accuracy", "eval_step", metric)):
+        groups = [(who, *_points(curves, x, y)) for who, (_, curves) in zip(labels, lines, strict=True)]
+        groups = [g for g in groups if len(g[1])]
+        per = max(2, min(MAX_POINTS, half // max(1, len(groups))))
+        thinning = sum(len(g[1]) for g in groups) > per
+        for who, steps, values in groups:
+            if thinning and len(steps) > per:
+                keep = spread(len(steps), per)
+                steps, values = steps[keep], values[keep]
+            cols["who"].append(np.full(len(steps), who, dtype=object))
+            cols["panel"].append(np.full(len(steps), panel, dtype=object))
+            cols["step"].append(steps)
+            cols["value"].append(values)
+    if not cols["step"]:
+        return pd.DataFrame({"who": [], "panel": [], "step": [], "value": []})
+    return pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
+
+
+def room_order(lines: Sequence[tuple[str, Mapping]]) -> list[str]:
+    """The lines' labels in the order given (repeated names numbered): the chart's colours."""
+    return list(dict.fromkeys(_label([str(name) for name, _ in lines])))
 
 
 def room_chart(
@@ -68,24 +86,41 @@ def room_chart(
     """Loss and held-out accuracy of each participant's run, side by side: one coloured, labelled
     line per (label, curves) pair, in the given order. `curves`: a job's or a stored run's curves
     (`step`, `loss`, `eval_step`, `<metric>`)."""
-    df = room_frame(lines, metric=metric)
-    order = list(dict.fromkeys(_label([str(name) for name, _ in lines])))
+    return room_layout(
+        room_frame(lines, metric=metric), room_order(lines), metric=metric, lang=lang, height=height,
+        width=width, font=font,
+    )  # fmt: skip
+
+
+def room_layout(
+    data: pd.DataFrame | alt.NamedData,
+    order: Sequence[str],
+    *,
+    metric: str = "val_token_acc",
+    lang: str = "ko",
+    height: int = 320,
+    width: int = 460,
+    font: str | None = FONT,
+) -> alt.HConcatChart:
+    """The room chart of `data` (a `room_frame`, or a reference to one sent beside the spec, so a
+    projector polling it gets the same spec each time) with the lines' labels `order`."""
+    order = list(order)
     who = chart_text("lab.room.chart_who", lang)
     step = chart_text("lab.room.chart_step", lang)
     color = alt.Color("who:N", sort=order, scale=alt.Scale(domain=order), title=who, legend=None)
-    base = alt.Chart(df).encode(x=alt.X("step:Q", title=step), color=color)
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=step), color=color)
 
     def panel(name: str, y_title: str, y: alt.Y) -> alt.LayerChart:
-        data = base.transform_filter(alt.datum.panel == name)
+        rows = base.transform_filter(alt.datum.panel == name)
         tip = [
             alt.Tooltip("who:N", title=who),
             alt.Tooltip("step:Q", title=step),
             alt.Tooltip("value:Q", title=y_title, format=".4f"),
         ]
-        line = data.mark_line(strokeWidth=3, point=name == "accuracy").encode(y=y, tooltip=tip)
+        line = rows.mark_line(strokeWidth=3, point=name == "accuracy").encode(y=y, tooltip=tip)
         # The nickname at the newest point of each line.
         ends = (
-            data.transform_joinaggregate(last="max(step)", groupby=["who"])
+            rows.transform_joinaggregate(last="max(step)", groupby=["who"])
             .transform_filter("datum.step == datum.last")
             .mark_text(align="left", dx=6, fontSize=16, fontWeight="bold")
             .encode(y=y, text="who:N")
@@ -105,4 +140,4 @@ def room_chart(
     return finish(chart, font)
 
 
-__all__ = ["room_chart", "room_frame"]
+__all__ = ["room_chart", "room_frame", "room_layout", "room_order"]
