@@ -275,7 +275,11 @@ class StClient:
             try:
                 seconds = await asyncio.wait_for(pending.done, self.timeout)
             except TimeoutError:
-                raise ClientError(f"{self.name}: {what} did not finish within {self.timeout:.0f} s") from None
+                raise ClientError(
+                    f"{self.name}: {what} did not finish within {self.timeout:.0f} s (full runs begun "
+                    f"{self._full_runs}, at the send {pending.runs_at_send}, last finished "
+                    f"{self._finished_runs}); {self.describe()}"
+                ) from None
         finally:
             self._pending = None
         self.runs.append(RunTime(what, seconds))

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from core.accounts.members import Actor
 from core.codes import CODE_ALPHABET, CODE_INPUT_MAX, CODE_LEN, CODE_RE, new_code, normalise_code
@@ -383,6 +383,9 @@ def room_runs(
         .where(LabRoomRun.room_id == room_id)
         .order_by(LabRoomRun.started_at, LabRoomRun.id)
         .limit(MAX_ROOM_RUNS)
+        # What the board shows, not the stored probes (every attention snapshot, as JSON): the
+        # projector reads this every poll, and decoding the probes was most of its time.
+        .options(load_only(LabRun.config, LabRun.status, LabRun.steps_done, LabRun.duration_s, LabRun.curves))
     )
     at = _now(now)
     out = []
