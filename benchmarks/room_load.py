@@ -83,6 +83,7 @@ async def participant(room: Room, i: int, seed: int, wave: Wave, args, out: Outc
             press()
         wave.ready()
         out.renders.setdefault("participant pages", []).extend(r.seconds for r in c.runs)
+        out.slow_runs.extend((r.seconds, f"{name}: {r.what}") for r in c.runs)
         await c.close()
 
 
@@ -126,6 +127,7 @@ async def presenter(room: Room, wave: Wave, args, out: Outcome) -> None:
                 out.errors.append(f"presenter's page rerun: {r}")
         out.renders["presenter's Lab"] = [r.seconds for r in lab.runs if r.what == "render"]
         out.renders["room view"] = [r.seconds for r in view.runs if r.what == "render"]
+        out.slow_runs.extend((r.seconds, f"{c.name}: {r.what}") for c in (lab, view) for r in c.runs)
         out.polls["room view: live board"] = list(view.fragment_runs)
         out.polls["presenter's Lab: live curves and attention"] = list(lab.fragment_runs)
         await lab.close()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from benchmarks.room_tab import Watch
 
 CURVE_TARGET_S = 1.0  # live curves should change at least once a second
+SLOWEST = 3  # the slowest page runs, named (which tab, what it did)
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Outcome:
     stored_runs: int = 0  # the room's runs stored as finished
     client_cpu_s: float = 0.0  # CPU this process (every simulated tab) used
     process_cpu: dict[str, float] = field(default_factory=dict)  # the server's processes, by kind
+    slow_runs: list[tuple[float, str]] = field(default_factory=list)  # (seconds, which tab did what)
     wall_s: float = 0.0
 
 
@@ -78,6 +80,9 @@ def figures(out: Outcome) -> dict:
         "errors": out.errors,
         "client_cpu_s": out.client_cpu_s,
         "process_cpu_s": out.process_cpu,
+        "slowest_page_runs": [
+            f"{what} {sec:.2f} s" for sec, what in sorted(out.slow_runs, reverse=True)[:SLOWEST]
+        ],
         "wall_s": out.wall_s,
     }
 
@@ -101,5 +106,6 @@ def report(fig: dict, title: str) -> str:
         f"- the simulated tabs used {fig['client_cpu_s']:.0f} s CPU in {fig['wall_s']:.0f} s; "
         f"the server's processes, CPU seconds by kind: {fig['process_cpu_s'] or 'not read (no /proc)'}",
     ]
+    lines.append(f"- slowest page runs: {'; '.join(fig['slowest_page_runs']) or '–'}")
     lines += [f"- error: {e}" for e in fig["errors"]]
     return "\n".join(lines)

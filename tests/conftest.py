@@ -12,8 +12,9 @@ hash, and most tests make three or four accounts); the browser tests keep the re
 server they start verifies the passwords their fixtures hash.
 
 No training slot is kept for leaders' runs unless a test asks for one (`STUDY_LAB_LEADER_SLOTS=0`
-here and in the servers and workers tests start): the queue's tests count slots exactly, and the
-leaders' slot has tests of its own (`leader_slots=1`, a worker started with the setting at 1).
+here and in the servers and workers tests start), and one job trains at a time unless a test asks
+for more (`STUDY_LAB_SLOTS=1`; the default follows the machine's cores): the queue's tests count
+slots exactly, and the leaders' slot and the default have tests of their own.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from tests.support.db import PG_SKIP_REASON, create_pg_database, drop_pg_databas
 
 SEED = 0
 os.environ.setdefault("STUDY_LAB_LEADER_SLOTS", "0")
+os.environ.setdefault("STUDY_LAB_SLOTS", "1")
 CHEAP_SCRYPT = {**members.SCRYPT, "n": 2**4}  # same algorithm and sizes, a trivial work factor
 
 

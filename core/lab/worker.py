@@ -5,7 +5,7 @@ Runs procrastinate's worker on queue "lab" against the app's database (`DATABASE
 app server itself (the app starts one, web/lab_worker.py), another box, or a GPU box. It picks
 CUDA when present (core/lab/device.py) and trains up to `STUDY_LAB_WORKER_CONCURRENCY` jobs at
 once (default: 8 with CUDA, where tiny models leave the card mostly idle; the CPU slot count
-otherwise, `STUDY_LAB_SLOTS`, 1). A database that does not answer (or lacks the queue's schema:
+otherwise, `STUDY_LAB_SLOTS`, one per core up to 4). A database that does not answer (or lacks the queue's schema:
 run `python -m db.migrate`) is reported and retried every few seconds; SIGTERM / Ctrl-C stop the
 running jobs at their next step and exit.
 
@@ -33,7 +33,7 @@ log = logging.getLogger("core.lab.worker")
 
 def default_concurrency(*, cuda: bool, env: dict | None = None) -> int:
     """Jobs one worker trains at once: STUDY_LAB_WORKER_CONCURRENCY, else 8 with CUDA, else the
-    CPU slot count (STUDY_LAB_SLOTS, default 1)."""
+    CPU slot count (STUDY_LAB_SLOTS, default one per core up to 4)."""
     env = os.environ if env is None else env
     raw = env.get(CONCURRENCY_ENV, "").strip()
     if raw:

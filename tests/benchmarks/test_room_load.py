@@ -4,6 +4,7 @@ figure is produced and every run finished. Speed itself is never asserted here: 
 running the tests is shared."""
 
 import json
+import re
 
 import pytest
 
@@ -45,6 +46,12 @@ def test_room_load_reports_every_figure(backend, request, tmp_path, capsys):
     assert fig["all_finished_s"] > 0
     printed = capsys.readouterr().out
     assert "| presenter: Train -> first step |" in printed and "2/2 finished" in printed
+    assert (
+        len(fig["slowest_page_runs"]) == 3
+    )  # named, to look into: "p01: click lab_transformer_train 1.20 s"
+    assert all(
+        re.fullmatch(r"(p\d\d|presenter|projector): .+ \d+\.\d\d s", r) for r in fig["slowest_page_runs"]
+    )
     cpu = fig["process_cpu_s"]  # where the machine's CPU went, read from /proc
     assert cpu["server"] > 0 and cpu["training workers" if backend == "sqlite" else "queue worker"] > 0
 

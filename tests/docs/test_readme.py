@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.lab.jobs.registry import MODE_ENV, SLOTS_ENV, default_slots
+from core.lab.jobs.registry import CPU_SLOTS_CAP, MODE_ENV, SLOTS_ENV, default_slots
 from tests.support.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -36,7 +36,8 @@ def test_every_setting_the_app_reads_has_a_row_in_the_configuration_table():
 def test_the_readme_says_how_many_jobs_train_at_once_as_the_code_decides(monkeypatch):
     monkeypatch.delenv(SLOTS_ENV, raising=False)
     row = next(line for line in _section("Configuration").splitlines() if f"`{SLOTS_ENV}" in line)
-    assert f"{default_slots(cuda=False)} on CPU" in row and f"{default_slots(cuda=True)} with CUDA" in row
+    assert f"one per CPU core, at most {CPU_SLOTS_CAP}" in row
+    assert f"{default_slots(cuda=True)} with CUDA" in row
     # one place says where jobs train; hosting advice must not contradict it with "threads of the app"
     assert "background threads of the app process" not in README
 

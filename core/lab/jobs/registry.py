@@ -58,19 +58,35 @@ KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attach
 DONE_TTL_S = 3600.0  # ...and for at most this long; the stored run outlives them in the database
 MODES = ("process", "thread")
 MODE_ENV = "STUDY_LAB_JOB_MODE"  # overrides the default mode (benchmarks, a server that wants threads)
-SLOTS_ENV = "STUDY_LAB_SLOTS"  # how many jobs train at once (default: 1 on CPU, 4 with CUDA)
+SLOTS_ENV = (
+    "STUDY_LAB_SLOTS"  # how many jobs train at once (default: one per core up to 4 on CPU, 4 with CUDA)
+)
 MAX_SLOTS = 64
 # Worker processes start this long after the registry is built (the engine warm-up builds it about
 # 2 s after server start), while a first page is being drawn; a job started sooner starts its own.
 PREWARM_DELAY_S = 3.0
 
 
-def default_slots(*, cuda: bool) -> int:
-    """Jobs that train at once: `STUDY_LAB_SLOTS` when set, else 1 on CPU (keeps a 2-core server's web
-    process responsive) and 4 with CUDA (tiny models leave a GPU mostly idle)."""
+CPU_SLOTS_CAP = 4  # the default's most CPU slots: each worker process holds torch (~300 MB)
+
+
+def cpu_cores() -> int:
+    """CPU cores this process may use (a container's or taskset's share, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_slots(*, cuda: bool, cores: int | None = None) -> int:
+    """Jobs that train at once: `STUDY_LAB_SLOTS` when set, else on CPU one per core up to
+    CPU_SLOTS_CAP (training processes run at a lower priority than the server, core/lab/device.py
+    `training_nice`, so busy slots do not slow its pages), and 4 with CUDA (tiny models leave a GPU
+    mostly idle). A room of 30 on a 2-core server: 113 s for every run with one slot, 89 s with two
+    (docs/benchmarks.md)."""
     raw = os.environ.get(SLOTS_ENV, "").strip()
     if not raw:
-        return 4 if cuda else 1
+        return 4 if cuda else max(1, min(cpu_cores() if cores is None else cores, CPU_SLOTS_CAP))
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_SLOTS:
         raise ValueError(f"{SLOTS_ENV} must be a whole number from 1 to {MAX_SLOTS}, not {raw!r}")
     return int(raw)

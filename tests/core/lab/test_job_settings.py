@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.lab.jobs.registry import SLOTS_ENV, JobRegistry, default_slots
+from core.lab.jobs.registry import SLOTS_ENV, JobRegistry, cpu_cores, default_slots
 
 
-def test_one_job_at_a_time_on_cpu_and_four_with_cuda_by_default(monkeypatch):
+def test_one_job_per_core_up_to_four_on_cpu_and_four_with_cuda_by_default(monkeypatch):
     monkeypatch.delenv(SLOTS_ENV, raising=False)
-    assert default_slots(cuda=False) == 1
-    assert default_slots(cuda=True) == 4
+    assert [default_slots(cuda=False, cores=n) for n in (1, 2, 3, 4, 16)] == [1, 2, 3, 4, 4]
+    assert default_slots(cuda=False) == min(cpu_cores(), 4)  # this machine's usable cores
+    assert default_slots(cuda=True) == default_slots(cuda=True, cores=1) == 4
 
 
 def test_the_setting_changes_how_many_jobs_train_at_once(monkeypatch):
