@@ -9,7 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from web import streamlit_fixes
 from web.lifespan import lifespan
 from web.routes import routes
+
+streamlit_fixes.apply()  # a race that left pages half drawn (web/streamlit_fixes.py)
 
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=routes(), lifespan=lifespan)

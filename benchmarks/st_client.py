@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ from benchmarks.st_elements import WIDGET_KINDS, ClientError, Shown, text_of, wi
 
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
+LIFECYCLE = ("new_session", "script_finished", "auto_rerun", "stop_auto_rerun")
 
 
 @dataclass
@@ -86,6 +88,9 @@ class StClient:
         self.errors: list[str] = []
         self._full_runs = 0  # full script runs started (new_session without fragments)
         self._finished_runs = 0
+        self.lifecycle: deque[tuple[float, str]] = deque(maxlen=2000)  # run boundaries, for errors
+        self._deltas = 0
+        self._t0 = time.perf_counter()
         self._pending: _Pending | None = None
         self._turn = asyncio.Lock()  # one interaction at a time, as one person at one tab
         self._changed = asyncio.Event()
@@ -206,8 +211,12 @@ class StClient:
         ]
         return (
             f"page {self.page_hash[:8]}?{self.query}, {'idle' if self.idle else 'running'}, "
-            f"polling {len(self._auto)} fragment(s); widgets: {', '.join(widgets)}; status: {texts}"
+            f"polling {len(self._auto)} fragment(s); widgets: {', '.join(widgets)}; status: {texts}; "
+            f"run messages since the last interaction: {self._since_sent()}"
         )
+
+    def _since_sent(self, most: int = 30) -> list[str]:
+        return [text for at, text in self.lifecycle if at >= self.last_sent][:most]
 
     def _keys(self) -> str:
         return ", ".join(
@@ -336,6 +345,15 @@ class StClient:
 
     def _handle(self, msg: ForwardMsg, now: float) -> None:
         kind = msg.WhichOneof("type")
+        if kind in LIFECYCLE:  # kept for an error message: the run boundaries the tab saw
+            frags = ",".join(f[:6] for f in msg.metadata.run.fragment_ids) or "full"
+            status = f" {msg.script_finished}" if kind == "script_finished" else ""
+            if self._deltas:
+                self.lifecycle.append((now, f"+{self._deltas} deltas"))
+                self._deltas = 0
+            self.lifecycle.append((now, f"{now - self._t0:.1f} {kind}{status} ({frags})"))
+        elif kind == "delta":
+            self._deltas += 1
         if kind == "new_session":
             if not msg.metadata.run.fragment_ids:  # a full run: the frontend drops its timers
                 self._full_runs += 1
@@ -383,7 +401,14 @@ class StClient:
                 sent = self._frag_sent.pop(fid, None)
                 if sent is not None:
                     self.fragment_runs.append(now - sent)
-            return
+            if not self._running:
+                return
+            # A full run is in progress as far as this tab knows, yet a fragment's run ended: one
+            # session runs one script at a time, so the full run is over. Streamlit 1.67 ends a full
+            # run that carries queued fragment reruns (st.rerun() while a poll waited) with the
+            # fragment's status, and no FINISHED comes. The browser stops showing "running" on
+            # either status; so does this tab.
+            status = FINISHED
         if status != FINISHED:
             return
         self._running = False

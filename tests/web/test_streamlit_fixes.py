@@ -1,0 +1,126 @@
+"""The fix for Streamlit 1.67's race between a fragment's poll and the end of a full run
+(web/streamlit_fixes.py): the fragment's new ScriptRunner starts only after the messages the old
+runner had already queued on the event loop, so they are not dropped; every other start is as
+Streamlit does it. Exercised against a stand-in session on a real asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import streamlit
+from streamlit.runtime.app_session import AppSession, AppSessionState
+from streamlit.runtime.scriptrunner import RerunData
+
+from web import streamlit_fixes
+
+
+class Runner:
+    def __init__(self, accepts: bool) -> None:
+        self.accepts, self.requests = accepts, []
+
+    def request_rerun(self, data) -> bool:
+        self.requests.append(data)
+        return self.accepts
+
+
+class Session:
+    """What the patched method reads of an AppSession."""
+
+    def __init__(self, loop, runner, log) -> None:
+        self._event_loop, self._scriptrunner, self._state = loop, runner, AppSessionState.APP_NOT_RUNNING
+        self.fragments, self.log = {"panel"}, log
+
+    def has_fragment(self, fid: str) -> bool:
+        return fid in self.fragments
+
+
+def run(scenario):
+    """Run `scenario(loop, session, create, log)` on a fresh loop and return the log."""
+    log: list[str] = []
+
+    def create(session, data) -> None:
+        log.append(f"new runner for {data.fragment_id or 'the page'}")
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        session = Session(loop, Runner(accepts=False), log)
+        await scenario(loop, session, streamlit_fixes.defer_fragment_runners(create))
+
+    asyncio.run(main())
+    return log
+
+
+def old_runner_message(loop, session, text: str) -> None:
+    """A message the old runner's script thread queued (call_soon_threadsafe, as AppSession does)."""
+    loop.call_soon_threadsafe(session.log.append, text)
+
+
+async def turns(n: int = 3) -> None:
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+def test_a_fragments_runner_starts_after_the_old_runners_queued_messages():
+    async def scenario(loop, session, patched):
+        for i in range(3):
+            old_runner_message(loop, session, f"old run's message {i}")
+        patched(session, RerunData(fragment_id="panel"))
+        session.log.append("request handled")
+        await turns()
+
+    assert run(scenario) == [
+        "request handled",
+        "old run's message 0",
+        "old run's message 1",
+        "old run's message 2",
+        "new runner for panel",
+    ]
+
+
+def test_a_full_rerun_and_a_first_run_start_at_once_as_in_streamlit():
+    async def scenario(loop, session, patched):
+        old_runner_message(loop, session, "old run's message")
+        patched(session, RerunData())  # a full rerun
+        session._scriptrunner = None
+        patched(session, RerunData(fragment_id="panel"))  # no runner yet
+        await turns()
+
+    assert run(scenario) == ["new runner for the page", "new runner for panel", "old run's message"]
+
+
+def test_a_runner_started_meanwhile_takes_the_fragments_rerun():
+    taken = Runner(accepts=True)
+
+    async def scenario(loop, session, patched):
+        patched(session, RerunData(fragment_id="panel"))
+        session._scriptrunner = taken  # a full rerun came in first
+        await turns()
+
+    assert run(scenario) == [] and [d.fragment_id for d in taken.requests] == ["panel"]
+
+
+def test_nothing_starts_for_a_fragment_gone_meanwhile_or_a_session_shutting_down():
+    async def scenario(loop, session, patched):
+        patched(session, RerunData(fragment_id="panel"))
+        session.fragments.clear()  # the full run that finished did not draw it again
+        await turns()
+        session.fragments.add("panel")
+        patched(session, RerunData(fragment_id="panel"))
+        session._state = AppSessionState.SHUTDOWN_REQUESTED
+        await turns()
+
+    assert run(scenario) == []
+
+
+def test_the_fix_is_installed_once_and_only_on_the_version_it_was_made_for(monkeypatch):
+    original = AppSession._create_scriptrunner
+    try:
+        assert streamlit_fixes.apply() is (streamlit.__version__ == streamlit_fixes.FOR_VERSION)
+        installed = AppSession._create_scriptrunner
+        assert streamlit_fixes.apply() is (streamlit.__version__ == streamlit_fixes.FOR_VERSION)
+        assert AppSession._create_scriptrunner is installed  # not wrapped twice
+        monkeypatch.setattr(AppSession, "_create_scriptrunner", original)
+        monkeypatch.setattr(streamlit, "__version__", "9.9.9")
+        assert streamlit_fixes.apply() is False and AppSession._create_scriptrunner is original
+    finally:
+        AppSession._create_scriptrunner = original
