@@ -390,9 +390,11 @@ def room_runs(
     at = _now(now)
     out = []
     for link, nick, pkey, stored in session.execute(q):
-        snap = live(link.job_id) if live is not None else None
+        # A run is stored when its job ends: the queue is asked only about runs not stored yet (with
+        # PostgreSQL a job's snapshot reads its rows and rebuilds its model, every projector poll).
+        snap = live(link.job_id) if live is not None and stored is None else None
         base = dict(id=link.id, nickname=nick, participant_key=pkey, job_id=link.job_id, run_id=link.run_id)
-        if stored is not None and (snap is None or snap.status not in ACTIVE):
+        if stored is not None:
             out.append(
                 RoomRun(
                     **base,

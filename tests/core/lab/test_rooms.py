@@ -189,8 +189,15 @@ def test_runs_need_a_seat_and_are_linked_to_their_stored_row(db):
     class Live:
         status, step, curves = "running", 12, _curves([0.3])
 
+    asked: list[str] = []
+
+    def live(job_id: str):
+        asked.append(job_id)
+        return {"jl": Live(), "jk": Live()}.get(job_id)
+
     with db.read() as s:
-        runs = rooms.room_runs(session=s, room_id=rid, live={"jl": Live()}.get, now=T0 + timedelta(seconds=9))
+        runs = rooms.room_runs(session=s, room_id=rid, live=live, now=T0 + timedelta(seconds=9))
+    assert asked == ["jl", "jgone"]  # a stored run's job ended: the queue is not asked (a projector poll)
     assert [(r.nickname, r.status, r.run_id, r.step, r.seconds) for r in runs] == [
         ("Kim", "finished", run_id, 30, 4.0),
         ("Lee", "running", None, 12, 9.0),
