@@ -12,6 +12,7 @@ owner). Stop, pause and step are flags on the row that the worker reads a few ti
 
 from __future__ import annotations
 
+import functools
 import math
 import secrets
 import threading
@@ -41,6 +42,19 @@ from db.engine import Database
 from db.models.lab_jobs import LIVE_STATUSES, LabJob
 
 ADMIT_LOCK = 7_305_115  # pg_advisory_xact_lock key: admissions one at a time across replicas
+
+
+def _changes(method):
+    """A method that changes jobs: this process's next running-now list is read anew."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.forget_active()
+
+    return wrapper
 
 
 class PgJobs(PgReading):
@@ -74,6 +88,7 @@ class PgJobs(PgReading):
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, Progress] = OrderedDict()
         self._models: OrderedDict[str, Any] = OrderedDict()
+        self._active: tuple[float, list] | None = None  # (read at, the running-now list)
         self._reaped_at = -math.inf
 
     # --- procrastinate -------------------------------------------------------------------------
@@ -110,6 +125,7 @@ class PgJobs(PgReading):
             policy.admit(who=owner, cfg=cfg, cost=cost, n_params=n, active=self._live(s), limits=self.limits)
         return cost
 
+    @_changes
     def start(
         self,
         cfg: TrainConfig,
@@ -186,6 +202,7 @@ class PgJobs(PgReading):
         policy.require_control(by, owner_of(row))
         return row
 
+    @_changes
     def stop(self, job_id: str, *, by: Participant | None) -> None:
         """Owner or leader: a queued job ends at once, a running one within a second."""
         with self.db.write() as s:
@@ -219,6 +236,7 @@ class PgJobs(PgReading):
             job_id, by, lambda row: (True, next_run_until(row.paused, row.run_until, row.step, n))
         )
 
+    @_changes
     def _set_pause(self, job_id: str, by: Participant | None, how) -> None:
         with self.db.write() as s:
             row = self._controlled(s, job_id, by)
@@ -227,6 +245,7 @@ class PgJobs(PgReading):
             row.paused, row.run_until = how(row)
             row.progress += 1
 
+    @_changes
     def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
         """A leader puts a queued job first in line (no-op for one that is not queued)."""
         policy.require_leader(by)

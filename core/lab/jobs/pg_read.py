@@ -21,6 +21,7 @@ REAP_EVERY_S = 1.0
 KEEP_CACHED = 64  # jobs whose progress this process keeps in memory (re-read from rows otherwise)
 KEEP_MODELS = 8  # ended jobs' models rebuilt from their checkpoints, kept for the after-training views
 RECENT_S = 3600  # ended jobs listed by list_jobs / job_ids
+ACTIVE_TTL_S = 0.5  # the "running now" list is shared this long by the tabs of one app process
 
 
 class PgReading:
@@ -118,7 +119,24 @@ class PgReading:
             )
 
     def active(self) -> list[JobSummary]:
-        """Running jobs, then queued ones in queue order."""
+        """Running jobs, then queued ones in queue order: read at most every ACTIVE_TTL_S per app
+        process (every tab's "running now" panel asks; this process's own changes read anew)."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._active
+        if hit is not None and now - hit[0] < ACTIVE_TTL_S:
+            return list(hit[1])
+        out = self._read_active()
+        with self._lock:
+            self._active = (now, out)
+        return list(out)
+
+    def forget_active(self) -> None:
+        """This process changed a job: the next `active()` reads the rows."""
+        with self._lock:
+            self._active = None
+
+    def _read_active(self) -> list[JobSummary]:
         from core.lab.config import from_dict
 
         self._maybe_reap()
