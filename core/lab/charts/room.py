@@ -75,21 +75,12 @@ def room_order(lines: Sequence[tuple[str, Mapping]]) -> list[str]:
 
 
 def room_chart(
-    lines: Sequence[tuple[str, Mapping]],
-    *,
-    metric: str = "val_token_acc",
-    lang: str = "ko",
-    height: int = 320,
-    width: int = 460,
-    font: str | None = FONT,
+    lines: Sequence[tuple[str, Mapping]], *, metric: str = "val_token_acc", **layout
 ) -> alt.HConcatChart:
     """Loss and held-out accuracy of each participant's run, side by side: one coloured, labelled
     line per (label, curves) pair, in the given order. `curves`: a job's or a stored run's curves
-    (`step`, `loss`, `eval_step`, `<metric>`)."""
-    return room_layout(
-        room_frame(lines, metric=metric), room_order(lines), metric=metric, lang=lang, height=height,
-        width=width, font=font,
-    )  # fmt: skip
+    (`step`, `loss`, `eval_step`, `<metric>`); `layout`: `room_layout`'s lang, height, width, font."""
+    return room_layout(room_frame(lines, metric=metric), room_order(lines), metric=metric, **layout)
 
 
 def room_layout(
