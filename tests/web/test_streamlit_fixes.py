@@ -124,3 +124,11 @@ def test_the_fix_is_installed_once_and_only_on_the_version_it_was_made_for(monke
         assert streamlit_fixes.apply() is False and AppSession._create_scriptrunner is original
     finally:
         AppSession._create_scriptrunner = original
+
+
+def test_streamlit_is_the_version_the_fix_was_checked_against():
+    # requirements.txt pins Streamlit; a new pin must come with a look at whether the race is still
+    # there (then move FOR_VERSION) or fixed upstream (then drop web/streamlit_fixes.py).
+    assert streamlit.__version__ == streamlit_fixes.FOR_VERSION, (
+        "Streamlit changed: check web/streamlit_fixes.py against it, then update FOR_VERSION or drop the fix"
+    )
