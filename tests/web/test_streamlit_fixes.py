@@ -6,6 +6,7 @@ Streamlit does it. Exercised against a stand-in session on a real asyncio loop."
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import streamlit
 from streamlit.runtime.app_session import AppSession, AppSessionState
@@ -46,8 +47,22 @@ def run(scenario):
         session = Session(loop, Runner(accepts=False), log)
         await scenario(loop, session, streamlit_fixes.defer_fragment_runners(create))
 
-    asyncio.run(main())
+    # Its own thread: a browser test earlier in the session may leave Playwright's loop running here.
+    errors: list[BaseException] = []
+    thread = threading.Thread(target=lambda: _capture(errors, lambda: asyncio.run(main())))
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the scenario hung"
+    if errors:
+        raise errors[0]
     return log
+
+
+def _capture(errors: list[BaseException], fn) -> None:
+    try:
+        fn()
+    except BaseException as exc:  # noqa: BLE001  re-raised in the test's thread
+        errors.append(exc)
 
 
 def old_runner_message(loop, session, text: str) -> None:

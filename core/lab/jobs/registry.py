@@ -58,9 +58,7 @@ KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attach
 DONE_TTL_S = 3600.0  # ...and for at most this long; the stored run outlives them in the database
 MODES = ("process", "thread")
 MODE_ENV = "STUDY_LAB_JOB_MODE"  # overrides the default mode (benchmarks, a server that wants threads)
-SLOTS_ENV = (
-    "STUDY_LAB_SLOTS"  # how many jobs train at once (default: one per core up to 4 on CPU, 4 with CUDA)
-)
+SLOTS_ENV = "STUDY_LAB_SLOTS"  # jobs training at once (default_slots says how many by default)
 MAX_SLOTS = 64
 # Worker processes start this long after the registry is built (the engine warm-up builds it about
 # 2 s after server start), while a first page is being drawn; a job started sooner starts its own.
