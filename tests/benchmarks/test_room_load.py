@@ -1,5 +1,5 @@
 """Room load test plumbing: the real server, two participants and the presenter over Streamlit's
-websocket protocol, tiny runs, on each back end (PostgreSQL with one extra worker process); every
+websocket protocol, runs of a few seconds, on each back end (PostgreSQL with one extra worker process); every
 figure is produced and every run finished. Speed itself is never asserted here: the machine
 running the tests is shared."""
 
@@ -31,7 +31,8 @@ def test_room_load_reports_every_figure(backend, request, tmp_path, capsys):
     if backend == "postgres":
         request.getfixturevalue("pg_server")  # skipped with the reason when no PostgreSQL answers
     out = tmp_path / "room.json"
-    argv = ["--backend", backend, "--participants", "2", "--steps", "20", "--stops", "1"]
+    # long enough (a few seconds) that each tab sees its run training, not only its end
+    argv = ["--backend", backend, "--participants", "2", "--steps", "150", "--stops", "1"]
     argv += ["--jitter", "0.5", "--render-every", "1", "--timeout", "300", "--json", str(out)]
     assert room_load.main(argv) == 0
     fig = json.loads(out.read_text(encoding="utf-8"))
