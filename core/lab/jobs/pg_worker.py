@@ -2,7 +2,7 @@
 its row current (core/lab/worker.py runs the procrastinate worker around it).
 
 A job's progress goes to the database in batches at most every `FLUSH_S` (steps, evals, the
-probe's attention maps as bytes); the row's control flags (stop, pause, run_until) are read every
+probe's attention maps as bytes; the first batch as soon as the first step is taken); the row's control flags (stop, pause, run_until) are read every
 `CONTROL_S`; a heartbeat thread touches the rows of this process's running jobs every
 `HEARTBEAT_S` and fails other workers' silent jobs (`reap`). When the job ends, the worker stores
 the run (core.lab.jobs.store) and only then shows the final status, so a finished job already has
@@ -137,7 +137,9 @@ class _JobRun:
         self.pending: list[tuple[str, list, bytes | None, int | None]] = []  # kind, payload, probe, step
         self.drop: list[int] = []  # eval steps whose probe bytes the keeper dropped
         self.step, self.speed, self.t0 = 0, None, time.perf_counter()
-        self.flushed_at = 0.0
+        # The starting evaluation waits (at most FLUSH_S) for the first step and goes with it: the
+        # page shows the run training one write sooner (0.5 s) than if they went separately.
+        self.flushed_at = self.t0
         self.note: tuple[str, str, dict] | None = None  # why it was stopped (time limit, shutdown)
         limit = runner.limits.of(self.owner.role).max_run_s if self.owner else None
         self.deadline = time.monotonic() + limit if limit else None
@@ -207,7 +209,7 @@ class _JobRun:
                     self.flush(force=self.control.paused)  # a paused run's probe is shown at once
                 elif isinstance(ev, DoneEvent):
                     done, final = ev, ev.status
-                self.flush()
+                self.flush(force=isinstance(ev, StepEvent) and ev.step == 1)
         except Exception as exc:  # noqa: BLE001  a broken run is reported, the worker goes on
             log.exception("lab job %s crashed", self.id)
             self._end("failed", None, error=("lab.job.crashed", f"{type(exc).__name__}: {exc}", {}))
