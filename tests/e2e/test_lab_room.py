@@ -74,6 +74,7 @@ def test_leader_opens_a_room_guests_train_and_the_leader_cancels_a_run(
     code = re.search(r"code=([A-Z2-9]{6})", leader.url).group(1)
     expect(leader.get_by_role("heading", name=f"방 {code}")).to_be_visible()
     expect(leader.get_by_role("img", name=f"방 {code} 참여 링크의 QR 코드")).to_be_visible()
+    wait_idle(leader)  # the page's runs after opening the room are done before the form is used
     leader.get_by_text("도전 과제 정하기").click()
     leader.get_by_role("spinbutton", name="학습 스텝").fill(str(CHALLENGE_STEPS))
     leader.get_by_role("spinbutton", name="목표 정확도(%)").fill("90")
