@@ -43,6 +43,14 @@ def db(request, backend):
     return database
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _torch_loaded():
+    """Train is enabled once torch is imported (ui/lab/engine.py `ready`). In a whole run an
+    earlier test has imported it; a Lab test file run alone would otherwise find Train disabled
+    while the engine's warm-up thread imports it. Tests of the warm-up patch `engine.ready`."""
+    import torch  # noqa: F401
+
+
 @pytest.fixture(autouse=True)
 def _app_env(request, monkeypatch):
     monkeypatch.setenv("STUDY_DEMO_DATA", "0")

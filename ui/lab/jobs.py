@@ -29,6 +29,8 @@ from db.engine import Database
 
 log = logging.getLogger(__name__)
 
+STOP_WAIT_S = 2.0  # after a stop, the page waits at most this long for the run's end to show it
+
 
 @dataclass
 class _Meta:
@@ -98,9 +100,13 @@ class LabJobs:
         """The estimate of a validated config, or JobRefused if `who` could not start it now."""
         return self.registry.check(cfg, owner=who)
 
-    def stop(self, job_id: str, *, by: Participant) -> None:
-        """Ask a job to stop (its owner or a leader; PermissionDenied for anyone else)."""
+    def stop(self, job_id: str, *, by: Participant, wait_s: float = STOP_WAIT_S) -> None:
+        """Ask a job to stop (its owner or a leader; PermissionDenied for anyone else), then wait
+        at most `wait_s` for its end: a page that reruns after that shows the stopped run at once
+        instead of one poll and one more full run later."""
         self.registry.stop(job_id, by=by)
+        if wait_s > 0:
+            self.registry.wait_ended(job_id, wait_s)
 
     def move_to_front(self, job_id: str, *, by: Participant) -> None:
         """A leader puts a queued job first."""

@@ -24,7 +24,8 @@ from ui.shell.actions import attempt
 from ui.shell.frame import Frame
 from ui.shell.i18n import show_error, t
 
-POLL_S = 0.5  # progress and curves of a running job: twice a second
+POLL_S = 0.5  # progress and curves of a running job: twice a second, or faster (live_poll_s)
+CURVE_GAP_S = 1.0  # a running job's curves show something new at least this often
 ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
 QUEUED_POLL_S = 2.0  # a job waiting further back than NEAR_POS: its place in the queue
 NEAR_POS = 2  # from this place on, a queued job's page polls at POLL_S (it starts soon)
@@ -273,11 +274,30 @@ def _live_attention(tab: str, job_id: str, on: bool, focus: str) -> None:
     _charts(_live_view(job_id), tab, on, focus, curves=False, attention=True)
 
 
-# Two polls while a job trains: progress and curves twice a second; the probe's attention (a new
-# map every `probe_every` steps, under widgets the viewer may be using) less often. Redrawing
-# the attention controls with the curves cost the watching browser most of its CPU (React
-# re-rendering the widgets), which on a small shared machine slowed the training job.
-_live_curves_fragment = st.fragment(run_every=POLL_S)(_live_curves)
+def live_poll_s(progress_every_s: float) -> float:
+    """How often a running job's page polls its progress. A curve's update shows at most one
+    batch apart plus one poll later: where the back end delivers progress in batches (the
+    PostgreSQL workers write twice a second), the page polls faster than POLL_S, so that batch
+    plus poll stays under CURVE_GAP_S (the poll takes four fifths of what the batch leaves; never
+    under a fifth of a second, which would cost the server more than it shows)."""
+    return max(0.2, min(POLL_S, round((CURVE_GAP_S - progress_every_s) * 0.8, 2)))
+
+
+# Two polls while a job trains: progress and curves twice a second (or faster, above); the
+# probe's attention (a new map every `probe_every` steps, under widgets the viewer may be using)
+# less often. Redrawing the attention controls with the curves cost the watching browser most
+# of its CPU (React re-rendering the widgets), which on a small shared machine slowed the job.
+_live_curves_fragments: dict[float, object] = {}  # one fragment per poll interval in use
+
+
+def _live_curves_fragment(*args) -> None:
+    poll = live_poll_s(lab_jobs().registry.progress_every_s)
+    frag = _live_curves_fragments.get(poll)
+    if frag is None:
+        frag = _live_curves_fragments[poll] = st.fragment(run_every=poll)(_live_curves)
+    frag(*args)
+
+
 _live_attention_fragment = st.fragment(run_every=ATTENTION_POLL_S)(_live_attention)
 _waiting_fragment = st.fragment(run_every=QUEUED_POLL_S)(_waiting)
 

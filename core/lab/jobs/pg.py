@@ -16,6 +16,7 @@ import functools
 import math
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,7 @@ from core.lab.device import training_threads
 from core.lab.jobs import policy
 from core.lab.jobs.control import check_init_state, check_step_n, next_run_until
 from core.lab.jobs.pg_common import (
+    FLUSH_S,
     LEADER_QUEUE,
     QUEUE,
     TASK,
@@ -41,6 +43,7 @@ from core.lab.jobs.state import count_params
 from db.engine import Database
 from db.models.lab_jobs import LIVE_STATUSES, LabJob
 
+END_POLL_S = 0.05  # wait_ended: how often it reads the job's status
 ADMIT_LOCK = 7_305_115  # pg_advisory_xact_lock key: admissions one at a time across replicas
 
 
@@ -61,6 +64,7 @@ class PgJobs(PgReading):
     """Lab jobs on the PostgreSQL queue, as one app process sees them."""
 
     mode = "postgres"
+    progress_every_s = FLUSH_S  # progress arrives in batches this far apart (written by workers)
 
     def __init__(
         self,
@@ -90,6 +94,7 @@ class PgJobs(PgReading):
         self._models: OrderedDict[str, Any] = OrderedDict()
         self._active: tuple[float, list] | None = None  # (read at, the running-now list)
         self._reaped_at = -math.inf
+        self._closed = threading.Event()  # set by close(): a page waiting for a job's end returns
 
     # --- procrastinate -------------------------------------------------------------------------
     def _queue_app(self) -> Any:
@@ -100,6 +105,7 @@ class PgJobs(PgReading):
 
     def close(self) -> None:
         """Close this process's connections (jobs keep training in their workers)."""
+        self._closed.set()
         with self._lock:
             app, self._app = self._app, None
         if app is not None:
@@ -221,6 +227,21 @@ class PgJobs(PgReading):
             row.progress += 1
 
     cancel = stop
+
+    def wait_ended(self, job_id: str, timeout: float) -> bool:
+        """Wait at most `timeout` s for the job's row to show its end (the worker stores the run
+        first); True once it does, or when the id is unknown. Reads the status every END_POLL_S."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.db.read() as s:
+                status = s.scalar(select(LabJob.status).where(LabJob.id == job_id))
+            if status not in LIVE_STATUSES:
+                self.forget_active()
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._closed.wait(min(END_POLL_S, left))
 
     def pause(self, job_id: str, *, by: Participant | None) -> None:
         """Hold a running job between steps (it keeps its slot)."""

@@ -32,6 +32,7 @@ QUEUE = "lab"
 LEADER_QUEUE = "lab_leaders"  # leaders' runs: every worker also keeps slots that take only these
 LEADER_PRIORITY = 100
 HEARTBEAT_S = 1.0
+FLUSH_S = 0.5  # a worker writes a job's progress at most twice a second (core/lab/jobs/pg_worker.py)
 DEAD_AFTER_S = 5.0  # a silent worker is noticed within this plus one poll (well under 10 s)
 WORKER_LOST_KEY = "lab.job.worker_lost"
 

@@ -22,6 +22,7 @@ from core.lab.config import from_dict
 from core.lab.jobs import policy
 from core.lab.jobs.control import Control
 from core.lab.jobs.pg_common import (
+    FLUSH_S,
     HEARTBEAT_S,
     Progress,
     encode_probe,
@@ -38,7 +39,6 @@ from db.models.lab_jobs import LabJob, LabJobEvent
 
 log = logging.getLogger("core.lab.worker")
 
-FLUSH_S = 0.5  # progress reaches the database at most twice a second
 CONTROL_S = 0.2  # stop, pause and step reach the training loop within this (plus one step)
 PRUNE_EVERY_S = 600.0  # how often a worker deletes jobs that ended over a day ago
 

@@ -103,6 +103,8 @@ def _default_mode(train_fn: Callable | None) -> str:
 class JobRegistry(ProcessMode, ThreadMode, Pausing):
     """Background training jobs for one server process."""
 
+    progress_every_s = 0.0  # each step reaches this process's snapshots as it is taken
+
     def __init__(
         self,
         *,
@@ -200,6 +202,17 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
             self._request_stop(job)
 
     cancel = stop
+
+    def wait_ended(self, job_id: str, timeout: float) -> bool:
+        """Wait at most `timeout` s for the job to end (its run stored); True once it has, or
+        when the id is unknown. The page waits this after a stop, so it shows the end at once."""
+
+        def over() -> bool:
+            job = self._jobs.get(job_id)
+            return job is None or job.ended_at is not None
+
+        with self._cond:
+            return self._cond.wait_for(over, timeout)
 
     def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
         """A leader puts a queued job first in line (no-op for a job that is not queued)."""
@@ -399,6 +412,7 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
             job.status, job.ended_at = final, self._clock()
             job.version += 1
             self._dispatch()  # the owner's next run may start now
+            self._cond.notify_all()  # wait_ended
 
     # Both modes apply events through these two, under the lock (held for microseconds).
     def _add_step(self, job: Job, step: int, loss: float, acc: float, gn: float, lr: float) -> None:

@@ -162,6 +162,19 @@ def test_stop_while_running_and_while_queued():
     assert fake.calls == [1, 3]  # the job stopped in the queue never trained
 
 
+def test_waiting_after_a_stop_returns_once_the_run_is_stored():
+    """What a stop button's page waits on (ui/lab/jobs.py STOP_WAIT_S): the end comes after
+    on_done has stored the run, so the page that waited finds the stored run at once."""
+    stored: list[str] = []
+    reg = JobRegistry(slots=1, train_fn=Fake(delay=0.002), on_done=lambda jid, s: stored.append(jid))
+    jid = reg.start(replace(CFG, steps=20000))
+    wait_for(lambda: reg.snapshot(jid).step >= 3)
+    assert reg.wait_ended(jid, 0.05) is False  # training on: the wait gives up at its bound
+    reg.stop(jid, by=None)
+    assert reg.wait_ended(jid, 10.0) is True  # a deadline: unstopped, the run takes 40 s
+    assert stored == [jid] and reg.snapshot(jid).status == "stopped"
+
+
 def test_failure_is_reported_with_its_message_and_kept_curves():
     done: list = []
     reg = JobRegistry(slots=1, train_fn=Fake(fail_at=3), on_done=lambda jid, s: done.append((jid, s.status)))

@@ -191,3 +191,14 @@ def test_a_leaders_run_takes_the_leaders_slot_while_the_room_fills_every_other()
     finally:
         fake.release_all()
         reg.close()
+
+
+def test_waiting_for_the_end_returns_when_the_job_has_ended_and_not_before(jobs):
+    """What a stop button's page waits on (ui/lab/jobs.py STOP_WAIT_S): the job's end, bounded."""
+    held = jobs.start(CFG, owner=BO)  # running (held by the fake) or queued without a worker
+    waiting = jobs.start(replace(CFG, seed=1), owner=ANN)
+    assert jobs.wait_ended(held, 0.1) is False  # still live: the wait gives up at its bound
+    jobs.cancel(waiting, by=ANN)
+    assert jobs.wait_ended(waiting, 5.0) is True
+    assert jobs.snapshot(waiting).status == "stopped"
+    assert jobs.wait_ended("no-such-job", 5.0) is True  # nothing to wait for

@@ -59,16 +59,15 @@ def test_a_job_started_on_one_app_is_watched_and_stopped_from_another_within_a_s
     assert [j.job_id for j in two.active()] == [jid]
     with pytest.raises(Exception, match="not_yours|person who started"):
         two.stop(jid, by=GUEST)  # a watcher cannot stop it
+    assert one.wait_ended(jid, 0.05) is False  # still training: the wait gives up at its bound
     t0 = time.perf_counter()
     two.stop(jid, by=LEADER)
-    snap = wait_until(
-        lambda: (s := one.snapshot(jid)).status in ENDED and s, timeout=10, every=0.02, what="the stop"
-    )
+    assert one.wait_ended(jid, 10.0) is True  # what a stop button's page waits on
     took = time.perf_counter() - t0
     print(f"PostgreSQL queue: stop -> 'stopped' seen by the other app in {took:.2f} s")
+    snap = one.snapshot(jid)
     assert snap.status == "stopped" and took < 1.5
-    stored = wait_until(lambda: one.snapshot(jid).run_id, timeout=10, what="the stored run")
-    assert stored == two.snapshot(jid).run_id
+    assert snap.run_id is not None and snap.run_id == two.snapshot(jid).run_id  # stored before it ended
 
 
 def test_a_killed_worker_fails_its_job_within_ten_seconds_and_the_queue_moves_on(apps, start_worker):
