@@ -120,11 +120,12 @@ def arrow_rows(df):
 
 
 def _frames(view: RunView, lang: str) -> dict[str, tuple]:
-    """{kind: (line_df, point_df, series, rows)} for this state of the run, `rows` the two tables
-    ready to send; shared by every session.
+    """{kind: (series, rows)} for this state of the run, `rows` the two tables ready to send;
+    shared by every session.
 
-    A seminar's guests all poll the same job: the frames are computed once per new state of the
-    run (job / run, version, step, language), not once per viewer.
+    A seminar's guests all poll the same job: the rows are made once per new state of the run
+    (job / run, version, step, language), not once per viewer, and from numpy columns straight
+    to Arrow (`charts.curve_columns`), not through pandas.
     """
     key = (view.job_id, view.run_id, view.version, view.step, lang)
     with _shared_lock:
@@ -132,12 +133,14 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
         if hit is not None:
             _shared.move_to_end(key)
             return hit
+    import pyarrow as pa
+
     data = _curve_data(view)
     out = {}
     for kind in CURVE_KINDS:
-        line_df, point_df = charts.curve_frames(kind, data, lang=lang, max_points=None)  # thinned above
-        rows = {"lines": arrow_rows(line_df), "points": arrow_rows(point_df)}
-        out[kind] = (line_df, point_df, tuple(charts.curve_series(kind, line_df, point_df, lang)), rows)
+        line_cols, point_cols, series = charts.curve_columns(kind, data, lang)
+        rows = {"lines": arrow_rows(pa.table(line_cols)), "points": arrow_rows(pa.table(point_cols))}
+        out[kind] = (series, rows)
     with _shared_lock:
         _shared[key] = out
         while len(_shared) > _SHARED_LIMIT:
@@ -162,8 +165,10 @@ def _curve_template(kind: str, series: tuple[str, ...], lang: str, title: str, p
     return json.dumps(spec)
 
 
-def _full_curve_chart(kind: str, frames: tuple, lang: str, title: str):
-    line_df, point_df, series, _ = frames
+def _full_curve_chart(kind: str, view: RunView, lang: str, title: str):
+    """The chart with its data inline, for the PNG / SVG export (made when asked for)."""
+    line_df, point_df = charts.curve_frames(kind, _curve_data(view), lang=lang, max_points=None)
+    series = charts.curve_series(kind, line_df, point_df, lang)
     return charts.curve_chart(kind, line_df, point_df, series, lang=lang, title=title)
 
 
@@ -181,7 +186,7 @@ def draw_curves(view: RunView, slot: str, *, presenter: bool = False, only: str 
     kinds = (only,) if only in CURVE_KINDS else CURVE_KINDS
     cols = [st.container() for _ in kinds] if presenter or len(kinds) == 1 else st.columns(2)
     for col, kind in zip(cols, kinds, strict=True):
-        _, _, series, rows = frames[kind]
+        series, rows = frames[kind]
         title = t(_TITLES[kind])
         spec = json.loads(_curve_template(kind, series, lang, title, presenter))
         if len(kinds) == 1:
@@ -191,7 +196,7 @@ def draw_curves(view: RunView, slot: str, *, presenter: bool = False, only: str 
             st.vega_lite_chart(spec=spec, width="stretch")
             if not view.active:
                 export_buttons(
-                    functools.partial(_full_curve_chart, kind, frames[kind], lang, title),
+                    functools.partial(_full_curve_chart, kind, view, lang, title),
                     keys.sub(slot, kind),
                     kind,
                 )

@@ -52,6 +52,46 @@ def curve_frames(
     return line_df, point_df
 
 
+def curve_columns(kind: str, curves: Mapping[str, Sequence], lang: str = "ko") -> tuple[dict, dict, tuple]:
+    """What `curve_frames(kind, curves, max_points=None)` gives for a job's curves (a dict of
+    lists: `step` + train columns, `eval_step` + eval columns, None for a missing value), as
+    columns {step, value, series} of numpy arrays plus the legend (`curve_series`), without pandas.
+
+    A live page redraws its curves at every new state of a run: built through pandas and Arrow's
+    pandas conversion this was a quarter of the server's CPU in a 30-person room
+    (docs/benchmarks.md); the same rows from numpy cost a small fraction of that.
+    """
+    lines, points, _ = CURVES[kind]
+
+    def col(name: str, n: int) -> np.ndarray:
+        return np.asarray(list(curves.get(name, ()))[:n], dtype=float)
+
+    def long(x_name: str, columns: Mapping[str, str]) -> dict:
+        steps_all = curves.get(x_name) if x_name in curves else None
+        parts: list[tuple[np.ndarray, np.ndarray, str]] = []
+        for name, key in columns.items():
+            if steps_all is None or name not in curves:
+                continue
+            n = min(len(steps_all), len(curves[name]))
+            x, y = col(x_name, n), col(name, n)
+            keep = ~(np.isnan(x) | np.isnan(y))
+            if keep.any():
+                parts.append((x[keep], y[keep], chart_text(key, lang)))
+        return {
+            "step": np.concatenate([p[0] for p in parts]) if parts else np.zeros(0),
+            "value": np.concatenate([p[1] for p in parts]) if parts else np.zeros(0),
+            "series": [label for x, _, label in parts for _ in range(len(x))],
+        }
+
+    line_cols = long("step", lines)
+    point_cols = long("eval_step" if "eval_step" in curves else "step", points)
+    present = set(line_cols["series"]) | set(point_cols["series"])
+    series = tuple(
+        s for s in (chart_text(k, lang) for k in (*lines.values(), *points.values())) if s in present
+    )
+    return line_cols, point_cols, series
+
+
 def curve_series(kind: str, line_df: pd.DataFrame, point_df: pd.DataFrame, lang: str) -> list[str]:
     """Legend entries in order: only series that have data (no "validation" swatch before an eval)."""
     lines, points, _ = CURVES[kind]

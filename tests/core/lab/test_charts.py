@@ -239,3 +239,38 @@ def test_curve_frames_before_the_first_train_step():
     line_df, point_df = charts.curve_frames("loss", {"eval_step": [0], "val_loss": [2.5]}, lang="en")
     assert line_df.empty and point_df["value"].tolist() == [2.5]
     assert charts.curve_series("loss", line_df, point_df, "en") == ["validation loss"]
+
+
+CURVE_CASES = {
+    "before the first step": {
+        "eval_step": [0],
+        "val_loss": [2.5],
+        "val_token_acc": [0.1],
+        "val_seq_acc": [0.0],
+    },
+    "training": {
+        "step": [1, 2, 3, 4],
+        "loss": [2.0, None, 1.5, 1.2],  # a non-finite loss is stored as None
+        "token_acc": [0.1, 0.2, 0.3, 0.4],
+        "eval_step": [0, 2, 4],
+        "val_loss": [2.4, 1.9, None],
+        "val_token_acc": [0.1, 0.3, 0.5],
+        "val_seq_acc": [0.0, 0.0, 0.25],
+    },
+    "a stored run joined on step": {"step": [1, 2], "loss": [1.0, 0.5], "val_loss": [float("nan"), 0.7]},
+    "nothing yet": {"step": [], "loss": []},
+}
+
+
+@pytest.mark.parametrize("case", CURVE_CASES)
+@pytest.mark.parametrize("kind", ["loss", "accuracy"])
+def test_curve_columns_give_the_rows_and_legend_of_curve_frames(case, kind):
+    """The live page's numpy path draws exactly what the pandas builders (and the export) draw."""
+    data = CURVE_CASES[case]
+    line_df, point_df = charts.curve_frames(kind, data, lang="en", max_points=None)
+    line_cols, point_cols, series = charts.curve_columns(kind, data, "en")
+    for df, cols in ((line_df, line_cols), (point_df, point_cols)):
+        assert cols["series"] == df["series"].tolist()
+        assert cols["step"].tolist() == [float(x) for x in df["step"]]
+        assert cols["value"].tolist() == [float(x) for x in df["value"]]
+    assert list(series) == charts.curve_series(kind, line_df, point_df, "en")
