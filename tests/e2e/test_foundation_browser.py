@@ -7,19 +7,35 @@ from tests.support.factories import PASSWORD
 
 
 def test_home_renders_korean_with_hangul_font(page: Page, live_app, tmp_path):
+    fonts: list[str] = []
+    page.on("requestfinished", lambda r: r.url.endswith(".woff2") and fonts.append(r.url.rsplit("/", 1)[-1]))
     goto(page, live_app)
     expect(page.get_by_role("heading", name="스터디 대시보드").first).to_be_visible()
-    # The served NanumGothic face is loaded and covers Hangul (the default font has none).
+    # The served NanumGothic face (its common file) is loaded and covers Hangul (the default font
+    # has none). `document.fonts.check` would say false: the rest face, unloaded, also covers Hangul.
     page.wait_for_function("document.fonts.status === 'loaded'")
-    assert page.evaluate("document.fonts.check('16px nanum', '스터디')")
-    loaded = page.evaluate(
-        "[...document.fonts].filter(f => f.family.replace(/\"/g,'') === 'nanum' "
-        "&& f.status === 'loaded').length"
+    regular = page.evaluate(
+        "[...document.fonts].filter(f => f.family.replace(/\"/g, '') === 'nanum' && f.weight === '400')"
+        ".map(f => [f.unicodeRange, f.status])"
     )
-    assert loaded >= 1
+    assert ["U+0-10FFFF", "loaded"] in regular  # the common face: no range of its own
     family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "nanum" in family
     page.screenshot(path=str(tmp_path / "home.png"))
+    # Korean and English text takes the common file alone (scripts/subset_fonts.py) ...
+    nanum = sorted({f for f in fonts if f.startswith("nanum-")})
+    assert "nanum-regular-common.woff2" in nanum and not [f for f in nanum if "-rest" in f]
+    # ... and a syllable outside KS X 1001 ("똠") brings in the rest file, drawn in NanumGothic.
+    page.evaluate(
+        "() => { const p = document.createElement('p'); p.textContent = '똠방각하';"
+        " p.style.fontFamily = 'nanum'; document.body.appendChild(p); }"
+    )
+    page.wait_for_function(
+        "[...document.fonts].some(f => f.family.replace(/\"/g, '') === 'nanum'"
+        " && f.unicodeRange !== 'U+0-10FFFF' && f.status === 'loaded')"
+    )
+    assert page.evaluate("document.fonts.check('16px nanum', '똠')")
+    assert any("nanum-regular-rest" in f for f in fonts)
 
 
 def test_guest_cannot_open_members_page(page: Page, live_app):
