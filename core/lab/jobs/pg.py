@@ -93,6 +93,8 @@ class PgJobs(PgReading):
         self._cache: OrderedDict[str, Progress] = OrderedDict()
         self._models: OrderedDict[str, Any] = OrderedDict()
         self._active: tuple[float, list] | None = None  # (read at, the running-now list)
+        self._marks_at: tuple[float, dict] | None = None  # (read at, live jobs' change counters)
+        self._snaps: OrderedDict[str, tuple] = OrderedDict()  # job id -> (its marks, JobSnapshot)
         self._reaped_at = -math.inf
         self._closed = threading.Event()  # set by close(): a page waiting for a job's end returns
 

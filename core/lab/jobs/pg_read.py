@@ -2,11 +2,19 @@
 once per app process and cached), the "running now" list, recent jobs, and the heartbeat rule
 applied on the way (`reap`, at most once a second per process). A mixin of `PgJobs` (pg.py),
 split out by meaning: it uses its `db`, `limits`, `slots`, `_lock` and caches.
+
+Every tab of a seminar room polls: its own run's progress, the running-now list, the projector's
+board. Reading each job's row for each of them was a third of the server's CPU in a 30-person
+room (docs/benchmarks.md). So an app process reads the change counters of all live jobs in one
+query at most every MARKS_TTL_S (`_marks`), and a job's snapshot is read again only when its
+counters moved; an ended job's snapshot does not change. This process's own changes (stop,
+pause, ...) are seen at once; another process's within MARKS_TTL_S.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -22,6 +30,8 @@ KEEP_CACHED = 64  # jobs whose progress this process keeps in memory (re-read fr
 KEEP_MODELS = 8  # ended jobs' models rebuilt from their checkpoints, kept for the after-training views
 RECENT_S = 3600  # ended jobs listed by list_jobs / job_ids
 ACTIVE_TTL_S = 0.5  # the "running now" list is shared this long by the tabs of one app process
+MARKS_TTL_S = 0.2  # live jobs' change counters are shared this long by the tabs of one app process
+KEEP_SNAPSHOTS = 256  # snapshots kept for reuse (an ended job's, until pushed out)
 
 
 class PgReading:
@@ -72,10 +82,62 @@ class PgReading:
         return got
 
     def snapshot(self, job_id: str) -> JobSnapshot | None:
-        """The job as every replica sees it, or None for an unknown id."""
+        """The job as every replica sees it, or None for an unknown id. Read anew only when its
+        change counters moved (module docstring); a queued job's place comes from `active()`."""
+        self._maybe_reap()
+        mark = self._marks().get(job_id)
+        with self._lock:
+            hit = self._snaps.get(job_id)
+            if hit is not None:
+                self._snaps.move_to_end(job_id)
+        if hit is not None and hit[0] == mark:
+            snap = replace(hit[1])
+        else:
+            snap = self._read_snapshot(job_id)
+            if snap is None:
+                return None
+            ended = snap.status not in LIVE_STATUSES
+            if ended or (mark is not None and mark[0] == snap.status):
+                with self._lock:
+                    self._snaps[job_id] = (None if ended else mark, snap)
+                    while len(self._snaps) > KEEP_SNAPSHOTS:
+                        self._snaps.popitem(last=False)
+                snap = replace(snap)
+        if snap.status == "queued":
+            snap.queue_position = self._place(job_id)
+        return snap
+
+    def _marks(self) -> dict[str, tuple]:
+        """{job id: (status, progress, events, step, paused)} of every live job, read at most every
+        MARKS_TTL_S for all of this process's tabs (forgotten when this process changes a job)."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._marks_at
+        if hit is not None and now - hit[0] < MARKS_TTL_S:
+            return hit[1]
+        with self.db.read() as s:
+            rows = s.execute(
+                select(
+                    LabJob.id, LabJob.status, LabJob.progress, LabJob.n_events, LabJob.step, LabJob.paused
+                ).where(LabJob.status.in_(LIVE_STATUSES))
+            ).all()
+        marks = {r[0]: tuple(r[1:]) for r in rows}
+        with self._lock:
+            self._marks_at = (now, marks)
+        return marks
+
+    def _place(self, job_id: str) -> int | None:
+        """A queued job's place in line, from the running-now list (shared for ACTIVE_TTL_S)."""
+        for j in self.active():
+            if j.job_id == job_id:
+                return j.queue_position
+        with self.db.read() as s:  # queued after the list was read
+            order = self._queued_order(s)
+        return order.index(job_id) + 1 if job_id in order else None
+
+    def _read_snapshot(self, job_id: str) -> JobSnapshot | None:
         from core.lab.config import from_dict
 
-        self._maybe_reap()
         with self.db.read() as s:
             row = s.get(LabJob, job_id)
             if row is None:
@@ -84,10 +146,7 @@ class PgReading:
             prog = self._progress(s, job_id, cfg)
             if row.status not in LIVE_STATUSES:
                 prog.settle(s, job_id)  # the probes its rows kept, the same in every app process
-            pos = None
-            if row.status == "queued":
-                order = self._queued_order(s)
-                pos = order.index(job_id) + 1 if job_id in order else None
+            pos = None  # a queued job's place: `snapshot` asks `_place`
             model, data = self._model(s, row, cfg)
             eta = None
             if row.status == "running" and row.steps_per_s:
@@ -132,9 +191,10 @@ class PgReading:
         return list(out)
 
     def forget_active(self) -> None:
-        """This process changed a job: the next `active()` reads the rows."""
+        """This process changed a job: the next `active()` and snapshots read the rows."""
         with self._lock:
             self._active = None
+            self._marks_at = None
 
     def _read_active(self) -> list[JobSummary]:
         from core.lab.config import from_dict
