@@ -107,6 +107,7 @@ def memo(prefix: str, name: str) -> str:
 
 # Names under a tab's slot.
 TRAIN, STOP, REPLAY, TRAIN_ANYWAY = "train", "stop", "replay", "anyway"
+STOP_ERROR = "stop_error"  # a refused stop, said on the run after the click (ui/lab/model_tab.py)
 TRY_FORM, TRY, TRY_DONE = "try_form", "try", "try_done"  # "try your own input"
 DOWNLOAD_CONFIG, DOWNLOAD_CSV, DOWNLOAD_CHECKPOINT = "dl_cfg", "dl_csv", "dl_ckpt"
 PE, GATES, GRAD = "pe", "gates", "grad"  # after-training chart slots

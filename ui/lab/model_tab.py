@@ -26,6 +26,7 @@ from ui.shell.i18n import show_error, t
 
 POLL_S = 0.5  # progress and curves of a running job: twice a second, or faster (live_poll_s)
 CURVE_GAP_S = 1.0  # a running job's curves show something new at least this often
+BATCH_LATE_S = 0.2  # a progress batch waits for the step in progress (0.1-0.2 s in a full room)
 ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
 QUEUED_POLL_S = 2.0  # a job waiting further back than NEAR_POS: its place in the queue
 NEAR_POS = 2  # from this place on, a queued job's page polls at POLL_S (it starts soon)
@@ -147,9 +148,17 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None, 
     who = participant(ctx)
     if active and not may_control(who, view.owner):
         c3.caption(t("lab.page.watching", name=plain(owner_name(view.owner, t))))
-    elif active and c2.button(t("lab.page.stop"), key=keys.sub(slot, keys.STOP), icon=":material/stop:"):
-        if attempt(lambda: lab_jobs().stop(view.job_id, by=who) or True):
-            st.rerun()
+    elif active:
+        c2.button(
+            t("lab.page.stop"),
+            key=keys.sub(slot, keys.STOP),
+            icon=":material/stop:",
+            on_click=_stop_clicked,
+            args=(view.job_id, who, slot),
+        )
+    refused = st.session_state.pop(keys.sub(slot, keys.STOP_ERROR), None)
+    if refused is not None:
+        show_error(refused)
     offer = st.session_state.get(keys.offer(tab))
     if offer is not None and not active:
         with st.container(border=True):
@@ -167,6 +176,16 @@ def _buttons(ctx: Frame, tab: str, cfg: TrainConfig, err, view: RunView | None, 
                 _start(ctx, tab, cfg)
     if not ready:
         _warming_fragment()
+
+
+def _stop_clicked(job_id: str, who: Participant, slot: str) -> None:
+    """Stop, before the page's run (on_click): the job is asked to stop and waited for (at most
+    STOP_WAIT_S), so the one run that follows the click shows the stopped run. As a handler in
+    the page, half a page was drawn first and then the whole page again."""
+    try:
+        lab_jobs().stop(job_id, by=who)
+    except AppError as err:  # said under the buttons by the run that follows
+        st.session_state[keys.sub(slot, keys.STOP_ERROR)] = err
 
 
 def _current_view(ctx: Frame, tab: str) -> RunView | None:
@@ -276,11 +295,14 @@ def _live_attention(tab: str, job_id: str, on: bool, focus: str) -> None:
 
 def live_poll_s(progress_every_s: float) -> float:
     """How often a running job's page polls its progress. A curve's update shows at most one
-    batch apart plus one poll later: where the back end delivers progress in batches (the
-    PostgreSQL workers write twice a second), the page polls faster than POLL_S, so that batch
-    plus poll stays under CURVE_GAP_S (the poll takes four fifths of what the batch leaves; never
-    under a fifth of a second, which would cost the server more than it shows)."""
-    return max(0.2, min(POLL_S, round((CURVE_GAP_S - progress_every_s) * 0.8, 2)))
+    batch apart plus one poll later. Where the back end delivers progress in batches (the
+    PostgreSQL workers write every 0.5 s, at the first step after that, BATCH_LATE_S later under
+    a room's load), the page polls faster than POLL_S, so that batch plus poll stays under
+    CURVE_GAP_S; never more often than every 0.2 s, which would cost the server more than it
+    shows. In-process progress arrives step by step: POLL_S."""
+    if progress_every_s <= 0:
+        return POLL_S
+    return max(0.2, min(POLL_S, round(CURVE_GAP_S - progress_every_s - BATCH_LATE_S, 2)))
 
 
 # Two polls while a job trains: progress and curves twice a second (or faster, above); the
