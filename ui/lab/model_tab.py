@@ -26,7 +26,6 @@ from ui.shell.i18n import show_error, t
 
 POLL_S = 0.5  # progress and curves of a running job: twice a second, or faster (live_poll_s)
 CURVE_GAP_S = 1.0  # a running job's curves show something new at least this often
-BATCH_LATE_S = 0.2  # a progress batch waits for the step in progress (0.1-0.2 s in a full room)
 ATTENTION_POLL_S = 2.0  # the probe's attention map of a running job
 QUEUED_POLL_S = 2.0  # a job waiting further back than NEAR_POS: its place in the queue
 NEAR_POS = 2  # from this place on, a queued job's page polls at POLL_S (it starts soon)
@@ -295,14 +294,13 @@ def _live_attention(tab: str, job_id: str, on: bool, focus: str) -> None:
 
 def live_poll_s(progress_every_s: float) -> float:
     """How often a running job's page polls its progress. A curve's update shows at most one
-    batch apart plus one poll later. Where the back end delivers progress in batches (the
-    PostgreSQL workers write every 0.5 s, at the first step after that, BATCH_LATE_S later under
-    a room's load), the page polls faster than POLL_S, so that batch plus poll stays under
-    CURVE_GAP_S; never more often than every 0.2 s, which would cost the server more than it
-    shows. In-process progress arrives step by step: POLL_S."""
-    if progress_every_s <= 0:
-        return POLL_S
-    return max(0.2, min(POLL_S, round(CURVE_GAP_S - progress_every_s - BATCH_LATE_S, 2)))
+    batch apart plus one poll later: where the back end delivers progress in batches (the
+    PostgreSQL workers write twice a second), the page polls faster than POLL_S, so that batch
+    plus poll stays under CURVE_GAP_S (the poll takes four fifths of what the batch leaves; never
+    under a fifth of a second, which would cost the server more than it shows). Polling every
+    0.3 s instead of 0.4 s on PostgreSQL cost the room's server more CPU and did not shorten the
+    gaps measurably (docs/benchmarks.md)."""
+    return max(0.2, min(POLL_S, round((CURVE_GAP_S - progress_every_s) * 0.8, 2)))
 
 
 # Two polls while a job trains: progress and curves twice a second (or faster, above); the
