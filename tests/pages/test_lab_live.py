@@ -96,8 +96,8 @@ def test_guest_run_is_stored_without_owner_and_progress_is_shown(run_page, db):
     assert run.created_by_id is None and run.status == "finished"
 
 
-def test_stop_training_ends_the_run_promptly(run_page, db):
-    # a member: 20,000 steps is over a guest's limit
+def long_rnn_training(run_page, db):
+    """A member's Lab page training a 20,000-step RNN (over a guest's limit), past its first step."""
     at = run_page(
         LAB,
         actor=make_member(db),
@@ -106,6 +106,11 @@ def test_stop_training_ends_the_run_promptly(run_page, db):
     )
     at.button(key="lab_rnn_train").click().run()
     poll(at, lambda a: any(t.startswith("Step ") and not t.startswith("Step 0/") for t in progress_texts(a)))
+    return at
+
+
+def test_stop_training_ends_the_run_promptly(run_page, db):
+    at = long_rnn_training(run_page, db)
     at.button(key="lab_rnn_stop").click().run()
     # The stop is asked and waited for before the page runs (on_click): the run after the click
     # shows the stopped run, no poll needed.
@@ -122,14 +127,7 @@ def test_a_refused_stop_is_said_under_the_buttons_and_the_run_goes_on(run_page, 
     from core.errors import PermissionDenied
     from ui.lab.jobs import LabJobs
 
-    at = run_page(
-        LAB,
-        actor=make_member(db),
-        lang="en",
-        query=tiny("rnn", steps=20000, eval_every=5000, probe_every=5000),
-    )
-    at.button(key="lab_rnn_train").click().run()
-    poll(at, lambda a: any(t.startswith("Step ") and not t.startswith("Step 0/") for t in progress_texts(a)))
+    at = long_rnn_training(run_page, db)
 
     def refuse(self, job_id, *, by, wait_s=0.0):
         raise PermissionDenied("lab.job.not_yours")
