@@ -34,6 +34,7 @@ from core.lab.jobs.pg_common import (
     TASK,
     Progress,
     make_app,
+    notify_control,
     owner_of,
     priority_of,
 )
@@ -226,6 +227,7 @@ class PgJobs(PgReading):
                     )
             else:
                 row.stop_requested = True
+                notify_control(s, job_id)
             row.progress += 1
 
     cancel = stop
@@ -267,6 +269,7 @@ class PgJobs(PgReading):
                 return
             row.paused, row.run_until = how(row)
             row.progress += 1
+            notify_control(s, job_id)
 
     @_changes
     def move_to_front(self, job_id: str, *, by: Participant | None) -> None:

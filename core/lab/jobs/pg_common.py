@@ -35,6 +35,7 @@ HEARTBEAT_S = 1.0
 FLUSH_S = 0.5  # a worker writes a job's progress at most twice a second (core/lab/jobs/pg_worker.py)
 DEAD_AFTER_S = 5.0  # a silent worker is noticed within this plus one poll (well under 10 s)
 WORKER_LOST_KEY = "lab.job.worker_lost"
+CONTROL_CHANNEL = "lab_job_control"  # NOTIFY payload: the id of a job whose stop, pause or step changed
 
 
 def libpq_url(url: str) -> str:
@@ -64,6 +65,12 @@ def make_app(url: str, *, asynchronous: bool, pool_size: int = 2) -> Any:
 def worker_name() -> str:
     """host:pid, shown on a job's row (who trains it)."""
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def notify_control(session: Session, job_id: str) -> None:
+    """Tell the workers, when this transaction commits, that job `job_id`'s control flags changed
+    (its worker reads them at once instead of at its next look at the row)."""
+    session.execute(text("SELECT pg_notify(:channel, :id)"), {"channel": CONTROL_CHANNEL, "id": job_id})
 
 
 # --- owners --------------------------------------------------------------------------------------
@@ -223,6 +230,7 @@ def prune(session: Session, keep_s: float = KEEP_ENDED_S) -> int:
 
 
 __all__ = [
+    "CONTROL_CHANNEL",
     "DEAD_AFTER_S",
     "HEARTBEAT_S",
     "Progress",
@@ -233,6 +241,7 @@ __all__ = [
     "is_postgres",
     "libpq_url",
     "make_app",
+    "notify_control",
     "owner_of",
     "priority_of",
     "prune",
