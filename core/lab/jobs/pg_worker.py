@@ -1,13 +1,15 @@
 """The worker side of the PostgreSQL job queue: one procrastinate task trains one Lab job and keeps
 its row current (core/lab/worker.py runs the procrastinate worker around it).
 
-A job's progress goes to the database in batches at most every `FLUSH_S` (steps, evals, the
-probe's attention maps as bytes; the first batch as soon as the first step is taken). The row's
-control flags (stop, pause, run_until) are read every `CONTROL_S`, and at once when an app says
-they changed (NOTIFY on `CONTROL_CHANNEL`, heard by a listener thread); a heartbeat thread touches the rows of this process's running jobs every
-`HEARTBEAT_S` and fails other workers' silent jobs (`reap`). When the job ends, the worker stores
-the run (core.lab.jobs.store) and only then shows the final status, so a finished job already has
-its stored run, whichever app replica started it. No Streamlit.
+A job's progress goes to the database in batches at most every `FLUSH_S`, on time even while a
+step computes (core/lab/jobs/pg_batches.py and the flusher thread: steps, evals, the probe's
+attention maps as bytes; the first batch as soon as the first step is taken). The row's control
+flags (stop, pause, run_until) are read every `CONTROL_S`, and at once when an app says they
+changed (NOTIFY on `CONTROL_CHANNEL`, heard by the listener thread). The heartbeat thread touches
+the rows of this process's running jobs every `HEARTBEAT_S` and fails other workers' silent jobs
+(`reap`). When the job ends, the worker stores the run (core.lab.jobs.store) and only then shows
+the final status, so a finished job already has its stored run, whichever app replica started it.
+No Streamlit.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import func, select, update
 from core.lab.config import from_dict
 from core.lab.jobs import policy
 from core.lab.jobs.control import Control
+from core.lab.jobs.pg_batches import Batches
 from core.lab.jobs.pg_common import (
     CONTROL_CHANNEL,
     FLUSH_S,
@@ -38,12 +41,13 @@ from core.lab.jobs.pg_common import (
 from core.lab.jobs.state import JobSnapshot
 from core.lab.jobs.store import Starter, store_ended
 from db.engine import Database
-from db.models.lab_jobs import LabJob, LabJobEvent
+from db.models.lab_jobs import LabJob
 
 log = logging.getLogger("core.lab.worker")
 
 CONTROL_S = 0.2  # stop, pause and step reach the training loop within this (plus one step)
 LISTEN_WAIT_S = 0.5  # how often the listener thread looks up from its connection (shutdown)
+FLUSH_TICK_S = 0.05  # how often the flusher thread looks for progress due to be written
 PRUNE_EVERY_S = 600.0  # how often a worker deletes jobs that ended over a day ago
 
 
@@ -59,17 +63,29 @@ class Runner:
         self._lock = threading.Lock()
         self._beat: threading.Thread | None = None
         self._listener: threading.Thread | None = None
+        self._flusher: threading.Thread | None = None
         self.listening = threading.Event()  # set while the listener holds its LISTEN
         self.db_ok = True
         self._pruned_at = -PRUNE_EVERY_S
 
     # --- heartbeat and listener ------------------------------------------------------------------
     def start_heartbeat(self) -> None:
-        """Start the heartbeat and the control listener (daemon threads; they end on shutdown)."""
+        """Start the heartbeat, the control listener and the flusher (daemon threads; they end on
+        shutdown)."""
         self._beat = threading.Thread(target=self._heartbeat, name="lab-heartbeat", daemon=True)
         self._beat.start()
         self._listener = threading.Thread(target=self._listen, name="lab-control", daemon=True)
         self._listener.start()
+        self._flusher = threading.Thread(target=self._flush_due, name="lab-flush", daemon=True)
+        self._flusher.start()
+
+    def _flush_due(self) -> None:
+        """Write running jobs' progress once FLUSH_S has passed, also in the middle of a step."""
+        while not self.shutdown.wait(FLUSH_TICK_S):
+            with self._lock:
+                jobs = list(self._running.values())
+            for job in jobs:
+                job.flush()
 
     def _listen(self) -> None:
         """Hear the apps' NOTIFYs: a running job of this worker re-reads its control flags at once,
@@ -170,16 +186,11 @@ class _JobRun:
         self.owner = owner_of(row)
         self.actor_id, self.room_id = row.actor_id, row.room_id
         self.init_state = init_state
-        self.seq = row.n_events
         self.progress = Progress(
             runner.limits.max_probes, self.cfg.probe_every
         )  # what gets stored at the end
-        self.pending: list[tuple[str, list, bytes | None, int | None]] = []  # kind, payload, probe, step
-        self.drop: list[int] = []  # eval steps whose probe bytes the keeper dropped
-        self.step, self.speed, self.t0 = 0, None, time.perf_counter()
-        # The starting evaluation waits (at most FLUSH_S) for the first step and goes with it: the
-        # page shows the run training one write sooner (0.5 s) than if they went separately.
-        self.flushed_at = self.t0
+        self.t0 = time.perf_counter()
+        self.batches = Batches(self.db, self.id, row.n_events, self.t0)  # what the row lacks yet
         self.note: tuple[str, str, dict] | None = None  # why it was stopped (time limit, shutdown)
         limit = runner.limits.of(self.owner.role).max_run_s if self.owner else None
         self.deadline = time.monotonic() + limit if limit else None
@@ -229,14 +240,8 @@ class _JobRun:
                         finite(ev.grad_norm),
                         finite(ev.lr),
                     ]
-                    if self.pending and self.pending[-1][0] == "steps":
-                        self.pending[-1][1].append(row)
-                    else:
-                        self.pending.append(("steps", [row], None, None))
                     self.progress.apply("steps", [row], None)
-                    self.step = ev.step
-                    if ev.elapsed_s > 0:
-                        self.speed = ev.step / ev.elapsed_s
+                    self.batches.add_step(row, ev.step / ev.elapsed_s if ev.elapsed_s > 0 else None)
                 elif isinstance(ev, EvalEvent):
                     probe = None
                     if ev.probe is not None:
@@ -244,8 +249,8 @@ class _JobRun:
                     payload = [ev.step, finite(ev.val_loss), finite(ev.val_token_acc), finite(ev.val_seq_acc)]
                     before = set(self.progress.probes)
                     self.progress.apply("eval", payload, probe)
-                    self.drop += sorted(before - set(self.progress.probes))
-                    self.pending.append(("eval", payload, encode_probe(probe), ev.step))
+                    dropped = sorted(before - set(self.progress.probes))
+                    self.batches.add_eval(payload, encode_probe(probe), dropped)
                     self.flush(force=self.control.paused)  # a paused run's probe is shown at once
                 elif isinstance(ev, DoneEvent):
                     done, final = ev, ev.status
@@ -263,41 +268,7 @@ class _JobRun:
         return final
 
     def flush(self, force: bool = False) -> None:
-        now = time.perf_counter()
-        if not self.pending or (not force and now - self.flushed_at < FLUSH_S):
-            return
-        try:
-            with self.db.write() as s:
-                for kind, payload, probe, _ in self.pending:
-                    self.seq += 1
-                    s.add(LabJobEvent(job_id=self.id, seq=self.seq, kind=kind, payload=payload, probe=probe))
-                if self.drop:
-                    s.execute(
-                        update(LabJobEvent)
-                        .where(
-                            LabJobEvent.job_id == self.id,
-                            LabJobEvent.kind == "eval",
-                            func.json_extract_path_text(LabJobEvent.payload, "0").in_(
-                                [str(d) for d in self.drop]
-                            ),
-                        )
-                        .values(probe=None)
-                    )
-                s.execute(
-                    update(LabJob)
-                    .where(LabJob.id == self.id)
-                    .values(
-                        step=self.step,
-                        steps_per_s=self.speed,
-                        n_events=self.seq,
-                        progress=LabJob.progress + 1,
-                        heartbeat_at=func.now(),
-                    )
-                )
-            self.pending, self.drop, self.flushed_at = [], [], now
-        except Exception:  # noqa: BLE001  kept and sent with the next batch
-            self.seq -= len(self.pending)
-            log.warning("lab job %s: progress not written yet (database?); retrying", self.id)
+        self.batches.flush(force)
 
     def _end(self, status: str, done: Any, *, error: tuple[str, str, dict] | None) -> None:
         """Store the run, then show the final status (with its run id) on the row."""

@@ -44,7 +44,9 @@ def worker(qdb, monkeypatch):
 def _stepped(runner: pg_worker.Runner, jid: str, past: int) -> int:
     """Wait until the worker's loop of `jid` took more than `past` steps; returns its step."""
     return wait_until(
-        lambda: (job := runner._running.get(jid)) is not None and job.step > past and job.step,
+        lambda: (
+            (job := runner._running.get(jid)) is not None and job.batches.step > past and job.batches.step
+        ),
         timeout=120,
         what=f"step {past + 1}",
     )
@@ -70,11 +72,15 @@ def test_pause_and_step_reach_a_paused_loop_and_resume_lets_it_train_on(worker):
     _stepped(runner, jid, 2)
     app.pause(jid, by=ANN)
     job = runner._running[jid]
-    wait_until(lambda: job.control.paused, timeout=30, what="the worker's loop paused")
-    held = wait_until(lambda: job.control.held(job.step + 1) and job.step, timeout=30, what="held")
-    wait_until(lambda: app.snapshot(jid).step == held, timeout=30, what="the paused step on the row")
+
+    def paused_at() -> int | None:  # the loop holds: it wrote the probe where it paused (eval there)
+        snap = app.snapshot(jid)
+        evals = snap.curves["eval_step"]
+        return snap.step if evals and evals[-1] == snap.step == job.batches.step else None
+
+    held = wait_until(paused_at, timeout=30, what="the loop paused, its step on the row")
     app.step(jid, 5, by=ANN)  # a paused loop waits on its control: the notification wakes it
-    wait_until(lambda: job.step == held + 5, timeout=30, what="5 more steps")
+    wait_until(lambda: job.batches.step == held + 5, timeout=30, what="5 more steps")
     app.resume(jid, by=ANN)
     _stepped(runner, jid, held + 5)
     app.stop(jid, by=ANN)

@@ -1,20 +1,22 @@
 """How a PostgreSQL worker writes a job's progress (core/lab/jobs/pg_worker.py), trained in this
 process against the test database: the first batch goes as soon as the first step is taken, with
 the starting evaluation in it, and later batches at most every FLUSH_S (twice a second), whatever
-the step rate. Skipped with the reason where no PostgreSQL answers."""
+the step rate, and on time while a long step computes. Skipped with the reason where no PostgreSQL answers."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from core.lab.config import replace
-from core.lab.jobs import pg_worker
+from core.lab.jobs import pg_batches, pg_worker
 from core.lab.jobs.pg import PgJobs
 from core.lab.presets import tab_default
-from core.lab.train import train
+from core.lab.train import StepEvent, train
 from tests.support.jobs import ANN
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 CFG = replace(tab_default("gru"), steps=300, seq_len=4, eval_every=100, probe_every=100)
@@ -22,7 +24,7 @@ CFG = replace(tab_default("gru"), steps=300, seq_len=4, eval_every=100, probe_ev
 
 def test_the_first_step_is_written_at_once_with_the_start_and_then_twice_a_second(qdb, monkeypatch):
     writes: list[tuple[float, list[str], int]] = []  # (when, kinds written, step on the row)
-    flush = pg_worker._JobRun.flush
+    flush = pg_batches.Batches.flush
 
     def recording(self, force: bool = False) -> None:
         kinds = [k for k, *_ in self.pending]
@@ -31,7 +33,7 @@ def test_the_first_step_is_written_at_once_with_the_start_and_then_twice_a_secon
         if before and not self.pending:
             writes.append((time.perf_counter(), kinds, self.step))
 
-    monkeypatch.setattr(pg_worker._JobRun, "flush", recording)
+    monkeypatch.setattr(pg_batches.Batches, "flush", recording)
     list(train(replace(CFG, steps=2)))  # imports and first-call costs paid, as in a warm worker
     app = PgJobs(db=qdb)
     try:
@@ -44,3 +46,38 @@ def test_the_first_step_is_written_at_once_with_the_start_and_then_twice_a_secon
     apart = [b[0] - a[0] for a, b in zip(writes[1:-1], writes[2:-1], strict=False)]  # the last: the end
     assert apart and min(apart) >= pg_worker.FLUSH_S * 0.99  # never more than twice a second
     assert writes[-1][2] == 300
+
+
+def test_the_flusher_writes_due_progress_while_a_step_is_still_computing(qdb, monkeypatch):
+    """A step that takes long (a loaded CPU) does not hold back what earlier steps showed: the
+    worker's flusher thread writes it once FLUSH_S has passed, not the training thread after it."""
+    import core.lab.train as training
+
+    real, release, blocked = training.train, threading.Event(), threading.Event()
+
+    def slow_third_step(*args, **kwargs):
+        for ev in real(*args, **kwargs):
+            yield ev
+            if isinstance(ev, StepEvent) and ev.step == 2:
+                blocked.set()
+                release.wait(60)  # step 3 "computes" until the test has seen step 2 on the row
+
+    monkeypatch.setattr(training, "train", slow_third_step)
+    runner = pg_worker.Runner(qdb)
+    runner.start_heartbeat()
+    app = PgJobs(db=qdb)
+    try:
+        jid = app.start(replace(CFG, steps=5), owner=ANN)
+        done: list[str | None] = []
+        thread = threading.Thread(target=lambda: done.append(runner.run(jid)), daemon=True)
+        thread.start()
+        assert blocked.wait(120)
+        wait_until(lambda: app.snapshot(jid).step == 2, timeout=30, what="step 2 on the row")
+        assert app.snapshot(jid).curves["step"][-2:] == [1, 2]
+        release.set()
+        thread.join(60)
+        assert done == ["finished"] and app.wait_ended(jid, 30) and app.snapshot(jid).step == 5
+    finally:
+        release.set()
+        runner.shutdown.set()
+        app.close()
