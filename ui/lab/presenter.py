@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.lab import keys
-from ui.lab.urlstate import _seen as remember_address
+from ui.lab.urlstate import is_own_address, remember_address
 from ui.lab.widgets import fmt
 from ui.shell.i18n import t
 
@@ -61,12 +61,8 @@ def focus() -> str:
 
 def _from_outside(params: dict[str, str]) -> bool:
     """The address came from outside this session (a link, a reload), not from our own writes:
-    the same test `ui.lab.urlstate.apply_url` makes, taken before it records the address."""
-    if keys.TAB_ID not in st.session_state:
-        return True
-    if params == st.session_state.get(keys.QUERY_WRITTEN):
-        return False
-    return params not in st.session_state.get(keys.QUERY_SEEN, [])
+    the test `ui.lab.urlstate.apply_url` makes, taken before it records the address."""
+    return not is_own_address(params)
 
 
 def apply_url() -> None:

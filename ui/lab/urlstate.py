@@ -23,14 +23,11 @@ MAX_COMPARE = 8
 def apply_url() -> None:
     """Apply `?preset=`, `?tab=` + config, `?run=`, `?job=` when the query came from outside."""
     params = st.query_params.to_dict()
-    if keys.TAB_ID in st.session_state:
-        if params == st.session_state.get(keys.QUERY_WRITTEN):
-            return
-        if params in st.session_state.get(keys.QUERY_SEEN, []):
-            # An address this session already had: a click sent before the browser took our last
-            # URL update. Keep the widgets; write the current state again at the end of the run.
-            st.session_state[keys.QUERY_WRITTEN] = params
-            return
+    if is_own_address(params):
+        # Ours: the one we wrote last, or one this session had before (a click sent before the
+        # browser took our last URL update). Keep the widgets; write the state again at the end.
+        st.session_state[keys.QUERY_WRITTEN] = params
+        return
     notices: list[tuple[str, str, dict]] = []
     tab = None
     name = params.get("preset")
@@ -61,7 +58,7 @@ def apply_url() -> None:
     st.session_state.setdefault(keys.TAB_ID, "rnn")
     st.session_state[keys.NOTICES] = notices
     st.session_state[keys.QUERY_WRITTEN] = params
-    _seen(params)
+    remember_address(params)
 
 
 def show_notices() -> None:
@@ -91,9 +88,20 @@ def write_url(tab: str) -> None:
     if out != st.session_state.get(keys.QUERY_WRITTEN):
         st.query_params.from_dict(out)
         st.session_state[keys.QUERY_WRITTEN] = out
-        _seen(out)
+        remember_address(out)
 
 
-def _seen(params: dict[str, str]) -> None:
+def is_own_address(params: dict[str, str]) -> bool:
+    """Did this session apply or write `params` itself (not a link, a reload, a typed address)?"""
+    if keys.TAB_ID not in st.session_state:
+        return False
+    return params == st.session_state.get(keys.QUERY_WRITTEN) or params in st.session_state.get(
+        keys.QUERY_SEEN, []
+    )
+
+
+def remember_address(params: dict[str, str]) -> None:
+    """Note `params` as an address this session applied or wrote itself (the newest MAX_SEEN), so
+    the page can tell them from an address the user typed or a link opened in this tab."""
     seen = [p for p in st.session_state.get(keys.QUERY_SEEN, []) if p != params]
     st.session_state[keys.QUERY_SEEN] = [*seen, dict(params)][-MAX_SEEN:]
