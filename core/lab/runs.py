@@ -122,13 +122,18 @@ def thin_probes(
     return {**probes, "snapshots": kept}
 
 
+def keeps_checkpoint(data: bytes | None) -> bool:
+    """Does a stored run keep these checkpoint bytes (not empty, within MAX_CHECKPOINT_BYTES)?"""
+    return bool(data) and len(data) <= MAX_CHECKPOINT_BYTES
+
+
 def store_run(*, session: Session, by: Actor | None, record: RunRecord, title: str = "") -> LabRun:
     """Save a run (guests too: `by` None leaves it without owner); sizes are bounded here."""
     cfg = record.config
     from core.lab.config import config_hash, from_dict  # no torch: config is plain dataclasses
 
     tcfg = from_dict(cfg)
-    ckpt = record.checkpoint if record.checkpoint and len(record.checkpoint) <= MAX_CHECKPOINT_BYTES else None
+    ckpt = record.checkpoint if keeps_checkpoint(record.checkpoint) else None
     status = record.status if record.status in RUN_STATUSES else "failed"
     run = LabRun(
         title=check_text(title, "lab.page.title_field", max_len=TITLE_MAX, required=False),

@@ -75,6 +75,7 @@ class LabJob(Base):
         ForeignKey("lab_runs.id", ondelete="SET NULL"), nullable=True
     )  # the stored run, once the job ended
     init_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    # Only when the stored run (run_id) does not keep it: pages read coalesce(this, the run's).
     checkpoint: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
     __table_args__ = (Index("ix_lab_jobs_status_priority", "status", "priority"),)

@@ -23,6 +23,7 @@ from core.lab.config import TrainConfig
 from core.lab.jobs.pg_common import Progress, owner_of, reap
 from core.lab.jobs.policy import Estimate
 from core.lab.jobs.state import JobSnapshot, JobSummary, rebuild
+from db.models.lab import LabRun
 from db.models.lab_jobs import LIVE_STATUSES, LabJob
 
 REAP_EVERY_S = 1.0
@@ -71,7 +72,11 @@ class PgReading:
             got = self._models.get(row.id)
         if got is not None:
             return got
-        data = s.scalar(select(LabJob.checkpoint).where(LabJob.id == row.id))
+        data = s.scalar(  # the worker leaves it to the stored run when that keeps it (pg_worker._end)
+            select(func.coalesce(LabJob.checkpoint, LabRun.checkpoint))
+            .outerjoin(LabRun, LabRun.id == LabJob.run_id)
+            .where(LabJob.id == row.id)
+        )
         if data is None:
             return None, None
         got = (rebuild(data, cfg), data)

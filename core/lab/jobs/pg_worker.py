@@ -273,6 +273,7 @@ class _JobRun:
     def _end(self, status: str, done: Any, *, error: tuple[str, str, dict] | None) -> None:
         """Store the run, then show the final status (with its run id) on the row."""
         from core.lab.checkpoint import save_checkpoint
+        from core.lab.runs import keeps_checkpoint
 
         self.flush(force=True)
         metrics = {
@@ -300,8 +301,14 @@ class _JobRun:
             run_id=run_id,
         )
         if done is not None:
+            # The stored run keeps the checkpoint (pages read it there through run_id): writing
+            # its megabytes to the job row too would double the end's largest write.
+            kept = run_id is not None and status in ("finished", "stopped") and keeps_checkpoint(data)
             values.update(
-                step=done.step, n_params=done.n_params, device=str(done.device)[:80], checkpoint=data
+                step=done.step,
+                n_params=done.n_params,
+                device=str(done.device)[:80],
+                checkpoint=None if kept else data,
             )
         if error is not None:
             values.update(error_key=error[0], error=error[1], error_params=error[2] or {"detail": error[1]})

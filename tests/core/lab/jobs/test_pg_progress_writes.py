@@ -1,7 +1,7 @@
 """How a PostgreSQL worker writes a job's progress (core/lab/jobs/pg_worker.py), trained in this
 process against the test database: the first batch goes as soon as the first step is taken, with
 the starting evaluation in it, and later batches at most every FLUSH_S (twice a second), whatever
-the step rate, and on time while a long step computes. Skipped with the reason where no PostgreSQL answers."""
+the step rate, and on time while a long step computes; the checkpoint goes only to the stored run. Skipped with the reason where no PostgreSQL answers."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import select
 
 from core.lab.config import replace
 from core.lab.jobs import pg_batches, pg_worker
 from core.lab.jobs.pg import PgJobs
 from core.lab.presets import tab_default
 from core.lab.train import StepEvent, train
+from db.models.lab import LabRun
+from db.models.lab_jobs import LabJob
 from tests.support.jobs import ANN
 from tests.support.waiting import wait_until
 
@@ -39,6 +42,12 @@ def test_the_first_step_is_written_at_once_with_the_start_and_then_twice_a_secon
     try:
         jid = app.start(CFG, owner=ANN)
         assert pg_worker.Runner(qdb).run(jid) == "finished"
+        snap = app.snapshot(jid)
+        with qdb.read() as s:
+            on_row = s.scalar(select(LabJob.checkpoint).where(LabJob.id == jid))
+            in_run = s.scalar(select(LabRun.checkpoint).where(LabRun.id == snap.run_id))
+        # the checkpoint is written once, with the stored run; the page reads it from there
+        assert on_row is None and in_run and snap.checkpoint == in_run and snap.model is not None
     finally:
         app.close()
     first_when, first_kinds, first_step = writes[0]
@@ -80,4 +89,21 @@ def test_the_flusher_writes_due_progress_while_a_step_is_still_computing(qdb, mo
     finally:
         release.set()
         runner.shutdown.set()
+        app.close()
+
+
+def test_a_run_that_could_not_be_stored_keeps_its_checkpoint_on_the_job_row(qdb, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("runs table unavailable")
+
+    monkeypatch.setattr(pg_worker, "store_ended", refuse)
+    app = PgJobs(db=qdb)
+    try:
+        jid = app.start(replace(CFG, steps=20), owner=ANN)
+        assert pg_worker.Runner(qdb).run(jid) == "finished"
+        snap = app.snapshot(jid)
+        with qdb.read() as s:
+            on_row = s.scalar(select(LabJob.checkpoint).where(LabJob.id == jid))
+        assert snap.run_id is None and on_row and snap.checkpoint == on_row and snap.model is not None
+    finally:
         app.close()
