@@ -134,6 +134,29 @@ class PgJobs(PgReading):
             policy.admit(who=owner, cfg=cfg, cost=cost, n_params=n, active=self._live(s), limits=self.limits)
         return cost
 
+    def _lane(self, owner: Participant | None) -> str | None:
+        """The procrastinate lock of `owner`'s next job: jobs sharing a lock train one at a time,
+        so a participant allowed `max_running` runs at once gets that many lanes (the owner's key,
+        then key#1, key#2, ...) and a new job joins the lane with the fewest live jobs. A lane's
+        queued job waits for that lane's run, never for more than the limit."""
+        if owner is None:
+            return None
+        n = max(1, self.limits.of(owner.role).max_running)
+        if n == 1:
+            return owner.key
+        lanes = [owner.key, *(f"{owner.key}#{k}" for k in range(1, n))]
+        with self.db.read() as s:
+            busy = dict(
+                s.execute(
+                    text(
+                        "SELECT lock, count(*) FROM procrastinate_jobs"
+                        " WHERE status IN ('todo', 'doing') AND lock = ANY(:lanes) GROUP BY lock"
+                    ),
+                    {"lanes": lanes},
+                ).all()
+            )
+        return min(lanes, key=lambda lane: busy.get(lane, 0))  # ties: the first
+
     @_changes
     def start(
         self,
@@ -182,7 +205,7 @@ class PgJobs(PgReading):
                 )
             )
         try:
-            lock = owner.key if owner is not None else None  # one running job per participant
+            lock = self._lane(owner)
             qid = (
                 self._queue_app()
                 .configure_task(TASK, queue=LEADER_QUEUE if prio else QUEUE, priority=prio, lock=lock)

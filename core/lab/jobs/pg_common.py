@@ -3,11 +3,12 @@ share: the procrastinate app, the job's owner and probes as stored, the heartbea
 job's progress rebuilt from its stored batches.
 
 A job's row (db/models/lab_jobs.py LabJob) is the truth pages read; procrastinate's job only
-carries it to a worker (task `TASK` on queue `QUEUE`, priority: leaders first, lock: the owner,
-so one participant's jobs train one at a time). A running job's worker touches `heartbeat_at`
-every `HEARTBEAT_S`; a job whose heartbeat is older than `DEAD_AFTER_S` (its worker was killed,
-lost power or lost the database) is failed by whoever looks next (`reap`: any app replica's
-poll, any worker) and its procrastinate job is failed too, which frees the owner's lock.
+carries it to a worker (task `TASK` on queue `QUEUE`, priority: leaders first, lock: one of the
+owner's lanes, so a participant never trains more runs at once than their `max_running`). A
+running job's worker touches `heartbeat_at` every `HEARTBEAT_S`; a job whose heartbeat is older
+than `DEAD_AFTER_S` (its worker was killed, lost power or lost the database) is failed by
+whoever looks next (`reap`: any app replica's poll, any worker) and its procrastinate job is
+failed too, which frees the owner's lock.
 """
 
 from __future__ import annotations

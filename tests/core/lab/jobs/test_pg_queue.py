@@ -17,6 +17,7 @@ import pytest
 from core.i18n import translate
 from core.lab.config import replace
 from core.lab.jobs.pg import PgJobs
+from core.lab.jobs.policy import JobLimits
 from core.lab.presets import tab_default
 from core.lab.train import StepEvent, train
 from db.models.lab_jobs import LabJob
@@ -103,6 +104,30 @@ def test_a_leaders_run_starts_while_a_members_run_holds_the_workers_one_slot(app
     assert one.snapshot(busy).status == "running" and one.snapshot(waiting).status == "queued"
     one.stop(busy, by=LEADER)
     assert ended(one, waiting).status == "finished"
+
+
+def test_a_participant_allowed_two_runs_at_once_trains_two_and_queues_the_third(qdb, start_worker):
+    """max_running is the participant's limit on both back ends: here the procrastinate lock must
+    not hold a member's second run behind the first (each gets its own lane)."""
+    limits = JobLimits.from_env({"STUDY_LAB_MEMBER_MAX_RUNNING": "2"})
+    app = PgJobs(db=qdb, limits=limits)
+    try:
+        start_worker(STUDY_LAB_WORKER_CONCURRENCY="3", STUDY_LAB_LEADER_SLOTS="0")
+        first = app.start(LONG, owner=BO)
+        stepping(app, first)
+        second = app.start(LONG, owner=BO)
+        stepping(app, second)
+        assert app.snapshot(first).status == "running"  # both train at once
+        third = app.start(CFG, owner=BO)  # over the limit of two running: it waits in a lane
+        assert app.snapshot(third).status == "queued"
+        at = app.snapshot(first).step
+        stepping(app, first, at + 10)  # a free worker slot stays free for it while both run
+        assert app.snapshot(third).status == "queued"
+        app.stop(first, by=BO)
+        app.stop(second, by=BO)
+        assert ended(app, third).status == "finished"
+    finally:
+        app.close()
 
 
 def test_an_app_restart_reattaches_while_the_worker_keeps_training(qdb, start_worker):
