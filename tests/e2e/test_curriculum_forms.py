@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import goto, sign_in, wait_idle
+from tests.support.browser import commit_text, goto, sign_in, wait_idle
 from tests.support.factories import PASSWORD
 
 
@@ -21,8 +21,8 @@ def _box(page: Page, key_prefix: str, field: str, tag: str = "input"):
 
 
 def _type(box, text: str) -> None:
-    """Fill a text box and leave it, so Streamlit holds the text before a button is pressed (a
-    click straight after typing may only commit the text and lose the click)."""
+    """Fill a text box of a form and leave it, so Streamlit holds the text before a button is
+    pressed (a click straight after typing may only commit the text and lose the click)."""
     box.fill(text)
     box.blur()
     wait_idle(box.page)
@@ -52,7 +52,7 @@ def test_new_week_material_and_imported_note_forms_are_empty_after_saving(page: 
     expect(_box(page, "cur_mat", "title").last).to_have_value("")
 
     _expand(page, "노트 가져오기")
-    _type(page.get_by_label("붙여넣을 텍스트"), "# 가져온 노트\n\n" + "본문 " * 1000)  # about 3 KB
+    commit_text(page.get_by_label("붙여넣을 텍스트"), "# 가져온 노트\n\n" + "본문 " * 1000)  # about 3 KB
     page.get_by_role("button", name="정리하고 미리 보기").click()
     page.get_by_role("button", name="이 노트로 저장").click(timeout=30_000)
     note = page.locator("[class*='st-key-cur_note_card_']").filter(has_text="가져온 노트")

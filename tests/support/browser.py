@@ -12,6 +12,32 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+# Counts the app's script runs from now on: every change of stApp's script state away from
+# 'notRunning' (the browser's own record, so a run that starts and ends between two polls counts).
+_COUNT_RUNS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__stRuns = 0;
+  if (window.__stRunsObserver) window.__stRunsObserver.disconnect();
+  window.__stRunsObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__stRuns += 1;
+  });
+  window.__stRunsObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_RAN_AND_IDLE = """() => window.__stRuns > 0 && document.querySelector("[data-testid='stApp']")
+  .getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+def commit_text(box, text: str, timeout: float = 30_000) -> None:
+    """Fill a text box that is not in a form with new text and leave it, then wait for the run
+    that leaving it starts to finish. A bare wait for 'notRunning' can pass before that run began, and a click
+    while it redraws the page can be lost (the button moves between mouse down and up)."""
+    page = box.page
+    page.evaluate(_COUNT_RUNS)
+    box.fill(text)
+    box.blur()
+    page.wait_for_function(_RAN_AND_IDLE, timeout=timeout)
+
+
 def goto(page: Page, live_app, url_path: str = "", query: str = "") -> None:
     """Open a page of the app by its url_path (and optional query string) and wait for it."""
     url = f"{live_app.url}/{url_path}" + (f"?{query}" if query else "")
