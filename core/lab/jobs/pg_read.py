@@ -31,7 +31,7 @@ KEEP_CACHED = 64  # jobs whose progress this process keeps in memory (re-read fr
 KEEP_MODELS = 8  # ended jobs' models rebuilt from their checkpoints, kept for the after-training views
 RECENT_S = 3600  # ended jobs listed by list_jobs / job_ids
 ACTIVE_TTL_S = 0.5  # the "running now" list is shared this long by the tabs of one app process
-MARKS_TTL_S = 0.2  # live jobs' change counters are shared this long by the tabs of one app process
+MARKS_TTL_S = 0.1  # live jobs' change counters are shared this long by the tabs of one app process
 KEEP_SNAPSHOTS = 256  # snapshots kept for reuse (an ended job's, until pushed out)
 
 
