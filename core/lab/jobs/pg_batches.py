@@ -39,6 +39,7 @@ class Batches:
         self.flushed_at = started
         self._lock = threading.Lock()  # the buffer: the training thread adds, a flush takes
         self._writing = threading.Lock()  # one write at a time, so event rows keep their order
+        self.failing = False  # the last write failed (said once per streak, retried every FLUSH_S)
 
     def add_step(self, row: list, speed: float | None) -> None:
         with self._lock:
@@ -56,8 +57,8 @@ class Batches:
             self.drop += dropped
 
     def flush(self, force: bool = False) -> None:
-        """Write what is pending (unless the last write was under FLUSH_S ago and not `force`); a
-        failed write keeps it for the next one."""
+        """Write what is pending (unless the last try was under FLUSH_S ago and not `force`); a
+        failed write keeps it for the next try."""
         with self._writing:
             now = time.perf_counter()
             with self._lock:
@@ -68,11 +69,16 @@ class Batches:
             try:
                 self._write(batches, drop, step, speed)
                 self.seq += len(batches)
-                self.flushed_at = now
-            except Exception:  # noqa: BLE001  kept and sent with the next batch
+                if self.failing:
+                    log.warning("lab job %s: progress written again", self.id)
+                self.failing = False
+            except Exception:  # noqa: BLE001  kept and sent with the next batch, FLUSH_S later
                 with self._lock:
                     self.pending, self.drop = batches + self.pending, drop + self.drop
-                log.warning("lab job %s: progress not written yet (database?); retrying", self.id)
+                if not self.failing:
+                    log.warning("lab job %s: progress not written yet (database?); retrying", self.id)
+                self.failing = True
+            self.flushed_at = now
 
     def _write(self, batches: list[Batch], drop: list[int], step: int, speed: float | None) -> None:
         with self.db.write() as s:
