@@ -6,10 +6,31 @@ from playwright.sync_api import Page, expect
 
 from tests.support.appserver import IDLE
 
+QUIET_MS = 120  # how long 'notRunning' must hold before the page counts as settled
+
+# True once stApp is 'notRunning' and its script state has not changed for `quietMs`. The first
+# call on a page starts watching the attribute (a MutationObserver), so it waits quietMs at least.
+_SETTLED = """(quietMs) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app) return false;
+  if (!window.__stWatch || window.__stWatch.app !== app) {
+    const watch = {app, changed: performance.now()};
+    new MutationObserver(() => { watch.changed = performance.now(); })
+      .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    window.__stWatch = watch;
+  }
+  return app.getAttribute('data-test-script-state') === 'notRunning'
+    && performance.now() - window.__stWatch.changed >= quietMs;
+}"""
+
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the script run finished (Streamlit marks the app 'notRunning')."""
+    """Wait until the page's script runs are over: Streamlit marks the app 'notRunning', and it
+    stays so for QUIET_MS. A save that calls st.rerun() runs the page twice, and Streamlit says
+    'notRunning' for a moment between the two (app_session.py, SCRIPT_STOPPED_FOR_RERUN): a
+    bare wait could end there, and the next click land while the second run redraws the page."""
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(_SETTLED, arg=QUIET_MS, timeout=timeout, polling=50)
 
 
 # Counts the app's script runs from now on: every change of stApp's script state away from

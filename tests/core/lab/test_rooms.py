@@ -132,7 +132,7 @@ def test_an_expired_or_closed_room_refuses_joins_and_runs_but_stays_viewable(db)
         assert rooms.state_of(room, T0) == "closed"
         assert [r.job_id for r in rooms.room_runs(session=s, room_id=room.id)] == ["j1"]
     member = make_member(db, "ann", "Ann")
-    err = _refusal(db, lambda s: rooms.close_room(session=s, by=member, room_id=rid))
+    err = _refusal(db, lambda s: rooms.close_room(session=s, by=member, room_id=rid, now=T0))
     assert isinstance(err, PermissionDenied)
 
 
@@ -145,12 +145,19 @@ def test_the_challenge_is_a_preset_config_with_a_target_and_only_leaders_set_it(
     rid, _ = _open(db, lead)
     with db.write() as s:
         room = rooms.set_challenge(
-            session=s, by=lead, room_id=rid, preset="long_term_dependency", tab="rnn", target=0.99, steps=40
+            session=s,
+            by=lead,
+            room_id=rid,
+            preset="long_term_dependency",
+            tab="rnn",
+            target=0.99,
+            steps=40,
+            now=T0,
         )
         ch = rooms.challenge_of(room)
     assert (ch.preset, ch.tab, ch.target, ch.metric) == ("long_term_dependency", "rnn", 0.99, "val_token_acc")
     assert ch.config == _cfg(steps=40)
-    err = _refusal(db, lambda s: rooms.set_challenge(session=s, by=ann, room_id=rid, preset="rnn_basics"))
+    err = _refusal(db, lambda s: rooms.set_challenge(session=s, by=ann, room_id=rid, preset="rnn_basics", now=T0))
     assert isinstance(err, PermissionDenied)
     bad = [
         ({"preset": "nope"}, "lab.room.unknown_preset"),
@@ -160,12 +167,12 @@ def test_the_challenge_is_a_preset_config_with_a_target_and_only_leaders_set_it(
         ({"preset": "rnn_basics", "steps": 0}, "validation.min"),
     ]
     for kw, key in bad:
-        err = _refusal(db, lambda s, kw=kw: rooms.set_challenge(session=s, by=lead, room_id=rid, **kw))
+        err = _refusal(db, lambda s, kw=kw: rooms.set_challenge(session=s, by=lead, room_id=rid, now=T0, **kw))
         assert key in {err.key, *(p.key for p in err.problems)}, (kw, err.key)
     with db.read() as s:  # a refused change kept the challenge
         assert rooms.challenge_of(rooms.get_room(session=s, room_id=rid)) == ch
     with db.write() as s:
-        assert rooms.challenge_of(rooms.set_challenge(session=s, by=lead, room_id=rid, preset="")) is None
+        assert rooms.challenge_of(rooms.set_challenge(session=s, by=lead, room_id=rid, preset="", now=T0)) is None
 
 
 def test_runs_need_a_seat_and_are_linked_to_their_stored_row(db):
