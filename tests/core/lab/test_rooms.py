@@ -157,7 +157,9 @@ def test_the_challenge_is_a_preset_config_with_a_target_and_only_leaders_set_it(
         ch = rooms.challenge_of(room)
     assert (ch.preset, ch.tab, ch.target, ch.metric) == ("long_term_dependency", "rnn", 0.99, "val_token_acc")
     assert ch.config == _cfg(steps=40)
-    err = _refusal(db, lambda s: rooms.set_challenge(session=s, by=ann, room_id=rid, preset="rnn_basics", now=T0))
+    err = _refusal(
+        db, lambda s: rooms.set_challenge(session=s, by=ann, room_id=rid, preset="rnn_basics", now=T0)
+    )
     assert isinstance(err, PermissionDenied)
     bad = [
         ({"preset": "nope"}, "lab.room.unknown_preset"),
@@ -167,12 +169,17 @@ def test_the_challenge_is_a_preset_config_with_a_target_and_only_leaders_set_it(
         ({"preset": "rnn_basics", "steps": 0}, "validation.min"),
     ]
     for kw, key in bad:
-        err = _refusal(db, lambda s, kw=kw: rooms.set_challenge(session=s, by=lead, room_id=rid, now=T0, **kw))
+        err = _refusal(
+            db, lambda s, kw=kw: rooms.set_challenge(session=s, by=lead, room_id=rid, now=T0, **kw)
+        )
         assert key in {err.key, *(p.key for p in err.problems)}, (kw, err.key)
     with db.read() as s:  # a refused change kept the challenge
         assert rooms.challenge_of(rooms.get_room(session=s, room_id=rid)) == ch
     with db.write() as s:
-        assert rooms.challenge_of(rooms.set_challenge(session=s, by=lead, room_id=rid, preset="", now=T0)) is None
+        assert (
+            rooms.challenge_of(rooms.set_challenge(session=s, by=lead, room_id=rid, preset="", now=T0))
+            is None
+        )
 
 
 def test_runs_need_a_seat_and_are_linked_to_their_stored_row(db):
