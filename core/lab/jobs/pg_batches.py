@@ -24,6 +24,7 @@ from db.models.lab_jobs import LabJob, LabJobEvent
 log = logging.getLogger("core.lab.worker")
 
 Batch = tuple[str, list, bytes | None]  # kind ("steps" | "eval"), payload, probe bytes
+clock = time.perf_counter  # when a flush is due (tests drive their own)
 
 
 class Batches:
@@ -60,7 +61,7 @@ class Batches:
         """Write what is pending (unless the last try was under FLUSH_S ago and not `force`); a
         failed write keeps it for the next try."""
         with self._writing:
-            now = time.perf_counter()
+            now = clock()
             with self._lock:
                 if not self.pending or (not force and now - self.flushed_at < FLUSH_S):
                     return

@@ -43,7 +43,7 @@ def step(n: int) -> list:
 
 def test_a_failed_write_keeps_everything_in_order_and_retries_after_flush_s(monkeypatch, caplog):
     now = [100.0]
-    monkeypatch.setattr(pg_batches.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(pg_batches, "clock", lambda: now[0])
     db = FlakyDb()
     b = Batches(db, "job1", seq=4, started=now[0])
     b.add_eval([0, 2.0, 0.1, 0.0], None, [])
@@ -71,7 +71,7 @@ def test_a_failed_write_keeps_everything_in_order_and_retries_after_flush_s(monk
 
 def test_steps_added_during_a_write_wait_for_the_next_one(monkeypatch):
     now = [0.0]
-    monkeypatch.setattr(pg_batches.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(pg_batches, "clock", lambda: now[0])
     db = FlakyDb()
     b = Batches(db, "job2", seq=0, started=now[0])
     b.add_step(step(1), None)

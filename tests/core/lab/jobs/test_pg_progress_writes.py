@@ -15,7 +15,7 @@ from core.lab.config import replace
 from core.lab.jobs import pg_batches, pg_worker
 from core.lab.jobs.pg import PgJobs
 from core.lab.presets import tab_default
-from core.lab.train import StepEvent, train
+from core.lab.train import StepEvent
 from db.models.lab import LabRun
 from db.models.lab_jobs import LabJob
 from tests.support.jobs import ANN
@@ -26,18 +26,30 @@ CFG = replace(tab_default("gru"), steps=300, seq_len=4, eval_every=100, probe_ev
 
 
 def test_the_first_step_is_written_at_once_with_the_start_and_then_twice_a_second(qdb, monkeypatch):
+    """Each step takes 0.01 s on the flush clock, so 300 steps span 3 s whatever this machine's
+    speed: the writes come at step 1 and then every FLUSH_S, never sooner, and the end."""
+    import core.lab.train as training
+
+    now = [time.perf_counter()]
     writes: list[tuple[float, list[str], int]] = []  # (when, kinds written, step on the row)
-    flush = pg_batches.Batches.flush
+    flush, real = pg_batches.Batches.flush, training.train
 
     def recording(self, force: bool = False) -> None:
         kinds = [k for k, *_ in self.pending]
         before = len(self.pending)
         flush(self, force)
         if before and not self.pending:
-            writes.append((time.perf_counter(), kinds, self.step))
+            writes.append((now[0], kinds, self.step))
 
+    def ticking(*args, **kwargs):
+        for ev in real(*args, **kwargs):
+            if isinstance(ev, StepEvent):
+                now[0] += 0.01
+            yield ev
+
+    monkeypatch.setattr(pg_batches, "clock", lambda: now[0])
     monkeypatch.setattr(pg_batches.Batches, "flush", recording)
-    list(train(replace(CFG, steps=2)))  # imports and first-call costs paid, as in a warm worker
+    monkeypatch.setattr(training, "train", ticking)
     app = PgJobs(db=qdb)
     try:
         jid = app.start(CFG, owner=ANN)
@@ -52,8 +64,10 @@ def test_the_first_step_is_written_at_once_with_the_start_and_then_twice_a_secon
         app.close()
     first_when, first_kinds, first_step = writes[0]
     assert first_kinds[:2] == ["eval", "steps"] and first_step == 1  # the start and step 1, together
-    apart = [b[0] - a[0] for a, b in zip(writes[1:-1], writes[2:-1], strict=False)]  # the last: the end
-    assert apart and min(apart) >= pg_worker.FLUSH_S * 0.99  # never more than twice a second
+    apart = [b[0] - a[0] for a, b in zip(writes[:-1], writes[1:-1], strict=False)]  # the last: the end
+    assert len(apart) >= 5  # 3 s of training
+    assert min(apart) >= pg_worker.FLUSH_S * 0.99  # never more than twice a second
+    assert max(apart) <= pg_worker.FLUSH_S + 0.015  # and as soon as one is due
     assert writes[-1][2] == 300
 
 
