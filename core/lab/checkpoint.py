@@ -6,6 +6,10 @@ Beside the final weights it may carry the weights at some probe steps ("probe_st
 evenly spaced within PROBE_STATES_BYTES: `fit_states`), and a SHA-256 "digest" over
 everything, so a file changed after export is refused with that reason (older files without one
 still load).
+
+A refusal is a ConfigError whose message a seminar guest can act on, in plain words: the tab to
+open it in by the label the Lab shows on that tab, differing settings by the labels its form shows,
+why a file is damaged without exception names; the technical detail goes to the log.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import zipfile
 from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor, nn
 
-from core.lab.config import ConfigError, TrainConfig, from_dict, to_dict
+from core.lab.config import ConfigError, TrainConfig, field_label, from_dict, to_dict
 from core.lab.models import make_model
+from core.lab.presets import TAB_LABELS
 from core.lab.tasks import make_task
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 # Fields that change the weights' shapes or meaning; optimisation settings (lr, steps, seed, ...)
@@ -34,6 +42,27 @@ _MARGIN = 64 * 1024  # config, digest and zip headers
 # Transformer (~0.35 MB a step in float16) keeps 5 evenly spaced steps, the RNN family's defaults
 # (0.05-0.3 MB) most or all of theirs.
 PROBE_STATES_BYTES = 2 * 1024 * 1024
+
+
+class CheckpointMismatch(ConfigError):
+    """A checkpoint saved with another architecture than the config it is loaded into.
+    `params["fields"]` holds the differing settings' ids (`seq_len`, `model.hidden`: what code and
+    tests check); the message names them by the labels the Lab form shows, in the reader's language."""
+
+    key = "lab.error.checkpoint_mismatch"
+
+    def message(self, lang: str) -> str:
+        """The refusal in `lang`, each setting by its form label."""
+        from core.i18n import translate
+
+        names = ", ".join(field_label(f, lang) for f in self.params.get("fields", ()))
+        return translate(self.key, lang, fields=names)
+
+
+def _refuse(key: str, detail: str, exc: BaseException | None = None) -> ConfigError:
+    """A refusal `key` (a plain-language reason); the technical `detail` is logged, not shown."""
+    log.info("checkpoint refused (%s): %s%s", key, detail, f": {exc!r}" if exc is not None else "")
+    return ConfigError(key)
 
 
 @dataclass(frozen=True)
@@ -115,7 +144,7 @@ def _payload(data: bytes) -> dict:
     except Exception as exc:  # refused pickled objects, or bytes damaged inside the archive
         if "Unsupported global" in str(exc) or "GLOBAL" in str(exc):
             raise ConfigError("lab.error.checkpoint_unsafe") from exc
-        raise ConfigError("lab.error.checkpoint_damaged", detail=type(exc).__name__) from exc
+        raise _refuse("lab.error.checkpoint_unreadable", "torch.load failed", exc) from exc
     if (
         not isinstance(payload, dict)
         or payload.get("format") != FORMAT
@@ -127,13 +156,13 @@ def _payload(data: bytes) -> dict:
     if not isinstance(probes, dict) or not all(
         isinstance(s, int) and isinstance(v, dict) for s, v in probes.items()
     ):
-        raise ConfigError("lab.error.checkpoint_damaged", detail="probe_states")
+        raise _refuse("lab.error.checkpoint_unreadable", "probe_states is not {int: {name: tensor}}")
     tensors = [*payload["state_dict"].values(), *(t for p in probes.values() for t in p.values())]
     if not all(isinstance(t, Tensor) for t in tensors):
         raise ConfigError("lab.error.checkpoint_foreign")
     digest = payload.get("digest")
     if digest is not None and digest != _digest(payload["config"], payload["state_dict"], probes):
-        raise ConfigError("lab.error.checkpoint_damaged", detail="digest")
+        raise _refuse("lab.error.checkpoint_damaged", "the SHA-256 digest does not match the contents")
     return payload
 
 
@@ -154,22 +183,23 @@ def open_checkpoint(
     except ConfigError:
         raise
     except Exception as exc:  # not JSON, or not a config
-        raise ConfigError("lab.error.checkpoint_invalid", detail=type(exc).__name__) from exc
+        raise _refuse("lab.error.checkpoint_invalid", "the config is not JSON of a TrainConfig", exc) from exc
     saved.validate()
     if kind is not None and saved.model.kind != kind:
-        raise ConfigError("lab.error.checkpoint_tab", kind=saved.model.kind, tab=kind)
+        shown = TAB_LABELS[saved.model.kind], TAB_LABELS.get(kind, kind)  # the same in both languages
+        raise ConfigError("lab.error.checkpoint_tab", kind=shown[0], tab=shown[1])
     if cfg is not None:
         a, b = _arch(saved), _arch(cfg)
-        diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        diff = [k for k in {**a, **b} if a.get(k) != b.get(k)]  # in the form's order: task, sizes, model
         if diff:
-            raise ConfigError("lab.error.checkpoint_mismatch", fields=", ".join(diff))
+            raise CheckpointMismatch(fields=tuple(diff))
     task = make_task(saved.task, saved.seq_len, saved.vocab_size)
     with torch.random.fork_rng(devices=[]):  # building draws init weights: leave the caller's RNG alone
         model = make_model(saved.model, len(task.src_vocab), len(task.tgt_vocab))
     try:
         model.load_state_dict(payload["state_dict"])
     except RuntimeError as exc:  # shapes differ: the vocabulary or grammar changed since saving
-        raise ConfigError("lab.error.checkpoint_mismatch", fields="state_dict") from exc
+        raise _refuse("lab.error.checkpoint_weights", "load_state_dict failed", exc) from exc
     states = {int(s): v for s, v in (payload.get("probe_states") or {}).items()}
     return Opened(model.to(device).eval(), saved, states)
 

@@ -63,6 +63,14 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+def field_label(name: str, lang: str) -> str:
+    """A setting (`seq_len`, or `model.hidden` as a flat diff names it) by its form label in `lang`."""
+    from core.i18n import translate
+
+    key = FIELD_LABELS.get(name.removeprefix("model."))
+    return translate(key, lang) if key else name
+
+
 class ConfigError(InvalidInput, ValueError):
     """An unusable config (or Lab input): `.key` is an i18n key, `.params` its placeholders.
     `validate()` raises its subclasses: `ConfigFieldError` for one setting, `ConfigProblems` for

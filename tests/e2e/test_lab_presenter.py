@@ -1,5 +1,6 @@
-"""Presenter mode in a real browser: no sidebar, the view kept across a reload, the keys driving
-a live run (space: pause / resume, right arrow: one step) and the gate charts inside their card."""
+"""Presenter mode in a real browser: no sidebar, the view kept across a reload, the keys and
+buttons driving a live run (space: pause / resume, right arrow: one step, "10 steps"), the
+attention replay following each held step, and the gate charts inside their card."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
-PAUSE, STEP = ".st-key-lab_job_pause button", ".st-key-lab_job_step_1 button"  # ui/lab/jobs.py's job controls
+PAUSE = ".st-key-lab_job_pause button"  # ui/lab/jobs.py's job controls (live_controls, step_key)
+STEP_10 = ".st-key-lab_job_step_10 button"
 STEP_TEXT = re.compile(r"스텝 (\d+)/(\d+) ·")  # the progress line (lab.page.progress)
 
 
@@ -23,6 +25,12 @@ def _step(page: Page) -> int | None:
     """The step the progress line shows now (None while there is none: queued, between runs)."""
     found = STEP_TEXT.search(page.locator("[data-testid='stMain']").inner_text())
     return int(found.group(1)) if found else None
+
+
+def _replay_at(page: Page, step: int) -> None:
+    """The attention replay shows the probe taken at `step` (its slider follows the newest probe;
+    the caption is lab.page.probe_io)."""
+    expect(page.get_by_text(re.compile(rf"→ 스텝 {step}의 출력")).first).to_be_visible(timeout=30_000)
 
 
 def _settled(page: Page, timeout: float = 30.0) -> int:
@@ -62,7 +70,7 @@ def test_presenter_link_hides_the_sidebar_and_survives_a_reload(page: Page, live
     expect(page.get_by_test_id("stSidebar")).to_be_visible()
 
 
-def test_space_pauses_right_arrow_steps_and_space_resumes_a_run(page: Page, live_app):
+def test_space_pauses_steps_follow_in_the_counter_and_replay_and_space_resumes(page: Page, live_app):
     seed = fresh_seed()
     goto(
         page,
@@ -72,7 +80,7 @@ def test_space_pauses_right_arrow_steps_and_space_resumes_a_run(page: Page, live
     )
     page.get_by_role("button", name="학습 시작").click()
     pause = page.locator(PAUSE).first
-    expect(pause, "the job controls (lab_job_pause / lab_job_step_1) are on the page").to_be_visible(
+    expect(pause, "the job controls (lab_job_pause / lab_job_step_N) are on the page").to_be_visible(
         timeout=60_000
     )
     wait_until(lambda: (_step(page) or 0) > 0, timeout=60, what="training to begin")
@@ -83,15 +91,24 @@ def test_space_pauses_right_arrow_steps_and_space_resumes_a_run(page: Page, live
     expect(pause).to_contain_text(translate("lab.job.resume", "ko"), timeout=20_000)
     held = _settled(page)
     assert held < 2000
+    _replay_at(page, held)  # where it paused, a probe: the attention a presenter explains
 
     page.keyboard.press("ArrowRight")  # one step
     wait_until(lambda: _step(page) == held + 1, timeout=30, what="one step after the right arrow")
     assert _settled(page) == held + 1  # ...and no more
     expect(pause).to_contain_text(translate("lab.job.resume", "ko"))  # still held
+    _replay_at(page, held + 1)
 
+    page.locator(STEP_10).first.click()  # ten steps
+    wait_until(lambda: _step(page) == held + 11, timeout=30, what="ten steps after the button")
+    assert _settled(page) == held + 11
+    expect(pause).to_contain_text(translate("lab.job.resume", "ko"))
+    _replay_at(page, held + 11)
+
+    page.locator("[data-testid='stMain']").click(position={"x": 5, "y": 5})  # the button had the focus
     page.keyboard.press("Space")  # resume
     expect(pause).to_contain_text(translate("lab.job.pause", "ko"), timeout=20_000)
-    wait_until(lambda: (_step(page) or 0) > held + 1, timeout=60, what="training to go on after space")
+    wait_until(lambda: (_step(page) or 0) > held + 11, timeout=60, what="training to go on after space")
 
 
 def test_gate_charts_fit_their_card_at_the_longest_sequence(page: Page, live_app):

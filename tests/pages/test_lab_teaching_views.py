@@ -77,6 +77,34 @@ def test_gru_step_through_of_a_stored_run(run_page, db, gru_record):
     assert any("much shorter" in w.value for w in at.warning)
 
 
+@pytest.mark.parametrize(
+    ("lang", "caption", "answer", "across"),
+    [
+        (
+            "en",
+            "Each row is one time step (an input token), each column one dimension",
+            "Input ",
+            "dimension",
+        ),
+        ("ko", "각 행은 한 시점(입력 토큰), 열은 h_t의 차원", "입력 ", "차원"),
+    ],
+)
+def test_the_encoder_states_caption_says_what_the_chart_shows(
+    run_page, db, gru_record, lang, caption, answer, across
+):
+    rid = store(db, gru_record)
+    at = run_page(LAB, lang=lang, query={"run": str(rid), "tab": "gru"}, state={"lab_gru_st_open": True})
+    assert not at.exception
+    assert any(caption in c.value for c in at.caption)
+    [h_t] = [s for s in specs(at) if s.get("title") == "h_t"]
+    src = next(m.value for m in at.markdown if m.value.startswith(answer)).removeprefix(answer)
+    tokens = src.split(" → ")[0].split()
+    # down the rows: the input tokens, one time step each; across: the state's dimensions (units)
+    rows = [label.split(" (")[0] for label in h_t["encoding"]["y"]["sort"]]
+    assert h_t["encoding"]["y"]["field"] == "row" and rows == tokens
+    assert h_t["encoding"]["x"]["title"] == across
+
+
 def test_transformer_step_through_in_korean(run_page, db, transformer_record):
     rid = store(db, transformer_record)
     at = run_page(LAB, query={"run": str(rid), "tab": "transformer"}, state={"lab_transformer_st_open": True})

@@ -7,7 +7,6 @@ language, and the file stays in the uploader."""
 from __future__ import annotations
 
 import hashlib
-import inspect
 
 import streamlit as st
 
@@ -62,31 +61,29 @@ def _held(tab: str, slot: str) -> dict | None:
 
 
 def _continue(ctx: Frame, tab: str, view: RunView, data: bytes, slot: str) -> None:
-    """Train again from the checkpoint's weights with its config (the job queue's init_state)."""
-    jobs = lab_jobs()
-    if "init_state" not in inspect.signature(jobs.start).parameters:
-        st.caption(t("lab.teach.ck_continue_missing"))
-        return
-    if st.button(
+    """Train again from the checkpoint's weights with its config: every job back end takes the
+    checkpoint as `init_state` (core/lab/jobs/backend.py), so the button is always there."""
+    if not st.button(
         t("lab.teach.ck_continue"),
         key=keys.sub(slot, tk.CK_CONTINUE),
         icon=":material/play_arrow:",
         help=t("lab.teach.ck_continue_help"),
     ):
-        cfg = view.config
-        job_id = attempt(
-            lambda: jobs.start(cfg, db=ctx.db, actor=ctx.actor, who=participant(ctx), init_state=data)
-        )
-        if job_id is None:
-            return
-        from ui.lab.widgets import load_config
+        return
+    cfg = view.config
+    job_id = attempt(
+        lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor, who=participant(ctx), init_state=data)
+    )
+    if job_id is None:
+        return
+    from ui.lab.widgets import load_config
 
-        load_config(tab, cfg)  # the tab's form shows the config it trains with
-        st.session_state[keys.show(tab)] = {"job": job_id}
-        st.session_state.pop(keys.sub(slot, tk.CK_HELD), None)
-        renew(keys.sub(slot, tk.CK_FILE))
-        st.toast(t("lab.teach.ck_started"))
-        st.rerun()
+    load_config(tab, cfg)  # the tab's form shows the config it trains with
+    st.session_state[keys.show(tab)] = {"job": job_id}
+    st.session_state.pop(keys.sub(slot, tk.CK_HELD), None)
+    renew(keys.sub(slot, tk.CK_FILE))
+    st.toast(t("lab.teach.ck_started"))
+    st.rerun()
 
 
 def render(ctx: Frame, tab: str, *, presenter: bool) -> None:

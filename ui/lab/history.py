@@ -8,7 +8,7 @@ import streamlit as st
 from core.errors import AppError, StaleEdit
 from core.lab import charts
 from core.lab import runs as lab_runs
-from core.lab.config import KINDS, TASK_NAMES
+from core.lab.config import FIELD_LABELS, KINDS, TASK_NAMES
 from core.lab.metrics import headline_accuracy
 from core.lab.presets import TAB_LABELS
 from db.models.lab import RUN_STATUSES
@@ -128,30 +128,15 @@ def _curve(run, metric: str) -> dict[str, list]:
     return {"step": steps, metric: c.get(metric, [])}
 
 
-# Config fields in the order a reader meets them on a model tab, with their widget labels' keys.
-CONFIG_FIELDS = (
-    ("kind", "lab.page.col_model"),
-    ("task", "lab.page.task"),
-    ("seq_len", "lab.page.seq_len"),
-    ("vocab_size", "lab.page.vocab_size"),
-    ("steps", "lab.page.steps"),
-    ("lr", "lab.page.lr"),
-    ("attention", "lab.page.attention"),
-    ("emb_dim", "lab.page.emb_dim"),
-    ("hidden", "lab.page.hidden"),
-    ("d_model", "lab.page.d_model"),
-    ("n_heads", "lab.page.n_heads"),
-    ("d_ff", "lab.page.d_ff"),
-    ("n_layers", "lab.page.n_layers"),
-    ("dropout", "lab.page.dropout"),
-    ("norm", "lab.page.norm"),
-    ("pos_encoding", "lab.page.pos_encoding"),
-    ("batch_size", "lab.page.batch_size"),
-    ("warmup", "lab.page.warmup"),
-    ("seed", "lab.page.seed"),
-    ("eval_every", "lab.page.eval_every"),
-    ("probe_every", "lab.page.probe_every"),
-    ("device", "lab.page.col_device"),
+# Config fields in the order a reader meets them on a model tab; their labels are the form's
+# (core.lab.config.FIELD_LABELS, the one mapping errors and the room board use too).
+CONFIG_FIELDS = tuple(
+    (name, FIELD_LABELS[name])
+    for name in (
+        *("kind", "task", "seq_len", "vocab_size", "steps", "lr", "attention", "emb_dim", "hidden"),
+        *("d_model", "n_heads", "d_ff", "n_layers", "dropout", "norm", "pos_encoding", "batch_size"),
+        *("warmup", "seed", "eval_every", "probe_every", "device"),
+    )
 )
 RNN_ONLY = frozenset({"emb_dim", "hidden", "attention"})
 TRANSFORMER_ONLY = frozenset({"d_model", "n_heads", "d_ff", "norm", "pos_encoding"})

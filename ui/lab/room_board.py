@@ -14,7 +14,7 @@ import streamlit as st
 from core.lab import rooms
 from core.lab.charts.base import presented
 from core.lab.charts.room import room_frame, room_layout, room_order
-from core.lab.config import FIELD_LABELS
+from core.lab.config import field_label
 from core.lab.jobs.policy import Participant, may_control
 from ui.lab import room_keys
 from ui.lab.draw import arrow_rows, secs
@@ -38,12 +38,9 @@ def _live(job_id: str):
 def _diff_text(diff) -> str:
     if not diff:
         return t("lab.room.same_as_preset")
-    parts = []
-    for name, old, new in diff:
-        short = name.removeprefix("model.")
-        label = t(FIELD_LABELS[short]) if short in FIELD_LABELS else short
-        parts.append(f"{label} {old} → {new}")
-    return ", ".join(parts)  # config values: numbers and fixed choices, no user text
+    lang = current_lang()
+    # config values: numbers and fixed choices, no user text
+    return ", ".join(f"{field_label(name, lang)} {old} → {new}" for name, old, new in diff)
 
 
 def _link(run: rooms.RoomRun) -> None:

@@ -19,7 +19,7 @@ KO = {
     "lab.error.empty_input": "입력이 비어 있습니다.",
     "lab.error.input_too_long": "입력은 토큰 {limit}개 이하여야 합니다.",
     "lab.error.checkpoint_mismatch": "체크포인트의 설정이 다릅니다({fields}). 같은 모델·과제 설정으로 불러와 주세요.",
-    "lab.error.checkpoint_invalid": "체크포인트를 읽을 수 없습니다: {detail}",
+    "lab.error.checkpoint_invalid": "이 앱의 체크포인트가 아닙니다. 안에 담긴 설정을 읽을 수 없습니다.",
     "lab.error.device_unavailable": "장치 {device}를 사용할 수 없습니다.",
     # Tasks (core/lab/tasks.py TASKS)
     "lab.task.copy": "복사: 입력 수열을 그대로 출력",
@@ -74,7 +74,7 @@ EN = {
     "lab.error.empty_input": "The input is empty.",
     "lab.error.input_too_long": "The input must have at most {limit} tokens.",
     "lab.error.checkpoint_mismatch": "The checkpoint was saved with a different config ({fields}). Load it with the same model and task settings.",
-    "lab.error.checkpoint_invalid": "Cannot read the checkpoint: {detail}",
+    "lab.error.checkpoint_invalid": "The file is not a checkpoint of this app: the settings stored in it cannot be read.",
     "lab.error.device_unavailable": "Device {device} is not available.",
     "lab.task.copy": "Copy: output the input sequence unchanged",
     "lab.task.reverse": "Reverse: output the input sequence backwards",

@@ -129,7 +129,11 @@ def curve_chart(
         axis=alt.Axis(format=y_format) if y_format else alt.Undefined,
     )
     color = alt.Color(
-        "series:N", sort=order, scale=alt.Scale(domain=order), title=chart_text("lab.chart.series", lang)
+        "series:N",
+        sort=order,
+        scale=alt.Scale(domain=order),
+        title=chart_text("lab.chart.series", lang),
+        legend=alt.Legend(labelLimit=0),  # "validation sequence accuracy" is long: never cut it
     )
     tip = [
         alt.Tooltip("series:N", title=chart_text("lab.chart.series", lang)),

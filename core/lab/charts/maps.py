@@ -39,8 +39,9 @@ def _heat_frame(w: np.ndarray, x_labels: list[str], y_labels: list[str], x_token
             "key": np.asarray(x_labels, dtype=object)[ki.ravel()],
             "query_token": [str(y_tokens[i]) for i in qi.ravel()],
             "key_token": [str(x_tokens[i]) for i in ki.ravel()],
-            "query_pos": qi.ravel(),
-            "key_pos": ki.ravel(),
+            # Counted from 1, as the tick labels count a repeated token's place ("3 (pos 2)").
+            "query_pos": qi.ravel() + 1,
+            "key_pos": ki.ravel() + 1,
             "weight": w.ravel(),
         }
     )
@@ -369,7 +370,11 @@ def grad_norm_chart(
     )
     if len(models) > 1:
         enc["color"] = alt.Color(
-            "model:N", sort=models, scale=alt.Scale(domain=models), title=chart_text("lab.chart.model", lang)
+            "model:N",
+            sort=models,
+            scale=alt.Scale(domain=models),
+            title=chart_text("lab.chart.model", lang),
+            legend=alt.Legend(labelLimit=0),  # model labels are the caller's: never cut them
         )
     # Lines with points, not bars: a log axis has no zero for bars to start from.
     chart = titled(alt.Chart(df).mark_line(point=True).encode(**enc), title)

@@ -201,3 +201,20 @@ def test_thin_shares_the_row_budget_between_lines_and_keeps_their_ends():
     per_run = out.groupby("run")["step"]
     assert per_run.size().min() >= 400  # each run keeps its share, not the first runs everything
     assert (per_run.min() == 0).all() and (per_run.max() == 2999).all()
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_a_legend_of_names_never_cuts_them(name):
+    """English labels are long ("validation sequence accuracy", run titles): a legend that lists
+    names (a nominal colour) shows them whole (labelLimit 0) or is not drawn (legend None)."""
+
+    def colours(spec):
+        if "color" in spec.get("encoding", {}):
+            yield spec["encoding"]["color"]
+        for key in ("layer", "concat", "hconcat", "vconcat"):
+            for sub in spec.get(key, []):
+                yield from colours(sub)
+
+    for colour in colours(BUILDERS[name]().to_dict()):
+        if colour.get("type") == "nominal" and colour.get("legend", {}) is not None:
+            assert colour.get("legend", {}).get("labelLimit") == 0, colour

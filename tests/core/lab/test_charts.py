@@ -103,9 +103,28 @@ def test_attention_heatmap_axes_follow_token_order_with_duplicates():
     rows = _datasets(spec)[0]
     assert len(rows) == 12  # one cell per (query, key), duplicates included
     assert len({(r["query"], r["key"]) for r in rows}) == 12
-    cell = next(r for r in rows if r["query_pos"] == 2 and r["key_pos"] == 0)
+    cell = next(r for r in rows if r["query_pos"] == 3 and r["key_pos"] == 1)  # counted from 1
     assert cell["key_token"] == "3" and cell["query_token"] == "a"
     assert cell["weight"] == pytest.approx(float(w[0, 0, 2, 0]))
+
+
+@pytest.mark.parametrize(("lang", "tick"), [("en", "{} (pos {})"), ("ko", "{} ({}번째)")])
+def test_heatmap_tooltips_count_positions_as_the_tick_labels_do(lang, tick):
+    x, y = ["3", "1", "3"], ["a", "a"]
+    w = np.full((2, 2, 3), 1 / 3)  # (H, Tq, Tk)
+    for spec in (
+        charts.attention_heatmap(w[0], x, y, lang=lang).to_dict(),
+        charts.attention_grid(w, x, y, lang=lang).to_dict(),
+    ):
+        for unit in _units(spec):
+            tips = {t["field"]: t["title"] for t in unit["encoding"]["tooltip"]}
+            assert tips["query_pos"].endswith("#") and tips["key_pos"].endswith("#")
+        rows = [r for d in _datasets(spec) for r in d]
+        assert {r["query_pos"] for r in rows} == {1, 2} and {r["key_pos"] for r in rows} == {1, 2, 3}
+        for r in rows:  # "a (pos 2)" in the tick is position 2 in the tooltip
+            assert r["query"] == tick.format(r["query_token"], r["query_pos"])
+            if r["key_token"] == "3":
+                assert r["key"] == tick.format("3", r["key_pos"])
 
 
 def test_attention_heatmap_shape_mismatch():
@@ -274,3 +293,40 @@ def test_curve_columns_give_the_rows_and_legend_of_curve_frames(case, kind):
         assert cols["step"].tolist() == [float(x) for x in df["step"]]
         assert cols["value"].tolist() == [float(x) for x in df["value"]]
     assert list(series) == charts.curve_series(kind, line_df, point_df, "en")
+
+
+LONG = "#12 Transformer · reverse · d_model 64 · 2 layers · 2 heads · lr 0.003 · seed 7 (Ann's second try)"
+
+
+def _legends(spec: dict) -> list[dict]:
+    """The legend settings of every categorical colour in a spec (None: no legend drawn)."""
+    return [
+        u["encoding"]["color"].get("legend", {})
+        for u in _units(spec)
+        if u["encoding"].get("color", {}).get("type") == "nominal"
+    ]
+
+
+@pytest.mark.parametrize("scale", [1, 1.6])  # the page and presenter mode (a projector)
+def test_long_english_legend_labels_are_never_cut(scale):
+    from core.lab.charts.base import presented
+    from core.lab.embeddings import word_class
+    from core.lab.tasks import make_task
+
+    two = {LONG: CURVES, LONG.replace("#12", "#13"): CURVES}
+    vocab = make_task("translate").tgt_vocab  # its word classes: "determiner (the, my, 내)", ...
+    built = {
+        "compare": charts.compare_chart(two, metric="loss", lang="en"),
+        "embeddings": charts.embedding_chart(
+            np.zeros((len(vocab), 2)), vocab, [word_class(t, "tgt") for t in vocab], lang="en"
+        ),
+        "accuracy": charts.accuracy_chart(CURVES, lang="en"),  # "validation sequence accuracy"
+        "grad norms": charts.grad_norm_chart({LONG: np.ones(3), "GRU": np.ones(3)}, lang="en"),
+    }
+    for name, chart in built.items():
+        spec = presented(chart, scale).to_dict()
+        legends = _legends(spec)
+        assert legends, name
+        assert all(legend["labelLimit"] == 0 for legend in legends), name
+    rows = [r for d in _datasets(built["compare"].to_dict()) for r in d]
+    assert LONG in {r["run"] for r in rows}  # the label itself is whole in the data

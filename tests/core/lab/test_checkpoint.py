@@ -33,8 +33,9 @@ def test_training_settings_may_differ_but_architecture_may_not():
     load_checkpoint(data, replace(cfg, lr=3e-3, seed=9, steps=500))  # same weights' meaning: fine
     with pytest.raises(ConfigError) as info:
         load_checkpoint(data, replace(cfg, **{"model.d_model": 32}))
-    assert info.value.key == "lab.error.checkpoint_mismatch" and "model.d_model" in str(info.value)
-    with pytest.raises(ConfigError, match="task"):
+    assert info.value.key == "lab.error.checkpoint_mismatch"
+    assert info.value.params["fields"] == ("model.d_model",) and "(d_model)" in str(info.value)
+    with pytest.raises(ConfigError, match=r"\(Task\)"):
         load_checkpoint(data, replace(cfg, task="sort"))
 
 

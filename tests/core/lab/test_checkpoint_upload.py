@@ -1,12 +1,15 @@
 """Checkpoints back in: the weights kept at probe steps travel with the final ones (bounded), and an
 uploaded file is refused with its reason when it is too large, not a Lab checkpoint, holds pickled
-objects, was damaged or changed after export, or carries another or an invalid config."""
+objects, was damaged or changed after export, or carries another or an invalid config; each
+reason in plain words in both languages (tab and setting names as the Lab shows them)."""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import pickle
+import zipfile
 
 import pytest
 import torch
@@ -14,7 +17,7 @@ import torch
 from core.i18n import translate
 from core.lab import checkpoint
 from core.lab.checkpoint import fit_states, open_checkpoint, read_probe_states, save_checkpoint
-from core.lab.config import ConfigError, ModelConfig, TrainConfig, to_dict
+from core.lab.config import ConfigError, ModelConfig, TrainConfig, replace, to_dict
 from core.lab.introspect import MAX_STATES, ProbeStates, probe_states
 from core.lab.runs import MAX_CHECKPOINT_BYTES
 from core.lab.train import DoneEvent, build, train
@@ -100,10 +103,10 @@ def test_a_pickle_with_code_is_refused_without_running_it(capsys):
     assert "pwned" not in capsys.readouterr().out
 
 
-def test_tampered_files_are_refused(trained):
+def test_tampered_files_are_refused_in_plain_words(trained, caplog):
     data = bytearray(save_checkpoint(trained, TINY))
     cut = bytes(data[: len(data) // 2])
-    assert _refused(cut).key in ("lab.error.checkpoint_foreign", "lab.error.checkpoint_damaged")
+    assert _refused(cut).key in ("lab.error.checkpoint_foreign", "lab.error.checkpoint_unreadable")
     flipped = bytearray(data)
     flipped[len(data) // 2] ^= 0xFF  # inside the tensors' bytes
     assert _refused(bytes(flipped)).key == "lab.error.checkpoint_damaged"
@@ -111,8 +114,47 @@ def test_tampered_files_are_refused(trained):
     payload["state_dict"]["decoder.out.bias"] += 1.0  # edited with torch and saved again
     buf = io.BytesIO()
     torch.save(payload, buf)
-    err = _refused(buf.getvalue())
-    assert err.key == "lab.error.checkpoint_damaged" and "digest" in err.message("en")
+    with caplog.at_level(logging.INFO, logger="core.lab.checkpoint"):
+        err = _refused(buf.getvalue())
+    assert err.key == "lab.error.checkpoint_damaged"
+    assert "changed or damaged after export (its checksum does not match" in err.message("en")
+    assert "내보낸 뒤 파일이 바뀌었거나 손상되었습니다(체크섬이 내용과 맞지 않습니다)" in err.message("ko")
+    assert "digest" in caplog.text  # the technical reason is for the log, not the screen
+    for lang in ("ko", "en"):
+        assert "digest" not in err.message(lang)
+
+
+def _saved(payload: dict) -> bytes:
+    buf = io.BytesIO()
+    torch.save(payload, buf)
+    return buf.getvalue()
+
+
+def test_unreadable_contents_are_refused_without_exception_names(trained):
+    not_torch = io.BytesIO()
+    with zipfile.ZipFile(not_torch, "w") as z:  # a zip, but not one torch.save wrote
+        z.writestr("notes.txt", "hello")
+    bad_probes = torch.load(io.BytesIO(save_checkpoint(trained, TINY)), weights_only=True)
+    bad_probes["probe_states"] = {"three": {}}
+    not_json = torch.load(io.BytesIO(save_checkpoint(trained, TINY)), weights_only=True)
+    not_json["config"] = "{not json"
+    not_json.pop("digest")
+    cases = [
+        (not_torch.getvalue(), "lab.error.checkpoint_unreadable", "cannot be unpacked", "풀 수 없습니다"),
+        (_saved(bad_probes), "lab.error.checkpoint_unreadable", "cannot be unpacked", "풀 수 없습니다"),
+        (
+            _saved(not_json),
+            "lab.error.checkpoint_invalid",
+            "not a checkpoint of this app",
+            "체크포인트가 아닙니다",
+        ),
+    ]
+    for data, key, en, ko in cases:
+        err = _refused(data)
+        assert err.key == key and en in err.message("en") and ko in err.message("ko"), key
+        for lang in ("ko", "en"):
+            text = err.message(lang)
+            assert not any(n in text for n in ("Error", "probe_states", "JSON", "Exception")), text
 
 
 def _with_config(data: bytes, change) -> bytes:
@@ -121,21 +163,16 @@ def _with_config(data: bytes, change) -> bytes:
     change(cfg)
     payload["config"] = json.dumps(cfg, sort_keys=True)
     payload.pop("digest")  # an old-style file without a digest: the config checks still apply
-    buf = io.BytesIO()
-    torch.save(payload, buf)
-    return buf.getvalue()
+    return _saved(payload)
 
 
 def test_other_or_invalid_configs_are_refused(trained):
     data = save_checkpoint(trained, TINY)
-    assert _refused(data, kind="lstm").key == "lab.error.checkpoint_tab"
-    assert (
-        _refused(data, cfg=TrainConfig(task="sort", seq_len=5, model=TINY.model)).key
-        == "lab.error.checkpoint_mismatch"
-    )
+    other = _refused(data, cfg=TrainConfig(task="sort", seq_len=5, model=TINY.model))
+    assert other.key == "lab.error.checkpoint_mismatch" and other.params["fields"] == ("task",)
     wider = _with_config(data, lambda c: c["model"].update(hidden=16))
-    err = _refused(wider)
-    assert err.key == "lab.error.checkpoint_mismatch"
+    err = _refused(wider)  # the config says 16 units, the weights have 12
+    assert err.key == "lab.error.checkpoint_weights" and "state_dict" not in err.message("en")
     invalid = _with_config(data, lambda c: c["model"].update(hidden=100_000))
     err = _refused(invalid)
     assert "hidden" in err.message("en").lower() or "1024" in err.message("en")
@@ -143,11 +180,39 @@ def test_other_or_invalid_configs_are_refused(trained):
     assert open_checkpoint(ok).config.lr == 0.01
 
 
+def test_another_tab_is_named_as_the_lab_labels_its_tab(trained):
+    err = _refused(save_checkpoint(trained, TINY), kind="lstm")
+    assert err.key == "lab.error.checkpoint_tab"
+    assert err.message("en") == "This checkpoint is a GRU model. Open it in the GRU tab (this tab: LSTM)."
+    assert err.message("ko") == "이 체크포인트는 GRU 모델입니다. GRU 탭에서 열어 주세요(지금 탭: LSTM)."
+
+
+def test_differing_settings_are_named_by_the_forms_labels(trained):
+    cfg = replace(TINY, seq_len=6, **{"model.hidden": 16})
+    err = _refused(save_checkpoint(trained, TINY), cfg=cfg)
+    assert err.params["fields"] == ("seq_len", "model.hidden")  # ids for code; labels for people
+    assert "(Sequence length, Hidden size)" in err.message("en") and str(err) == err.message("en")
+    assert "(수열 길이, 은닉 크기)" in err.message("ko")
+    for lang in ("ko", "en"):
+        assert "seq_len" not in err.message(lang) and "model." not in err.message(lang)
+
+
 def test_messages_exist_in_both_languages():
-    for key in ("too_large", "foreign", "unsafe", "damaged", "tab"):
-        ko = translate(f"lab.error.checkpoint_{key}", "ko", limit="32 MB", detail="x", kind="lstm", tab="gru")
-        en = translate(f"lab.error.checkpoint_{key}", "en", limit="32 MB", detail="x", kind="lstm", tab="gru")
-        assert ko != en and not ko.startswith("lab.")
+    keys = (
+        "too_large",
+        "foreign",
+        "unsafe",
+        "damaged",
+        "unreadable",
+        "weights",
+        "invalid",
+        "tab",
+        "mismatch",
+    )
+    for key in keys:
+        ko = translate(f"lab.error.checkpoint_{key}", "ko", limit="32 MB", kind="LSTM", tab="GRU", fields="x")
+        en = translate(f"lab.error.checkpoint_{key}", "en", limit="32 MB", kind="LSTM", tab="GRU", fields="x")
+        assert ko != en and not ko.startswith("lab.") and "{" not in ko + en, key
 
 
 def test_config_round_trips_as_json(trained):
