@@ -20,8 +20,10 @@ tab shows the room view (the projector). Both presenter tabs rerun their page ev
 Printed (benchmarks/room_report.py), p50 / p95 / max in seconds as the tabs saw them: page render
 (send -> the page run finished: presenter's Lab, room view, participants' pages), fragment polls,
 Train -> first step (presenter, participants), queue wait (Train -> running), Train -> first
-curve point, gaps between curve updates, Stop -> stopped, Train -> run ended, and the time from
-the first Train to the last participant run's end. Exit status 1 when a run did not finish.
+curve point, gaps between curve updates, Stop -> stopped (the page shows it) and Stop -> stored
+as stopped (the database has the stopped run: the stop took effect on the server, whatever the
+page's own run costs), Train -> run ended, and the time from the first Train to the last
+participant run's end. Exit status 1 when a run did not finish.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from pathlib import Path
 
 from benchmarks.proc_cpu import cpu_by_kind, descendants_cpu
 from benchmarks.room_report import Outcome, figures, report
-from benchmarks.room_setup import GUEST_COOKIE, Room, room_server, stored_runs
+from benchmarks.room_setup import GUEST_COOKIE, Room, room_server, stored_as_stopped, stored_runs
 from benchmarks.room_tab import SEED, STEPS, Watch, listen, train, train_ready
 from benchmarks.st_client import ClientError, StClient
 
 PRESENTER_PRESET = "translate_en_ko"
 STOP_STEPS = 20000  # a presenter's run long enough to be stopped while it trains
+STOP_SEED = 9000  # the stopped runs' seeds: STOP_SEED, STOP_SEED + 1, ...
+POLL_DB_S = 0.02  # how often the database is asked whether a stopped run is stored
 JOIN_FORM, JOIN_NICK = "room_join_form", "room_join_nick"  # ui/lab/room_keys.py
 
 
@@ -114,9 +118,21 @@ async def presenter(room: Room, wave: Wave, args, out: Outcome) -> None:
         await wave.queued.wait()
         out.presenter = await train(lab, args.timeout)
         for k in range(args.stops):  # during the room's load while it lasts
+            seed = STOP_SEED + k
             await lab.set_value(STEPS, STOP_STEPS)
-            await lab.set_value(SEED, 9000 + k)
-            out.stops.append(await train(lab, args.timeout, stop_after_first_step=1.0))
+            await lab.set_value(SEED, seed)
+            stored: list[asyncio.Task] = []
+            watch = await train(
+                lab,
+                args.timeout,
+                stop_after_first_step=1.0,
+                stopping=lambda s=seed, into=stored: into.append(
+                    asyncio.create_task(_stored_at(room, s, args.timeout))
+                ),
+            )
+            out.stops.append(watch)
+            at = await stored[0] if stored else None
+            out.stops_stored.append(None if at is None or watch.stop_sent is None else at - watch.stop_sent)
         await wave.done.wait()
     except (ClientError, OSError) as err:
         out.errors.append(f"presenter: {err}")
@@ -132,6 +148,21 @@ async def presenter(room: Room, wave: Wave, args, out: Outcome) -> None:
         out.polls["presenter's Lab: live curves and attention"] = list(lab.fragment_runs)
         await lab.close()
         await view.close()
+
+
+async def _stored_at(room: Room, seed: int, timeout: float) -> float | None:
+    """When (perf_counter) the run with `seed` was first seen stored as stopped in the database,
+    looked for every POLL_DB_S from just before the Stop click (None: not within `timeout`)."""
+
+    def look() -> float | None:
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            if stored_as_stopped(room, seed):
+                return time.perf_counter()
+            time.sleep(POLL_DB_S)
+        return None
+
+    return await asyncio.to_thread(look)
 
 
 class Wave:

@@ -19,6 +19,7 @@ class Outcome:
     participants: list[Watch] = field(default_factory=list)
     presenter: Watch | None = None
     stops: list[Watch] = field(default_factory=list)
+    stops_stored: list[float | None] = field(default_factory=list)  # Stop -> stored as stopped (s)
     renders: dict[str, list[float]] = field(default_factory=dict)  # full page runs, by tab
     polls: dict[str, list[float]] = field(default_factory=dict)  # fragment runs (run_every), by tab
     errors: list[str] = field(default_factory=list)  # a tab that could not go on, and why
@@ -62,6 +63,7 @@ def figures(out: Outcome) -> dict:
     gaps = [g for w in runs + out.stops for g in w.gaps()]
     rows["curve update gap while training"] = _row(gaps)
     rows["Stop -> stopped"] = _row([w.after(w.ended, w.stop_sent) for w in out.stops if w.stop_sent])
+    rows["Stop -> stored as stopped (database)"] = _row(out.stops_stored)
     rows["participants: Train -> run ended"] = _row([w.after(w.ended) for w in parts])
     first = min((w.pressed for w in parts if w.pressed is not None), default=None)
     last = max((w.ended for w in parts if w.ended is not None), default=None)

@@ -114,6 +114,17 @@ def room_server(backend: str, steps: int | None, extra_env: dict[str, str], log_
             drop()
 
 
+def stored_as_stopped(room: Room, seed: int) -> bool:
+    """Is the run with `seed` stored as stopped (a Stop that took effect on the server)?"""
+    from sqlalchemy import func, select
+
+    from db.models.lab import LabRun
+
+    with room.database.read() as s:
+        found = s.scalar(select(func.count()).where(LabRun.seed == seed, LabRun.status == "stopped"))
+    return bool(found)
+
+
 def stored_runs(room: Room) -> int:
     """Runs of the room stored as finished in the database."""
     from core.lab import rooms

@@ -114,10 +114,16 @@ async def train_ready(client: StClient, timeout: float) -> float:
 
 
 async def train(
-    client: StClient, timeout: float, *, stop_after_first_step: float | None = None, pressed=None
+    client: StClient,
+    timeout: float,
+    *,
+    stop_after_first_step: float | None = None,
+    pressed=None,
+    stopping=None,
 ) -> Watch:
     """Press Train and follow the run to its end (optionally stop it a while after its first
-    step); `pressed()` is called once the press's page run has finished (the job is queued).
+    step); `pressed()` is called once the press's page run has finished (the job is queued), and
+    `stopping()` just before Stop is clicked.
     Times count from when the click left the tab (not from waiting for the tab's turn)."""
     await train_ready(client, timeout)
     watch = Watch(client.name)
@@ -132,6 +138,8 @@ async def train(
     if stop_after_first_step is not None:
         await client.wait_for(lambda: watch.first_step is not None, timeout, "first step")
         await asyncio.sleep(stop_after_first_step)
+        if stopping is not None:
+            stopping()
         await client.click(STOP)
         watch.stop_sent = client.last_sent
     watch.ended = await client.wait_for(lambda: _outcome(client) is not None, timeout, "end of the run")

@@ -22,6 +22,7 @@ FIGURES = (
     "Train -> first curve point",
     "curve update gap while training",
     "Stop -> stopped",
+    "Stop -> stored as stopped (database)",
     "participants: Train -> run ended",
 )
 

@@ -4,7 +4,8 @@ Started as `python -m core.lab.jobs.worker FD THREADS`, a fresh interpreter: mul
 spawn and forkserver would re-import the parent's `__main__`, which inside `streamlit run` is
 the page script being executed. One long-lived worker per slot: torch is imported once, then it
 trains one config after another. Messages are pickled tuples on a socket; StepEvents go in
-batches every BATCH_S so IPC stays a few messages a second whatever the step rate.
+batches every BATCH_S (the first step alone, at once) so IPC stays a few messages a second
+whatever the step rate.
 Worker -> parent: ("ready",) once after its imports, ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
 ("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
 n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes,
@@ -14,6 +15,7 @@ model's attention maps never cross the socket whole.
 
 from __future__ import annotations
 
+import math
 import pickle
 import signal
 import sys
@@ -76,7 +78,9 @@ def _send(conn: Connection, msg: tuple) -> None:
 def _run_one(conn: Connection, stop: _Stop, cfg, max_probe_bytes: int, init_state: bytes | None) -> None:
     _send(conn, ("begin",))
     pending: list[tuple] = []
-    last = time.perf_counter()
+    # The first step goes at once (with nothing before it to batch): the page shows the run
+    # training one batch sooner, 0.2 s, which a presenter pressing Train waited through.
+    last = -math.inf
     for ev in train(cfg, stop=stop, control=stop, init_state=init_state):
         if isinstance(ev, StepEvent):
             pending.append((ev.step, ev.loss, ev.token_acc, ev.grad_norm, ev.lr))
