@@ -30,6 +30,7 @@ from db.engine import Database
 log = logging.getLogger(__name__)
 
 STOP_WAIT_S = 2.0  # after a stop, the page waits at most this long for the run's end to show it
+START_WAIT_S = 1.0  # after Train, the page waits at most this long for a run with a slot to take a step
 
 
 @dataclass
@@ -107,6 +108,13 @@ class LabJobs:
         self.registry.stop(job_id, by=by)
         if wait_s > 0:
             self.registry.wait_ended(job_id, wait_s)
+
+    def wait_started(self, job_id: str, wait_s: float = START_WAIT_S) -> None:
+        """Wait at most `wait_s` for a job that got a slot to take its first step (not for a queued
+        one): the page run after Train then shows the run training, not one poll later. A room's
+        presenter pressing Train waited 0.5 s more for that poll."""
+        if wait_s > 0:
+            self.registry.wait_started(job_id, wait_s)
 
     def move_to_front(self, job_id: str, *, by: Participant) -> None:
         """A leader puts a queued job first."""

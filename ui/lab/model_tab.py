@@ -112,6 +112,7 @@ def _start(ctx: Frame, tab: str, cfg: TrainConfig) -> None:
     job_id = attempt(lambda: lab_jobs().start(cfg, db=ctx.db, actor=ctx.actor, who=who, room_id=room))
     if job_id is None:
         return
+    lab_jobs().wait_started(job_id)  # the run that follows shows it training (at most START_WAIT_S)
     st.session_state[keys.show(tab)] = {"job": job_id}
     st.session_state.pop(keys.offer(tab), None)
     st.rerun()

@@ -270,6 +270,22 @@ class PgJobs(PgReading):
                 return False
             self._closed.wait(min(END_POLL_S, left))
 
+    def wait_started(self, job_id: str, timeout: float) -> bool:
+        """Wait at most `timeout` s for a job a worker trains to take its first step; True once it
+        has (or has ended, or the id is unknown). A job no worker has taken yet (queued) returns
+        False at once: which worker takes it, and when, is the queue's business, and the page's
+        poll shows its start. Reads the row every END_POLL_S."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.db.read() as s:
+                row = s.execute(select(LabJob.status, LabJob.step).where(LabJob.id == job_id)).first()
+            if row is None or row.status not in LIVE_STATUSES or row.step >= 1:
+                return True
+            left = deadline - time.monotonic()
+            if row.status == "queued" or left <= 0:
+                return False
+            self._closed.wait(min(END_POLL_S, left))
+
     def pause(self, job_id: str, *, by: Participant | None) -> None:
         """Hold a running job between steps (it keeps its slot)."""
         self._set_pause(job_id, by, lambda row: (True, row.step))

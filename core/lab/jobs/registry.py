@@ -214,6 +214,21 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         with self._cond:
             return self._cond.wait_for(over, timeout)
 
+    def wait_started(self, job_id: str, timeout: float) -> bool:
+        """Wait at most `timeout` s for a job that holds a slot to take its first step; True once
+        it has (or has ended, or the id is unknown). A job still queued returns False at once: no
+        slot, nothing to wait for. The page waits this after Train, so the run that follows shows
+        the run training instead of one poll later."""
+
+        def moved() -> bool:
+            job = self._jobs.get(job_id)
+            return job is None or job.ended_at is not None or job.step >= 1 or job.status == "queued"
+
+        with self._cond:
+            self._cond.wait_for(moved, timeout)
+            job = self._jobs.get(job_id)
+            return job is None or job.ended_at is not None or job.step >= 1
+
     def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
         """A leader puts a queued job first in line (no-op for a job that is not queued)."""
         with self._cond:
@@ -422,6 +437,8 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
         c["token_acc"].append(acc)
         c["grad_norm"].append(gn)
         c["lr"].append(lr)
+        if not job.step:
+            self._cond.notify_all()  # wait_started: the first step
         job.step = step
 
     def _add_eval(self, job: Job, step: int, vl: float, vt: float, vs: float, probe: Any) -> None:

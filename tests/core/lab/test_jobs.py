@@ -318,3 +318,23 @@ def test_close_ends_the_worker_processes():
     assert reg.worker_pids() == [None]
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # gone and reaped, not a zombie or an orphan
+
+
+def test_waiting_for_the_first_step_of_a_running_job_ends_with_that_step():
+    """After Train the page waits (bounded) for a run that got a slot to take its first step, so
+    its next run shows the run training: not before that step, at once after it."""
+    fake = Fake(gated=True, delay=0.2)  # 50 steps of 0.2 s: the run is still training after its first
+    reg = JobRegistry(slots=1, train_fn=fake)
+    try:
+        jid = reg.start(CFG, owner=ANN)
+        wait_for(lambda: reg.snapshot(jid).status == "running")
+        assert reg.wait_started(jid, 0.05) is False  # held before its first step: the wait gives up
+        assert reg.snapshot(jid).step == 0
+        fake.gate(CFG.seed).set()
+        assert reg.wait_started(jid, 30.0) is True
+        snap = reg.snapshot(jid)
+        assert snap.step >= 1 and snap.status == "running"  # woken by the step, not by the run's end
+        reg.stop(jid, by=ANN)
+    finally:
+        fake.gate(CFG.seed).set()
+        reg.close()

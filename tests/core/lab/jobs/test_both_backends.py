@@ -5,6 +5,8 @@ move-to-front, bad step counts, and which back end a database gets."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied
@@ -202,3 +204,15 @@ def test_waiting_for_the_end_returns_when_the_job_has_ended_and_not_before(jobs)
     assert jobs.wait_ended(waiting, 5.0) is True
     assert jobs.snapshot(waiting).status == "stopped"
     assert jobs.wait_ended("no-such-job", 5.0) is True  # nothing to wait for
+
+
+def test_waiting_for_the_first_step_returns_at_once_for_a_queued_job(jobs):
+    """What the page waits on after Train (ui/lab/jobs.py START_WAIT_S): nothing for a job without
+    a slot (the pool's second job, or any job no worker has taken), so a room's queued
+    participants are not held up; an unknown id has nothing to wait for."""
+    jobs.start(CFG, owner=BO)  # holds the pool's slot (or waits for a worker)
+    waiting = jobs.start(replace(CFG, seed=1), owner=ANN)
+    began = time.monotonic()
+    assert jobs.wait_started(waiting, 30.0) is False
+    assert time.monotonic() - began < 30.0  # returned without waiting out its bound
+    assert jobs.wait_started("no-such-job", 30.0) is True
