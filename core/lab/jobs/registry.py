@@ -53,6 +53,7 @@ from core.lab.jobs.state import (
     crashed,
 )
 from core.lab.jobs.thread_mode import ThreadMode
+from core.lab.jobs.waiting import Waiting
 
 KEEP_DONE = 32  # finished jobs kept in memory (with their models) for re-attaching
 DONE_TTL_S = 3600.0  # ...and for at most this long; the stored run outlives them in the database
@@ -100,7 +101,7 @@ def _default_mode(train_fn: Callable | None) -> str:
     return "thread" if torch.cuda.is_available() else "process"
 
 
-class JobRegistry(ProcessMode, ThreadMode, Pausing):
+class JobRegistry(ProcessMode, ThreadMode, Pausing, Waiting):
     """Background training jobs for one server process."""
 
     progress_every_s = 0.0  # each step reaches this process's snapshots as it is taken
@@ -202,32 +203,6 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing):
             self._request_stop(job)
 
     cancel = stop
-
-    def wait_ended(self, job_id: str, timeout: float) -> bool:
-        """Wait at most `timeout` s for the job to end (its run stored); True once it has, or
-        when the id is unknown. The page waits this after a stop, so it shows the end at once."""
-
-        def over() -> bool:
-            job = self._jobs.get(job_id)
-            return job is None or job.ended_at is not None
-
-        with self._cond:
-            return self._cond.wait_for(over, timeout)
-
-    def wait_started(self, job_id: str, timeout: float) -> bool:
-        """Wait at most `timeout` s for a job that holds a slot to take its first step; True once
-        it has (or has ended, or the id is unknown). A job still queued returns False at once: no
-        slot, nothing to wait for. The page waits this after Train, so the run that follows shows
-        the run training instead of one poll later."""
-
-        def moved() -> bool:
-            job = self._jobs.get(job_id)
-            return job is None or job.ended_at is not None or job.step >= 1 or job.status == "queued"
-
-        with self._cond:
-            self._cond.wait_for(moved, timeout)
-            job = self._jobs.get(job_id)
-            return job is None or job.ended_at is not None or job.step >= 1
 
     def move_to_front(self, job_id: str, *, by: Participant | None) -> None:
         """A leader puts a queued job first in line (no-op for a job that is not queued)."""
