@@ -13,6 +13,6 @@ from web import streamlit_fixes
 from web.lifespan import lifespan
 from web.routes import routes
 
-streamlit_fixes.apply()  # a race that left pages half drawn (web/streamlit_fixes.py)
+streamlit_fixes.apply()  # a race that left pages half drawn; one loop wake-up per message (web/streamlit_fixes.py)
 
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=routes(), lifespan=lifespan)

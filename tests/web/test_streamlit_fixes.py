@@ -127,18 +127,26 @@ def test_nothing_starts_for_a_fragment_gone_meanwhile_or_a_session_shutting_down
     assert run(scenario) == []
 
 
-def test_the_fix_is_installed_once_and_only_on_the_version_it_was_made_for(monkeypatch):
-    original = AppSession._create_scriptrunner
+def test_the_fixes_are_installed_once_and_only_on_the_version_they_were_made_for(monkeypatch):
+    from streamlit.runtime.runtime import Runtime
+
+    places = [(AppSession, "_create_scriptrunner"), (AppSession, "_on_scriptrunner_event"),
+              (Runtime, "_enqueued_some_message")]  # fmt: skip
+    originals = [getattr(cls, name) for cls, name in places]
     try:
         assert streamlit_fixes.apply() is (streamlit.__version__ == streamlit_fixes.FOR_VERSION)
-        installed = AppSession._create_scriptrunner
+        installed = [getattr(cls, name) for cls, name in places]
+        assert all(getattr(fn, "_study_fix", False) for fn in installed)
         assert streamlit_fixes.apply() is (streamlit.__version__ == streamlit_fixes.FOR_VERSION)
-        assert AppSession._create_scriptrunner is installed  # not wrapped twice
-        monkeypatch.setattr(AppSession, "_create_scriptrunner", original)
+        assert [getattr(cls, name) for cls, name in places] == installed  # not wrapped twice
+        for (cls, name), fn in zip(places, originals, strict=True):
+            monkeypatch.setattr(cls, name, fn)
         monkeypatch.setattr(streamlit, "__version__", "9.9.9")
-        assert streamlit_fixes.apply() is False and AppSession._create_scriptrunner is original
+        assert streamlit_fixes.apply() is False
+        assert [getattr(cls, name) for cls, name in places] == originals
     finally:
-        AppSession._create_scriptrunner = original
+        for (cls, name), fn in zip(places, originals, strict=True):
+            setattr(cls, name, fn)
 
 
 def test_streamlit_is_the_version_the_fix_was_checked_against():
