@@ -15,6 +15,8 @@ from itertools import islice
 import pytest
 
 from core.i18n import translate
+from core.lab import runs as lab_runs
+from core.lab.checkpoint import load_checkpoint
 from core.lab.config import replace
 from core.lab.jobs.pg import PgJobs
 from core.lab.jobs.policy import JobLimits
@@ -143,7 +145,9 @@ def test_an_app_restart_reattaches_while_the_worker_keeps_training(qdb, start_wo
         snap = ended(after, jid)
         assert snap.status == "finished" and snap.step == 400 and snap.run_id is not None
         assert snap.curves["step"] == list(range(1, 401)) and snap.probes
-        assert snap.model is not None  # rebuilt from the worker's checkpoint
+        with qdb.read() as s:  # the worker's checkpoint, kept by the stored run the page reads
+            data = lab_runs.checkpoint_bytes(session=s, run_id=snap.run_id)
+        assert load_checkpoint(data)[0] is not None
     finally:
         after.close()
 
