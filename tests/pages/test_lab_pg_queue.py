@@ -56,9 +56,7 @@ def test_the_page_queues_shows_and_stops_a_run_on_the_postgresql_queue(run_page,
     assert jobs.registry.snapshot(jid).status == "stopped"
 
 
-def test_a_run_a_worker_finished_shows_its_model_views_and_checkpoint_from_the_stored_run(
-    run_page, db, jobs
-):
+def test_a_run_a_worker_finished_shows_its_model_views_and_checkpoint_from_the_stored_run(run_page, db, jobs):
     """The snapshot of an ended job leaves model and checkpoint to its stored run; the page's
     after-training views get them there: the custom input answers, the checkpoint downloads."""
     from core.lab import runs as lab_runs
