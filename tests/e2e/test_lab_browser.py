@@ -3,6 +3,8 @@ loss chart and an attention heatmap render, then stops a second, long run."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -66,3 +68,19 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
     stop.click()
     expect(page.get_by_text("중지했습니다").first).to_be_visible(timeout=10_000)
     expect(page.get_by_role("button", name="학습 중지")).to_have_count(0)
+
+
+def test_the_positional_encoding_chart_is_drawn_when_its_section_opens(page: Page, live_app):
+    goto(page, live_app, "lab", "tab=transformer")
+    title = page.locator("summary").filter(has_text=re.compile("위치 인코딩$"))
+    section = page.get_by_test_id("stExpander").filter(has=title)
+    summary = section.locator("summary")
+    expect(summary).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    assert section.locator(CHART).count() == 0  # closed: the server computed and sent nothing
+    summary.click()
+    expect(section.get_by_text("사인파 위치 인코딩").first).to_be_visible(timeout=20_000)
+    expect(section.locator(CHART).first).to_be_visible(timeout=20_000)
+    drawn = section.locator(f"{CHART} canvas, {CHART} svg").first
+    expect(drawn).to_be_visible(timeout=20_000)
+    assert drawn.bounding_box()["width"] > 20

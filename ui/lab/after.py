@@ -98,18 +98,26 @@ def try_input(ctx: Frame, tab: str, view: RunView, model, *, slot: str | None = 
     show(chart, width="content")
 
 
-def positional_encoding(tab: str, cfg: TrainConfig, *, expanded: bool) -> None:
-    """The sinusoidal encoding the Transformer adds to its embeddings (needs no training)."""
+def positional_encoding(tab: str, cfg: TrainConfig) -> None:
+    """The sinusoidal encoding the Transformer adds to its embeddings (needs no training). Drawn
+    only while its section is open (a preset about it opens it: keys.PE_OPEN): built closed on
+    every page run of every Transformer tab, it was 5% of a seminar room's server samples."""
     from core.lab.models import positional_encoding as pe
 
-    with st.expander(t("lab.page.pe_title"), expanded=expanded, icon=":material/waves:"):
+    box = st.expander(t("lab.page.pe_title"), key=keys.PE_OPEN, on_change="rerun", icon=":material/waves:")
+    with box:
+        if not box.open:
+            return
         st.caption(t("lab.page.pe_help", d=cfg.model.d_model))
         if cfg.model.pos_encoding != "sinusoidal":
             st.caption(t("lab.page.pe_learned"))
         d = max(2, min(int(cfg.model.d_model or 2), 512))
-        chart = charts.positional_encoding_chart(pe(PE_MAX_LEN, d), lang=current_lang())
+        lang = current_lang()
+        slot = keys.slot(tab)
+        build = lambda: charts.positional_encoding_chart(pe(PE_MAX_LEN, d), lang=lang)  # noqa: E731
+        chart = _memo(keys.memo(slot, keys.PE), (d, lang), build)
         show(chart, width="content")
-        export_buttons(chart, keys.sub(keys.slot(tab), keys.PE), "positional_encoding")
+        export_buttons(chart, keys.sub(slot, keys.PE), "positional_encoding")
 
 
 def gates(tab: str, view: RunView, model, *, slot: str | None = None) -> None:

@@ -354,7 +354,7 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
     if focus != "all":
         return
     if tab == "transformer" and ready:
-        after.positional_encoding(tab, cfg, expanded=st.session_state.get(keys.PE_OPEN, False))
+        after.positional_encoding(tab, cfg)
     if ready:  # a checkpoint exported earlier, opened with every view (ui/lab/checkpoint_in.py)
         checkpoint_in.render(ctx, tab, presenter=presenter)
     if presenter:
