@@ -115,6 +115,23 @@ def test_stored_run_link_replays_curves_and_attention(run_page, db, tiny_record)
     assert {"Config JSON", "Metrics CSV", "Checkpoint"} <= set(labels)
 
 
+def test_a_stored_runs_checkpoint_is_read_once_for_its_model_weights_and_download(
+    run_page, db, tiny_record, monkeypatch
+):
+    rid = store(db, tiny_record)
+    reads = []
+    real = lab_runs.checkpoint_bytes
+    monkeypatch.setattr(
+        lab_runs, "checkpoint_bytes", lambda **kw: (reads.append(kw["run_id"]), real(**kw))[1]
+    )
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    assert not at.exception
+    assert "Checkpoint" in [d.proto.label for d in at.get("download_button")]  # the bytes are there
+    assert not [c for c in at.caption if "kept no checkpoint" in c.value]  # so is the model
+    at.run()  # the page again (any widget, a poll): nothing read again
+    assert reads == [rid]
+
+
 def test_missing_stored_run_says_so(run_page):
     at = run_page(LAB, lang="en", query={"run": "999"})
     assert "Stored run #999 was not found." in [e.value for e in at.error]

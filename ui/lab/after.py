@@ -23,9 +23,9 @@ PE_MAX_LEN = 50
 def _model_of_run(_db, db_url: str, run_id: int, version: int):
     """The stored run's model rebuilt from its checkpoint (None when it kept none)."""
     from core.lab.checkpoint import load_checkpoint
+    from ui.lab.teaching import run_checkpoint
 
-    with _db.read() as s:
-        data = lab_runs.checkpoint_bytes(session=s, run_id=run_id)
+    data = run_checkpoint(_db, db_url, run_id, version)
     if not data:
         return None
     model, _ = load_checkpoint(data)
@@ -212,8 +212,9 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
     if view.checkpoint is not None:
         return view.checkpoint
     if view.run_id is not None:
-        with ctx.db.read() as s:
-            data = lab_runs.checkpoint_bytes(session=s, run_id=view.run_id)
+        from ui.lab.teaching import run_checkpoint
+
+        data = run_checkpoint(ctx.db, ctx.db.url, view.run_id, view.version)
         if data:
             return data
     if model is not None:

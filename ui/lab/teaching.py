@@ -18,11 +18,19 @@ def _states_of_bytes(token: tuple, _data: bytes) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def run_checkpoint(_db, db_url: str, run_id: int, version: int) -> bytes | None:
+    """A stored run's checkpoint bytes, read once per process for every view that needs them (the
+    model, the kept weights, the download): each read them itself, three reads of up to 2 MB for
+    the first page of an ended run and one on every later run of that page."""
+    with _db.read() as s:
+        return lab_runs.checkpoint_bytes(session=s, run_id=run_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _states_of_run(_db, db_url: str, run_id: int, version: int) -> dict:
     from core.lab.checkpoint import read_probe_states
 
-    with _db.read() as s:
-        return read_probe_states(lab_runs.checkpoint_bytes(session=s, run_id=run_id))
+    return read_probe_states(run_checkpoint(_db, db_url, run_id, version))
 
 
 def kept_states(ctx: Frame, view: RunView, model) -> dict:
