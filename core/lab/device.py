@@ -5,6 +5,8 @@ CPU priority of training processes, and the device badge. torch is imported wher
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from typing import TYPE_CHECKING
 
 from core.i18n import translate
@@ -78,6 +80,19 @@ def lower_priority(nice: int) -> None:
     nothing where the OS has no niceness)."""
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Add `nice` to the calling thread's niceness alone, where the OS schedules threads on their
+    own (Linux); elsewhere to the whole process's, as `lower_priority`. It cannot be raised again
+    without privileges: call it in a thread made for the work it slows."""
+    if nice <= 0:
+        return
+    if sys.platform.startswith("linux") and hasattr(os, "setpriority"):
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(os.getpriority(os.PRIO_PROCESS, tid) + nice, 19))
+    else:
+        lower_priority(nice)
 
 
 def device_text(dev: torch.device | str, threads: int | None = None) -> tuple[str, dict[str, object]]:

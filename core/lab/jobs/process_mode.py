@@ -28,7 +28,10 @@ class ProcessMode:
             try:
                 try:
                     with self._cond:  # a stop() before this is re-sent below; one after it sees job.worker
-                        w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes, job.init_state))
+                        urgent = (
+                            job.owner is not None and job.owner.is_leader
+                        )  # trains at the server's priority
+                        w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes, job.init_state, urgent))
                         job.worker = w
                         if job.stop.is_set():
                             w.request_stop(job.id)

@@ -3,13 +3,16 @@
 Started as `python -m core.lab.jobs.worker FD THREADS`, a fresh interpreter: multiprocessing's
 spawn and forkserver would re-import the parent's `__main__`, which inside `streamlit run` is
 the page script being executed. One long-lived worker per slot: torch is imported once, then it
-trains one config after another. Messages are pickled tuples on a socket; StepEvents go in
+trains one config after another, each in a thread of its own that runs `STUDY_LAB_NICE` below the
+server's priority (core/lab/device.py), unless the job is a leader's: a presenter's run starts
+at once also while a room's page runs take the CPU (its first step took 2.4-2.7 s when the
+room's Train burst left a niced worker only scraps). Messages are pickled tuples on a socket; StepEvents go in
 batches every BATCH_S (the first step alone, at once) so IPC stays a few messages a second
 whatever the step rate.
 Worker -> parent: ("ready",) once after its imports, ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
 ("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
 n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes,
-init_state), ("stop", job_id), ("control", job_id, paused, run_until) (pause / step N), ("quit",). A probe is bounded here already (`policy.bound_probe`), so a large
+init_state, urgent), ("stop", job_id), ("control", job_id, paused, run_until) (pause / step N), ("quit",). A probe is bounded here already (`policy.bound_probe`), so a large
 model's attention maps never cross the socket whole.
 """
 
@@ -19,6 +22,7 @@ import math
 import pickle
 import signal
 import sys
+import threading
 import time
 from multiprocessing.connection import Connection
 
@@ -26,7 +30,7 @@ import torch
 import torch._dynamo  # noqa: F401  the first optimizer step imports it (~0.9 s): pay it before a job
 
 from core.lab.checkpoint import save_checkpoint
-from core.lab.device import lower_priority, training_nice
+from core.lab.device import lower_thread_priority, training_nice
 from core.lab.jobs.control import Control
 from core.lab.jobs.policy import bound_probe
 from core.lab.train import DoneEvent, EvalEvent, StepEvent, train
@@ -103,8 +107,30 @@ def _run_one(conn: Connection, stop: _Stop, cfg, max_probe_bytes: int, init_stat
     _send(conn, ("error", "RuntimeError: training ended without a DoneEvent"))
 
 
-def serve(conn: Connection, threads: int) -> None:
-    """Serve ("run", job_id, cfg) requests until ("quit",) or until the parent goes away."""
+def _run_in_thread(conn: Connection, stop: _Stop, msg: tuple, nice: int) -> None:
+    """Run one job's ("run", ...) message in a new thread, niced by `nice` unless it is urgent
+    (a leader's); exceptions come back here as from _run_one."""
+    failure: list[BaseException] = []
+    urgent = len(msg) > 5 and msg[5]
+
+    def body() -> None:
+        try:
+            if not urgent:
+                lower_thread_priority(nice)
+            _run_one(conn, stop, msg[2], msg[3], msg[4] if len(msg) > 4 else None)
+        except BaseException as exc:  # noqa: BLE001  re-raised in the serving thread
+            failure.append(exc)
+
+    job = threading.Thread(target=body, name=f"lab-job-{msg[1][:8]}", daemon=True)
+    job.start()
+    job.join()
+    if failure:
+        raise failure[0]
+
+
+def serve(conn: Connection, threads: int, nice: int = 0) -> None:
+    """Serve ("run", job_id, cfg, ...) requests until ("quit",) or until the parent goes away;
+    a job that is not urgent trains `nice` below this process's priority."""
     torch.set_num_threads(threads)
     stop = _Stop(conn)
     try:
@@ -122,7 +148,7 @@ def serve(conn: Connection, threads: int) -> None:
             continue  # a stop for a job that already ended
         stop.begin(msg[1])
         try:
-            _run_one(conn, stop, msg[2], msg[3], msg[4] if len(msg) > 4 else None)
+            _run_in_thread(conn, stop, msg, nice)
         except _Gone:
             return
         except Exception as exc:  # noqa: BLE001  a broken run is reported; the worker serves the next one
@@ -135,5 +161,5 @@ def serve(conn: Connection, threads: int) -> None:
 if __name__ == "__main__":
     # Ctrl-C in the server's terminal reaches the whole process group; the parent shuts us down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    lower_priority(training_nice())  # the server that started us stays responsive (core/lab/device.py)
-    serve(Connection(int(sys.argv[1])), int(sys.argv[2]))
+    # Jobs train below the server's priority, leaders' at it (serve); the server stays responsive.
+    serve(Connection(int(sys.argv[1])), int(sys.argv[2]), training_nice())

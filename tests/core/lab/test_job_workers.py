@@ -77,3 +77,16 @@ def test_a_worker_killed_mid_run_fails_its_job_with_a_translated_message(reg):
     snap = ended(reg, jid, timeout=10)
     assert snap.status == "failed" and "killed by signal 9" in snap.error
     assert snap.error_key == "lab.job.worker_killed" and snap.error_params == {"signal": 9}
+
+
+def test_a_leaders_job_goes_to_its_worker_urgent_and_a_members_not(reg, monkeypatch):
+    """The worker trains an urgent job at the server's priority (tests/core/lab/jobs/
+    test_training_priority.py): a presenter's run is not niced behind the room's."""
+    from core.lab.jobs import pool
+
+    sent = []
+    real = pool.Worker.send
+    monkeypatch.setattr(pool.Worker, "send", lambda self, msg: (sent.append(msg), real(self, msg))[1])
+    lead, member = reg.start(CFG, owner=LEADER), reg.start(CFG, owner=ANN)
+    assert ended(reg, lead).status == ended(reg, member).status == "finished"
+    assert {m[1]: m[5] for m in sent if m[0] == "run"} == {lead: True, member: False}
