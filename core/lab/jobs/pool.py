@@ -103,10 +103,15 @@ class Worker:
 
 
 class Pool:
-    """One worker per slot, started lazily (or pre-warmed), reused across jobs, replaced when it dies."""
+    """One worker per slot, started lazily (or pre-warmed), reused across jobs, replaced when it
+    dies. `reserved` of the slots are the leaders' (registry `leader_slots`): a warm worker is
+    kept for each of them that no urgent (leader's) job holds, so a presenter's run never waits
+    for a worker to start while the room's runs took the warm ones (a cold server's room did)."""
 
-    def __init__(self, slots: int, threads: int) -> None:
+    def __init__(self, slots: int, threads: int, reserved: int = 0) -> None:
         self.threads = threads
+        self.reserved = reserved
+        self.urgent: set[int] = set()  # slots an urgent job holds
         self.workers: list[Worker | None] = [None] * slots
         self.busy = [False] * slots
         self.cond = threading.Condition()
@@ -130,21 +135,28 @@ class Pool:
                 raise RuntimeError("the job registry is closed")
         return w
 
-    def acquire(self) -> tuple[int, Worker]:
+    def acquire(self, urgent: bool = False) -> tuple[int, Worker]:
         """A free slot's worker, a warm one when there is (the registry guarantees a slot is or
-        soon will be free). Taking the last warm worker starts warming a spare for the next job."""
+        soon will be free). A job that is not `urgent` leaves the warm workers kept for the
+        leaders' slots alone (class docstring). Taking the last warm worker starts warming a
+        spare for the next job."""
         with self.cond:
             while True:
                 if self.closed:
                     raise RuntimeError("the job registry is closed")
                 idle = [i for i, busy in enumerate(self.busy) if not busy]
                 warm = [i for i in idle if self.workers[i] is not None]
+                keep = 0 if urgent else max(0, self.reserved - len(self.urgent))
+                takeable = warm[: max(0, len(warm) - keep)]
+                cold = [i for i in idle if self.workers[i] is None]
                 # a worker half through its imports is sooner than a fresh one: wait for it
-                if warm or (idle and not self.warming):
+                if takeable or (cold and not self.warming):
                     break
                 self.cond.wait(0.1)
-            i = (warm or idle)[0]
+            i = (takeable or cold)[0]
             self.busy[i] = True
+            if urgent:
+                self.urgent.add(i)
             spare = self._spare_needed()
         if spare:
             self._warm_spare_later()
@@ -161,6 +173,7 @@ class Pool:
             if dead:
                 self.workers[i] = None
             self.busy[i] = False
+            self.urgent.discard(i)
             self.cond.notify_all()
         if dead and w is not None:
             w.close(0)

@@ -22,15 +22,13 @@ class ProcessMode:
 
     def _train_in_process(self, job: Job) -> str:
         assert self._pool is not None
+        urgent = job.owner is not None and job.owner.is_leader  # a warm worker, the server's priority
         for attempt in (1, 2):
-            i, w = self._pool.acquire()
+            i, w = self._pool.acquire(urgent)
             dead = False
             try:
                 try:
                     with self._cond:  # a stop() before this is re-sent below; one after it sees job.worker
-                        urgent = (
-                            job.owner is not None and job.owner.is_leader
-                        )  # trains at the server's priority
                         w.send(("run", job.id, job.cfg, self.limits.max_probe_bytes, job.init_state, urgent))
                         job.worker = w
                         if job.stop.is_set():

@@ -143,7 +143,9 @@ class JobRegistry(ProcessMode, ThreadMode, Pausing, Waiting):
         self._pool: Pool | None = None
         if self.mode == "process":
             training_nice()  # a bad STUDY_LAB_NICE is said at server start, not by a dying worker
-            self._pool = Pool(self.slots + self.leader_slots, self.threads_per_job)
+            self._pool = Pool(
+                self.slots + self.leader_slots, self.threads_per_job, reserved=self.leader_slots
+            )
             POOLS.add(self._pool)
             weakref.finalize(self, self._pool.close)  # a dropped registry (cache cleared) frees its workers
             if prewarm:

@@ -55,9 +55,9 @@ def test_a_hung_worker_is_killed_when_it_ignores_a_stop_and_the_slot_recovers(re
 def test_a_job_whose_idle_worker_was_killed_moves_to_a_fresh_worker(reg, monkeypatch):
     acquire, killed = reg._pool.acquire, []
 
-    def acquire_then_lose_it():
+    def acquire_then_lose_it(urgent=False):
         # the race: the slot's idle worker dies after the pool handed it out, before the job reached it
-        i, w = acquire()
+        i, w = acquire(urgent)
         if not killed:
             os.kill(w.pid, signal.SIGKILL)
             w.proc.wait(5)
