@@ -82,16 +82,20 @@ def lower_priority(nice: int) -> None:
         os.nice(nice)
 
 
+_process_lowered: list[int] = []  # lower_thread_priority's fallback: the process, once
+
+
 def lower_thread_priority(nice: int) -> None:
     """Add `nice` to the calling thread's niceness alone, where the OS schedules threads on their
-    own (Linux); elsewhere to the whole process's, as `lower_priority`. It cannot be raised again
-    without privileges: call it in a thread made for the work it slows."""
+    own (Linux); elsewhere to the whole process's, once, as `lower_priority`. It cannot be raised
+    again without privileges: call it in a thread made for the work it slows."""
     if nice <= 0:
         return
     if sys.platform.startswith("linux") and hasattr(os, "setpriority"):
         tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, min(os.getpriority(os.PRIO_PROCESS, tid) + nice, 19))
-    else:
+    elif not _process_lowered:
+        _process_lowered.append(nice)
         lower_priority(nice)
 
 

@@ -83,3 +83,15 @@ def test_a_job_trains_at_the_servers_priority_plus_the_setting_and_a_leaders_at_
     assert process == own and threads == {own}  # a presenter's run is not left the scraps
     monkeypatch.setenv(NICE_ENV, "0")
     assert _niceness_while_training(urgent=False)[1] == {own}  # turned off
+
+
+def test_where_threads_share_the_process_priority_it_is_lowered_once_not_per_job(monkeypatch):
+    from core.lab import device
+
+    calls: list[int] = []
+    monkeypatch.setattr(device.sys, "platform", "darwin")
+    monkeypatch.setattr(device, "_process_lowered", [])
+    monkeypatch.setattr(device.os, "nice", lambda n: calls.append(n), raising=False)
+    for _ in range(3):  # three members' jobs in one worker
+        device.lower_thread_priority(7)
+    assert calls == [7]
