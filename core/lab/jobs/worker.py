@@ -3,12 +3,11 @@
 Started as `python -m core.lab.jobs.worker FD THREADS`, a fresh interpreter: multiprocessing's
 spawn and forkserver would re-import the parent's `__main__`, which inside `streamlit run` is
 the page script being executed. One long-lived worker per slot: torch is imported once, then it
-trains one config after another, each in a thread of its own that runs `STUDY_LAB_NICE` below the
-server's priority (core/lab/device.py), unless the job is a leader's: a presenter's run starts
-at once also while a room's page runs take the CPU (its first step took 2.4-2.7 s when the
-room's Train burst left a niced worker only scraps). Messages are pickled tuples on a socket; StepEvents go in
-batches every BATCH_S (the first step alone, at once) so IPC stays a few messages a second
-whatever the step rate.
+trains one config after another, each in a thread of its own that runs `STUDY_LAB_NICE` below
+the server's priority (core/lab/device.py), unless the job is a leader's: a presenter's run is
+not left the CPU the room's page runs leave over. Messages are pickled tuples on a socket;
+StepEvents go in batches every BATCH_S (the first step alone, at once) so IPC stays a few
+messages a second whatever the step rate.
 Worker -> parent: ("ready",) once after its imports, ("begin",), ("steps", [(step, loss, acc, grad_norm, lr), ...]),
 ("eval", step, val_loss, val_tok, val_seq, probe), ("done", status, step, metrics, checkpoint,
 n_params, device), ("error", message). Parent -> worker: ("run", job_id, cfg, max_probe_bytes,

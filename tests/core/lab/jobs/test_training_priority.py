@@ -1,8 +1,7 @@
 """Training runs at a lower CPU priority than the server that starts it (`STUDY_LAB_NICE`, default
 10; core/lab/device.py): a room's training used to leave the server's pages and live curves
-waiting behind it. A leader's job trains at the server's priority (a presenter's first step came
-2.4-2.7 s after Train while the room's page runs took the CPU). The setting's bad values are
-refused with the reason."""
+waiting behind it. A leader's job trains at the server's priority: a presenter's run is not left the CPU
+the room's page runs leave over. The setting's bad values are refused with the reason."""
 
 from __future__ import annotations
 
