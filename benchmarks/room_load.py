@@ -2,12 +2,14 @@
 own websocket protocol (benchmarks/st_client.py; no browser, no AppTest, no registry calls).
 
     python -m benchmarks.room_load [--participants 30] [--backend sqlite|postgres] [--steps N]
-                                   [--stops 3] [--logs DIR] [--json FILE] [--env NAME=VALUE]
+                                   [--stops 3] [--settle S] [--logs DIR] [--json FILE] [--env NAME=VALUE]
 
 Setup (benchmarks/room_setup.py): a fresh SQLite file, or a fresh PostgreSQL database beside
 TEST_DATABASE_URL / 127.0.0.1:5432 (dropped afterwards); migrations; a leader with a remembered
 sign-in; an open room whose challenge is the `transformer_reverse` preset. Then `streamlit run
 server.py`, and with `--backend postgres` one `python -m core.lab.worker` beside the app's own.
+The room opens as soon as the server answers, or `--settle` seconds later: a server started
+before the seminar, whose Lab worker processes have imported torch by then.
 
 Each participant is a guest tab: opens `/room?code=<code>`, joins with a nickname, opens the Lab
 (which starts from the challenge), types its own seed, waits for Train to be enabled and presses
@@ -230,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the whole room's limit (s): tabs still going are ended and what they saw is reported",
     )
     ap.add_argument("--seed", type=int, default=0, help="seeds of the participants' runs")
+    ap.add_argument(
+        "--settle", type=float, default=0.0, help="seconds from the server answering to the room opening"
+    )
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="extra server env")
     ap.add_argument("--logs", type=Path, help="keep the server's (and worker's) logs in this folder")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
@@ -239,9 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         args.logs.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with room_server(args.backend, args.steps, extra, args.logs) as room:
+        time.sleep(args.settle)  # the server alone: its Lab workers warm up
         out = asyncio.run(run_room(room, args))
     fig = figures(out)
-    title = f"room load: {args.participants} participants + presenter, {args.backend}, steps {args.steps or 'preset'}"
+    title = (
+        f"room load: {args.participants} participants + presenter, {args.backend}, "
+        f"steps {args.steps or 'preset'}, opened {args.settle:g} s after the server answered"
+    )
     print(report(fig, title))
     print(f"({time.perf_counter() - t0:.0f} s in all)")
     if args.json:
