@@ -189,10 +189,16 @@ class Pool:
 
     def prewarm(self, delay_s: float = 0.0) -> None:
         """Start the workers of idle slots that have none (torch imported before a Train click),
-        after `delay_s` and one after another: each start costs about 3 s of CPU, and every slot's
-        worker starting at once, right at server start, starved the first page being drawn on a
-        2-core server. A Train click meanwhile takes a warm worker, waits for the one warming, or
-        starts its own; taking the last warm one warms a spare (`acquire`)."""
+        one after another: each start costs about 3 s of CPU, and every slot's worker starting at
+        once, right at server start, starved the first page being drawn on a 2-core server. The
+        leaders' (`reserved`) workers start now: a presenter who presses Train seconds after the
+        server started waited 1.6-2.7 s for the first worker's imports when they began after
+        `delay_s` too (docs/benchmarks.md, ninth session). The others start after `delay_s`. A
+        Train click meanwhile takes a warm worker, waits for the one warming, or starts its own;
+        taking the last warm one warms a spare (`acquire`)."""
+        for _ in range(self.reserved):
+            if not self._warm_one():
+                break
         if delay_s > 0 and self._closing.wait(delay_s):
             return
         while self._warm_one():

@@ -63,6 +63,7 @@ SLOTS_ENV = "STUDY_LAB_SLOTS"  # jobs training at once (default_slots says how m
 MAX_SLOTS = 64
 # Worker processes start this long after the registry is built (the engine warm-up builds it about
 # 2 s after server start), while a first page is being drawn; a job started sooner starts its own.
+# The leaders' slots' workers start at once (pool.py `prewarm`).
 PREWARM_DELAY_S = 3.0
 
 

@@ -5,6 +5,8 @@ another, and taking the last warm one warms a spare. Slow: real workers import t
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from core.lab.jobs import pool as pool_module
@@ -36,6 +38,25 @@ def test_prewarm_starts_every_slots_worker_one_after_another(monkeypatch):
     finally:
         pool.close()
     assert started(pool) == []
+
+
+def test_the_leaders_workers_warm_at_once_and_the_others_after_the_delay(monkeypatch):
+    made: list[Worker] = []
+    monkeypatch.setattr(pool_module, "Worker", lambda threads: made.append(Worker(threads)) or made[-1])
+    pool = Pool(3, threads=1, reserved=1)
+    warming = threading.Thread(target=pool.prewarm, args=(3600.0,))
+    warming.start()
+    try:
+        # the leaders' worker is ready long before the hour is up; the others wait for the hour
+        wait_until(lambda: len(made) == 1 and not pool.warming, timeout=60, what="the leaders' worker")
+        i, worker = pool.acquire(urgent=True)  # a presenter's Train takes it, imports done
+        assert worker is made[0]
+        wait_until(lambda: len(made) == 2 and not pool.warming, timeout=60, what="the spare")
+        pool.release(i, dead=False)
+    finally:
+        pool.close()  # wakes the delayed part, which then starts nothing
+        warming.join(10)
+    assert not warming.is_alive() and len(made) == 2  # slot 2's worker waited for the hour
 
 
 def test_no_spare_is_started_while_an_idle_worker_is_warm():
