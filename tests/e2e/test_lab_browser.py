@@ -27,6 +27,12 @@ def _drawn_charts(page: Page) -> int:
     }}).length""")
 
 
+def _map_cells(page: Page) -> int:
+    """Cells of the attention map drawn (its spec names its cells; they come beside it)."""
+    return page.evaluate(f"""Math.max(0, ...[...document.querySelectorAll("{CHART}")].map(
+        el => el.querySelectorAll('.mark-rect path').length))""")
+
+
 def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live_app, tmp_path):
     seed = fresh_seed()  # a fresh config, so no stored run offers an instant replay
     goto(
@@ -50,6 +56,7 @@ def test_guest_trains_from_a_shared_link_and_stops_a_second_run(page: Page, live
         timeout=20_000,
     )
     assert _drawn_charts(page) >= 3  # loss, accuracy and the attention heatmap
+    assert _map_cells(page) >= 5 * 5  # a 5-token copy: every (output, input) pair a cell
     expect(page.get_by_text("프로브 입력:").first).to_be_visible()
     page.wait_for_url("**run=**", timeout=10_000)  # the finished run is stored; the address links to it
     page.screenshot(path=str(tmp_path / "lab_trained.png"), full_page=True)

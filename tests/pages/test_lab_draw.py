@@ -3,6 +3,8 @@
 import json
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from core.lab import charts
 from ui.lab.draw import _curve_template, stable_dataset_names
@@ -22,6 +24,33 @@ def test_heatmaps_of_two_probe_steps_share_one_spec():
     assert _without_data(a) == _without_data(b)
     assert list(a["datasets"]) == ["d0"] and a["datasets"]["d0"] != b["datasets"]["d0"]
     assert a["data"] == {"name": "d0"}
+
+
+@pytest.mark.parametrize("heads", [None, 3])
+def test_attention_template_filled_with_its_cells_draws_the_full_chart(heads):
+    """What a live page sends (the template and each map's cells) is the chart an export draws:
+    the same spec, the same cells, a repeated output token numbered by its place."""
+    src, out = ["i", "love", "cats", "<eos>"], ["나는", "고양이를", "고양이를"]
+    w = np.random.default_rng(1).random((heads or 1, 3, 4))
+    if heads is None:
+        full = charts.attention_heatmap(w[0], src, out, "t", lang="en", cell=20)
+    else:
+        full = charts.attention_grid(w, src, out, "t", lang="en", cell=20)
+    full = stable_dataset_names(full.to_dict(validate=False))
+    names = ["map"] if heads is None else [f"head{h + 1}" for h in range(heads)]
+    template = charts.attention_template(src, len(out), heads, "t", lang="en", cell=20).to_dict(
+        validate=False
+    )
+    shown = _without_data(full)
+    for i, name in enumerate(names):
+        shown = shown.replace(f'"name": "d{i}"', f'"name": "{name}"')
+    assert shown == _without_data(template) and "datasets" not in template
+    for i in range(len(names)):
+        cells = pd.DataFrame(charts.heat_columns(w[i], src, out, "en")).to_dict("records")
+        assert len(cells) == len(full["datasets"][f"d{i}"]) == 12
+        for sent, drawn in zip(cells, full["datasets"][f"d{i}"], strict=True):
+            assert sent == {**drawn, "weight": pytest.approx(drawn["weight"])}
+    assert {c["query"] for c in cells} == {"나는", "고양이를 (pos 2)", "고양이를 (pos 3)"}
 
 
 def test_curve_template_refers_to_named_rows_and_depends_on_the_legend():

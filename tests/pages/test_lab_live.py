@@ -265,3 +265,32 @@ def test_live_curves_keep_one_spec_and_send_new_data(run_page, db):
     assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"  # no SVG DOM rebuilt per redraw
     at.button(key="lab_gru_stop").click().run()
     poll(at, lambda a: a.warning)
+
+
+def _maps(at):
+    return [c for c in at.get("vega_lite_chart") if '"field": "weight"' in c.proto.spec]
+
+
+def test_live_attention_keeps_one_spec_and_sends_each_probe_as_new_cells(run_page, db):
+    """A new probe of a training run swaps the cells of the map the browser has: the spec stays
+    byte-identical, the named cells change."""
+    at = run_page(
+        LAB, actor=make_member(db), lang="en", query=tiny("gru", steps=20000, eval_every=500, probe_every=20)
+    )
+    at.button(key="lab_gru_train").click().run()
+    seen = []
+
+    def two_probes(a):
+        maps = _maps(a)
+        if maps:
+            c = maps[0].proto
+            seen.append((c.spec, {d.name: d.data.data for d in c.datasets}))
+        return len({tuple(sorted(d.items())) for _, d in seen}) >= 2
+
+    poll(at, two_probes)
+    assert len({spec for spec, _ in seen}) == 1
+    spec = json.loads(seen[0][0])
+    assert spec["data"] == {"name": "map"} and "datasets" not in spec
+    assert {name for _, d in seen for name in d} == {"map"}
+    at.button(key="lab_gru_stop").click().run()
+    poll(at, lambda a: a.warning)

@@ -3,12 +3,16 @@ replays how attention formed), Transformer map / layer / head choice or all head
 
 from __future__ import annotations
 
+import functools
+import json
+
+import numpy as np
 import streamlit as st
 
 from core.lab import charts
 from core.lab.view import Probe, RunView
 from ui.lab import keys
-from ui.lab.draw import _memo, export_buttons, show
+from ui.lab.draw import _presented, arrow_rows, export_buttons, presenting, shared
 from ui.lab.widgets import fmt
 from ui.shell.i18n import current_lang, t
 
@@ -98,33 +102,66 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
     xs, ys = axis_tokens(probe, kind)
     lang = current_lang()
     title = t(f"lab.page.att.{kind}") if tab == "transformer" else t("lab.page.alignment")
-
-    def build():
-        # cells as large as the page allows: a 64-token map must still fit on a projector
-        fit = max(len(xs), len(ys), 1)
-        if head == ALL:
-            per_row = min(4, weights.shape[0])
-            return charts.attention_grid(
-                weights,
-                xs,
-                ys,
-                title=title,
-                lang=lang,
-                columns=4,
-                cell=max(8, min(44 if compact else 32, 1000 // (per_row * fit))),
-            )
-        return charts.attention_heatmap(
-            weights[head - 1],
-            xs,
-            ys,
-            title=title,
-            lang=lang,
-            cell=max(10, min(52 if compact else 36, 760 // fit)),
-        )
-
-    chart = _memo(
-        keys.memo(slot, keys.ATT), (view.job_id, view.run_id, probe.step, name, head, lang, compact), build
+    grid = head == ALL
+    maps = _squeeze_heads(weights)
+    # cells as large as the page allows: a 64-token map must still fit on a projector
+    fit = max(len(xs), len(ys), 1)
+    if grid:
+        cell = max(8, min(44 if compact else 32, 1000 // (min(GRID_COLUMNS, len(maps)) * fit)))
+    else:
+        cell = max(10, min(52 if compact else 36, 760 // fit))
+    tokens = (tuple(map(str, xs)), tuple(map(str, ys)))
+    spec = json.loads(
+        _template(tokens[0], len(ys), len(maps) if grid else None, title, lang, cell, presenting())
     )
-    show(chart, width="content")
+    spec["datasets"] = shared(
+        ("attention", view.job_id, view.run_id, probe.step, name, head, lang),
+        lambda: _cells(maps if grid else maps[head - 1 : head], *tokens, lang, grid),
+    )
+    st.vega_lite_chart(spec=spec, width="content")
     if not view.active:
-        export_buttons(chart, keys.sub(slot, keys.ATT), "attention")
+
+        def full():
+            if grid:
+                return charts.attention_grid(maps, xs, ys, title, lang=lang, columns=GRID_COLUMNS, cell=cell)
+            return charts.attention_heatmap(maps[head - 1], xs, ys, title, lang=lang, cell=cell)
+
+        export_buttons(full, keys.sub(slot, keys.ATT), "attention")
+
+
+GRID_COLUMNS = 4  # heads side by side before the grid wraps
+
+
+def _squeeze_heads(weights) -> np.ndarray:
+    """A probe's map of one layer as (heads, Tq, Tk): a leading batch of one dropped."""
+    w = np.asarray(weights)
+    while w.ndim > 3 and w.shape[0] == 1:
+        w = w[0]
+    return w
+
+
+@functools.lru_cache(maxsize=64)
+def _template(
+    xs: tuple, n_queries: int, heads: int | None, title: str, lang: str, cell: int, presenter: bool
+) -> str:
+    """The map's Vega-Lite spec (JSON) with its cells left as named data (`_cells`). It changes
+    with the input tokens and the sizes only, so while a run trains every new probe goes out as
+    new data under the same spec: the browser swaps the cells into the map it shows, and the
+    server skips Altair (a new chart and its spec for every probe was 15% of the server's CPU in
+    a 30-person room on PostgreSQL, docs/benchmarks.md, eighth session)."""
+    chart = charts.attention_template(
+        list(xs), n_queries, heads, title, lang=lang, cell=cell, columns=GRID_COLUMNS
+    )
+    return json.dumps(_presented(chart, presenter).to_dict(validate=False))
+
+
+def _cells(maps, xs: tuple, ys: tuple, lang: str, grid: bool) -> dict:
+    """The template's named data: the one map ("map") or each head's ("head1", ...), as Arrow."""
+    import pyarrow as pa
+
+    def rows(w):
+        return arrow_rows(pa.table(charts.heat_columns(w, xs, ys, lang)))
+
+    if not grid:
+        return {"map": rows(maps[0])}
+    return {f"head{h + 1}": rows(w) for h, w in enumerate(maps)}

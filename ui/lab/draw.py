@@ -104,9 +104,25 @@ def _curve_data(view: RunView) -> dict[str, list]:
 
 CURVE_KINDS = ("loss", "accuracy")
 _TITLES = {"loss": "lab.page.loss_title", "accuracy": "lab.page.acc_title"}
-_SHARED_LIMIT = 64  # curve frames kept for all sessions (a few per run on screen)
-_shared: OrderedDict[tuple, dict] = OrderedDict()
+_SHARED_LIMIT = 64  # tables kept for all sessions (a few per run on screen)
+_shared: OrderedDict[tuple, Any] = OrderedDict()
 _shared_lock = threading.Lock()
+
+
+def shared(key: tuple, make):
+    """`make()` once per `key` for every session (the newest _SHARED_LIMIT kept): the rows a state
+    of a run is drawn from, which every viewer of that run is sent."""
+    with _shared_lock:
+        hit = _shared.get(key)
+        if hit is not None:
+            _shared.move_to_end(key)
+            return hit
+    value = make()
+    with _shared_lock:
+        _shared[key] = value
+        while len(_shared) > _SHARED_LIMIT:
+            _shared.popitem(last=False)
+    return value
 
 
 def arrow_rows(df):
@@ -127,12 +143,12 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
     (job / run, version, step, language), not once per viewer, and from numpy columns straight
     to Arrow (`charts.curve_columns`), not through pandas.
     """
-    key = (view.job_id, view.run_id, view.version, view.step, lang)
-    with _shared_lock:
-        hit = _shared.get(key)
-        if hit is not None:
-            _shared.move_to_end(key)
-            return hit
+    return shared(
+        ("curves", view.job_id, view.run_id, view.version, view.step, lang), lambda: _make_frames(view, lang)
+    )
+
+
+def _make_frames(view: RunView, lang: str) -> dict[str, tuple]:
     import pyarrow as pa
 
     data = _curve_data(view)
@@ -141,10 +157,6 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
         line_cols, point_cols, series = charts.curve_columns(kind, data, lang)
         rows = {"lines": arrow_rows(pa.table(line_cols)), "points": arrow_rows(pa.table(point_cols))}
         out[kind] = (series, rows)
-    with _shared_lock:
-        _shared[key] = out
-        while len(_shared) > _SHARED_LIMIT:
-            _shared.popitem(last=False)
     return out
 
 

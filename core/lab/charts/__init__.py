@@ -21,8 +21,10 @@ from core.lab.charts.export import chart_to_png, chart_to_svg, save_chart
 from core.lab.charts.maps import (
     attention_grid,
     attention_heatmap,
+    attention_template,
     gates_chart,
     grad_norm_chart,
+    heat_columns,
     positional_encoding_chart,
     unique_labels,
 )
@@ -41,6 +43,8 @@ __all__ = [
     "accuracy_chart",
     "attention_heatmap",
     "attention_grid",
+    "attention_template",
+    "heat_columns",
     "positional_encoding_chart",
     "compare_chart",
     "gates_chart",

@@ -30,24 +30,29 @@ def unique_labels(tokens: Sequence[Any], lang: str = "ko") -> list[str]:
     return labels
 
 
-def _heat_frame(w: np.ndarray, x_labels: list[str], y_labels: list[str], x_tokens, y_tokens) -> pd.DataFrame:
+def heat_columns(weights: Any, x_tokens: Sequence[Any], y_tokens: Sequence[Any], lang: str = "ko") -> dict:
+    """One attention map (Tq, Tk; leading size-1 axes dropped) as the columns of its cells, what
+    `attention_template`'s named data ("map", "head1", ...) holds."""
+    w = _map(weights, 2, x_tokens, y_tokens)
+    return _heat_cols(w, unique_labels(x_tokens, lang), unique_labels(y_tokens, lang), x_tokens, y_tokens)
+
+
+def _heat_cols(w: np.ndarray, x_labels: list[str], y_labels: list[str], x_tokens, y_tokens) -> dict:
     tq, tk = w.shape
     qi, ki = np.meshgrid(np.arange(tq), np.arange(tk), indexing="ij")  # (Tq, Tk) each
-    return pd.DataFrame(
-        {
-            "query": np.asarray(y_labels, dtype=object)[qi.ravel()],
-            "key": np.asarray(x_labels, dtype=object)[ki.ravel()],
-            "query_token": [str(y_tokens[i]) for i in qi.ravel()],
-            "key_token": [str(x_tokens[i]) for i in ki.ravel()],
-            # Counted from 1, as the tick labels count a repeated token's place ("3 (pos 2)").
-            "query_pos": qi.ravel() + 1,
-            "key_pos": ki.ravel() + 1,
-            "weight": w.ravel(),
-        }
-    )
+    return {
+        "query": np.asarray(y_labels, dtype=object)[qi.ravel()],
+        "key": np.asarray(x_labels, dtype=object)[ki.ravel()],
+        "query_token": np.asarray([str(y_tokens[i]) for i in qi.ravel()], dtype=object),
+        "key_token": np.asarray([str(x_tokens[i]) for i in ki.ravel()], dtype=object),
+        # Counted from 1, as the tick labels count a repeated token's place ("3 (pos 2)").
+        "query_pos": qi.ravel() + 1,
+        "key_pos": ki.ravel() + 1,
+        "weight": w.ravel(),
+    }
 
 
-def _heat(df: pd.DataFrame, x_labels, y_labels, lang, title, cell) -> alt.Chart:
+def _heat(data: pd.DataFrame | alt.NamedData, x_labels, n_queries: int, lang, title, cell) -> alt.Chart:
     tip = [
         alt.Tooltip("query_token:N", title=chart_text("lab.chart.query", lang)),
         alt.Tooltip("key_token:N", title=chart_text("lab.chart.key", lang)),
@@ -56,7 +61,7 @@ def _heat(df: pd.DataFrame, x_labels, y_labels, lang, title, cell) -> alt.Chart:
         alt.Tooltip("weight:Q", title=chart_text("lab.chart.weight", lang), format=".3f"),
     ]
     return (
-        alt.Chart(df)
+        alt.Chart(data)
         .mark_rect()
         .encode(
             x=alt.X(
@@ -66,7 +71,13 @@ def _heat(df: pd.DataFrame, x_labels, y_labels, lang, title, cell) -> alt.Chart:
                 # Tokens with their position are too wide to stand upright in a 22-px cell.
                 axis=alt.Axis(labelAngle=0 if max(map(len, x_labels)) <= 3 else -45, orient="top"),
             ),
-            y=alt.Y("query:O", sort=list(y_labels), title=chart_text("lab.chart.query", lang)),
+            # Ordered by the cells' positions, not a list of labels: the output tokens change as a
+            # model learns, and a live map's spec must not (attention_template).
+            y=alt.Y(
+                "query:O",
+                sort=alt.EncodingSortField(field="query_pos", op="min"),
+                title=chart_text("lab.chart.query", lang),
+            ),
             # A fixed 0..1 domain keeps colours comparable while replaying training steps.
             color=alt.Color(
                 "weight:Q",
@@ -75,7 +86,7 @@ def _heat(df: pd.DataFrame, x_labels, y_labels, lang, title, cell) -> alt.Chart:
             ),
             tooltip=tip,
         )
-        .properties(title=title or "", width=cell * len(x_labels), height=cell * len(y_labels))
+        .properties(title=title or "", width=cell * len(x_labels), height=cell * n_queries)
     )
 
 
@@ -85,6 +96,16 @@ def _squeeze_to(w: np.ndarray, ndim: int) -> np.ndarray:
         w = w[0]
     if w.ndim != ndim:
         raise ValueError(f"expected {ndim} axes of attention weights, got shape {tuple(w.shape)}")
+    return w
+
+
+def _map(weights: Any, ndim: int, x_tokens: Sequence[Any], y_tokens: Sequence[Any]) -> np.ndarray:
+    """The weights as (Tq, Tk) (ndim 2) or (H, Tq, Tk) (ndim 3), checked against the tokens."""
+    w = _squeeze_to(as_array(weights), ndim)
+    if w.shape[-2:] != (len(y_tokens), len(x_tokens)):
+        raise ValueError(
+            f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
+        )
     return w
 
 
@@ -102,14 +123,11 @@ def attention_heatmap(
 
     Leading size-1 axes are dropped, so a (1, 1, Tq, Tk) probe map works as it is.
     """
-    w = _squeeze_to(as_array(weights), 2)  # (Tq, Tk)
-    if w.shape != (len(y_tokens), len(x_tokens)):
-        raise ValueError(
-            f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
-        )
+    w = _map(weights, 2, x_tokens, y_tokens)
     xl, yl = unique_labels(x_tokens, lang), unique_labels(y_tokens, lang)
-    chart = _heat(_heat_frame(w, xl, yl, x_tokens, y_tokens), xl, yl, lang, title, cell)
-    return finish(chart, font)
+    return finish(
+        _heat(pd.DataFrame(_heat_cols(w, xl, yl, x_tokens, y_tokens)), xl, len(yl), lang, title, cell), font
+    )
 
 
 def attention_grid(
@@ -124,20 +142,42 @@ def attention_grid(
     font: str | None = FONT,
 ) -> alt.ConcatChart:
     """All heads of one layer (H, Tq, Tk) side by side (wrapping after `columns`), one colour scale."""
-    w = _squeeze_to(as_array(weights_for_layer), 3)  # (H, Tq, Tk)
-    if w.shape[1:] != (len(y_tokens), len(x_tokens)):
-        raise ValueError(
-            f"weights {tuple(w.shape)} do not match {len(y_tokens)} query x {len(x_tokens)} key tokens"
-        )
+    w = _map(weights_for_layer, 3, x_tokens, y_tokens)
     xl, yl = unique_labels(x_tokens, lang), unique_labels(y_tokens, lang)
+    frames = [pd.DataFrame(_heat_cols(w[h], xl, yl, x_tokens, y_tokens)) for h in range(w.shape[0])]
+    return _grid(frames, xl, len(yl), lang, title, cell, columns, font)
+
+
+def _grid(
+    datas: list, xl, n_queries: int, lang: str, title, cell: int, columns: int, font
+) -> alt.ConcatChart:
     head = chart_text("lab.chart.head", lang)
-    charts = [
-        _heat(_heat_frame(w[h], xl, yl, x_tokens, y_tokens), xl, yl, lang, f"{head} {h + 1}", cell)
-        for h in range(w.shape[0])
-    ]
-    chart = alt.concat(*charts, columns=max(1, min(columns, w.shape[0])))
-    chart = titled(chart.resolve_scale(color="shared"), title)
-    return finish(chart, font)
+    parts = [_heat(d, xl, n_queries, lang, f"{head} {h + 1}", cell) for h, d in enumerate(datas)]
+    chart = alt.concat(*parts, columns=max(1, min(columns, len(parts))))
+    return finish(titled(chart.resolve_scale(color="shared"), title), font)
+
+
+def attention_template(
+    x_tokens: Sequence[Any],
+    n_queries: int,
+    heads: int | None = None,
+    title: str | None = None,
+    *,
+    lang: str = "ko",
+    cell: int = 28,
+    columns: int = 4,
+    font: str | None = FONT,
+) -> alt.TopLevelMixin:
+    """`attention_heatmap` (heads None) or `attention_grid` (`heads` maps) of `n_queries` query
+    rows with the cells left as named data: "map", or "head1" ... "headH", each filled with
+    `heat_columns`. The query tokens (a model's output, which changes as it learns) are in the
+    cells only, so a live page sends one spec for every probe of a run and the browser swaps the
+    new cells into the map it has (ui/lab/attention.py)."""
+    xl = unique_labels(x_tokens, lang)
+    if heads is None:
+        return finish(_heat(alt.NamedData(name="map"), xl, n_queries, lang, title, cell), font)
+    datas = [alt.NamedData(name=f"head{h + 1}") for h in range(heads)]
+    return _grid(datas, xl, n_queries, lang, title, cell, columns, font)
 
 
 # Positions drawn of a positional encoding: more rows than a chart's height has pixels tell nothing new.

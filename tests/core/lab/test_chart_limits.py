@@ -58,6 +58,17 @@ def _attention_grid():
     return charts.attention_grid(RNG.random((1, HEADS_MAX, len(ys), len(xs))), xs, ys, lang="en", cell=8)
 
 
+def _attention_template():
+    """The live page's grid: the spec without cells, then every head's cells as its named data."""
+    xs, ys = _tokens()
+    weights = RNG.random((HEADS_MAX, len(ys), len(xs)))
+    rows = {
+        f"head{h + 1}": pd.DataFrame(charts.heat_columns(weights[h], xs, ys, "en")) for h in range(HEADS_MAX)
+    }
+    chart = charts.attention_template(xs, len(ys), HEADS_MAX, lang="en", cell=8)
+    return chart.properties(datasets={k: df.to_dict("records") for k, df in rows.items()})
+
+
 def _positional_encoding_chart():
     # d_model at its maximum, over more positions than the longest sequence
     return charts.positional_encoding_chart(positional_encoding(4 * SEQ_MAX, D_MAX), lang="en")
@@ -120,6 +131,7 @@ BUILDERS = {
     "embedding_chart": _embedding_chart,
     "attention_heatmap": _attention_heatmap,
     "attention_grid": _attention_grid,
+    "attention_template": _attention_template,
     "positional_encoding_chart": _positional_encoding_chart,
     "gates_chart": _gates_chart,
     "grad_norm_chart": _grad_norm_chart,

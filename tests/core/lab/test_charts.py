@@ -97,10 +97,12 @@ def test_attention_heatmap_axes_follow_token_order_with_duplicates():
     enc = spec["encoding"]
     assert enc["x"]["field"] == "key" and enc["y"]["field"] == "query"
     assert enc["x"]["sort"] == ["3 (pos 1)", "1", "3 (pos 3)", "<eos>"]
-    assert enc["y"]["sort"] == ["a (pos 1)", "b", "a (pos 3)"]
+    assert enc["y"]["sort"] == {"field": "query_pos", "op": "min"}  # the cells say the order
     assert enc["color"]["field"] == "weight"
     assert {"query_token", "key_token", "weight"} <= _tooltip_fields(spec)
     rows = _datasets(spec)[0]
+    by_pos = {r["query_pos"]: r["query"] for r in rows}
+    assert [by_pos[i] for i in sorted(by_pos)] == ["a (pos 1)", "b", "a (pos 3)"]
     assert len(rows) == 12  # one cell per (query, key), duplicates included
     assert len({(r["query"], r["key"]) for r in rows}) == 12
     cell = next(r for r in rows if r["query_pos"] == 3 and r["key_pos"] == 1)  # counted from 1
