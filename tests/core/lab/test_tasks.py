@@ -75,3 +75,22 @@ def test_unknown_tokens_list_the_allowed_ones():
     assert digits.encode("0 1 4") == digits.encode("014") == [3, 4, 7]
     with pytest.raises(UnknownTokens, match="Allowed tokens: 0 1 2 3 4"):
         digits.encode("159")
+
+
+def test_one_task_per_shape_is_shared_and_training_leaves_it_as_built():
+    """make_task hands out one instance per (task, length, symbols): pages decode every probe
+    with it and jobs train on it, so a run must not change its splits or its probe."""
+    from core.lab.config import replace
+    from core.lab.presets import tab_default
+    from core.lab.tasks import SymbolTask
+    from core.lab.train import train
+
+    task = make_task("reverse", 6, 7)
+    assert make_task("reverse", 6, 7) is task and make_task("reverse", 7, 7) is not task
+    cfg = replace(
+        tab_default("gru"), task="reverse", seq_len=6, vocab_size=7, steps=20, eval_every=10, probe_every=10
+    )
+    assert list(train(cfg))  # evaluations and probes use the shared held-out split and probe
+    fresh = SymbolTask("reverse", 6, 7)
+    for a, b in zip((*task.val_batch(), *task.probe()), (*fresh.val_batch(), *fresh.probe()), strict=True):
+        assert torch.equal(a, b)
