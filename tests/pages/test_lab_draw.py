@@ -62,3 +62,22 @@ def test_curve_template_refers_to_named_rows_and_depends_on_the_legend():
     assert one["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["validation loss"]
     big = json.loads(_curve_template("loss", ("train loss", "validation loss"), "en", "Loss", True))
     assert big["config"]["axis"]["labelFontSize"] == 16  # presenter mode: readable from the back row
+
+
+def test_shared_tables_are_made_once_per_key_and_the_oldest_go_first(monkeypatch):
+    from ui.lab import draw
+
+    monkeypatch.setattr(draw, "_shared", type(draw._shared)())
+    monkeypatch.setattr(draw, "_SHARED_LIMIT", 2)
+    made: list[str] = []
+
+    def make(name):
+        return lambda: made.append(name) or f"rows of {name}"
+
+    assert draw.shared(("a",), make("a")) == draw.shared(("a",), make("a")) == "rows of a"
+    draw.shared(("b",), make("b"))
+    draw.shared(("a",), make("a"))  # used again: now the newest
+    draw.shared(("c",), make("c"))  # over the limit: "b", the oldest used, goes
+    draw.shared(("a",), make("a"))
+    draw.shared(("b",), make("b"))
+    assert made == ["a", "b", "c", "b"]

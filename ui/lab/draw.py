@@ -104,7 +104,7 @@ def _curve_data(view: RunView) -> dict[str, list]:
 
 CURVE_KINDS = ("loss", "accuracy")
 _TITLES = {"loss": "lab.page.loss_title", "accuracy": "lab.page.acc_title"}
-_SHARED_LIMIT = 64  # tables kept for all sessions (a few per run on screen)
+_SHARED_LIMIT = 128  # tables kept for all sessions (a few per run on screen, the running-now panel)
 _shared: OrderedDict[tuple, Any] = OrderedDict()
 _shared_lock = threading.Lock()
 
