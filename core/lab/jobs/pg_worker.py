@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.lab.config import from_dict
 from core.lab.jobs import policy
@@ -39,7 +40,7 @@ from core.lab.jobs.pg_common import (
     worker_name,
 )
 from core.lab.jobs.state import JobSnapshot
-from core.lab.jobs.store import Starter, store_ended
+from core.lab.jobs.store import Starter, store_in
 from db.engine import Database
 from db.models.lab_jobs import LabJob
 
@@ -271,27 +272,56 @@ class _JobRun:
         self.batches.flush(force)
 
     def _end(self, status: str, done: Any, *, error: tuple[str, str, dict] | None) -> None:
-        """Store the run, then show the final status (with its run id) on the row."""
+        """Store the run and show the final status (with its run id) on the row, in one
+        transaction: a page never sees the status without the run, and a Stop costs one commit.
+        A run that cannot be stored still ends, its checkpoint kept on the row; a database away
+        for a moment is waited for."""
         from core.lab.checkpoint import save_checkpoint
-        from core.lab.runs import keeps_checkpoint
 
         self.flush(force=True)
-        metrics = {
-            k: finite(v) if isinstance(v, float) else v for k, v in (done.metrics if done else {}).items()
-        }
         data = save_checkpoint(done.model, self.cfg) if done is not None and done.model is not None else None
-        run_id = None
+        snap = None
         if done is not None:
             snap = JobSnapshot(
                 self.id, self.cfg, status, None, done.step, None, None,
                 self.progress.curves, dict(self.progress.probes), dict(done.metrics), None,
                 done.n_params, done.device, error[1] if error else None, 0, self.owner, data,
             )  # fmt: skip
+        for attempt in range(30):  # the database may be away for a moment: the end must get there
             try:
+                with self.db.write() as s:
+                    run_id = self._store(s, snap) if snap is not None else None
+                    s.execute(
+                        update(LabJob)
+                        .where(LabJob.id == self.id, LabJob.status == "running")
+                        .values(**self._end_values(status, done, error, data, run_id))
+                    )
+                return
+            except Exception:  # noqa: BLE001
+                log.warning(
+                    "lab job %s: final status not written (database?); retry %d", self.id, attempt + 1
+                )
+                time.sleep(1.0)
+
+    def _store(self, s: Any, snap: JobSnapshot) -> int | None:
+        """The run stored in `s` under a savepoint; None when it could not be (logged), the
+        transaction still usable for the status. The database going away is raised: retried."""
+        try:
+            with s.begin_nested():
                 actor = Starter(self.actor_id) if self.actor_id is not None else None
-                run_id = store_ended(self.db, self.id, self.cfg, snap, actor=actor, room_id=self.room_id)
-            except Exception:  # noqa: BLE001  the job still ends; its row says what trained
-                log.exception("storing lab job %s failed", self.id)
+                return store_in(s, self.id, self.cfg, snap, actor=actor, room_id=self.room_id)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:  # noqa: BLE001  the job still ends; its row says what trained
+            log.exception("storing lab job %s failed", self.id)
+            return None
+
+    def _end_values(self, status: str, done: Any, error, data: bytes | None, run_id: int | None) -> dict:
+        from core.lab.runs import keeps_checkpoint
+
+        metrics = {
+            k: finite(v) if isinstance(v, float) else v for k, v in (done.metrics if done else {}).items()
+        }
         values: dict[str, Any] = dict(
             status=status,
             ended_at=func.now(),
@@ -312,20 +342,7 @@ class _JobRun:
             )
         if error is not None:
             values.update(error_key=error[0], error=error[1], error_params=error[2] or {"detail": error[1]})
-        for attempt in range(30):  # the database may be away for a moment: the end must get there
-            try:
-                with self.db.write() as s:
-                    s.execute(
-                        update(LabJob)
-                        .where(LabJob.id == self.id, LabJob.status == "running")
-                        .values(**values)
-                    )
-                return
-            except Exception:  # noqa: BLE001
-                log.warning(
-                    "lab job %s: final status not written (database?); retry %d", self.id, attempt + 1
-                )
-                time.sleep(1.0)
+        return values
 
 
 __all__ = ["CONTROL_S", "FLUSH_S", "Runner"]

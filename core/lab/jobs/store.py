@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from core.lab import rooms as lab_rooms
 from core.lab import runs as lab_runs
 from core.lab.config import TrainConfig
@@ -24,14 +26,19 @@ def store_ended(
     db: Database, job_id: str, cfg: TrainConfig, snap: Any, *, actor: Any, room_id: int | None
 ) -> int:
     """Store the ended job `snap` as a run (and link its room run); returns the run id."""
+    with db.write() as s:
+        return store_in(s, job_id, cfg, snap, actor=actor, room_id=room_id)
+
+
+def store_in(s: Session, job_id: str, cfg: TrainConfig, snap: Any, *, actor: Any, room_id: int | None) -> int:
+    """`store_ended` inside the caller's transaction (the PostgreSQL worker ends the job's row in
+    the same one)."""
     from core.lab.snapshots import record_of_snapshot
 
-    record = record_of_snapshot(cfg, snap)
-    with db.write() as s:
-        run_id = lab_runs.store_run(session=s, by=actor, record=record).id
-        if room_id is not None:
-            lab_rooms.attach_run(session=s, job_id=job_id, run_id=run_id)
+    run_id = lab_runs.store_run(session=s, by=actor, record=record_of_snapshot(cfg, snap)).id
+    if room_id is not None:
+        lab_rooms.attach_run(session=s, job_id=job_id, run_id=run_id)
     return run_id
 
 
-__all__ = ["Starter", "store_ended"]
+__all__ = ["Starter", "store_ended", "store_in"]

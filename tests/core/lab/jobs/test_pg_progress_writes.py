@@ -113,7 +113,7 @@ def test_a_run_that_could_not_be_stored_keeps_its_checkpoint_on_the_job_row(qdb,
     def refuse(*args, **kwargs):
         raise RuntimeError("runs table unavailable")
 
-    monkeypatch.setattr(pg_worker, "store_ended", refuse)
+    monkeypatch.setattr(pg_worker, "store_in", refuse)
     app = PgJobs(db=qdb)
     try:
         jid = app.start(replace(CFG, steps=20), owner=ANN)
@@ -122,5 +122,59 @@ def test_a_run_that_could_not_be_stored_keeps_its_checkpoint_on_the_job_row(qdb,
         with qdb.read() as s:
             on_row = s.scalar(select(LabJob.checkpoint).where(LabJob.id == jid))
         assert snap.run_id is None and on_row and snap.checkpoint == on_row and snap.model is not None
+    finally:
+        app.close()
+
+
+def test_a_store_that_fails_half_way_leaves_no_run_and_the_job_still_ends(qdb, monkeypatch):
+    """The run and the final status go in one transaction; a store that fails after writing the
+    run's row is rolled back to before it (a savepoint), and the status still lands."""
+    real = pg_worker.store_in
+
+    def half(s, *args, **kwargs):
+        real(s, *args, **kwargs)  # the run's row is written...
+        raise RuntimeError("the room link failed")  # ...then the store fails
+
+    monkeypatch.setattr(pg_worker, "store_in", half)
+    app = PgJobs(db=qdb)
+    try:
+        with qdb.read() as s:
+            runs_before = len(s.scalars(select(LabRun.id)).all())
+        jid = app.start(replace(CFG, steps=20), owner=ANN)
+        assert pg_worker.Runner(qdb).run(jid) == "finished"
+        snap = app.snapshot(jid)
+        with qdb.read() as s:
+            assert len(s.scalars(select(LabRun.id)).all()) == runs_before
+        assert snap.status == "finished" and snap.run_id is None and snap.checkpoint is not None
+    finally:
+        app.close()
+
+
+def test_the_run_and_the_final_status_are_one_commit(qdb, monkeypatch):
+    """Watchers never see "finished" without the run: the end is a single write after the last
+    progress flush."""
+    writes: list[str] = []
+    write, end = type(qdb).write, pg_worker._JobRun._end
+
+    def counted(self):
+        writes.append("write")
+        return write(self)
+
+    def ending(self, *args, **kwargs):
+        self.flush(force=True)  # the last progress, as _end starts with
+        monkeypatch.setattr(type(qdb), "write", counted)
+        try:
+            return end(self, *args, **kwargs)
+        finally:
+            monkeypatch.setattr(type(qdb), "write", write)
+
+    monkeypatch.setattr(pg_worker._JobRun, "_end", ending)
+    app = PgJobs(db=qdb)
+    try:
+        jid = app.start(replace(CFG, steps=20), owner=ANN)
+        assert pg_worker.Runner(qdb).run(jid) == "finished"
+        snap = app.snapshot(jid)
+        assert snap.run_id is not None and snap.status == "finished"
+        assert writes == ["write"]  # nothing left to flush; the run with its status: one commit
     finally:
         app.close()
