@@ -236,6 +236,21 @@ def _loss_charts(at):
     return [c for c in at.get("vega_lite_chart") if "Loss" in json.loads(c.proto.spec).get("title", "")]
 
 
+def _two_data_states(at, chart_of) -> list[tuple[str, dict]]:
+    """(spec, {dataset name: rows}) of the chart `chart_of(at)` picks (None: not yet) at every poll,
+    until its data has taken two states."""
+    seen = []
+
+    def two(a):
+        c = chart_of(a)
+        if c is not None:
+            seen.append((c.spec, {d.name: d.data.data for d in c.datasets}))
+        return len({tuple(sorted(d.items())) for _, d in seen}) >= 2
+
+    poll(at, two)
+    return seen
+
+
 def test_live_curves_keep_one_spec_and_send_new_data(run_page, db):
     """While a job trains the loss chart's spec stays byte-identical and only its data changes,
     so the browser updates the chart it has instead of embedding a new one twice a second."""
@@ -244,19 +259,18 @@ def test_live_curves_keep_one_spec_and_send_new_data(run_page, db):
         LAB, actor=make_member(db), lang="en", query=tiny("gru", steps=20000, eval_every=500, probe_every=500)
     )
     at.button(key="lab_gru_train").click().run()
-    seen = []
 
-    def two_states(a):
+    def loss_chart(a):
         charts = _loss_charts(a)
         if charts and a.get("progress"):
             c = charts[0].proto
             # The spec changes once, when the legend does: the step-0 evaluation can arrive
             # before the first train steps. From then on only the data may change.
             if len(json.loads(c.spec)["layer"][0]["encoding"]["color"]["scale"]["domain"]) == 2:
-                seen.append((c.spec, {d.name: d.data.data for d in c.datasets}))
-        return len({tuple(sorted(d.items())) for _, d in seen}) >= 2
+                return c
+        return None
 
-    poll(at, two_states)
+    seen = _two_data_states(at, loss_chart)
     specs = {spec for spec, _ in seen}
     assert len(specs) == 1  # the same spec at every poll...
     spec = json.loads(specs.pop())
@@ -278,16 +292,7 @@ def test_live_attention_keeps_one_spec_and_sends_each_probe_as_new_cells(run_pag
         LAB, actor=make_member(db), lang="en", query=tiny("gru", steps=20000, eval_every=500, probe_every=20)
     )
     at.button(key="lab_gru_train").click().run()
-    seen = []
-
-    def two_probes(a):
-        maps = _maps(a)
-        if maps:
-            c = maps[0].proto
-            seen.append((c.spec, {d.name: d.data.data for d in c.datasets}))
-        return len({tuple(sorted(d.items())) for _, d in seen}) >= 2
-
-    poll(at, two_probes)
+    seen = _two_data_states(at, lambda a: _maps(a)[0].proto if _maps(a) else None)
     assert len({spec for spec, _ in seen}) == 1
     spec = json.loads(seen[0][0])
     assert spec["data"] == {"name": "map"} and "datasets" not in spec
