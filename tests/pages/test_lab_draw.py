@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from core.lab import charts
@@ -81,3 +82,37 @@ def test_shared_tables_are_made_once_per_key_and_the_oldest_go_first(monkeypatch
     draw.shared(("a",), make("a"))
     draw.shared(("b",), make("b"))
     assert made == ["a", "b", "c", "b"]
+
+
+def _map_view(weights, **ids):
+    from core.lab.config import replace
+    from core.lab.presets import tab_default
+    from core.lab.view import Probe, RunView
+
+    probe = Probe(10, ["a", "b", "<eos>"], ["b", "a", "<eos>"], {"cross": np.asarray(weights)[None]})
+    cfg = replace(tab_default("gru"), task="reverse", seq_len=2)
+    return RunView("finished", cfg, 10, {}, [10], lambda step: probe if step == 10 else None, **ids)
+
+
+def _drawn_cells(view) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    def page(view):
+        from ui.lab.attention import draw_attention
+
+        draw_attention(view, "lab_gru")
+
+    at = AppTest.from_function(page, kwargs={"view": view}).run()
+    assert not at.exception, at.exception
+    (chart,) = [c for c in at.get("vega_lite_chart") if '"field": "weight"' in c.proto.spec]
+    return sorted(pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all()["weight"].to_pylist())
+
+
+def test_two_uploaded_checkpoints_at_the_same_step_show_their_own_maps():
+    """Maps are shared between viewers only when a job or a stored run names them: two opened
+    checkpoints (no job, no run) probed at the same step each show their own."""
+    one, other = np.eye(3), np.full((3, 3), 1 / 3)
+    assert _drawn_cells(_map_view(one)) == sorted(one.ravel().tolist())
+    assert _drawn_cells(_map_view(other)) == pytest.approx(sorted(other.ravel().tolist()))
+    stored = _drawn_cells(_map_view(one, run_id=987_654))
+    assert _drawn_cells(_map_view(other, run_id=987_654)) == stored  # one stored run: one map, shared

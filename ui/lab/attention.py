@@ -114,10 +114,16 @@ def draw_attention(view: RunView, slot: str, *, compact: bool = False) -> None:
     spec = json.loads(
         _template(tokens[0], len(ys), len(maps) if grid else None, title, lang, cell, presenting())
     )
-    spec["datasets"] = shared(
-        ("attention", view.job_id, view.run_id, probe.step, name, head, lang),
-        lambda: _cells(maps if grid else maps[head - 1 : head], *tokens, lang, grid),
-    )
+
+    def cells():
+        return _cells(maps if grid else maps[head - 1 : head], *tokens, lang, grid)
+
+    if view.job_id is None and view.run_id is None:  # an uploaded checkpoint: this viewer's own
+        spec["datasets"] = cells()
+    else:  # a job's or a stored run's probe: the same for every viewer (the config and output
+        # in the key too: SQLite may give a deleted run's id to the next run stored)
+        key = ("attention", view.job_id, view.run_id, view.config, probe.step, tokens, name, head, lang)
+        spec["datasets"] = shared(key, cells)
     st.vega_lite_chart(spec=spec, width="content")
     if not view.active:
 

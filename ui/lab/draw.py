@@ -143,9 +143,9 @@ def _frames(view: RunView, lang: str) -> dict[str, tuple]:
     (job / run, version, step, language), not once per viewer, and from numpy columns straight
     to Arrow (`charts.curve_columns`), not through pandas.
     """
-    return shared(
-        ("curves", view.job_id, view.run_id, view.version, view.step, lang), lambda: _make_frames(view, lang)
-    )
+    # the config in the key too: SQLite may give a deleted run's id to the next run stored
+    key = ("curves", view.job_id, view.run_id, view.config, view.version, view.step, lang)
+    return shared(key, lambda: _make_frames(view, lang))
 
 
 def _make_frames(view: RunView, lang: str) -> dict[str, tuple]:
