@@ -73,6 +73,11 @@ def test_member_trains_a_tiny_run_and_it_is_stored(run_page, db):
     labels = [e.label for e in at.expander]
     assert "Gate activations (probe input)" in labels and "Gradient norm per encoder time step" in labels
     charts = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert '"forget"' not in charts  # closed sections compute nothing
+    at.session_state["lab_lstm_gates_open"] = True  # the viewer opens both
+    at.session_state["lab_lstm_grad_open"] = True
+    at.run()
+    charts = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
     assert '"forget"' in charts and "norm" in charts
     # custom input works on the in-memory model
     at.text_input(key="lab_lstm_try").input("3 1 4")

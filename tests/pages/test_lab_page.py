@@ -132,6 +132,27 @@ def test_a_stored_runs_checkpoint_is_read_once_for_its_model_weights_and_downloa
     assert reads == [rid]
 
 
+def test_a_stored_runs_model_is_rebuilt_only_when_a_section_asks(run_page, db, tiny_record, monkeypatch):
+    """Opening an ended run draws its page without rebuilding the model from the checkpoint (a
+    room's tabs all did at their runs' ends); the viewer's own input then rebuilds it, once."""
+    import core.lab.checkpoint as checkpoint
+
+    rid = store(db, tiny_record)
+    built = []
+    real = checkpoint.load_checkpoint
+    monkeypatch.setattr(checkpoint, "load_checkpoint", lambda data: (built.append(1), real(data))[1])
+    at = run_page(LAB, lang="en", query={"run": str(rid)})
+    assert not at.exception and has_heatmap(at)
+    assert "Checkpoint" in [d.proto.label for d in at.get("download_button")]
+    assert built == []
+    at.text_input(key="lab_rnn_try").input("1 2 3")
+    at.button(key="FormSubmitter:lab_rnn_try_form-Predict").click().run()
+    assert any(m.value.startswith("The model answers:") for m in at.markdown)
+    at.text_input(key="lab_rnn_try").input("3 2 1")
+    at.button(key="FormSubmitter:lab_rnn_try_form-Predict").click().run()
+    assert len(built) == 1 and not at.exception
+
+
 def test_missing_stored_run_says_so(run_page):
     at = run_page(LAB, lang="en", query={"run": "999"})
     assert "Stored run #999 was not found." in [e.value for e in at.error]

@@ -4,6 +4,9 @@ share link. The trained model comes from the job (same process) or the stored ch
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.lab import charts
@@ -33,7 +36,8 @@ def _model_of_run(_db, db_url: str, run_id: int, version: int):
 
 
 def model_of(ctx: Frame, view: RunView):
-    """The trained model of the view, if this server can get it."""
+    """The trained model of the view, if this server can get it (rebuilt from a stored run's
+    checkpoint once per process)."""
     if view.model is not None:
         return view.model
     if view.run_id is not None:
@@ -47,9 +51,9 @@ def _task(cfg: TrainConfig):
     return make_task(cfg.task, cfg.seq_len, cfg.vocab_size)
 
 
-def try_input(ctx: Frame, tab: str, view: RunView, model, *, slot: str | None = None) -> None:
+def try_input(ctx: Frame, tab: str, view: RunView, model: Callable, *, slot: str | None = None) -> None:
     """A text box: the model's answer and its attention for the viewer's own input (`slot`: whose
-    widgets, the tab's by default)."""
+    widgets, the tab's by default); `model()` is asked for once there is an input."""
     from core.lab.train import MAX_TRY_CHARS
     from core.lab.train import try_input as answer_input
 
@@ -73,7 +77,11 @@ def try_input(ctx: Frame, tab: str, view: RunView, model, *, slot: str | None = 
         st.info(t("lab.page.try_empty", example=example))
         st.session_state.pop(done_key, None)
         return
-    tried = attempt(lambda: answer_input(model, task, text))
+    trained = model()
+    if trained is None:
+        st.caption(t("lab.page.no_model"))
+        return
+    tried = attempt(lambda: answer_input(trained, task, text))
     if tried is None:
         return
     st.session_state[done_key] = True
@@ -120,48 +128,59 @@ def positional_encoding(tab: str, cfg: TrainConfig) -> None:
         export_buttons(chart, keys.sub(slot, keys.PE), "positional_encoding")
 
 
-def gates(tab: str, view: RunView, model, *, slot: str | None = None) -> None:
+def _section(title: str, key: str, icon: str):
+    """A section drawn only while open (the expander's state reaches the server: a rerun)."""
+    return st.expander(title, key=key, on_change="rerun", icon=icon)
+
+
+def gates(tab: str, view: RunView, model: Callable, *, slot: str | None = None) -> None:
     """LSTM / GRU gate activations over the probe sequence, from the trained weights."""
     gate_activations = _introspect().gate_activations
 
     task = _task(view.config)
     src = task.probe()[0]
-    with st.expander(t("lab.page.gates_title"), icon=":material/tune:"):
+    slot = slot or keys.slot(tab)
+    box = _section(t("lab.page.gates_title"), keys.sub(slot, keys.GATES_OPEN), ":material/tune:")
+    with box:
+        if not box.open:  # computed from the weights only once the viewer opens it
+            return
         st.caption(t(f"lab.page.gates_help.{tab}"))
         lang = current_lang()
 
         def build():
-            acts = gate_activations(model, src)
+            acts = gate_activations(model(), src)
             g = acts["gates"] if isinstance(acts, dict) and "gates" in acts else acts
             return charts.gates_chart(g, task.src_tokens(src[0]), lang=lang)
 
-        slot = slot or keys.slot(tab)
         chart = _memo(keys.memo(slot, keys.GATES), (view.job_id, view.run_id, view.version, lang), build)
         show(chart, width="content")
         export_buttons(chart, keys.sub(slot, keys.GATES), "gates")
 
 
-def grad_norms(tab: str, view: RunView, model, *, slot: str | None = None) -> None:
+def grad_norms(tab: str, view: RunView, model: Callable, *, slot: str | None = None) -> None:
     """How much gradient reaches each encoder time step (vanishing in the plain RNN)."""
     encoder_grad_norms = _introspect().encoder_grad_norms
 
     task = _task(view.config)
     src, tgt = task.probe()
-    with st.expander(t("lab.page.grad_title"), icon=":material/show_chart:"):
+    slot = slot or keys.slot(tab)
+    box = _section(t("lab.page.grad_title"), keys.sub(slot, keys.GRAD_OPEN), ":material/show_chart:")
+    with box:
+        if not box.open:  # computed from the weights only once the viewer opens it
+            return
         st.caption(t("lab.page.grad_help"))
         lang = current_lang()
 
         def build():
-            norms = encoder_grad_norms(model, src, tgt)
+            norms = encoder_grad_norms(model(), src, tgt)
             return charts.grad_norm_chart({tab.upper(): norms}, task.src_tokens(src[0]), lang=lang)
 
-        slot = slot or keys.slot(tab)
         chart = _memo(keys.memo(slot, keys.GRAD), (view.job_id, view.run_id, view.version, lang), build)
         show(chart, width="content")
         export_buttons(chart, keys.sub(slot, keys.GRAD), "grad_norms")
 
 
-def exports(ctx: Frame, tab: str, view: RunView, model) -> None:
+def exports(ctx: Frame, tab: str, view: RunView, model: Callable) -> None:
     """Config JSON, metrics CSV, checkpoint, and the link to this run."""
     st.markdown(f"**{t('lab.page.exports')}**")
     slot = keys.slot(tab)
@@ -207,7 +226,7 @@ def _config_json(cfg: TrainConfig) -> str:
     return json.dumps(to_dict(cfg), indent=2, sort_keys=True)
 
 
-def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
+def _checkpoint(ctx: Frame, view: RunView, model: Callable) -> bytes | None:
     """The job's own bytes, else the stored run's, else (a model held here) the weights saved now."""
     if view.checkpoint is not None:
         return view.checkpoint
@@ -217,26 +236,39 @@ def _checkpoint(ctx: Frame, view: RunView, model) -> bytes | None:
         data = run_checkpoint(ctx.db, ctx.db.url, view.run_id, view.version)
         if data:
             return data
-    if model is not None:
+    trained = model()
+    if trained is not None:
         from core.lab.checkpoint import save_checkpoint
 
-        return save_checkpoint(model, view.config)
+        return save_checkpoint(trained, view.config)
     return None
 
 
-def teaching(ctx: Frame, tab: str, view: RunView, model, *, slot: str) -> None:
+def teaching(ctx: Frame, tab: str, view: RunView, model: Callable, *, slot: str) -> None:
     """The teaching views (ui/lab/stepthrough.py, embeddings.py) with the weights the run kept at
-    its probe steps, then the RNN family's gates and gradient norms."""
+    its probe steps, then the RNN family's gates and gradient norms; each asks for the model and
+    the kept weights only while it is open."""
     from ui.lab import embeddings, stepthrough
     from ui.lab.teaching import kept_states
 
-    states = kept_states(ctx, view, model)
+    states = functools.cache(lambda: kept_states(ctx, view))
     stepthrough.render(view, model, states, slot)
     embeddings.render(view, model, states, slot)
     if tab in ("lstm", "gru"):
         gates(tab, view, model, slot=slot)
     if tab != "transformer":
         grad_norms(tab, view, model, slot=slot)
+
+
+def _has_model(ctx: Frame, view: RunView) -> bool:
+    """The view has a trained model to show: held here, or a stored checkpoint to rebuild it from."""
+    if view.model is not None:
+        return True
+    if view.run_id is None:
+        return False
+    from ui.lab.teaching import run_checkpoint
+
+    return bool(attempt(lambda: run_checkpoint(ctx.db, ctx.db.url, view.run_id, view.version)))
 
 
 def _introspect():
@@ -250,8 +282,11 @@ def render(ctx: Frame, tab: str, view: RunView, *, presenter: bool) -> None:
     """Everything shown once a run has ended (finished or stopped: the weights still teach)."""
     if view.status not in ("finished", "stopped") or view.step == 0:
         return
-    model = model_of(ctx, view)
-    if model is None:
+    # The model is rebuilt from a stored run's checkpoint (0.1-0.2 s of CPU) only when a section
+    # asks for it: a run's end drew it for every tab whose run ended, though each section that uses
+    # it waits for the viewer (9% of a 30-person room's server on PostgreSQL, docs/benchmarks.md).
+    model = functools.cache(lambda: model_of(ctx, view))
+    if not _has_model(ctx, view):
         st.caption(t("lab.page.no_model"))
     else:
         with st.expander(t("lab.page.try_title"), expanded=True, icon=":material/keyboard:"):

@@ -125,5 +125,5 @@ def render(ctx: Frame, tab: str, *, presenter: bool) -> None:
             st.rerun()
         draw_attention(view, slot, compact=presenter)
         with st.expander(t("lab.page.try_title"), expanded=True, icon=":material/keyboard:"):
-            after.try_input(ctx, tab, view, view.model, slot=slot)
-        after.teaching(ctx, tab, view, view.model, slot=slot)
+            after.try_input(ctx, tab, view, lambda: view.model, slot=slot)
+        after.teaching(ctx, tab, view, lambda: view.model, slot=slot)

@@ -4,6 +4,8 @@ The maths is core/lab/embeddings.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.lab import charts
@@ -18,8 +20,9 @@ from ui.shell.i18n import current_lang, t
 SIDES = ("src", "tgt")
 
 
-def render(view: RunView, model, states: dict, slot: str) -> None:
-    """The embeddings section of a finished run (or an opened checkpoint)."""
+def render(view: RunView, model: Callable, states: Callable[[], dict], slot: str) -> None:
+    """The embeddings section of a finished run (or an opened checkpoint); `model()` and
+    `states()` are asked for only once it is open (ui/lab/after.py `render`)."""
     from core.lab.embeddings import frames
 
     box = st.expander(
@@ -30,6 +33,10 @@ def render(view: RunView, model, states: dict, slot: str) -> None:
     )
     with box:
         if not box.open:  # nothing computed until the viewer opens it
+            return
+        model, states = model(), states()
+        if model is None:
+            st.caption(t("lab.page.no_model"))
             return
         st.caption(t("lab.teach.emb_help"))
         cfg, task = view.config, task_of(view)

@@ -111,6 +111,7 @@ STOP_ERROR = "stop_error"  # a refused stop, said on the run after the click (ui
 TRY_FORM, TRY, TRY_DONE = "try_form", "try", "try_done"  # "try your own input"
 DOWNLOAD_CONFIG, DOWNLOAD_CSV, DOWNLOAD_CHECKPOINT = "dl_cfg", "dl_csv", "dl_ckpt"
 PE, GATES, GRAD = "pe", "gates", "grad"  # after-training chart slots
+GATES_OPEN, GRAD_OPEN = "gates_open", "grad_open"  # their sections (drawn only while open)
 
 # Names under a chart area's slot (a tab's slot, or COMPARE).
 PROBE_STEP = "probe_step"  # the attention replay's slider

@@ -6,6 +6,7 @@ the numbers in its tooltips. The maths is core/lab/stepthrough.py (tested agains
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -74,8 +75,9 @@ def _input(view: RunView, slot: str) -> tuple[bool, str | None]:
     return True, text
 
 
-def render(view: RunView, model, states: dict, slot: str) -> None:
-    """The step-through section of a finished run (or an opened checkpoint)."""
+def render(view: RunView, model: Callable, states: Callable[[], dict], slot: str) -> None:
+    """The step-through section of a finished run (or an opened checkpoint); `model()` and
+    `states()` are asked for only once it is open (ui/lab/after.py `render`)."""
     from core.lab.embeddings import weights_at
     from core.lab.stepthrough import step_through
     from core.lab.tasks import normalise_input
@@ -92,6 +94,10 @@ def render(view: RunView, model, states: dict, slot: str) -> None:
         st.caption(t("lab.teach.st_help"))
         go, text = _input(view, slot)
         if not go:
+            return
+        model, states = model(), states()
+        if model is None:
+            st.caption(t("lab.page.no_model"))
             return
         step = _pick_weights(view, model, states, slot)
         task = task_of(view)

@@ -33,11 +33,12 @@ def _states_of_run(_db, db_url: str, run_id: int, version: int) -> dict:
     return read_probe_states(run_checkpoint(_db, db_url, run_id, version))
 
 
-def kept_states(ctx: Frame, view: RunView, model) -> dict:
-    """{probe step: float16 state} the run kept ({} when it kept none)."""
+def kept_states(ctx: Frame, view: RunView) -> dict:
+    """{probe step: float16 state} the run kept ({} when it kept none): from the model this process
+    trained or opened, else the job's or the stored run's checkpoint bytes."""
     from core.lab.introspect import probe_states
 
-    states = probe_states(model)
+    states = probe_states(view.model) if view.model is not None else None
     if states:
         return states
     if view.checkpoint:
