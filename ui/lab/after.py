@@ -112,7 +112,7 @@ def positional_encoding(tab: str, cfg: TrainConfig) -> None:
     every page run of every Transformer tab, it was 5% of a seminar room's server samples."""
     from core.lab.models import positional_encoding as pe
 
-    box = st.expander(t("lab.page.pe_title"), key=keys.PE_OPEN, on_change="rerun", icon=":material/waves:")
+    box = _section(t("lab.page.pe_title"), keys.PE_OPEN, ":material/waves:")
     with box:
         if not box.open:
             return
